@@ -1,0 +1,38 @@
+#pragma once
+// The column types the core can produce, mirroring the Polars dtypes a user may put in a schema.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace polars_redis {
+
+enum class TypeId : uint8_t {
+  kString, kBinary, kBoolean,
+  kInt8, kInt16, kInt32, kInt64, kUInt8, kUInt16, kUInt32, kUInt64,
+  kFloat32, kFloat64,
+  kDecimal,      // precision, scale; Arrow decimal128
+  kDate,         // days since the epoch; Arrow date32
+  kDatetime,     // unit, optional time zone; values are UTC instants
+  kTime,         // nanoseconds since midnight; Arrow time64[ns]
+  kCategorical,  // built as strings; the Python layer casts
+  kEnum,         // built as strings after checking membership in `categories`
+};
+
+enum class TimeUnit : uint8_t { kMillisecond, kMicrosecond, kNanosecond };
+
+struct DataType {
+  TypeId id = TypeId::kString;
+  int precision = 38;
+  int scale = 0;
+  TimeUnit unit = TimeUnit::kMicrosecond;
+  std::string time_zone;                // empty: naive
+  std::vector<std::string> categories;  // kEnum only
+
+  // Polars spelling, for error messages: "Int64", "Datetime(time_unit='us', time_zone='UTC')".
+  std::string name() const;
+  // Lower-case identifier used across the Python boundary: "int64", "datetime", ...
+  static TypeId id_from_string(const std::string& id);  // throws Error(kInvalidArgument)
+  static const char* id_to_string(TypeId id);
+};
+
+}  // namespace polars_redis

@@ -1,0 +1,74 @@
+#pragma once
+// One Redis connection: TCP, Unix socket or TLS, non-blocking underneath so that one thread can
+// keep a deep pipeline in flight (write while replies stream back) with bounded waits.
+//
+// Buffers: outgoing commands are appended to out_buffer() and sent by flush()/pump(); incoming
+// bytes are parsed in place. A Reply returned by next_reply()/read_reply() stays valid until the
+// next call to next_reply(), read_reply(), pump() or command(), whichever comes first.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <initializer_list>
+#include <span>
+
+#include "polars_redis/net/url.hpp"
+#include "polars_redis/resp/parser.hpp"
+
+namespace polars_redis::net {
+
+class Transport;  // socket or TLS stream, defined in the .cpp files
+
+class Connection {
+ public:
+  // Connects, then HELLO 3 with AUTH/SETNAME (falling back to AUTH + RESP2 on servers without
+  // HELLO, or when protocol=2), then SELECT db when db != 0. Errors name the endpoint, never the
+  // password: kConnection, kTimeout, kAuthentication.
+  static std::unique_ptr<Connection> open(const ConnectionOptions& options);
+  ~Connection();
+
+  int protocol() const { return protocol_; }
+  const ConnectionOptions& options() const { return options_; }
+
+  // Pipelining primitives.
+  std::string& out_buffer() { return out_; }
+  size_t pending_output() const { return out_.size() - out_sent_; }
+  // Parses the next complete reply already received, without waiting.
+  std::optional<resp::Reply> next_reply();
+  // Waits until some bytes were written or read (at most socket_timeout_ms: then kTimeout), moving
+  // as much output and input as the socket allows without blocking. Throws kConnection on EOF.
+  void pump();
+  // Sends all pending output (bounded waits).
+  void flush();
+  // Flushes, then waits for the next reply.
+  resp::Reply read_reply();
+
+  // A single command round trip. Error replies are returned, not thrown.
+  resp::Reply command(std::initializer_list<std::string_view> args);
+  resp::Reply command(std::span<const std::string_view> args);
+
+  // True when the socket was closed or a previous operation failed; the connection is unusable.
+  bool broken() const { return broken_; }
+
+ private:
+  explicit Connection(const ConnectionOptions& options);
+  void handshake();
+
+  ConnectionOptions options_;
+  std::unique_ptr<Transport> transport_;
+  std::string out_;
+  size_t out_sent_ = 0;
+  std::string in_;
+  size_t in_start_ = 0;   // start of the reply being parsed
+  size_t in_end_ = 0;     // bytes received
+  resp::ReplyParser parser_;
+  bool reply_outstanding_ = false;  // a reply was handed out; consume it on the next call
+  int protocol_ = 2;
+  bool broken_ = false;
+};
+
+// Throws Error(kResponse) "<COMMAND> failed: <message>" if `reply` is an error reply; maps
+// WRONGPASS/NOAUTH to kAuthentication.
+void throw_if_error(const resp::NodeView& reply, std::string_view command);
+
+}  // namespace polars_redis::net
