@@ -41,10 +41,11 @@ struct Node {
 
 class Reply;
 
-// A view of one node of a complete reply.
+// A view of one node of a complete reply. It copies what it needs from the Reply, so it stays
+// valid after a temporary Reply is gone (as long as the parser and the buffer are unchanged).
 class NodeView {
  public:
-  NodeView(const Reply* reply, uint32_t index) : reply_(reply), index_(index) {}
+  NodeView(const Reply* reply, uint32_t index);
   Type type() const;
   bool is_null() const { return type() == Type::kNull; }
   bool is_error() const { return type() == Type::kError || type() == Type::kBlobError; }
@@ -57,13 +58,18 @@ class NodeView {
   bool boolean() const;
   size_t size() const;                 // elements (map: number of key/value pairs)
   // Children in order; for a map: key0, value0, key1, value1, ... (2 * size() children).
-  NodeView first_child() const { return NodeView(reply_, index_ + 1); }
+  NodeView first_child() const { return NodeView(nodes_, base_, index_ + 1); }
   NodeView next_sibling() const;
   NodeView child(size_t i) const;      // O(i)
   uint32_t index() const { return index_; }
 
  private:
-  const Reply* reply_;
+  NodeView(const Node* nodes, const char* base, uint32_t index)
+      : nodes_(nodes), base_(base), index_(index) {}
+  const Node& node() const { return nodes_[index_]; }
+
+  const Node* nodes_;
+  const char* base_;
   uint32_t index_;
 };
 
@@ -75,6 +81,7 @@ class Reply {
   const char* base() const { return base_; }
 
  private:
+  friend class NodeView;
   const std::vector<Node>* nodes_;
   const char* base_;
 };
@@ -92,19 +99,86 @@ class ReplyParser {
   Reply reply(const char* data) const { return Reply(&nodes_, data); }
   size_t consumed() const { return consumed_; }
 
-  // Forget the current reply; the next feed() starts a new one.
+  // Forget the current reply; the next feed() starts a new one (until then, feed() keeps
+  // returning kComplete).
   void reset();
 
  private:
   struct Frame {
-    uint32_t node;       // aggregate node index
+    uint32_t node;       // aggregate node index (for an attribute: where its nodes start)
     int64_t remaining;   // children still to parse
     bool attribute;      // children belong to an attribute that will be dropped
   };
+  Node& new_node(Type type);
+  // These return true when the element just added completes the reply.
+  bool element_done();
+  bool add_aggregate(Type type, int64_t count);
+  // Pops the top frame, whose last child was just added, and every frame that this completes.
+  bool close_frames();
+
   std::vector<Node> nodes_;
   std::vector<Frame> stack_;
   size_t consumed_ = 0;  // bytes of the current reply parsed so far
-  bool started_ = false;
+  bool complete_ = false;
 };
+
+// NodeView is read once per value on the hot path, so its accessors are inline.
+
+inline NodeView::NodeView(const Reply* reply, uint32_t index)
+    : nodes_(reply->nodes_->data()), base_(reply->base_), index_(index) {}
+
+inline Type NodeView::type() const { return node().type; }
+
+inline bool NodeView::is_string() const {
+  switch (type()) {
+    case Type::kSimpleString:
+    case Type::kBulkString:
+    case Type::kVerbatim:
+    case Type::kBigNumber:
+      return true;
+    default:
+      return false;
+  }
+}
+
+inline bool NodeView::is_aggregate() const {
+  switch (type()) {
+    case Type::kArray:
+    case Type::kMap:
+    case Type::kSet:
+    case Type::kPush:
+      return true;
+    default:
+      return false;
+  }
+}
+
+inline std::string_view NodeView::str() const {
+  if (!is_string() && !is_error()) return {};
+  return {base_ + node().offset, static_cast<size_t>(node().integer)};
+}
+
+inline std::string_view NodeView::format() const {
+  if (node().type != Type::kVerbatim) return {};
+  return {base_ + node().offset - 4, 3};  // "txt" of "txt:"; offset points past the colon
+}
+
+inline int64_t NodeView::integer() const { return node().integer; }
+inline double NodeView::dbl() const { return node().dbl; }
+inline bool NodeView::boolean() const { return node().boolean; }
+
+inline size_t NodeView::size() const {
+  return is_aggregate() ? static_cast<size_t>(node().integer) : 0;
+}
+
+inline NodeView NodeView::next_sibling() const {
+  return NodeView(nodes_, base_, node().next);
+}
+
+inline NodeView NodeView::child(size_t i) const {
+  NodeView c = first_child();
+  for (; i > 0; --i) c = c.next_sibling();
+  return c;
+}
 
 }  // namespace polars_redis::resp

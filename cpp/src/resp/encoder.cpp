@@ -1,0 +1,62 @@
+#include "polars_redis/resp/encoder.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace polars_redis::resp {
+namespace {
+
+// `<marker><n>\r\n`: the header of an array or of a bulk string.
+void append_header(std::string& out, char marker, size_t n) {
+  char buffer[24];
+  buffer[0] = marker;
+  char* last = std::to_chars(buffer + 1, buffer + sizeof(buffer) - 2, n).ptr;
+  *last++ = '\r';
+  *last++ = '\n';
+  out.append(buffer, last);
+}
+
+void append_bulk(std::string& out, std::string_view value) {
+  append_header(out, '$', value.size());
+  out.append(value);
+  out.append("\r\n", 2);
+}
+
+}  // namespace
+
+void append_command(std::string& out, std::span<const std::string_view> args) {
+  append_header(out, '*', args.size());
+  for (std::string_view arg : args) append_bulk(out, arg);
+}
+
+void append_command(std::string& out, std::initializer_list<std::string_view> args) {
+  append_command(out, std::span<const std::string_view>(args.begin(), args.size()));
+}
+
+CommandWriter::CommandWriter(std::string& out, size_t argc) : out_(out) {
+  append_header(out_, '*', argc);
+}
+
+CommandWriter& CommandWriter::arg(std::string_view value) {
+  append_bulk(out_, value);
+  return *this;
+}
+
+CommandWriter& CommandWriter::arg(int64_t value) {
+  char buffer[20];
+  const char* last = std::to_chars(buffer, buffer + sizeof(buffer), value).ptr;
+  append_bulk(out_, std::string_view(buffer, static_cast<size_t>(last - buffer)));
+  return *this;
+}
+
+CommandWriter& CommandWriter::arg(double value) {
+  // Shortest text that reads back as the same double; infinities come out as "inf"/"-inf",
+  // which Redis accepts. NaN has no meaning to Redis, so its sign is not kept.
+  if (std::isnan(value)) return arg(std::string_view("nan"));
+  char buffer[32];
+  const char* last = std::to_chars(buffer, buffer + sizeof(buffer), value).ptr;
+  append_bulk(out_, std::string_view(buffer, static_cast<size_t>(last - buffer)));
+  return *this;
+}
+
+}  // namespace polars_redis::resp
