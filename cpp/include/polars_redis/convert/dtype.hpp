@@ -28,6 +28,13 @@ struct DataType {
   std::string time_zone;                // empty: naive
   std::vector<std::string> categories;  // kEnum only
 
+  // A dtype with default parameters: DataType::of(TypeId::kInt64).
+  static DataType of(TypeId id) {
+    DataType dtype;
+    dtype.id = id;
+    return dtype;
+  }
+
   // Polars spelling, for error messages: "Int64", "Datetime(time_unit='us', time_zone='UTC')".
   std::string name() const;
   // Lower-case identifier used across the Python boundary: "int64", "datetime", ...
