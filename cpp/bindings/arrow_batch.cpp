@@ -1,0 +1,51 @@
+// A finished RecordBatch as a Python object speaking the Arrow PyCapsule interface, so that
+// pl.DataFrame(batch) imports it without copying.
+#include <cstdlib>
+
+#include "bindings.hpp"
+
+namespace polars_redis::bindings {
+
+namespace {
+
+struct ArrowBatch {
+  arrow::RecordBatch batch;
+  bool exported = false;
+};
+
+void release_schema_capsule(void* p) noexcept {
+  auto* schema = static_cast<ArrowSchema*>(p);
+  if (schema->release) schema->release(schema);
+  delete schema;
+}
+
+void release_array_capsule(void* p) noexcept {
+  auto* array = static_cast<ArrowArray*>(p);
+  if (array->release) array->release(array);
+  delete array;
+}
+
+nb::tuple export_capsules(ArrowBatch& self, nb::handle requested_schema) {
+  if (self.exported) throw nb::value_error("this batch was already exported (the Arrow C interface moves it)");
+  auto* schema = new ArrowSchema{};
+  auto* array = new ArrowArray{};
+  self.batch.export_to(schema, array);
+  self.exported = true;
+  nb::capsule schema_capsule(schema, "arrow_schema", release_schema_capsule);
+  nb::capsule array_capsule(array, "arrow_array", release_array_capsule);
+  return nb::make_tuple(schema_capsule, array_capsule);
+}
+
+}  // namespace
+
+void register_arrow_batch(nb::module_& m) {
+  nb::class_<ArrowBatch>(m, "ArrowBatch", "One batch of rows from a scan (Arrow struct array).")
+      .def_prop_ro("num_rows", [](const ArrowBatch& self) { return self.batch.num_rows(); })
+      .def("__arrow_c_array__", &export_capsules, nb::arg("requested_schema") = nb::none());
+}
+
+nb::object wrap_batch(arrow::RecordBatch batch) {
+  return nb::cast(ArrowBatch{std::move(batch)}, nb::rv_policy::move);
+}
+
+}  // namespace polars_redis::bindings

@@ -1,0 +1,17 @@
+// URL helpers for the Python layer: validate early (at scan_* time, not at collect time) and
+// redact credentials for messages and reprs.
+#include <nanobind/stl/string.h>
+
+#include "bindings.hpp"
+#include "polars_redis/net/url.hpp"
+
+namespace polars_redis::bindings {
+
+void register_urls(nb::module_& m) {
+  m.def("validate_url", [](const std::string& url) { net::parse_url(url); }, nb::arg("url"),
+        "Raise ConfigurationError if the URL is malformed.");
+  m.def("redact_url", [](const std::string& url) { return net::redact_url(url); }, nb::arg("url"),
+        "The URL with its password replaced by ***.");
+}
+
+}  // namespace polars_redis::bindings

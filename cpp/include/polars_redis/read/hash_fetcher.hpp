@@ -1,0 +1,51 @@
+#pragma once
+// Hash rows: HMGET of the projected fields, HGETALL when every schema field is wanted, TTL in the
+// same pipeline when the TTL column is selected.
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "polars_redis/convert/dtype.hpp"
+#include "polars_redis/read/row_fetcher.hpp"
+
+namespace polars_redis::read {
+
+struct FieldSpec {
+  std::string name;
+  DataType dtype;
+};
+
+struct HashFetchOptions {
+  std::vector<FieldSpec> fields;    // the projected fields, in output order
+  bool fetch_all = false;           // HGETALL (every schema field is projected)
+  bool include_ttl = false;
+  std::string ttl_column_name = "_ttl";
+  bool ignore_errors = false;
+};
+
+class HashFetcher final : public RowFetcher {
+ public:
+  explicit HashFetcher(HashFetchOptions options);
+  void add_columns(arrow::BatchBuilder& batch) override;
+  int encode(std::string_view key, std::string& out) override;
+  RowVerdict consume(std::string_view key, int index, const resp::NodeView& reply) override;
+  void append_row_without_values() override;
+
+ private:
+  RowVerdict consume_fields(std::string_view key, const resp::NodeView& reply);
+  RowVerdict consume_all(std::string_view key, const resp::NodeView& reply);
+  void append_value(std::string_view key, size_t field, std::string_view raw);
+
+  HashFetchOptions options_;
+  std::vector<arrow::ColumnBuilder*> columns_;
+  arrow::ColumnBuilder* ttl_column_ = nullptr;
+  std::unordered_map<std::string_view, size_t> field_index_;  // for HGETALL replies
+  std::vector<char> seen_;                                    // per field, during HGETALL
+  int64_t pending_ttl_ = 0;           // TTL reply of the key whose fields come next
+  std::vector<size_t> order_guess_;  // field index seen at each HGETALL position last time
+  bool key_missing_ = false;          // TTL said -2: the key is gone, skip its field reply
+  bool key_exists_ = false;           // TTL said >= -1: all-null fields still make a row
+};
+
+}  // namespace polars_redis::read

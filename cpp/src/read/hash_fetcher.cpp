@@ -1,0 +1,141 @@
+#include "polars_redis/read/hash_fetcher.hpp"
+
+#include "polars_redis/error.hpp"
+#include "polars_redis/resp/encoder.hpp"
+
+namespace polars_redis::read {
+
+namespace {
+bool is_wrong_type(const resp::NodeView& reply) {
+  return reply.is_error() && reply.str().starts_with("WRONGTYPE");
+}
+
+std::string quoted(std::string_view text) { return "'" + quote_for_message(text) + "'"; }
+}  // namespace
+
+HashFetcher::HashFetcher(HashFetchOptions options) : options_(std::move(options)) {
+  for (size_t i = 0; i < options_.fields.size(); ++i) field_index_.emplace(options_.fields[i].name, i);
+  seen_.resize(options_.fields.size());
+}
+
+void HashFetcher::add_columns(arrow::BatchBuilder& batch) {
+  for (const auto& field : options_.fields) columns_.push_back(&batch.add_column(field.name, field.dtype));
+  if (options_.include_ttl) ttl_column_ = &batch.add_column(options_.ttl_column_name, DataType::of(TypeId::kInt64));
+}
+
+int HashFetcher::encode(std::string_view key, std::string& out) {
+  int replies = 0;
+  // TTL goes first so its answer is known when the fields arrive (it also tells a missing key).
+  if (options_.include_ttl) {
+    resp::CommandWriter(out, 2).arg("TTL").arg(key);
+    ++replies;
+  }
+  if (options_.fetch_all) {
+    resp::CommandWriter(out, 2).arg("HGETALL").arg(key);
+    ++replies;
+  } else if (!options_.fields.empty()) {
+    resp::CommandWriter writer(out, 2 + options_.fields.size());
+    writer.arg("HMGET").arg(key);
+    for (const auto& field : options_.fields) writer.arg(field.name);
+    ++replies;
+  }
+  return replies;
+}
+
+RowVerdict HashFetcher::consume(std::string_view key, int index, const resp::NodeView& reply) {
+  if (options_.include_ttl && index == 0) {
+    if (reply.is_error()) throw Error(ErrorKind::kResponse, "TTL " + quoted(key) + " failed: " + std::string(reply.str()));
+    pending_ttl_ = reply.integer();
+    key_missing_ = pending_ttl_ == -2;
+    key_exists_ = !key_missing_;
+    if (options_.fetch_all || !options_.fields.empty()) return RowVerdict::kPending;
+    if (key_missing_) return RowVerdict::kSkip;
+    ttl_column_->append_int64(pending_ttl_);
+    return RowVerdict::kRow;
+  }
+  if (key_missing_) {
+    key_missing_ = false;
+    return RowVerdict::kSkip;
+  }
+  RowVerdict verdict = options_.fetch_all ? consume_all(key, reply) : consume_fields(key, reply);
+  if (verdict == RowVerdict::kRow && ttl_column_) ttl_column_->append_int64(pending_ttl_);
+  key_exists_ = false;
+  return verdict;
+}
+
+RowVerdict HashFetcher::consume_fields(std::string_view key, const resp::NodeView& reply) {
+  if (is_wrong_type(reply)) return RowVerdict::kSkip;  // replaced by another type since SCAN
+  if (reply.is_error()) throw Error(ErrorKind::kResponse, "HMGET " + quoted(key) + " failed: " + std::string(reply.str()));
+  if (!key_exists_) {
+    bool all_null = true;
+    size_t n = reply.size();
+    auto value = reply.first_child();
+    for (size_t i = 0; i < n; ++i, value = value.next_sibling()) {
+      if (!value.is_null()) {
+        all_null = false;
+        break;
+      }
+    }
+    // HMGET answers a missing key like a key without these fields: ask EXISTS before making a row.
+    if (all_null) return RowVerdict::kVerifyExists;
+  }
+  size_t n = reply.size();
+  auto value = reply.first_child();
+  for (size_t i = 0; i < n; ++i, value = value.next_sibling()) {
+    if (value.is_null()) {
+      columns_[i]->append_null();
+    } else {
+      append_value(key, i, value.str());
+    }
+  }
+  return RowVerdict::kRow;
+}
+
+RowVerdict HashFetcher::consume_all(std::string_view key, const resp::NodeView& reply) {
+  if (is_wrong_type(reply)) return RowVerdict::kSkip;
+  if (reply.is_error()) throw Error(ErrorKind::kResponse, "HGETALL " + quoted(key) + " failed: " + std::string(reply.str()));
+  size_t pairs = reply.type() == resp::Type::kMap ? reply.size() : reply.size() / 2;
+  if (pairs == 0) return RowVerdict::kSkip;  // HGETALL of a missing key is empty
+  std::fill(seen_.begin(), seen_.end(), 0);
+  if (order_guess_.size() < pairs) order_guess_.resize(pairs, SIZE_MAX);
+  auto name = reply.first_child();
+  for (size_t p = 0; p < pairs; ++p) {
+    auto value = name.next_sibling();
+    std::string_view field_name = name.str();
+    // Hashes written by one application keep one field order; try last time's answer first.
+    size_t field = order_guess_[p];
+    if (field == SIZE_MAX || options_.fields[field].name != field_name) {
+      auto found = field_index_.find(field_name);
+      field = found == field_index_.end() ? SIZE_MAX : found->second;
+      order_guess_[p] = field;
+    }
+    if (field != SIZE_MAX && !seen_[field]) {
+      seen_[field] = 1;
+      append_value(key, field, value.str());
+    }
+    name = value.next_sibling();
+  }
+  for (size_t f = 0; f < seen_.size(); ++f) {
+    if (!seen_[f]) columns_[f]->append_null();
+  }
+  return RowVerdict::kRow;
+}
+
+void HashFetcher::append_value(std::string_view key, size_t field, std::string_view raw) {
+  if (columns_[field]->append_text(raw)) return;
+  if (options_.ignore_errors) {
+    columns_[field]->append_null();
+    return;
+  }
+  const FieldSpec& spec = options_.fields[field];
+  throw Error(ErrorKind::kSchema, "cannot parse field " + quoted(spec.name) + " of hash " +
+                                      quoted(key) + " as " + spec.dtype.name() + ": raw value " +
+                                      quoted(raw) + " (pass ignore_errors=True to read it as null)");
+}
+
+void HashFetcher::append_row_without_values() {
+  for (auto* column : columns_) column->append_null();
+  if (ttl_column_) ttl_column_->append_int64(pending_ttl_);
+}
+
+}  // namespace polars_redis::read

@@ -1,0 +1,200 @@
+#include "polars_redis/read/scan_engine.hpp"
+
+#include <algorithm>
+#include <deque>
+
+#include "polars_redis/error.hpp"
+#include "polars_redis/net/connection.hpp"
+#include "polars_redis/read/key_queue.hpp"
+#include "polars_redis/read/seen_keys.hpp"
+#include "polars_redis/resp/encoder.hpp"
+
+namespace polars_redis::read {
+
+ScanEngine::ScanEngine(ScanOptions options, std::unique_ptr<RowFetcher> fetcher)
+    : options_(std::move(options)), fetcher_(std::move(fetcher)), queue_(options_.queue_capacity) {}
+
+ScanEngine::~ScanEngine() { cancel(); }
+
+void ScanEngine::start() {
+  if (started_) return;
+  started_ = true;
+  thread_ = std::thread([this] { run(); });
+}
+
+std::optional<arrow::RecordBatch> ScanEngine::next() {
+  start();
+  return queue_.pop();
+}
+
+void ScanEngine::cancel() {
+  queue_.cancel();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ScanEngine::run() {
+  try {
+    run_pipeline();
+    queue_.close();
+  } catch (...) {
+    queue_.fail(std::current_exception());
+  }
+}
+
+namespace {
+
+// What each reply in flight answers, in the order the commands were sent.
+struct InFlight {
+  enum Kind : uint8_t { kScan, kFetch, kVerify } kind;
+  int replies;
+  int next_index = 0;
+};
+
+}  // namespace
+
+void ScanEngine::run_pipeline() {
+  auto connection = net::Connection::open(options_.connection);
+  net::Connection& conn = *connection;
+
+  arrow::BatchBuilder batch;
+  arrow::ColumnBuilder* index_column =
+      options_.include_row_index ? &batch.add_column(options_.row_index_column_name, DataType::of(TypeId::kUInt32)) : nullptr;
+  arrow::ColumnBuilder* key_column =
+      options_.include_key ? &batch.add_column(options_.key_column_name, DataType::of(TypeId::kString)) : nullptr;
+  fetcher_->add_columns(batch);
+  const bool no_columns = batch.num_columns() == 0;
+
+  KeyQueue pending;      // keys found, not yet fetched
+  KeyQueue fetching;     // keys whose fetch commands are in flight, in send order
+  KeyQueue verifying;    // keys whose EXISTS is in flight
+  SeenKeys seen;
+  std::deque<InFlight> in_flight;
+  int64_t keys_in_flight = 0;  // fetches plus verifications: each may still become a row
+  int64_t rows_total = 0;      // rows emitted plus rows in the current batch
+
+  bool scan_done = false;
+  bool scan_in_flight = false;
+  std::string cursor = "0";
+  if (options_.keys) {
+    for (const auto& key : *options_.keys) {
+      if (seen.insert(key)) pending.push(key);
+    }
+    scan_done = true;
+  }
+  const std::string count_text = std::to_string(std::max<int64_t>(1, options_.count_hint));
+  const size_t scan_ahead = static_cast<size_t>(std::max<int64_t>(2 * options_.count_hint, options_.max_keys_in_flight));
+
+  auto limit_reached = [&] { return options_.n_rows && rows_total >= *options_.n_rows; };
+  // Rows that could still appear from work already under way; never start more than n_rows need.
+  auto may_start_more = [&](int64_t extra) {
+    return !options_.n_rows || rows_total + keys_in_flight + extra < *options_.n_rows;
+  };
+  auto finish_row = [&](std::string_view key) {
+    if (index_column) index_column->append_int64(options_.row_index_offset + rows_total);
+    if (key_column) key_column->append_text(key);
+    if (no_columns) batch.add_row_without_columns();
+    ++rows_total;
+  };
+  auto emit_if_full = [&]() -> bool {
+    if (batch.num_rows() < options_.batch_size) return true;
+    return queue_.push(batch.finish());
+  };
+
+  while (!limit_reached()) {
+    if (queue_.cancelled()) return;
+
+    // The next SCAN goes out before this chunk's fetches, so its reply is back (and its keys
+    // queued) while the server still works through the fetches: SCAN and fetch overlap.
+    if (!scan_done && !scan_in_flight && pending.size() < scan_ahead &&
+        may_start_more(static_cast<int64_t>(pending.size()))) {
+      const bool typed = !options_.type_filter.empty();
+      resp::CommandWriter scan(conn.out_buffer(), typed ? 8 : 6);
+      scan.arg("SCAN").arg(cursor).arg("MATCH").arg(options_.pattern).arg("COUNT").arg(count_text);
+      if (typed) scan.arg("TYPE").arg(options_.type_filter);
+      in_flight.push_back({InFlight::kScan, 1});
+      scan_in_flight = true;
+    }
+
+    while (!pending.empty() && keys_in_flight < options_.max_keys_in_flight && may_start_more(0)) {
+      std::string_view key = pending.front();
+      int replies = fetcher_->encode(key, conn.out_buffer());
+      if (replies == 0) {
+        fetcher_->append_row_without_values();
+        finish_row(key);
+        pending.pop();
+        if (!emit_if_full()) return;
+        if (limit_reached()) break;
+        continue;
+      }
+      fetching.push(key);
+      pending.pop();
+      in_flight.push_back({InFlight::kFetch, replies});
+      ++keys_in_flight;
+    }
+    if (limit_reached()) break;
+    if (in_flight.empty()) {
+      if (scan_done && pending.empty()) break;
+      continue;  // n_rows reached by rows in flight that were skipped: loop to fetch more
+    }
+
+    conn.pump();
+    while (auto reply = conn.next_reply()) {
+      resp::NodeView root = reply->root();
+      InFlight& head = in_flight.front();
+      switch (head.kind) {
+        case InFlight::kScan: {
+          net::throw_if_error(root, "SCAN");
+          if (!root.is_aggregate() || root.size() != 2) throw Error(ErrorKind::kProtocol, "SCAN returned an unexpected reply");
+          auto cursor_node = root.first_child();
+          auto keys = cursor_node.next_sibling();
+          cursor.assign(cursor_node.str());
+          scan_done = cursor == "0";
+          size_t n = keys.size();
+          auto key = keys.first_child();
+          for (size_t i = 0; i < n; ++i, key = key.next_sibling()) {
+            if (seen.insert(key.str())) pending.push(key.str());
+          }
+          scan_in_flight = false;
+          in_flight.pop_front();
+          break;
+        }
+        case InFlight::kFetch: {
+          std::string_view key = fetching.front();
+          RowVerdict verdict = fetcher_->consume(key, head.next_index++, root);
+          if (head.next_index < head.replies) break;
+          in_flight.pop_front();
+          if (verdict == RowVerdict::kRow) {
+            finish_row(key);
+          } else if (verdict == RowVerdict::kVerifyExists) {
+            resp::CommandWriter(conn.out_buffer(), 2).arg("EXISTS").arg(key);
+            verifying.push(key);
+            in_flight.push_back({InFlight::kVerify, 1});
+            ++keys_in_flight;
+          }
+          fetching.pop();
+          --keys_in_flight;
+          break;
+        }
+        case InFlight::kVerify: {
+          net::throw_if_error(root, "EXISTS");
+          if (root.integer() == 1) {
+            fetcher_->append_row_without_values();
+            finish_row(verifying.front());
+          }
+          verifying.pop();
+          in_flight.pop_front();
+          --keys_in_flight;
+          break;
+        }
+      }
+      if (!emit_if_full()) return;
+      if (limit_reached()) break;
+    }
+  }
+  if (batch.num_rows() > 0 || rows_total == 0) {
+    // An empty scan still yields one (empty) batch so the consumer sees the columns.
+    queue_.push(batch.finish());
+  }
+}
+
+}  // namespace polars_redis::read

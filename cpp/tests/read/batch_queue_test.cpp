@@ -1,0 +1,59 @@
+#include "polars_redis/read/batch_queue.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "polars_redis/error.hpp"
+
+namespace polars_redis::read {
+namespace {
+
+arrow::RecordBatch batch_of(int64_t rows) {
+  arrow::BatchBuilder builder;
+  auto& column = builder.add_column("x", DataType::of(TypeId::kInt64));
+  for (int64_t i = 0; i < rows; ++i) column.append_int64(i);
+  return builder.finish();
+}
+
+TEST(BatchQueue, DeliversInOrderThenEnds) {
+  BatchQueue queue(2);
+  std::thread producer([&] {
+    for (int64_t rows = 1; rows <= 5; ++rows) ASSERT_TRUE(queue.push(batch_of(rows)));
+    queue.close();
+  });
+  for (int64_t rows = 1; rows <= 5; ++rows) {
+    auto batch = queue.pop();
+    ASSERT_TRUE(batch.has_value());
+    EXPECT_EQ(batch->num_rows(), rows);
+  }
+  EXPECT_FALSE(queue.pop().has_value());
+  producer.join();
+}
+
+TEST(BatchQueue, ErrorFollowsTheBatchesBeforeIt) {
+  BatchQueue queue(4);
+  ASSERT_TRUE(queue.push(batch_of(3)));
+  queue.fail(std::make_exception_ptr(Error(ErrorKind::kTimeout, "timed out")));
+  EXPECT_EQ(queue.pop()->num_rows(), 3);
+  try {
+    queue.pop();
+    FAIL() << "expected the producer's error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kTimeout);
+  }
+}
+
+TEST(BatchQueue, CancelUnblocksAFullProducer) {
+  BatchQueue queue(1);
+  ASSERT_TRUE(queue.push(batch_of(1)));
+  bool pushed = true;
+  std::thread producer([&] { pushed = queue.push(batch_of(1)); });  // blocks: the queue is full
+  queue.cancel();
+  producer.join();
+  EXPECT_FALSE(pushed);
+  EXPECT_TRUE(queue.cancelled());
+}
+
+}  // namespace
+}  // namespace polars_redis::read

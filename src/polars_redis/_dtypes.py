@@ -1,0 +1,77 @@
+"""Polars dtypes <-> the core's dtype descriptors, and schema normalisation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Union
+
+import polars as pl
+
+from polars_redis._core import ConfigurationError
+
+SchemaLike = Union[Mapping[str, Any], "pl.Schema", Iterable[tuple[str, Any]]]
+
+_SIMPLE: dict[Any, str] = {
+    pl.String: "string", pl.Binary: "binary", pl.Boolean: "boolean",
+    pl.Int8: "int8", pl.Int16: "int16", pl.Int32: "int32", pl.Int64: "int64",
+    pl.UInt8: "uint8", pl.UInt16: "uint16", pl.UInt32: "uint32", pl.UInt64: "uint64",
+    pl.Float32: "float32", pl.Float64: "float64", pl.Date: "date", pl.Time: "time",
+    pl.Categorical: "categorical",
+}
+
+
+def _instantiate(dtype: Any) -> pl.DataType:
+    if isinstance(dtype, type) and issubclass(dtype, pl.DataType):
+        return dtype()
+    if isinstance(dtype, pl.DataType):
+        return dtype
+    raise ConfigurationError(f"{dtype!r} is not a Polars dtype")
+
+
+def to_descriptor(name: str, dtype: Any) -> dict[str, Any]:
+    """The core's descriptor for a Polars dtype; ConfigurationError names unsupported ones."""
+    dt = _instantiate(dtype)
+    base = dt.base_type()
+    if base in _SIMPLE:
+        return {"id": _SIMPLE[base]}
+    if base == pl.Datetime:
+        return {"id": "datetime", "unit": dt.time_unit or "us", "tz": dt.time_zone}  # type: ignore[attr-defined]
+    if base == pl.Decimal:
+        precision = dt.precision or 38  # type: ignore[attr-defined]
+        return {"id": "decimal", "precision": precision, "scale": dt.scale or 0}  # type: ignore[attr-defined]
+    if base == pl.Enum:
+        return {"id": "enum", "categories": list(dt.categories)}  # type: ignore[attr-defined]
+    raise ConfigurationError(
+        f"column {name!r}: dtype {dt} is not supported for this Redis type; use one of String, "
+        "Binary, Boolean, Int8..Int64, UInt8..UInt64, Float32, Float64, Decimal, Date, Datetime, "
+        "Time, Categorical, Enum"
+    )
+
+
+def from_descriptor(spec: Mapping[str, Any]) -> pl.DataType:
+    kind = spec["id"]
+    if kind == "datetime":
+        return pl.Datetime(spec.get("unit", "us"), spec.get("tz"))
+    for dtype, ident in _SIMPLE.items():
+        if ident == kind:
+            return dtype()
+    raise ConfigurationError(f"unknown dtype descriptor {spec!r}")
+
+
+def normalize_schema(schema: SchemaLike) -> dict[str, pl.DataType]:
+    """Accept a dict, a pl.Schema or (name, dtype) pairs; validate every dtype."""
+    items = schema.items() if isinstance(schema, Mapping | pl.Schema) else schema
+    result: dict[str, pl.DataType] = {}
+    for name, dtype in items:
+        if not isinstance(name, str):
+            raise ConfigurationError(f"schema keys must be field names (str), got {name!r}")
+        if name in result:
+            raise ConfigurationError(f"field {name!r} appears twice in the schema")
+        to_descriptor(name, dtype)
+        result[name] = _instantiate(dtype)
+    return result
+
+
+def needs_cast(dtype: pl.DataType) -> bool:
+    """Dtypes the core builds as strings and Polars casts (Categorical, Enum)."""
+    return dtype.base_type() in (pl.Categorical, pl.Enum)

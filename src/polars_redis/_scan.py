@@ -1,0 +1,124 @@
+"""Glue between a running C++ scan and Polars' IO-source protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
+
+import polars as pl
+from polars.io.plugins import register_io_source
+
+from polars_redis._dtypes import needs_cast
+from polars_redis._predicate import effective_predicate
+
+
+class NativeScan(Protocol):
+    def next_batch(self) -> Any: ...
+    def close(self) -> None: ...
+
+
+# Called with (columns, n_rows) where columns are the output columns Polars needs; returns a
+# started native scan producing exactly those columns (in any order).
+ScanFactory = Callable[[list[str], "int | None"], NativeScan]
+
+
+def iterate_batches(
+    start_scan: ScanFactory,
+    schema: pl.Schema,
+    with_columns: list[str] | None,
+    predicate: pl.Expr | None,
+    n_rows: int | None,
+) -> Iterator[pl.DataFrame]:
+    """Yield DataFrames with exactly `with_columns` (schema order), filtered and limited."""
+    columns = list(schema) if with_columns is None else list(with_columns)
+    predicate = effective_predicate(predicate)
+    wanted = list(columns)
+    if predicate is not None:
+        for name in predicate.meta.root_names():
+            if name not in wanted and name in schema:
+                wanted.append(name)
+    casts = [pl.col(name).cast(schema[name]) for name in wanted if needs_cast(schema[name])]
+    # With a predicate the limit applies after filtering, so the server cannot stop early.
+    scan = start_scan(wanted, n_rows if predicate is None else None)
+    produced = 0
+    try:
+        while n_rows is None or produced < n_rows:
+            batch = scan.next_batch()
+            if batch is None:
+                break
+            frame = pl.DataFrame(batch)
+            if casts:
+                frame = frame.with_columns(casts)
+            if predicate is not None:
+                frame = frame.filter(predicate)
+            frame = frame.select(columns)
+            if n_rows is not None and frame.height > n_rows - produced:
+                frame = frame.head(n_rows - produced)
+            produced += frame.height
+            yield frame
+    finally:
+        scan.close()
+
+
+class ScanErrors:
+    """The last exception a scan raised, so eager readers can re-raise it unchanged.
+
+    Polars 1.x wraps an exception raised inside an IO source in a ComputeError (the message keeps
+    the original text); Polars 2.x lets it through.
+    """
+
+    def __init__(self) -> None:
+        self.error: BaseException | None = None
+
+
+def collect(lf: pl.LazyFrame, errors: ScanErrors) -> pl.DataFrame:
+    """Collect, re-raising our own exception instead of Polars 1.x's ComputeError wrapper."""
+    try:
+        return lf.collect()
+    except pl.exceptions.ComputeError:
+        if errors.error is not None:
+            raise errors.error from None
+        raise
+
+
+def lazy_frame(
+    start_scan: ScanFactory,
+    schema: pl.Schema | Callable[[], pl.Schema],
+    *,
+    name: str,
+    detail: str | None = None,
+    errors: ScanErrors | None = None,
+) -> pl.LazyFrame:
+    """A LazyFrame whose collection runs a native scan (fresh for every collect)."""
+    resolved: list[pl.Schema] = []
+
+    def get_schema() -> pl.Schema:
+        if not resolved:
+            resolved.append(schema() if callable(schema) else schema)
+        return resolved[0]
+
+    def source(
+        with_columns: list[str] | None,
+        predicate: pl.Expr | None,
+        n_rows: int | None,
+        _batch_size: int | None,
+    ) -> Iterator[pl.DataFrame]:
+        try:
+            yield from iterate_batches(start_scan, get_schema(), with_columns, predicate, n_rows)
+        except Exception as exc:
+            if errors is not None:
+                errors.error = exc
+            raise
+
+    kwargs: dict[str, Any] = {}
+    try:
+        import inspect
+
+        params = inspect.signature(register_io_source).parameters
+        if "explain_name" in params:
+            kwargs["explain_name"] = name
+            if detail is not None:
+                kwargs["explain_detail"] = detail
+    except (TypeError, ValueError):
+        pass
+    return register_io_source(source, schema=get_schema if callable(schema) else schema, **kwargs)

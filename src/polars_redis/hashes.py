@@ -1,0 +1,176 @@
+"""Redis hashes as Polars frames: scan_hashes, read_hashes, infer_hash_schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from polars_redis import _core
+from polars_redis._dtypes import SchemaLike, from_descriptor, normalize_schema, to_descriptor
+from polars_redis._scan import ScanErrors, collect, lazy_frame
+from polars_redis._core import ConfigurationError
+
+__all__ = ["scan_hashes", "read_hashes", "infer_hash_schema"]
+
+
+def infer_hash_schema(
+    url: str,
+    pattern: str = "*",
+    sample_size: int = 100,
+    type_inference: bool = True,
+) -> dict[str, pl.DataType]:
+    """Infer a schema by sampling hashes that match `pattern`.
+
+    Samples up to `sample_size` hashes (pipelined SCAN + HGETALL) and picks, per field, the first
+    of Int64, Float64, Boolean, Date, Datetime that every sampled non-null value parses as, else
+    String. Fields are listed in the order first seen.
+
+    Example:
+        >>> schema = pr.infer_hash_schema(url, "user:*")       # doctest: +SKIP
+        >>> schema                                              # doctest: +SKIP
+        {'name': String, 'age': Int64, 'score': Float64, 'active': Boolean}
+    """
+    if sample_size < 1:
+        raise ConfigurationError(f"sample_size must be at least 1, got {sample_size}")
+    fields = _core.infer_hash_schema(url, pattern, sample_size, type_inference)
+    return {name: from_descriptor(spec) for name, spec in fields}
+
+
+def _output_schema(
+    fields: dict[str, pl.DataType],
+    *,
+    include_key: bool,
+    key_column_name: str,
+    include_ttl: bool,
+    ttl_column_name: str,
+    include_row_index: bool,
+    row_index_column_name: str,
+) -> pl.Schema:
+    columns: list[tuple[str, pl.DataType]] = []
+    if include_row_index:
+        columns.append((row_index_column_name, pl.UInt32()))
+    if include_key:
+        columns.append((key_column_name, pl.String()))
+    columns.extend(fields.items())
+    if include_ttl:
+        columns.append((ttl_column_name, pl.Int64()))
+    names = [name for name, _ in columns]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ConfigurationError(
+            f"column name(s) {duplicates} used twice: rename the key, TTL or row index column"
+        )
+    return pl.Schema(columns)
+
+
+def scan_hashes(
+    url: str,
+    pattern: str = "*",
+    schema: SchemaLike | None = None,
+    *,
+    include_key: bool = True,
+    key_column_name: str = "_key",
+    include_ttl: bool = False,
+    ttl_column_name: str = "_ttl",
+    include_row_index: bool = False,
+    row_index_column_name: str = "_index",
+    row_index_offset: int = 0,
+    batch_size: int = 1000,
+    count_hint: int = 100,
+    ignore_errors: bool = False,
+    _errors: ScanErrors | None = None,
+) -> pl.LazyFrame:
+    """Lazily scan Redis hashes whose keys match `pattern`.
+
+    Nothing is sent to Redis until the frame is collected. Each hash becomes one row; each schema
+    field one column (a missing field is null). Only the fields a query needs are fetched (HMGET;
+    HGETALL when all are needed), `head(n)` stops after about n hashes, and the TTL comes in the
+    same pipeline as the fields.
+
+    Args:
+        url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS, or
+            ``unix:///path?db=N``.
+        pattern: SCAN MATCH pattern, e.g. ``"user:*"``.
+        schema: field name -> Polars dtype. ``None`` infers it from a sample when first needed.
+        include_key: add the key as a String column named `key_column_name`.
+        include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
+        include_row_index: add a UInt32 row number column starting at `row_index_offset`.
+        batch_size: rows per batch handed to Polars.
+        count_hint: SCAN COUNT hint.
+        ignore_errors: read values that do not parse as their dtype as null instead of raising
+            :class:`SchemaError`.
+
+    Example:
+        >>> lf = pr.scan_hashes(url, "user:*", {"name": pl.String, "age": pl.Int64})  # doctest: +SKIP
+        >>> lf.filter(pl.col("age") > 30).select("name").head(10).collect()          # doctest: +SKIP
+    """
+    _core.validate_url(url)  # a malformed URL fails here, not at collect time
+    if batch_size < 1:
+        raise ConfigurationError(f"batch_size must be at least 1, got {batch_size}")
+    if count_hint < 1:
+        raise ConfigurationError(f"count_hint must be at least 1, got {count_hint}")
+    if row_index_offset < 0:
+        raise ConfigurationError(f"row_index_offset must be >= 0, got {row_index_offset}")
+    layout: dict[str, Any] = dict(
+        include_key=include_key, key_column_name=key_column_name,
+        include_ttl=include_ttl, ttl_column_name=ttl_column_name,
+        include_row_index=include_row_index, row_index_column_name=row_index_column_name,
+    )
+    fields_box: list[dict[str, pl.DataType]] = []
+
+    def fields() -> dict[str, pl.DataType]:
+        if not fields_box:
+            given = infer_hash_schema(url, pattern) if schema is None else normalize_schema(schema)
+            fields_box.append(given)
+        return fields_box[0]
+
+    def start_scan(columns: list[str], n_rows: int | None) -> _core.HashScan:
+        all_fields = fields()
+        wanted = set(columns)
+        projected = [(name, to_descriptor(name, dtype)) for name, dtype in all_fields.items() if name in wanted]
+        plan = {
+            "pattern": pattern,
+            "fields": projected,
+            "fetch_all": bool(all_fields) and len(projected) == len(all_fields),
+            "include_key": include_key and key_column_name in wanted,
+            "key_column_name": key_column_name,
+            "include_ttl": include_ttl and ttl_column_name in wanted,
+            "ttl_column_name": ttl_column_name,
+            "include_row_index": include_row_index and row_index_column_name in wanted,
+            "row_index_column_name": row_index_column_name,
+            "row_index_offset": row_index_offset,
+            "batch_size": batch_size,
+            "count_hint": count_hint,
+            "n_rows": n_rows,
+            "ignore_errors": ignore_errors,
+        }
+        return _core.HashScan(url, plan)
+
+    def output_schema() -> pl.Schema:
+        return _output_schema(fields(), **layout)
+
+    # A given schema is resolved now (so errors in it surface here); None is inferred on demand.
+    return lazy_frame(
+        start_scan, output_schema if schema is None else output_schema(),
+        name="redis hashes", detail=f"pattern={pattern!r}", errors=_errors,
+    )
+
+
+def read_hashes(
+    url: str,
+    pattern: str = "*",
+    schema: SchemaLike | None = None,
+    **kwargs: Any,
+) -> pl.DataFrame:
+    """Read Redis hashes into a DataFrame (eager :func:`scan_hashes`).
+
+    With ``schema=None`` the schema is inferred first with :func:`infer_hash_schema`.
+
+    Example:
+        >>> df = pr.read_hashes(url, "user:*", {"name": pl.String, "age": pl.Int64})  # doctest: +SKIP
+    """
+    if schema is None:
+        schema = infer_hash_schema(url, pattern)
+    errors = ScanErrors()
+    return collect(scan_hashes(url, pattern, schema, _errors=errors, **kwargs), errors)

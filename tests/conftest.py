@@ -1,0 +1,52 @@
+"""Real servers for the suite: an embedded Redis Stack for the whole session.
+
+A test that needs a server fails when the server cannot start; nothing here skips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from polars_redis.server import RedisStackServer
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[RedisStackServer]:
+    server = RedisStackServer()
+    server.start()  # raises ServerError (test error, not a skip) when it cannot start
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def url(stack: RedisStackServer) -> str:
+    return stack.url
+
+
+@pytest.fixture()
+def r(stack: RedisStackServer) -> Iterator[redis.Redis]:
+    """redis-py, the independent oracle, on an empty database with fresh command statistics."""
+    client = redis.Redis.from_url(stack.url)
+    client.flushall()
+    client.config_resetstat()
+    yield client
+    client.close()
+
+
+def command_calls(client: redis.Redis, command: str) -> int:
+    """How many times the server ran `command` since the last CONFIG RESETSTAT."""
+    stats = client.info("commandstats").get(f"cmdstat_{command.lower()}", {})
+    return int(stats.get("calls", 0))
+
+
+def load_hashes(client: redis.Redis, rows: dict[str, dict[str, str | bytes]]) -> None:
+    pipe = client.pipeline(transaction=False)
+    for i, (key, fields) in enumerate(rows.items()):
+        if fields:
+            pipe.hset(key, mapping=fields)
+        if i % 2000 == 1999:
+            pipe.execute()
+    pipe.execute()

@@ -1,0 +1,64 @@
+"""infer_hash_schema against real hashes: every rule of the inference, and scans that never fail."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+import redis
+
+import polars_redis as pr
+from conftest import command_calls, load_hashes
+
+
+@pytest.mark.polars_subset
+def test_types_are_inferred_from_every_sampled_value(r: redis.Redis, url: str) -> None:
+    load_hashes(r, {
+        "u:1": {"id": "1", "score": "1.5", "flag": "true", "born": "2000-01-02", "seen": "2024-01-02T03:04:05", "name": "a", "mixed": "1"},
+        "u:2": {"id": "-7", "score": "2", "flag": "no", "born": "1999-12-31", "seen": "2024-01-02 03:04:05.25", "name": "b", "mixed": "x"},
+        "u:3": {"id": "30", "score": "-0.25", "flag": "1", "born": "2020-02-29", "seen": "2024-01-02T03:04:05", "name": "c", "mixed": "2.5"},
+    })
+    schema = pr.infer_hash_schema(url, "u:*")
+    assert schema == {
+        "id": pl.Int64, "score": pl.Float64, "flag": pl.Boolean, "born": pl.Date,
+        "seen": pl.Datetime("us"), "name": pl.String, "mixed": pl.String,
+    }
+    # The inferred schema reads the sampled keys without error, values intact.
+    df = pr.read_hashes(url, "u:*", schema).sort("_key")
+    assert df["id"].to_list() == [1, -7, 30]
+    assert df["flag"].to_list() == [True, False, True]
+
+
+def test_zero_one_columns_are_integers_and_offsets_give_utc(r: redis.Redis, url: str) -> None:
+    load_hashes(r, {"k:1": {"bit": "0", "at": "2024-01-01T00:00:00Z"}, "k:2": {"bit": "1", "at": "2024-01-01T00:00:00+02:00"}})
+    assert pr.infer_hash_schema(url, "k:*") == {"bit": pl.Int64, "at": pl.Datetime("us", "UTC")}
+
+
+def test_missing_fields_do_not_block_inference(r: redis.Redis, url: str) -> None:
+    load_hashes(r, {"m:1": {"a": "1"}, "m:2": {"b": "x"}, "m:3": {"a": "2", "b": "y"}})
+    schema = pr.infer_hash_schema(url, "m:*")
+    assert schema == {"a": pl.Int64, "b": pl.String} or schema == {"b": pl.String, "a": pl.Int64}
+
+
+def test_type_inference_off_gives_strings(r: redis.Redis, url: str) -> None:
+    load_hashes(r, {"s:1": {"a": "1", "b": "true"}})
+    assert pr.infer_hash_schema(url, "s:*", type_inference=False) == {"a": pl.String, "b": pl.String}
+
+
+def test_sample_size_limits_the_keys_read(r: redis.Redis, url: str) -> None:
+    load_hashes(r, {f"p:{i}": {"v": str(i)} for i in range(500)})
+    r.config_resetstat()
+    assert pr.infer_hash_schema(url, "p:*", sample_size=20) == {"v": pl.Int64}
+    assert command_calls(r, "hgetall") == 20
+
+
+def test_nothing_matches(r: redis.Redis, url: str) -> None:
+    assert pr.infer_hash_schema(url, "none:*") == {}
+    with pytest.raises(pr.ConfigurationError):
+        pr.infer_hash_schema(url, "none:*", sample_size=0)
+
+
+def test_read_hashes_without_schema_infers(r: redis.Redis, url: str) -> None:
+    load_hashes(r, {"x:1": {"n": "5", "s": "a"}, "x:2": {"n": "6", "s": "b"}})
+    df = pr.read_hashes(url, "x:*").sort("_key")
+    assert df.schema == pl.Schema({"_key": pl.String, "n": pl.Int64, "s": pl.String})
+    assert df["n"].to_list() == [5, 6]
