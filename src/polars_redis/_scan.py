@@ -58,6 +58,9 @@ def iterate_batches(
             yield frame
     finally:
         scan.close()
+        # Polars may keep this generator's frame alive (e.g. through a traceback); drop the native
+        # scan now so its thread and connection never outlive the collect.
+        del scan
 
 
 class ScanErrors:

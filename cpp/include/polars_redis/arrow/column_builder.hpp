@@ -10,7 +10,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "polars_redis/arrow/buffer.hpp"
 #include "polars_redis/arrow/c_data.hpp"
 #include "polars_redis/convert/dtype.hpp"
 
@@ -33,8 +36,10 @@ class ColumnBuilder {
   virtual bool append_double(double value);
   virtual bool append_bool(bool value);
 
+  // Makes room for `n` more values so appends do not reallocate (variable-length data excepted).
+  virtual void reserve(int64_t n) = 0;
   // Moves the values built so far into `out` (which the caller then owns and must release) and
-  // leaves the builder empty, ready for the next batch. `reserve_hint` sizes the next batch.
+  // leaves the builder empty, ready for the next batch. The buffers are handed over, not copied.
   virtual void finish(ArrowArray* out) = 0;
   // Describes the column; `name` is copied.
   void export_schema(ArrowSchema* out, const std::string& name) const;
@@ -43,18 +48,28 @@ class ColumnBuilder {
   explicit ColumnBuilder(DataType dtype) : dtype_(std::move(dtype)) {}
   // Called by append_null: store a null slot for the type (zeros, empty view, ...).
   virtual void append_null_slot() = 0;
-  // Validity bitmap helpers for subclasses.
-  void mark_valid();
-  void finish_validity(ArrowArray* out, const void** buffer_slot);
+  // Called by subclasses after storing a value: marks the slot valid and counts it.
+  void mark_valid() {
+    if (null_count_ != 0) {
+      if (length_ % 8 == 0) validity_.push<uint8_t>(0);
+      validity_.data()[length_ / 8] |= static_cast<uint8_t>(1u << (length_ % 8));
+    }
+    ++length_;
+  }
+  // Exports the validity bitmap followed by `buffers` (the layout's other buffers, in order) as
+  // `out`, and resets the counts for the next batch.
+  void finish_buffers(ArrowArray* out, std::vector<Buffer> buffers);
 
   DataType dtype_;
   int64_t length_ = 0;
   int64_t null_count_ = 0;
-  std::string validity_;  // bit-packed, grown lazily; empty while no null was appended
+  Buffer validity_;  // bit-packed; allocated at the first null, so null-free columns have none
 
-  friend class BatchBuilder;
+ private:
+  void start_validity();
 };
 
+// Throws Error(kInvalidArgument) for a dtype Arrow cannot represent (e.g. Decimal precision > 38).
 std::unique_ptr<ColumnBuilder> make_column_builder(const DataType& dtype);
 
 // Arrow format string for a dtype (as exported by the builders).

@@ -23,7 +23,8 @@ class RecordBatch {
   int64_t num_rows() const { return num_rows_; }
   size_t num_columns() const { return arrays_.size(); }
 
-  // Moves the batch out as a top-level struct (format "+s") schema and array. Callable once.
+  // Moves the batch out as a top-level struct (format "+s") schema and array, whose release
+  // callbacks free the columns too. Callable once (then throws Error(kInvalidArgument)).
   void export_to(ArrowSchema* schema, ArrowArray* array);
 
  private:
@@ -31,6 +32,9 @@ class RecordBatch {
   std::vector<ArrowSchema> schemas_;
   std::vector<ArrowArray> arrays_;
   int64_t num_rows_ = 0;
+  bool exported_ = false;
+
+  void release();
 };
 
 class BatchBuilder {
@@ -42,6 +46,10 @@ class BatchBuilder {
   int64_t num_rows() const { return columns_.empty() ? rows_without_columns_ : columns_[0]->length(); }
   // For a projection with no columns at all (count(*)): rows are counted here.
   void add_row_without_columns() { ++rows_without_columns_; }
+  // Makes room for `rows` more rows in every column.
+  void reserve(int64_t rows);
+  // Hands the rows built so far to a RecordBatch and leaves the builder empty for the next batch.
+  // Throws Error(kInvalidArgument), changing nothing, if the columns differ in length.
   RecordBatch finish();
 
  private:

@@ -33,7 +33,8 @@ class Connection {
   // Pipelining primitives.
   std::string& out_buffer() { return out_; }
   size_t pending_output() const { return out_.size() - out_sent_; }
-  // Parses the next complete reply already received, without waiting.
+  // Parses the next complete reply already received, without waiting. RESP3 push messages are
+  // skipped: they answer no command. Throws kProtocol on a malformed stream.
   std::optional<resp::Reply> next_reply();
   // Waits until some bytes were written or read (at most socket_timeout_ms: then kTimeout), moving
   // as much output and input as the socket allows without blocking. Throws kConnection on EOF.
@@ -43,7 +44,8 @@ class Connection {
   // Flushes, then waits for the next reply.
   resp::Reply read_reply();
 
-  // A single command round trip. Error replies are returned, not thrown.
+  // A single command round trip, for use when no other replies are outstanding. Error replies
+  // are returned, not thrown.
   resp::Reply command(std::initializer_list<std::string_view> args);
   resp::Reply command(std::span<const std::string_view> args);
 
@@ -53,12 +55,20 @@ class Connection {
  private:
   explicit Connection(const ConnectionOptions& options);
   void handshake();
+  void check_usable() const;
+  // Drops the reply handed out last from the input buffer.
+  void release_reply();
+  // Ensures free space for a large read, compacting or growing the input buffer.
+  void make_room();
+  // The body of pump(), which marks the connection broken when this throws.
+  void transfer();
 
   ConnectionOptions options_;
   std::unique_ptr<Transport> transport_;
   std::string out_;
   size_t out_sent_ = 0;
-  std::string in_;
+  std::unique_ptr<char[]> in_;  // not a std::string: growing it need not zero the new bytes
+  size_t in_capacity_ = 0;
   size_t in_start_ = 0;   // start of the reply being parsed
   size_t in_end_ = 0;     // bytes received
   resp::ReplyParser parser_;
@@ -70,5 +80,9 @@ class Connection {
 // Throws Error(kResponse) "<COMMAND> failed: <message>" if `reply` is an error reply; maps
 // WRONGPASS/NOAUTH to kAuthentication.
 void throw_if_error(const resp::NodeView& reply, std::string_view command);
+
+// True for the error replies of a rejected login: WRONGPASS, NOAUTH, "invalid password",
+// "invalid username-password pair".
+bool is_authentication_error(std::string_view message);
 
 }  // namespace polars_redis::net
