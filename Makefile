@@ -49,7 +49,7 @@ install: venvs
 	$(VENV)/bin/pip wheel -q --no-build-isolation --no-deps -w dist .
 	$(VENV)/bin/pip install -q --force-reinstall --no-deps dist/*.whl
 	$(VENV_PL1)/bin/pip install -q --force-reinstall --no-deps dist/*.whl
-	$(VENV)/bin/python -m polars_redis.server
+	$(VENV)/bin/python -c "from polars_redis.server import prepare_runtime; prepare_runtime()"
 
 cpp-test: system-deps $(VENV)/.ready
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cmake -S . -B build/cpp-tests -G Ninja -DPOLARS_REDIS_BUILD_TESTS=ON -DPOLARS_REDIS_BUILD_PYTHON=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -64,7 +64,7 @@ py-test-polars1: install
 	$(VENV_PL1)/bin/python -m pytest -q tests
 
 docs: install
-	$(VENV)/bin/mkdocs build --strict -q
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict -q
 
 bench: install
 	$(VENV)/bin/python bench/bench_hashes.py

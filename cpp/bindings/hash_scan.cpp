@@ -28,6 +28,7 @@ read::ScanOptions scan_options_from_plan(const std::string& url, const nb::dict&
   options.connection = net::parse_url(url);
   options.pattern = get<std::string>(plan, "pattern", "*");
   options.count_hint = get<int64_t>(plan, "count_hint", 100);
+  options.max_keys_in_flight = get<int64_t>(plan, "max_keys_in_flight", options.max_keys_in_flight);
   if (plan.contains("keys") && !plan["keys"].is_none()) options.keys = nb::cast<std::vector<std::string>>(plan["keys"]);
   options.include_key = get<bool>(plan, "include_key", true);
   options.key_column_name = get<std::string>(plan, "key_column_name", "_key");
