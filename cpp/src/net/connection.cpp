@@ -1,0 +1,189 @@
+#include "polars_redis/net/connection.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "polars_redis/error.hpp"
+#include "polars_redis/resp/encoder.hpp"
+#include "transport.hpp"
+
+namespace polars_redis::net {
+namespace {
+
+// Each read asks the kernel for at least this much, so a fast stream costs few system calls.
+constexpr size_t kReadChunk = size_t{256} * 1024;
+// An emptied input buffer larger than this is released, so that one huge reply does not pin
+// its memory for the life of the connection.
+constexpr size_t kKeptInputCapacity = size_t{16} * 1024 * 1024;
+// Sent bytes are dropped from the front of the output buffer once there are this many and they
+// make up half of it, so a pipeline that is refilled before it drains stays bounded.
+constexpr size_t kCompactOutputAt = size_t{64} * 1024;
+
+void check_options(const ConnectionOptions& options) {
+  const char* problem = nullptr;
+  if (options.connect_timeout_ms <= 0) problem = "connect_timeout must be > 0";
+  if (options.socket_timeout_ms <= 0) problem = "socket_timeout must be > 0";
+  if (options.protocol != 0 && options.protocol != 2 && options.protocol != 3) {
+    problem = "protocol must be 2 or 3";
+  }
+  if (options.db < 0) problem = "db must be >= 0";
+  if (problem != nullptr) throw Error(ErrorKind::kInvalidArgument, problem);
+}
+
+}  // namespace
+
+Connection::Connection(const ConnectionOptions& options) : options_(options) {}
+
+Connection::~Connection() = default;
+
+std::unique_ptr<Connection> Connection::open(const ConnectionOptions& options) {
+  check_options(options);
+  std::unique_ptr<Connection> connection(new Connection(options));
+  const auto deadline = Clock::now() + std::chrono::milliseconds(options.connect_timeout_ms);
+  UniqueFd fd = connect_socket(options, deadline);
+  connection->transport_ = options.tls.enabled
+                               ? make_tls_transport(std::move(fd), options, deadline)
+                               : make_socket_transport(std::move(fd), options.endpoint());
+  connection->handshake();
+  return connection;
+}
+
+void Connection::release_reply() {
+  if (!reply_outstanding_) return;
+  in_start_ += parser_.consumed();
+  parser_.reset();
+  reply_outstanding_ = false;
+}
+
+std::optional<resp::Reply> Connection::next_reply() {
+  check_usable();
+  release_reply();
+  try {
+    while (in_start_ < in_end_) {
+      if (parser_.feed(in_.get() + in_start_, in_end_ - in_start_) ==
+          resp::ReplyParser::Status::kIncomplete) {
+        return std::nullopt;
+      }
+      resp::Reply reply = parser_.reply(in_.get() + in_start_);
+      reply_outstanding_ = true;
+      // Out-of-band pushes (client tracking, keyspace notifications) would put the replies out
+      // of step with the commands that asked for them.
+      if (reply.root().type() != resp::Type::kPush) return reply;
+      release_reply();
+    }
+  } catch (...) {
+    broken_ = true;
+    throw;
+  }
+  return std::nullopt;
+}
+
+void Connection::make_room() {
+  // Only called with no reply handed out, so moving the unparsed bytes invalidates nothing.
+  const size_t unparsed = in_end_ - in_start_;
+  if (unparsed == 0) {
+    in_start_ = in_end_ = 0;
+    if (in_capacity_ > kKeptInputCapacity) {
+      in_.reset();
+      in_capacity_ = 0;
+    }
+  }
+  if (in_capacity_ - in_end_ >= kReadChunk) return;
+  if (in_capacity_ - unparsed >= kReadChunk) {
+    std::memmove(in_.get(), in_.get() + in_start_, unparsed);
+  } else {
+    // Doubling keeps the copies of a reply that spans many reads linear in its size.
+    const size_t capacity = std::max(2 * in_capacity_, unparsed + kReadChunk);
+    auto grown = std::make_unique_for_overwrite<char[]>(capacity);
+    if (unparsed != 0) std::memcpy(grown.get(), in_.get() + in_start_, unparsed);
+    in_ = std::move(grown);
+    in_capacity_ = capacity;
+  }
+  in_start_ = 0;
+  in_end_ = unparsed;
+}
+
+void Connection::pump() {
+  check_usable();
+  release_reply();
+  try {
+    transfer();
+  } catch (...) {
+    broken_ = true;
+    throw;
+  }
+}
+
+void Connection::transfer() {
+  const auto deadline = Clock::now() + std::chrono::milliseconds(options_.socket_timeout_ms);
+  for (;;) {
+    bool moved = false;
+    short wait = 0;
+    while (out_sent_ < out_.size()) {
+      const IoResult sent = transport_->write(out_.data() + out_sent_, out_.size() - out_sent_);
+      if (sent.bytes == 0) {
+        wait |= sent.wait;
+        break;
+      }
+      out_sent_ += sent.bytes;
+      moved = true;
+    }
+    if (out_sent_ == out_.size()) {
+      out_.clear();
+      out_sent_ = 0;
+    } else if (out_sent_ >= kCompactOutputAt && 2 * out_sent_ >= out_.size()) {
+      out_.erase(0, out_sent_);
+      out_sent_ = 0;
+    }
+    // Reading is always tried before waiting: bytes that TLS already decrypted (SSL_pending)
+    // are invisible to poll(). Stops when the buffer is full so the caller can parse first.
+    make_room();
+    while (in_end_ < in_capacity_) {
+      const IoResult got = transport_->read(in_.get() + in_end_, in_capacity_ - in_end_);
+      if (got.bytes == 0) {
+        wait |= got.wait;
+        break;
+      }
+      in_end_ += got.bytes;
+      moved = true;
+    }
+    if (moved) return;
+    if (!wait_for(transport_->fd(), wait, deadline)) {
+      throw Error(ErrorKind::kTimeout,
+                  std::string(pending_output() > 0 ? "sending to " : "waiting for a reply from ") +
+                      options_.endpoint() + " timed out after " +
+                      std::to_string(options_.socket_timeout_ms) + " ms");
+    }
+  }
+}
+
+void Connection::flush() {
+  while (pending_output() > 0) pump();
+}
+
+resp::Reply Connection::read_reply() {
+  flush();
+  for (;;) {
+    if (std::optional<resp::Reply> reply = next_reply()) return *reply;
+    pump();
+  }
+}
+
+resp::Reply Connection::command(std::span<const std::string_view> args) {
+  check_usable();
+  resp::append_command(out_, args);
+  return read_reply();
+}
+
+resp::Reply Connection::command(std::initializer_list<std::string_view> args) {
+  return command(std::span<const std::string_view>(args.begin(), args.size()));
+}
+
+void Connection::check_usable() const {
+  if (broken_) {
+    throw Error(ErrorKind::kConnection,
+                "the connection to " + options_.endpoint() + " is broken by an earlier error");
+  }
+}
+
+}  // namespace polars_redis::net
