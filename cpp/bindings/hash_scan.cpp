@@ -27,7 +27,7 @@ read::ScanOptions scan_options_from_plan(const std::string& url, const nb::dict&
   read::ScanOptions options;
   options.connection = net::parse_url(url);
   options.pattern = get<std::string>(plan, "pattern", "*");
-  options.count_hint = get<int64_t>(plan, "count_hint", 100);
+  options.count_hint = get<int64_t>(plan, "count_hint", options.count_hint);
   options.max_keys_in_flight = get<int64_t>(plan, "max_keys_in_flight", options.max_keys_in_flight);
   if (plan.contains("keys") && !plan["keys"].is_none()) options.keys = nb::cast<std::vector<std::string>>(plan["keys"]);
   options.include_key = get<bool>(plan, "include_key", true);

@@ -1,6 +1,11 @@
 #include "polars_redis/net/connection.hpp"
 
+#include <poll.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <vector>
 #include <cstring>
 
 #include "polars_redis/error.hpp"
@@ -103,58 +108,94 @@ void Connection::make_room() {
   in_end_ = unparsed;
 }
 
-void Connection::pump() {
-  check_usable();
-  release_reply();
+template <typename Step>
+auto Connection::guarded(Step step) -> decltype(step()) {
   try {
-    transfer();
+    return step();
   } catch (...) {
     broken_ = true;
     throw;
   }
 }
 
-void Connection::transfer() {
-  const auto deadline = Clock::now() + std::chrono::milliseconds(options_.socket_timeout_ms);
+void Connection::pump() {
+  check_usable();
+  release_reply();
+  guarded([&] {
+    const auto deadline = Clock::now() + std::chrono::milliseconds(options_.socket_timeout_ms);
+    while (!transfer_available()) {
+      if (!wait_for(transport_->fd(), wait_events_, deadline)) throw_timeout();
+    }
+  });
+}
+
+bool Connection::try_pump() {
+  check_usable();
+  release_reply();
+  return guarded([&] { return transfer_available(); });
+}
+
+void Connection::wait_any(std::span<Connection* const> connections) {
+  std::vector<pollfd> entries;
+  int timeout_ms = INT_MAX;
+  for (Connection* conn : connections) {
+    entries.push_back(pollfd{conn->transport_->fd(), conn->wait_events_, 0});
+    timeout_ms = std::min(timeout_ms, conn->options_.socket_timeout_ms);
+  }
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
-    bool moved = false;
-    short wait = 0;
-    while (out_sent_ < out_.size()) {
-      const IoResult sent = transport_->write(out_.data() + out_sent_, out_.size() - out_sent_);
-      if (sent.bytes == 0) {
-        wait |= sent.wait;
-        break;
-      }
-      out_sent_ += sent.bytes;
-      moved = true;
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) {
+      for (Connection* conn : connections) conn->broken_ = true;
+      connections.front()->throw_timeout();
     }
-    if (out_sent_ == out_.size()) {
-      out_.clear();
-      out_sent_ = 0;
-    } else if (out_sent_ >= kCompactOutputAt && 2 * out_sent_ >= out_.size()) {
-      out_.erase(0, out_sent_);
-      out_sent_ = 0;
-    }
-    // Reading is always tried before waiting: bytes that TLS already decrypted (SSL_pending)
-    // are invisible to poll(). Stops when the buffer is full so the caller can parse first.
-    make_room();
-    while (in_end_ < in_capacity_) {
-      const IoResult got = transport_->read(in_.get() + in_end_, in_capacity_ - in_end_);
-      if (got.bytes == 0) {
-        wait |= got.wait;
-        break;
-      }
-      in_end_ += got.bytes;
-      moved = true;
-    }
-    if (moved) return;
-    if (!wait_for(transport_->fd(), wait, deadline)) {
-      throw Error(ErrorKind::kTimeout,
-                  std::string(pending_output() > 0 ? "sending to " : "waiting for a reply from ") +
-                      options_.endpoint() + " timed out after " +
-                      std::to_string(options_.socket_timeout_ms) + " ms");
+    const int ready = ::poll(entries.data(), entries.size(), static_cast<int>(left));
+    if (ready > 0) return;
+    if (ready < 0 && errno != EINTR) {
+      throw Error(ErrorKind::kConnection, std::string("poll() failed: ") + std::strerror(errno));
     }
   }
+}
+
+void Connection::throw_timeout() const {
+  throw Error(ErrorKind::kTimeout, std::string(pending_output() > 0 ? "sending to " : "waiting for a reply from ") +
+                                       options_.endpoint() + " timed out after " +
+                                       std::to_string(options_.socket_timeout_ms) + " ms");
+}
+
+bool Connection::transfer_available() {
+  bool moved = false;
+  short wait = 0;
+  while (out_sent_ < out_.size()) {
+    const IoResult sent = transport_->write(out_.data() + out_sent_, out_.size() - out_sent_);
+    if (sent.bytes == 0) {
+      wait |= sent.wait;
+      break;
+    }
+    out_sent_ += sent.bytes;
+    moved = true;
+  }
+  if (out_sent_ == out_.size()) {
+    out_.clear();
+    out_sent_ = 0;
+  } else if (out_sent_ >= kCompactOutputAt && 2 * out_sent_ >= out_.size()) {
+    out_.erase(0, out_sent_);
+    out_sent_ = 0;
+  }
+  // Reading is always tried before waiting: bytes that TLS already decrypted (SSL_pending)
+  // are invisible to poll(). Stops when the buffer is full so the caller can parse first.
+  make_room();
+  while (in_end_ < in_capacity_) {
+    const IoResult got = transport_->read(in_.get() + in_end_, in_capacity_ - in_end_);
+    if (got.bytes == 0) {
+      wait |= got.wait;
+      break;
+    }
+    in_end_ += got.bytes;
+    moved = true;
+  }
+  wait_events_ = wait;
+  return moved;
 }
 
 void Connection::flush() {

@@ -43,9 +43,9 @@ void ScanEngine::run() {
 
 namespace {
 
-// What each reply in flight answers, in the order the commands were sent.
+// What each fetch-connection reply answers, in the order the commands were sent.
 struct InFlight {
-  enum Kind : uint8_t { kScan, kFetch, kVerify } kind;
+  enum Kind : uint8_t { kFetch, kVerify } kind;
   int replies;
   int next_index = 0;
 };
@@ -53,8 +53,14 @@ struct InFlight {
 }  // namespace
 
 void ScanEngine::run_pipeline() {
-  auto connection = net::Connection::open(options_.connection);
-  net::Connection& conn = *connection;
+  // SCAN runs on a connection of its own: on the fetch connection each SCAN reply would queue
+  // behind every fetch already sent, so keys would arrive one COUNT-sized chunk per round trip
+  // and the server would idle between chunks. Apart, the next SCAN is always under way while the
+  // fetch pipeline stays deep.
+  auto fetch_connection = net::Connection::open(options_.connection);
+  std::unique_ptr<net::Connection> scan_connection;
+  if (!options_.keys) scan_connection = net::Connection::open(options_.connection);
+  net::Connection& conn = *fetch_connection;
 
   arrow::BatchBuilder batch;
   arrow::ColumnBuilder* index_column =
@@ -72,14 +78,13 @@ void ScanEngine::run_pipeline() {
   int64_t keys_in_flight = 0;  // fetches plus verifications: each may still become a row
   int64_t rows_total = 0;      // rows emitted plus rows in the current batch
 
-  bool scan_done = false;
+  bool scan_done = !scan_connection;
   bool scan_in_flight = false;
   std::string cursor = "0";
   if (options_.keys) {
     for (const auto& key : *options_.keys) {
       if (seen.insert(key)) pending.push(key);
     }
-    scan_done = true;
   }
   const std::string count_text = std::to_string(std::max<int64_t>(1, options_.count_hint));
   const size_t scan_ahead = static_cast<size_t>(std::max<int64_t>(2 * options_.count_hint, options_.max_keys_in_flight));
@@ -99,19 +104,58 @@ void ScanEngine::run_pipeline() {
     if (batch.num_rows() < options_.batch_size) return true;
     return queue_.push(batch.finish());
   };
+  auto handle_scan_reply = [&](const resp::NodeView& root) {
+    net::throw_if_error(root, "SCAN");
+    if (!root.is_aggregate() || root.size() != 2) throw Error(ErrorKind::kProtocol, "SCAN returned an unexpected reply");
+    auto cursor_node = root.first_child();
+    auto keys = cursor_node.next_sibling();
+    cursor.assign(cursor_node.str());
+    scan_done = cursor == "0";
+    auto key = keys.first_child();
+    for (size_t i = 0, n = keys.size(); i < n; ++i, key = key.next_sibling()) {
+      if (seen.insert(key.str())) pending.push(key.str());
+    }
+    scan_in_flight = false;
+  };
+  auto handle_fetch_reply = [&](const resp::NodeView& root) {
+    InFlight& head = in_flight.front();
+    if (head.kind == InFlight::kVerify) {
+      net::throw_if_error(root, "EXISTS");
+      if (root.integer() == 1) {
+        fetcher_->append_row_without_values();
+        finish_row(verifying.front());
+      }
+      verifying.pop();
+      in_flight.pop_front();
+      --keys_in_flight;
+      return;
+    }
+    std::string_view key = fetching.front();
+    RowVerdict verdict = fetcher_->consume(key, head.next_index++, root);
+    if (head.next_index < head.replies) return;
+    in_flight.pop_front();
+    if (verdict == RowVerdict::kRow) {
+      finish_row(key);
+    } else if (verdict == RowVerdict::kVerifyExists) {
+      resp::CommandWriter(conn.out_buffer(), 2).arg("EXISTS").arg(key);
+      verifying.push(key);
+      in_flight.push_back({InFlight::kVerify, 1});
+      ++keys_in_flight;
+    }
+    fetching.pop();
+    --keys_in_flight;
+  };
 
+  std::vector<net::Connection*> waiting;
   while (!limit_reached()) {
     if (queue_.cancelled()) return;
 
-    // The next SCAN goes out before this chunk's fetches, so its reply is back (and its keys
-    // queued) while the server still works through the fetches: SCAN and fetch overlap.
     if (!scan_done && !scan_in_flight && pending.size() < scan_ahead &&
         may_start_more(static_cast<int64_t>(pending.size()))) {
       const bool typed = !options_.type_filter.empty();
-      resp::CommandWriter scan(conn.out_buffer(), typed ? 8 : 6);
+      resp::CommandWriter scan(scan_connection->out_buffer(), typed ? 8 : 6);
       scan.arg("SCAN").arg(cursor).arg("MATCH").arg(options_.pattern).arg("COUNT").arg(count_text);
       if (typed) scan.arg("TYPE").arg(options_.type_filter);
-      in_flight.push_back({InFlight::kScan, 1});
       scan_in_flight = true;
     }
 
@@ -132,61 +176,29 @@ void ScanEngine::run_pipeline() {
       ++keys_in_flight;
     }
     if (limit_reached()) break;
-    if (in_flight.empty()) {
+    if (in_flight.empty() && !scan_in_flight) {
       if (scan_done && pending.empty()) break;
-      continue;  // n_rows reached by rows in flight that were skipped: loop to fetch more
+      continue;  // rows in flight were skipped before n_rows was reached: find more keys
     }
 
-    conn.pump();
-    while (auto reply = conn.next_reply()) {
-      resp::NodeView root = reply->root();
-      InFlight& head = in_flight.front();
-      switch (head.kind) {
-        case InFlight::kScan: {
-          net::throw_if_error(root, "SCAN");
-          if (!root.is_aggregate() || root.size() != 2) throw Error(ErrorKind::kProtocol, "SCAN returned an unexpected reply");
-          auto cursor_node = root.first_child();
-          auto keys = cursor_node.next_sibling();
-          cursor.assign(cursor_node.str());
-          scan_done = cursor == "0";
-          size_t n = keys.size();
-          auto key = keys.first_child();
-          for (size_t i = 0; i < n; ++i, key = key.next_sibling()) {
-            if (seen.insert(key.str())) pending.push(key.str());
-          }
-          scan_in_flight = false;
-          in_flight.pop_front();
-          break;
-        }
-        case InFlight::kFetch: {
-          std::string_view key = fetching.front();
-          RowVerdict verdict = fetcher_->consume(key, head.next_index++, root);
-          if (head.next_index < head.replies) break;
-          in_flight.pop_front();
-          if (verdict == RowVerdict::kRow) {
-            finish_row(key);
-          } else if (verdict == RowVerdict::kVerifyExists) {
-            resp::CommandWriter(conn.out_buffer(), 2).arg("EXISTS").arg(key);
-            verifying.push(key);
-            in_flight.push_back({InFlight::kVerify, 1});
-            ++keys_in_flight;
-          }
-          fetching.pop();
-          --keys_in_flight;
-          break;
-        }
-        case InFlight::kVerify: {
-          net::throw_if_error(root, "EXISTS");
-          if (root.integer() == 1) {
-            fetcher_->append_row_without_values();
-            finish_row(verifying.front());
-          }
-          verifying.pop();
-          in_flight.pop_front();
-          --keys_in_flight;
-          break;
-        }
-      }
+    // Move bytes on every connection with work under way; wait only when none could.
+    bool moved = false;
+    if (scan_in_flight) moved |= scan_connection->try_pump();
+    if (!in_flight.empty()) moved |= conn.try_pump();
+    if (!moved) {
+      waiting.clear();
+      if (scan_in_flight) waiting.push_back(scan_connection.get());
+      if (!in_flight.empty()) waiting.push_back(&conn);
+      net::Connection::wait_any(waiting);
+      continue;
+    }
+    if (scan_in_flight) {
+      if (auto reply = scan_connection->next_reply()) handle_scan_reply(reply->root());
+    }
+    while (!in_flight.empty()) {
+      auto reply = conn.next_reply();
+      if (!reply) break;
+      handle_fetch_reply(reply->root());
       if (!emit_if_full()) return;
       if (limit_reached()) break;
     }

@@ -39,6 +39,12 @@ class Connection {
   // Waits until some bytes were written or read (at most socket_timeout_ms: then kTimeout), moving
   // as much output and input as the socket allows without blocking. Throws kConnection on EOF.
   void pump();
+  // pump() without the wait: moves what the socket allows now; false if nothing moved (then
+  // wait_any() knows what this connection waits for).
+  bool try_pump();
+  // Waits until one of `connections` can move bytes (each one's own socket_timeout_ms bounds the
+  // wait: the shortest applies). Throws kTimeout naming the endpoints otherwise.
+  static void wait_any(std::span<Connection* const> connections);
   // Sends all pending output (bounded waits).
   void flush();
   // Flushes, then waits for the next reply.
@@ -60,8 +66,12 @@ class Connection {
   void release_reply();
   // Ensures free space for a large read, compacting or growing the input buffer.
   void make_room();
-  // The body of pump(), which marks the connection broken when this throws.
-  void transfer();
+  // Moves bytes without waiting; returns whether any moved and records what to wait for.
+  bool transfer_available();
+  // Runs `step` and marks the connection broken if it throws.
+  template <typename Step>
+  auto guarded(Step step) -> decltype(step());
+  [[noreturn]] void throw_timeout() const;
 
   ConnectionOptions options_;
   std::unique_ptr<Transport> transport_;
@@ -73,6 +83,7 @@ class Connection {
   size_t in_end_ = 0;     // bytes received
   resp::ReplyParser parser_;
   bool reply_outstanding_ = false;  // a reply was handed out; consume it on the next call
+  short wait_events_ = 0;           // poll events the last transfer stopped on
   int protocol_ = 2;
   bool broken_ = false;
 };

@@ -22,7 +22,7 @@ struct ScanOptions {
   net::ConnectionOptions connection;
   std::string pattern = "*";
   std::string type_filter;                          // SCAN ... TYPE <t>; empty: no filter
-  int64_t count_hint = 100;                         // SCAN COUNT
+  int64_t count_hint = 1000;                        // SCAN COUNT
   std::optional<std::vector<std::string>> keys;     // fetch exactly these keys instead of SCAN
   bool include_key = true;
   std::string key_column_name = "_key";
