@@ -269,7 +269,7 @@ def test_gil_is_released_while_scanning(r: redis.Redis, url: str) -> None:
     spinner = threading.Thread(target=spin)
     spinner.start()
     running.wait()
-    scan = _core.HashScan(url, {"pattern": "person:*", "fields": [("name", {"id": "string"})], "batch_size": 10**9})
+    scan = _core.scan_hashes(url, {"pattern": "person:*", "fields": [("name", {"id": "string"})], "batch_size": 10**9})
     before = progress[0]
     batch = scan.next_batch()  # one call that runs the whole scan in C++
     during = progress[0] - before

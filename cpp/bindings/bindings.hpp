@@ -1,9 +1,15 @@
 #pragma once
 // Shared pieces of the nanobind module: each .cpp registers one concern.
+#include <string>
+#include <vector>
+
 #include <nanobind/nanobind.h>
 
 #include "polars_redis/arrow/record_batch.hpp"
 #include "polars_redis/convert/dtype.hpp"
+#include "polars_redis/read/background_reader.hpp"
+#include "polars_redis/read/hash_fetcher.hpp"
+#include "polars_redis/read/key_scan.hpp"
 
 namespace polars_redis::bindings {
 
@@ -11,6 +17,7 @@ namespace nb = nanobind;
 
 void register_errors(nb::module_& m);
 void register_arrow_batch(nb::module_& m);
+void register_native_scan(nb::module_& m);
 void register_hash_scan(nb::module_& m);
 void register_urls(nb::module_& m);
 
@@ -20,5 +27,16 @@ nb::dict dtype_to_dict(const DataType& dtype);
 
 // Wraps a finished batch as a Python object implementing __arrow_c_array__.
 nb::object wrap_batch(arrow::RecordBatch batch);
+
+// A Python NativeScan running `produce` on a background thread.
+nb::object make_native_scan(read::BackgroundReader::Produce produce);
+
+// Scan plans: a dict built by the Python layer.
+template <typename T>
+T plan_get(const nb::dict& plan, const char* name, T fallback) {
+  return plan.contains(name) && !plan[name].is_none() ? nb::cast<T>(plan[name]) : fallback;
+}
+read::KeyScanOptions key_scan_options_from_plan(const std::string& url, const nb::dict& plan);
+std::vector<read::FieldSpec> fields_from_plan(const nb::dict& plan);
 
 }  // namespace polars_redis::bindings

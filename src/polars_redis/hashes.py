@@ -128,7 +128,7 @@ def scan_hashes(
             fields_box.append(given)
         return fields_box[0]
 
-    def start_scan(columns: list[str], n_rows: int | None) -> _core.HashScan:
+    def start_scan(columns: list[str], n_rows: int | None) -> _core.NativeScan:
         all_fields = fields()
         wanted = set(columns)
         projected = [(name, to_descriptor(name, dtype)) for name, dtype in all_fields.items() if name in wanted]
@@ -148,7 +148,7 @@ def scan_hashes(
             "n_rows": n_rows,
             "ignore_errors": ignore_errors,
         }
-        return _core.HashScan(url, plan)
+        return _core.scan_hashes(url, plan)
 
     def output_schema() -> pl.Schema:
         return _output_schema(fields(), **layout)

@@ -23,7 +23,8 @@ void HashFetcher::add_columns(arrow::BatchBuilder& batch) {
   if (options_.include_ttl) ttl_column_ = &batch.add_column(options_.ttl_column_name, DataType::of(TypeId::kInt64));
 }
 
-int HashFetcher::encode(std::string_view key, std::string& out) {
+int HashFetcher::encode(std::span<const std::string_view> keys, std::string& out) {
+  const std::string_view key = keys.front();
   int replies = 0;
   // TTL goes first so its answer is known when the fields arrive (it also tells a missing key).
   if (options_.include_ttl) {
@@ -42,29 +43,35 @@ int HashFetcher::encode(std::string_view key, std::string& out) {
   return replies;
 }
 
-RowVerdict HashFetcher::consume(std::string_view key, int index, const resp::NodeView& reply) {
+void HashFetcher::consume(std::span<const std::string_view> keys, int index, const resp::NodeView& reply,
+                          FetchContext& context) {
+  const std::string_view key = keys.front();
   if (options_.include_ttl && index == 0) {
     if (reply.is_error()) throw Error(ErrorKind::kResponse, "TTL " + quoted(key) + " failed: " + std::string(reply.str()));
     pending_ttl_ = reply.integer();
     key_missing_ = pending_ttl_ == -2;
     key_exists_ = !key_missing_;
-    if (options_.fetch_all || !options_.fields.empty()) return RowVerdict::kPending;
-    if (key_missing_) return RowVerdict::kSkip;
+    if (options_.fetch_all || !options_.fields.empty() || key_missing_) return;  // fields follow, or no row
     ttl_column_->append_int64(pending_ttl_);
-    return RowVerdict::kRow;
+    context.finish_row(key);
+    return;
   }
   if (key_missing_) {
     key_missing_ = false;
-    return RowVerdict::kSkip;
+    return;
   }
-  RowVerdict verdict = options_.fetch_all ? consume_all(key, reply) : consume_fields(key, reply);
-  if (verdict == RowVerdict::kRow && ttl_column_) ttl_column_->append_int64(pending_ttl_);
+  Verdict verdict = options_.fetch_all ? consume_all(key, reply) : consume_fields(key, reply);
   key_exists_ = false;
-  return verdict;
+  if (verdict == Verdict::kRow) {
+    if (ttl_column_) ttl_column_->append_int64(pending_ttl_);
+    context.finish_row(key);
+  } else if (verdict == Verdict::kVerifyExists) {
+    context.verify_exists(key);
+  }
 }
 
-RowVerdict HashFetcher::consume_fields(std::string_view key, const resp::NodeView& reply) {
-  if (is_wrong_type(reply)) return RowVerdict::kSkip;  // replaced by another type since SCAN
+HashFetcher::Verdict HashFetcher::consume_fields(std::string_view key, const resp::NodeView& reply) {
+  if (is_wrong_type(reply)) return Verdict::kSkip;  // replaced by another type since SCAN
   if (reply.is_error()) throw Error(ErrorKind::kResponse, "HMGET " + quoted(key) + " failed: " + std::string(reply.str()));
   if (!key_exists_) {
     bool all_null = true;
@@ -77,7 +84,7 @@ RowVerdict HashFetcher::consume_fields(std::string_view key, const resp::NodeVie
       }
     }
     // HMGET answers a missing key like a key without these fields: ask EXISTS before making a row.
-    if (all_null) return RowVerdict::kVerifyExists;
+    if (all_null) return Verdict::kVerifyExists;
   }
   size_t n = reply.size();
   auto value = reply.first_child();
@@ -88,14 +95,14 @@ RowVerdict HashFetcher::consume_fields(std::string_view key, const resp::NodeVie
       append_value(key, i, value.str());
     }
   }
-  return RowVerdict::kRow;
+  return Verdict::kRow;
 }
 
-RowVerdict HashFetcher::consume_all(std::string_view key, const resp::NodeView& reply) {
-  if (is_wrong_type(reply)) return RowVerdict::kSkip;
+HashFetcher::Verdict HashFetcher::consume_all(std::string_view key, const resp::NodeView& reply) {
+  if (is_wrong_type(reply)) return Verdict::kSkip;
   if (reply.is_error()) throw Error(ErrorKind::kResponse, "HGETALL " + quoted(key) + " failed: " + std::string(reply.str()));
   size_t pairs = reply.type() == resp::Type::kMap ? reply.size() : reply.size() / 2;
-  if (pairs == 0) return RowVerdict::kSkip;  // HGETALL of a missing key is empty
+  if (pairs == 0) return Verdict::kSkip;  // HGETALL of a missing key is empty
   std::fill(seen_.begin(), seen_.end(), 0);
   if (order_guess_.size() < pairs) order_guess_.resize(pairs, SIZE_MAX);
   auto name = reply.first_child();
@@ -118,7 +125,7 @@ RowVerdict HashFetcher::consume_all(std::string_view key, const resp::NodeView& 
   for (size_t f = 0; f < seen_.size(); ++f) {
     if (!seen_[f]) columns_[f]->append_null();
   }
-  return RowVerdict::kRow;
+  return Verdict::kRow;
 }
 
 void HashFetcher::append_value(std::string_view key, size_t field, std::string_view raw) {

@@ -28,13 +28,15 @@ class HashFetcher final : public RowFetcher {
  public:
   explicit HashFetcher(HashFetchOptions options);
   void add_columns(arrow::BatchBuilder& batch) override;
-  int encode(std::string_view key, std::string& out) override;
-  RowVerdict consume(std::string_view key, int index, const resp::NodeView& reply) override;
+  int encode(std::span<const std::string_view> keys, std::string& out) override;
+  void consume(std::span<const std::string_view> keys, int index, const resp::NodeView& reply,
+               FetchContext& context) override;
   void append_row_without_values() override;
 
  private:
-  RowVerdict consume_fields(std::string_view key, const resp::NodeView& reply);
-  RowVerdict consume_all(std::string_view key, const resp::NodeView& reply);
+  enum class Verdict { kRow, kSkip, kVerifyExists };
+  Verdict consume_fields(std::string_view key, const resp::NodeView& reply);
+  Verdict consume_all(std::string_view key, const resp::NodeView& reply);
   void append_value(std::string_view key, size_t field, std::string_view raw);
 
   HashFetchOptions options_;

@@ -1,6 +1,7 @@
 #pragma once
-// What a key-per-row reader (hashes, strings, JSON, ...) plugs into the scan engine: the commands
-// to send for one key and how its replies become one row.
+// What a key-based reader (hashes, strings, JSON, sets, lists, sorted sets) plugs into the key
+// scan: the commands to send for a group of keys and how their replies become rows.
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -9,13 +10,24 @@
 
 namespace polars_redis::read {
 
-enum class RowVerdict {
-  kPending,       // more replies for this key follow
-  kRow,           // the fetcher appended one row to its columns
-  kSkip,          // no row: the key vanished or changed type since SCAN
-  kVerifyExists,  // nothing appended; the replies cannot tell a missing key from a key without
-                  // the requested fields, so the engine asks EXISTS and then calls
-                  // append_row_without_values() if it does
+// The key scan's services to a fetcher while it consumes replies.
+class FetchContext {
+ public:
+  virtual ~FetchContext() = default;
+  // The fetcher appended one row's values for `key`: the scan adds the key and row-index columns
+  // (a key may produce any number of rows: one per hash, one per set member, ...).
+  virtual void finish_row(std::string_view key) = 0;
+  // Nothing was appended for `key`, and its replies cannot tell a missing key from one without
+  // the requested values (HMGET answers both with nils): the scan sends EXISTS and, if the key
+  // exists, calls append_row_without_values() and finish_row().
+  virtual void verify_exists(std::string_view key) = 0;
+  // More commands for `key` (the next page of a large set, list, ...): append them to
+  // follow_up_buffer(), then announce how many replies they produce. Their replies come back to
+  // consume() with index 0, 1, ...
+  virtual std::string& follow_up_buffer() = 0;
+  virtual void expect_follow_up(std::string_view key, int replies) = 0;
+  // True once n_rows rows exist: a fetcher stops paging then.
+  virtual bool limit_reached() const = 0;
 };
 
 class RowFetcher {
@@ -23,13 +35,18 @@ class RowFetcher {
   virtual ~RowFetcher() = default;
   // Adds the fetcher's columns (called once, before any row).
   virtual void add_columns(arrow::BatchBuilder& batch) = 0;
-  // Appends the commands for `key` to `out`; returns how many replies they produce (0: the row is
-  // complete without asking the server, e.g. only the key column is wanted).
-  virtual int encode(std::string_view key, std::string& out) = 0;
-  // Reply `index` (0-based) of those announced by encode(). Throws Error(kSchema) for a value
-  // that does not parse (unless errors are ignored), Error(kResponse) for an unexpected error.
-  virtual RowVerdict consume(std::string_view key, int index, const resp::NodeView& reply) = 0;
-  // A row for an existing key whose requested values are all absent (or for encode() == 0).
+  // How many keys one command may cover (MGET covers many; most commands one key).
+  virtual size_t keys_per_command() const { return 1; }
+  // Appends the commands for `keys` (at most keys_per_command()) to `out`; returns how many
+  // replies they produce. 0: each key is a row without asking the server (e.g. only the key
+  // column is wanted): the scan calls append_row_without_values() and finish_row() per key.
+  virtual int encode(std::span<const std::string_view> keys, std::string& out) = 0;
+  // Reply `index` (0-based) of those announced for `keys`. Appends rows through the context.
+  // Throws Error(kSchema) for a value that does not parse (unless errors are ignored) and
+  // Error(kResponse) for an unexpected error reply.
+  virtual void consume(std::span<const std::string_view> keys, int index, const resp::NodeView& reply,
+                       FetchContext& context) = 0;
+  // The values of a row for an existing key without any requested value (all null).
   virtual void append_row_without_values() = 0;
 };
 

@@ -1,7 +1,8 @@
-#include "polars_redis/read/scan_engine.hpp"
+#include "polars_redis/read/key_scan.hpp"
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
@@ -11,63 +12,42 @@
 
 namespace polars_redis::read {
 
-ScanEngine::ScanEngine(ScanOptions options, std::unique_ptr<RowFetcher> fetcher)
-    : options_(std::move(options)), fetcher_(std::move(fetcher)), queue_(options_.queue_capacity) {}
-
-ScanEngine::~ScanEngine() { cancel(); }
-
-void ScanEngine::start() {
-  if (started_) return;
-  started_ = true;
-  thread_ = std::thread([this] { run(); });
-}
-
-std::optional<arrow::RecordBatch> ScanEngine::next() {
-  start();
-  return queue_.pop();
-}
-
-void ScanEngine::cancel() {
-  queue_.cancel();
-  if (thread_.joinable()) thread_.join();
-}
-
-void ScanEngine::run() {
-  try {
-    run_pipeline();
-    queue_.close();
-  } catch (...) {
-    queue_.fail(std::current_exception());
-  }
-}
-
 namespace {
 
 // What each fetch-connection reply answers, in the order the commands were sent.
 struct InFlight {
   enum Kind : uint8_t { kFetch, kVerify } kind;
   int replies;
+  size_t keys = 1;     // keys the command covers (the front of `fetching`)
   int next_index = 0;
+};
+
+// Work a fetcher adds while consuming a reply; queued after consume() returns, because the keys
+// it names are views into the queue it would be appended to.
+struct Added {
+  InFlight::Kind kind;
+  std::string key;
+  int replies;
 };
 
 }  // namespace
 
-void ScanEngine::run_pipeline() {
+void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue& queue) {
   // SCAN runs on a connection of its own: on the fetch connection each SCAN reply would queue
   // behind every fetch already sent, so keys would arrive one COUNT-sized chunk per round trip
   // and the server would idle between chunks. Apart, the next SCAN is always under way while the
   // fetch pipeline stays deep.
-  auto fetch_connection = net::Connection::open(options_.connection);
+  auto fetch_connection = net::Connection::open(options.connection);
   std::unique_ptr<net::Connection> scan_connection;
-  if (!options_.keys) scan_connection = net::Connection::open(options_.connection);
+  if (!options.keys) scan_connection = net::Connection::open(options.connection);
   net::Connection& conn = *fetch_connection;
 
   arrow::BatchBuilder batch;
   arrow::ColumnBuilder* index_column =
-      options_.include_row_index ? &batch.add_column(options_.row_index_column_name, DataType::of(TypeId::kUInt32)) : nullptr;
+      options.include_row_index ? &batch.add_column(options.row_index_column_name, DataType::of(TypeId::kUInt32)) : nullptr;
   arrow::ColumnBuilder* key_column =
-      options_.include_key ? &batch.add_column(options_.key_column_name, DataType::of(TypeId::kString)) : nullptr;
-  fetcher_->add_columns(batch);
+      options.include_key ? &batch.add_column(options.key_column_name, DataType::of(TypeId::kString)) : nullptr;
+  fetcher.add_columns(batch);
   const bool no_columns = batch.num_columns() == 0;
 
   KeyQueue pending;      // keys found, not yet fetched
@@ -81,28 +61,28 @@ void ScanEngine::run_pipeline() {
   bool scan_done = !scan_connection;
   bool scan_in_flight = false;
   std::string cursor = "0";
-  if (options_.keys) {
-    for (const auto& key : *options_.keys) {
+  if (options.keys) {
+    for (const auto& key : *options.keys) {
       if (seen.insert(key)) pending.push(key);
     }
   }
-  const std::string count_text = std::to_string(std::max<int64_t>(1, options_.count_hint));
-  const size_t scan_ahead = static_cast<size_t>(std::max<int64_t>(2 * options_.count_hint, options_.max_keys_in_flight));
+  const std::string count_text = std::to_string(std::max<int64_t>(1, options.count_hint));
+  const size_t scan_ahead = static_cast<size_t>(std::max<int64_t>(2 * options.count_hint, options.max_keys_in_flight));
 
-  auto limit_reached = [&] { return options_.n_rows && rows_total >= *options_.n_rows; };
+  auto limit_reached = [&] { return options.n_rows && rows_total >= *options.n_rows; };
   // Rows that could still appear from work already under way; never start more than n_rows need.
   auto may_start_more = [&](int64_t extra) {
-    return !options_.n_rows || rows_total + keys_in_flight + extra < *options_.n_rows;
+    return !options.n_rows || rows_total + keys_in_flight + extra < *options.n_rows;
   };
   auto finish_row = [&](std::string_view key) {
-    if (index_column) index_column->append_int64(options_.row_index_offset + rows_total);
+    if (index_column) index_column->append_int64(options.row_index_offset + rows_total);
     if (key_column) key_column->append_text(key);
     if (no_columns) batch.add_row_without_columns();
     ++rows_total;
   };
   auto emit_if_full = [&]() -> bool {
-    if (batch.num_rows() < options_.batch_size) return true;
-    return queue_.push(batch.finish());
+    if (batch.num_rows() < options.batch_size) return true;
+    return queue.push(batch.finish());
   };
   auto handle_scan_reply = [&](const resp::NodeView& root) {
     net::throw_if_error(root, "SCAN");
@@ -117,12 +97,35 @@ void ScanEngine::run_pipeline() {
     }
     scan_in_flight = false;
   };
+  std::vector<Added> added;
+  struct Context final : FetchContext {
+    std::function<void(std::string_view)> row;
+    net::Connection* conn = nullptr;
+    std::vector<Added>* added = nullptr;
+    std::function<bool()> limit;
+    void finish_row(std::string_view key) override { row(key); }
+    void verify_exists(std::string_view key) override {
+      resp::CommandWriter(conn->out_buffer(), 2).arg("EXISTS").arg(key);
+      added->push_back({InFlight::kVerify, std::string(key), 1});
+    }
+    std::string& follow_up_buffer() override { return conn->out_buffer(); }
+    void expect_follow_up(std::string_view key, int replies) override {
+      added->push_back({InFlight::kFetch, std::string(key), replies});
+    }
+    bool limit_reached() const override { return limit(); }
+  } context;
+  context.row = finish_row;
+  context.conn = &conn;
+  context.added = &added;
+  context.limit = limit_reached;
+
+  std::vector<std::string_view> group;
   auto handle_fetch_reply = [&](const resp::NodeView& root) {
     InFlight& head = in_flight.front();
     if (head.kind == InFlight::kVerify) {
       net::throw_if_error(root, "EXISTS");
       if (root.integer() == 1) {
-        fetcher_->append_row_without_values();
+        fetcher.append_row_without_values();
         finish_row(verifying.front());
       }
       verifying.pop();
@@ -130,50 +133,60 @@ void ScanEngine::run_pipeline() {
       --keys_in_flight;
       return;
     }
-    std::string_view key = fetching.front();
-    RowVerdict verdict = fetcher_->consume(key, head.next_index++, root);
-    if (head.next_index < head.replies) return;
-    in_flight.pop_front();
-    if (verdict == RowVerdict::kRow) {
-      finish_row(key);
-    } else if (verdict == RowVerdict::kVerifyExists) {
-      resp::CommandWriter(conn.out_buffer(), 2).arg("EXISTS").arg(key);
-      verifying.push(key);
-      in_flight.push_back({InFlight::kVerify, 1});
+    group.clear();
+    for (size_t i = 0; i < head.keys; ++i) group.push_back(fetching.at(i));
+    fetcher.consume(group, head.next_index++, root, context);
+    if (head.next_index == head.replies) {
+      for (size_t i = 0; i < head.keys; ++i) fetching.pop();
+      keys_in_flight -= static_cast<int64_t>(head.keys);
+      in_flight.pop_front();
+    }
+    for (Added& work : added) {
+      (work.kind == InFlight::kVerify ? verifying : fetching).push(work.key);
+      in_flight.push_back({work.kind, work.replies});
       ++keys_in_flight;
     }
-    fetching.pop();
-    --keys_in_flight;
+    added.clear();
   };
 
   std::vector<net::Connection*> waiting;
   while (!limit_reached()) {
-    if (queue_.cancelled()) return;
+    if (queue.cancelled()) return;
 
     if (!scan_done && !scan_in_flight && pending.size() < scan_ahead &&
         may_start_more(static_cast<int64_t>(pending.size()))) {
-      const bool typed = !options_.type_filter.empty();
+      const bool typed = !options.type_filter.empty();
       resp::CommandWriter scan(scan_connection->out_buffer(), typed ? 8 : 6);
-      scan.arg("SCAN").arg(cursor).arg("MATCH").arg(options_.pattern).arg("COUNT").arg(count_text);
-      if (typed) scan.arg("TYPE").arg(options_.type_filter);
+      scan.arg("SCAN").arg(cursor).arg("MATCH").arg(options.pattern).arg("COUNT").arg(count_text);
+      if (typed) scan.arg("TYPE").arg(options.type_filter);
       scan_in_flight = true;
     }
 
-    while (!pending.empty() && keys_in_flight < options_.max_keys_in_flight && may_start_more(0)) {
-      std::string_view key = pending.front();
-      int replies = fetcher_->encode(key, conn.out_buffer());
+    while (!pending.empty() && keys_in_flight < options.max_keys_in_flight && may_start_more(0)) {
+      // A group of keys for one command: as many as the fetcher takes, the pipeline window
+      // allows, and n_rows can still use.
+      size_t room = static_cast<size_t>(options.max_keys_in_flight - keys_in_flight);
+      if (options.n_rows) room = std::min<size_t>(room, static_cast<size_t>(*options.n_rows - rows_total - keys_in_flight));
+      size_t take = std::min({fetcher.keys_per_command(), pending.size(), std::max<size_t>(room, 1)});
+      group.clear();
+      for (size_t i = 0; i < take; ++i) group.push_back(pending.at(i));
+      int replies = fetcher.encode(group, conn.out_buffer());
       if (replies == 0) {
-        fetcher_->append_row_without_values();
-        finish_row(key);
-        pending.pop();
-        if (!emit_if_full()) return;
+        for (size_t i = 0; i < take && !limit_reached(); ++i) {
+          fetcher.append_row_without_values();
+          finish_row(pending.front());
+          pending.pop();
+          if (!emit_if_full()) return;
+        }
         if (limit_reached()) break;
         continue;
       }
-      fetching.push(key);
-      pending.pop();
-      in_flight.push_back({InFlight::kFetch, replies});
-      ++keys_in_flight;
+      for (size_t i = 0; i < take; ++i) {
+        fetching.push(pending.front());
+        pending.pop();
+      }
+      in_flight.push_back({InFlight::kFetch, replies, take});
+      keys_in_flight += static_cast<int64_t>(take);
     }
     if (limit_reached()) break;
     if (in_flight.empty() && !scan_in_flight) {
@@ -205,7 +218,7 @@ void ScanEngine::run_pipeline() {
   }
   if (batch.num_rows() > 0 || rows_total == 0) {
     // An empty scan still yields one (empty) batch so the consumer sees the columns.
-    queue_.push(batch.finish());
+    queue.push(batch.finish());
   }
 }
 

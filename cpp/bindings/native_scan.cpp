@@ -1,0 +1,44 @@
+// The one Python scan object: a background reader whose batches are pulled with the GIL released.
+#include "bindings.hpp"
+
+namespace polars_redis::bindings {
+
+namespace {
+
+class NativeScan {
+ public:
+  explicit NativeScan(read::BackgroundReader::Produce produce)
+      : reader_(std::make_unique<read::BackgroundReader>(std::move(produce))) {}
+
+  nb::object next_batch() {
+    std::optional<arrow::RecordBatch> batch;
+    {
+      nb::gil_scoped_release release;
+      batch = reader_->next();
+    }
+    if (!batch) return nb::none();
+    return wrap_batch(std::move(*batch));
+  }
+
+  void close() {
+    nb::gil_scoped_release release;
+    reader_->cancel();
+  }
+
+ private:
+  std::unique_ptr<read::BackgroundReader> reader_;
+};
+
+}  // namespace
+
+void register_native_scan(nb::module_& m) {
+  nb::class_<NativeScan>(m, "NativeScan", "A running scan producing Arrow batches on a background thread.")
+      .def("next_batch", &NativeScan::next_batch, "The next batch, or None when the scan is complete.")
+      .def("close", &NativeScan::close, "Stop the scan and its background thread.");
+}
+
+nb::object make_native_scan(read::BackgroundReader::Produce produce) {
+  return nb::cast(NativeScan(std::move(produce)), nb::rv_policy::move);
+}
+
+}  // namespace polars_redis::bindings

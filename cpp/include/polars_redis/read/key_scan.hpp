@@ -1,0 +1,37 @@
+#pragma once
+// The read loop shared by every key-based reader. SCAN (on a connection of its own, or a given key
+// list) feeds keys; each group of keys' fetch commands is pipelined on a second connection with a
+// bounded number in flight; replies are parsed straight into column builders by the reader's
+// RowFetcher; finished batches go to the queue that the consumer drains.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "polars_redis/net/url.hpp"
+#include "polars_redis/read/batch_queue.hpp"
+#include "polars_redis/read/row_fetcher.hpp"
+
+namespace polars_redis::read {
+
+struct KeyScanOptions {
+  net::ConnectionOptions connection;
+  std::string pattern = "*";
+  std::string type_filter;                          // SCAN ... TYPE <t>; empty: no filter
+  int64_t count_hint = 1000;                        // SCAN COUNT
+  std::optional<std::vector<std::string>> keys;     // fetch exactly these keys instead of SCAN
+  bool include_key = true;
+  std::string key_column_name = "_key";
+  bool include_row_index = false;
+  std::string row_index_column_name = "_index";
+  int64_t row_index_offset = 0;
+  int64_t batch_size = 1000;                        // rows per batch handed to the consumer
+  std::optional<int64_t> n_rows;                    // stop after this many rows
+  int64_t max_keys_in_flight = 2048;                // pipeline depth, in keys
+};
+
+// Runs the scan to completion (or until the consumer cancels), pushing batches into `queue`.
+void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue& queue);
+
+}  // namespace polars_redis::read
