@@ -98,7 +98,16 @@ def _fetch_libssl11(target: Path) -> None:
 
 
 def prepare_runtime() -> dict[str, str]:
-    """Return the environment the server binary needs, fetching OpenSSL 1.1 once if required."""
+    """Return the environment the server binary needs, fetching OpenSSL 1.1 once if required.
+
+    The download lands in ``$POLARS_REDIS_CACHE`` (default ``~/.cache/polars-redis``); nothing is
+    installed system-wide. ``make demo`` and ``make test`` call this once ahead of time.
+
+    Example:
+        >>> env = prepare_runtime()          # doctest: +SKIP
+        >>> "LD_LIBRARY_PATH" in env         # doctest: +SKIP
+        True
+    """
     binary = _stack_dir() / "bin" / "redis-server"
     env = dict(os.environ)
     if not _missing_libraries(binary):
@@ -171,9 +180,16 @@ class RedisStackServer:
 
     @property
     def running(self) -> bool:
+        """True while the server process is alive."""
         return self._process is not None and self._process.poll() is None
 
     def start(self) -> RedisStackServer:
+        """Start the server and wait until it answers; raises ServerError with its log otherwise.
+
+        Example:
+            >>> server = RedisStackServer().start()   # doctest: +SKIP
+            >>> server.stop()                         # doctest: +SKIP
+        """
         if self._process is not None:
             return self
         stack = _stack_dir()
@@ -207,6 +223,13 @@ class RedisStackServer:
         raise ServerError(f"Redis Stack did not start on 127.0.0.1:{self.port}:\n{tail}")
 
     def stop(self) -> None:
+        """Stop the server (SIGTERM, then SIGKILL after 10 s) and delete its directory.
+
+        Example:
+            >>> server = RedisStackServer().start()   # doctest: +SKIP
+            >>> server.stop(); server.running          # doctest: +SKIP
+            False
+        """
         if self._process is not None:
             if self._process.poll() is None:
                 self._process.terminate()
