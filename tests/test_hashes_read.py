@@ -278,3 +278,18 @@ def test_gil_is_released_while_scanning(r: redis.Redis, url: str) -> None:
     scan.close()
     assert batch.num_rows == 20_000
     assert during > 0  # the other Python thread ran while the scan held no GIL
+
+
+@pytest.mark.polars_subset
+def test_sort_then_head_is_the_true_top_k(r: redis.Redis, url: str) -> None:
+    """Polars turns sort().head() into a top-k, and some versions push a dynamic predicate for it
+    into IO sources: the result must still be the true top k."""
+    load_hashes(r, _people(1000))
+    lf = pr.scan_hashes(url, "person:*", SCHEMA)
+    top = lf.sort("age", "_key", descending=True).head(5).collect()
+    expected = _oracle(r, "person:*", ["name", "age", "city"]).with_columns(pl.col("age").cast(pl.Int64))
+    expected = expected.sort("age", "_key", descending=True).head(5)
+    assert_frame_equal(top, expected.select(top.columns))
+    filtered = lf.filter(pl.col("city") == "Rome").sort("age").head(3).collect()
+    rome_ages = _oracle(r, "person:*", ["age", "city"]).filter(pl.col("city") == "Rome")["age"].cast(pl.Int64)
+    assert filtered["age"].to_list() == sorted(rome_ages.to_list())[:3]
