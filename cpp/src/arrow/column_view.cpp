@@ -1,0 +1,372 @@
+#include "polars_redis/arrow/column_view.hpp"
+
+#include <charconv>
+#include <climits>
+#include <cmath>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "polars_redis/convert/text_format.hpp"
+#include "polars_redis/error.hpp"
+#include "polars_redis/json/json_text.hpp"
+
+namespace polars_redis::arrow {
+
+namespace {
+
+[[noreturn]] void unsupported(const ArrowSchema& schema, const std::string& why) {
+  throw Error(ErrorKind::kInvalidArgument, "column '" + std::string(schema.name ? schema.name : "") +
+                                               "' (Arrow format '" + schema.format + "'): " + why);
+}
+
+inline bool bit(const void* bits, int64_t index) {
+  return (static_cast<const uint8_t*>(bits)[index >> 3] >> (index & 7)) & 1;
+}
+
+template <typename T>
+inline T value_at(const ArrowArray& array, int buffer, int64_t row) {
+  T value;
+  std::memcpy(&value, static_cast<const char*>(array.buffers[buffer]) + (array.offset + row) * sizeof(T), sizeof(T));
+  return value;
+}
+
+// Everything whose JSON form is its text in quotes (strings, dates, times, datetimes).
+class QuotedJson : public ColumnView {
+ public:
+  using ColumnView::ColumnView;
+  void append_json(int64_t row, std::string& out) const override {
+    if (is_null(row)) {
+      out += "null";
+      return;
+    }
+    std::string text;
+    append_text(row, text);
+    json::append_json_string(text, out);
+  }
+};
+
+// Everything whose JSON form is its text unquoted (booleans, integers, decimals).
+class BareJson : public ColumnView {
+ public:
+  using ColumnView::ColumnView;
+  void append_json(int64_t row, std::string& out) const override {
+    if (is_null(row)) {
+      out += "null";
+      return;
+    }
+    append_text(row, out);
+  }
+};
+
+class BooleanView final : public BareJson {
+ public:
+  using BareJson::BareJson;
+  void append_text(int64_t row, std::string& out) const override {
+    convert::format_bool(bit(array_.buffers[1], array_.offset + row), out);
+  }
+};
+
+template <typename T>
+class IntegerView final : public BareJson {
+ public:
+  using BareJson::BareJson;
+  void append_text(int64_t row, std::string& out) const override {
+    convert::format_int<T>(value_at<T>(array_, 1, row), out);
+  }
+  bool as_int64(int64_t row, int64_t& value) const override {
+    const T v = value_at<T>(array_, 1, row);
+    if constexpr (std::is_unsigned_v<T> && sizeof(T) == 8) {
+      if (v > static_cast<uint64_t>(INT64_MAX)) return false;
+    }
+    value = static_cast<int64_t>(v);
+    return true;
+  }
+};
+
+template <typename T>
+class FloatView final : public ColumnView {
+ public:
+  using ColumnView::ColumnView;
+  void append_text(int64_t row, std::string& out) const override {
+    const T v = value_at<T>(array_, 1, row);
+    if constexpr (sizeof(T) == 4) {
+      convert::format_float(v, out);
+    } else {
+      convert::format_double(v, out);
+    }
+  }
+  void append_json(int64_t row, std::string& out) const override {
+    if (is_null(row)) {
+      out += "null";
+      return;
+    }
+    const T v = value_at<T>(array_, 1, row);
+    if (!std::isfinite(v)) {
+      throw Error(ErrorKind::kInvalidArgument, "column '" + name_ + "' row " + std::to_string(row) +
+                                                   ": JSON has no NaN or infinity (value " +
+                                                   std::string(v != v ? "nan" : (v > 0 ? "inf" : "-inf")) + ")");
+    }
+    append_text(row, out);
+  }
+};
+
+class BytesView : public QuotedJson {
+ public:
+  BytesView(const ArrowSchema& schema, const ArrowArray& array, bool utf8) : QuotedJson(schema, array), utf8_(utf8) {}
+  void append_json(int64_t row, std::string& out) const override {
+    if (!utf8_ && !is_null(row)) {
+      throw Error(ErrorKind::kInvalidArgument, "column '" + name_ + "' is Binary, which JSON cannot hold; cast it");
+    }
+    QuotedJson::append_json(row, out);
+  }
+
+ private:
+  bool utf8_;
+};
+
+template <typename Offset>
+class OffsetBytesView final : public BytesView {
+ public:
+  using BytesView::BytesView;
+  void append_text(int64_t row, std::string& out) const override {
+    const Offset start = value_at<Offset>(array_, 1, row);
+    const Offset end = value_at<Offset>(array_, 1, row + 1);
+    out.append(static_cast<const char*>(array_.buffers[2]) + start, static_cast<size_t>(end - start));
+  }
+};
+
+class ViewBytesView final : public BytesView {
+ public:
+  using BytesView::BytesView;
+  void append_text(int64_t row, std::string& out) const override {
+    const char* view = static_cast<const char*>(array_.buffers[1]) + (array_.offset + row) * 16;
+    int32_t length;
+    std::memcpy(&length, view, 4);
+    if (length <= 12) {
+      out.append(view + 4, static_cast<size_t>(length));
+      return;
+    }
+    int32_t buffer, offset;
+    std::memcpy(&buffer, view + 8, 4);
+    std::memcpy(&offset, view + 12, 4);
+    out.append(static_cast<const char*>(array_.buffers[2 + buffer]) + offset, static_cast<size_t>(length));
+  }
+};
+
+class DateView final : public QuotedJson {
+ public:
+  DateView(const ArrowSchema& schema, const ArrowArray& array, bool millis)
+      : QuotedJson(schema, array), millis_(millis) {}
+  void append_text(int64_t row, std::string& out) const override {
+    int64_t days = millis_ ? value_at<int64_t>(array_, 1, row) / 86'400'000 : value_at<int32_t>(array_, 1, row);
+    if (millis_ && value_at<int64_t>(array_, 1, row) % 86'400'000 < 0) --days;  // floor for pre-1970
+    convert::format_date(static_cast<int32_t>(days), out);
+  }
+
+ private:
+  bool millis_;
+};
+
+class TimestampView final : public QuotedJson {
+ public:
+  TimestampView(const ArrowSchema& schema, const ArrowArray& array, char unit, bool zoned)
+      : QuotedJson(schema, array), zoned_(zoned) {
+    // format_datetime knows ms/us/ns; seconds are written as milliseconds.
+    seconds_ = unit == 's';
+    unit_ = unit == 'n' ? TimeUnit::kNanosecond : unit == 'u' ? TimeUnit::kMicrosecond : TimeUnit::kMillisecond;
+  }
+  void append_text(int64_t row, std::string& out) const override {
+    int64_t value = value_at<int64_t>(array_, 1, row);
+    if (seconds_) value *= 1000;
+    convert::format_datetime(value, unit_, zoned_, out);
+  }
+
+ private:
+  TimeUnit unit_;
+  bool seconds_;
+  bool zoned_;
+};
+
+class TimeView final : public QuotedJson {
+ public:
+  TimeView(const ArrowSchema& schema, const ArrowArray& array, char unit) : QuotedJson(schema, array), unit_(unit) {}
+  void append_text(int64_t row, std::string& out) const override {
+    int64_t nanos;
+    switch (unit_) {
+      case 's': nanos = int64_t{value_at<int32_t>(array_, 1, row)} * 1'000'000'000; break;
+      case 'm': nanos = int64_t{value_at<int32_t>(array_, 1, row)} * 1'000'000; break;
+      case 'u': nanos = value_at<int64_t>(array_, 1, row) * 1'000; break;
+      default: nanos = value_at<int64_t>(array_, 1, row);
+    }
+    convert::format_time(nanos, out);
+  }
+
+ private:
+  char unit_;
+};
+
+class DecimalView final : public BareJson {
+ public:
+  DecimalView(const ArrowSchema& schema, const ArrowArray& array, int scale) : BareJson(schema, array), scale_(scale) {}
+  void append_text(int64_t row, std::string& out) const override {
+    convert::format_decimal(value_at<__int128>(array_, 1, row), scale_, out);
+  }
+
+ private:
+  int scale_;
+};
+
+// Categorical and Enum: integer indices into a dictionary of strings.
+template <typename Index>
+class DictionaryView final : public QuotedJson {
+ public:
+  DictionaryView(const ArrowSchema& schema, const ArrowArray& array)
+      : QuotedJson(schema, array), values_(ColumnView::make(*schema.dictionary, *array.dictionary)) {}
+  void append_text(int64_t row, std::string& out) const override {
+    values_->append_text(static_cast<int64_t>(value_at<Index>(array_, 1, row)), out);
+  }
+
+ private:
+  std::unique_ptr<ColumnView> values_;
+};
+
+// Lists (variable or fixed size): JSON arrays, in text form too.
+class ListView final : public ColumnView {
+ public:
+  ListView(const ArrowSchema& schema, const ArrowArray& array, int offset_width, int64_t fixed_size)
+      : ColumnView(schema, array),
+        offset_width_(offset_width),
+        fixed_size_(fixed_size),
+        items_(ColumnView::make(*schema.children[0], *array.children[0])) {}
+  void append_text(int64_t row, std::string& out) const override { append_json(row, out); }
+  void append_json(int64_t row, std::string& out) const override {
+    if (is_null(row)) {
+      out += "null";
+      return;
+    }
+    int64_t start, end;
+    if (fixed_size_ > 0) {
+      start = (array_.offset + row) * fixed_size_;
+      end = start + fixed_size_;
+    } else if (offset_width_ == 4) {
+      start = value_at<int32_t>(array_, 1, row);
+      end = value_at<int32_t>(array_, 1, row + 1);
+    } else {
+      start = value_at<int64_t>(array_, 1, row);
+      end = value_at<int64_t>(array_, 1, row + 1);
+    }
+    out.push_back('[');
+    for (int64_t i = start; i < end; ++i) {
+      if (i > start) out.push_back(',');
+      items_->append_json(i, out);
+    }
+    out.push_back(']');
+  }
+
+ private:
+  int offset_width_;
+  int64_t fixed_size_;
+  std::unique_ptr<ColumnView> items_;
+};
+
+class StructView final : public ColumnView {
+ public:
+  StructView(const ArrowSchema& schema, const ArrowArray& array) : ColumnView(schema, array) {
+    for (int64_t i = 0; i < schema.n_children; ++i) {
+      fields_.push_back(ColumnView::make(*schema.children[i], *array.children[i]));
+    }
+  }
+  void append_text(int64_t row, std::string& out) const override { append_json(row, out); }
+  void append_json(int64_t row, std::string& out) const override {
+    if (is_null(row)) {
+      out += "null";
+      return;
+    }
+    out.push_back('{');
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      json::append_json_string(fields_[i]->name(), out);
+      out.push_back(':');
+      // A struct's children are indexed from the struct's own offset.
+      fields_[i]->append_json(array_.offset + row, out);
+    }
+    out.push_back('}');
+  }
+
+ private:
+  std::vector<std::unique_ptr<ColumnView>> fields_;
+};
+
+template <template <typename> class View, typename... Args>
+std::unique_ptr<ColumnView> by_index_type(char code, const ArrowSchema& schema, const ArrowArray& array) {
+  switch (code) {
+    case 'c': return std::make_unique<View<int8_t>>(schema, array);
+    case 'C': return std::make_unique<View<uint8_t>>(schema, array);
+    case 's': return std::make_unique<View<int16_t>>(schema, array);
+    case 'S': return std::make_unique<View<uint16_t>>(schema, array);
+    case 'i': return std::make_unique<View<int32_t>>(schema, array);
+    case 'I': return std::make_unique<View<uint32_t>>(schema, array);
+    case 'l': return std::make_unique<View<int64_t>>(schema, array);
+    case 'L': return std::make_unique<View<uint64_t>>(schema, array);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+ColumnView::ColumnView(const ArrowSchema& schema, const ArrowArray& array)
+    : schema_(schema), array_(array), name_(schema.name ? schema.name : "") {}
+
+bool ColumnView::is_null(int64_t row) const {
+  return array_.null_count != 0 && array_.buffers[0] != nullptr && !bit(array_.buffers[0], array_.offset + row);
+}
+
+std::unique_ptr<ColumnView> ColumnView::make(const ArrowSchema& schema, const ArrowArray& array) {
+  const std::string_view format = schema.format;
+  if (schema.dictionary != nullptr) {
+    if (array.dictionary == nullptr) unsupported(schema, "dictionary array without its dictionary");
+    if (format.size() == 1) {
+      if (auto view = by_index_type<DictionaryView>(format[0], schema, array)) return view;
+    }
+    unsupported(schema, "dictionary indices must be integers");
+  }
+  if (format.size() == 1) {
+    switch (format[0]) {
+      case 'b': return std::make_unique<BooleanView>(schema, array);
+      case 'f': return std::make_unique<FloatView<float>>(schema, array);
+      case 'g': return std::make_unique<FloatView<double>>(schema, array);
+      case 'u': return std::make_unique<OffsetBytesView<int32_t>>(schema, array, true);
+      case 'U': return std::make_unique<OffsetBytesView<int64_t>>(schema, array, true);
+      case 'z': return std::make_unique<OffsetBytesView<int32_t>>(schema, array, false);
+      case 'Z': return std::make_unique<OffsetBytesView<int64_t>>(schema, array, false);
+    }
+    if (auto view = by_index_type<IntegerView>(format[0], schema, array)) return view;
+  }
+  if (format == "vu" || format == "vz") return std::make_unique<ViewBytesView>(schema, array, format == "vu");
+  if (format == "tdD" || format == "tdm") return std::make_unique<DateView>(schema, array, format == "tdm");
+  if (format.size() >= 4 && format.starts_with("ts") && format[3] == ':') {
+    return std::make_unique<TimestampView>(schema, array, format[2], format.size() > 4);
+  }
+  if (format.size() == 3 && format.starts_with("tt")) return std::make_unique<TimeView>(schema, array, format[2]);
+  if (format.starts_with("d:")) {
+    // d:P,S (128-bit); d:P,S,256 is not produced by Polars.
+    const size_t comma = format.find(',');
+    if (comma != std::string_view::npos && format.find(',', comma + 1) == std::string_view::npos) {
+      int scale = 0;
+      std::from_chars(format.data() + comma + 1, format.data() + format.size(), scale);
+      return std::make_unique<DecimalView>(schema, array, scale);
+    }
+    unsupported(schema, "only 128-bit decimals are supported");
+  }
+  if (format == "+l" || format == "+L") return std::make_unique<ListView>(schema, array, format == "+l" ? 4 : 8, 0);
+  if (format.starts_with("+w:")) {
+    int64_t size = 0;
+    std::from_chars(format.data() + 3, format.data() + format.size(), size);
+    return std::make_unique<ListView>(schema, array, 0, size);
+  }
+  if (format == "+s") return std::make_unique<StructView>(schema, array);
+  unsupported(schema, "this dtype cannot be written to Redis (Duration, Null, Object and unions are not supported)");
+}
+
+}  // namespace polars_redis::arrow
