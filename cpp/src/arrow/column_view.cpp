@@ -181,6 +181,16 @@ class TimestampView final : public QuotedJson {
     if (seconds_) value *= 1000;
     convert::format_datetime(value, unit_, zoned_, out);
   }
+  bool as_epoch_millis(int64_t row, int64_t& millis) const override {
+    const int64_t value = value_at<int64_t>(array_, 1, row);
+    const int64_t per_milli = seconds_ ? 0 : unit_ == TimeUnit::kMillisecond ? 1 : unit_ == TimeUnit::kMicrosecond ? 1000 : 1000000;
+    if (per_milli == 0) {
+      millis = value * 1000;
+    } else {
+      millis = value / per_milli - (value % per_milli < 0 ? 1 : 0);  // floor
+    }
+    return true;
+  }
 
  private:
   TimeUnit unit_;

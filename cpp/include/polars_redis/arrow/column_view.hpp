@@ -32,7 +32,9 @@ class ColumnView {
   // booleans, temporal values as ISO strings, decimals as exact numbers, nested values recursively.
   virtual void append_json(int64_t row, std::string& out) const = 0;
   // The cell as an integer when the column is integral (TTL and index columns); false otherwise.
-  virtual bool as_int64(int64_t row, int64_t& value) const { return false; }
+  virtual bool as_int64(int64_t /*row*/, int64_t& /*value*/) const { return false; }
+  // The cell as milliseconds since the epoch when the column is a Datetime; false otherwise.
+  virtual bool as_epoch_millis(int64_t /*row*/, int64_t& /*millis*/) const { return false; }
 
   // For the concrete views (the class is abstract; use make()).
   ColumnView(const ArrowSchema& schema, const ArrowArray& array);

@@ -1,0 +1,52 @@
+// write_hashes: the DataFrame arrives as an Arrow C stream capsule; the write runs without the GIL.
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/string.h>
+
+#include "bindings.hpp"
+#include "polars_redis/error.hpp"
+#include "polars_redis/net/url.hpp"
+#include "polars_redis/write/hash_writer.hpp"
+
+namespace polars_redis::bindings {
+
+namespace {
+
+ArrowArrayStream* stream_from_capsule(nb::handle capsule) {
+  void* pointer = PyCapsule_GetPointer(capsule.ptr(), "arrow_array_stream");
+  if (pointer == nullptr) throw nb::python_error();
+  return static_cast<ArrowArrayStream*>(pointer);
+}
+
+write::WriteMode mode_from_string(const std::string& mode) {
+  if (mode == "fail") return write::WriteMode::kFail;
+  if (mode == "replace") return write::WriteMode::kReplace;
+  if (mode == "append") return write::WriteMode::kAppend;
+  throw Error(ErrorKind::kInvalidArgument, "if_exists must be 'fail', 'replace' or 'append', got '" + mode + "'");
+}
+
+int64_t write_hashes(const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {
+  write::HashWriteOptions options;
+  if (plan.contains("key_column") && !plan["key_column"].is_none()) options.key_column = nb::cast<std::string>(plan["key_column"]);
+  options.key_prefix = plan_get<std::string>(plan, "key_prefix", "");
+  options.mode = mode_from_string(plan_get<std::string>(plan, "if_exists", "replace"));
+  if (plan.contains("ttl_seconds") && !plan["ttl_seconds"].is_none()) options.ttl_seconds = nb::cast<int64_t>(plan["ttl_seconds"]);
+  if (plan.contains("ttl_column") && !plan["ttl_column"].is_none()) options.ttl_column = nb::cast<std::string>(plan["ttl_column"]);
+  options.batch_size = plan_get<int64_t>(plan, "batch_size", options.batch_size);
+  const net::ConnectionOptions connection = net::parse_url(url);
+  ArrowArrayStream* main_stream = stream_from_capsule(stream);
+  ArrowArrayStream* precheck_stream = precheck.is_none() ? nullptr : stream_from_capsule(precheck);
+  if (options.mode == write::WriteMode::kFail && precheck_stream == nullptr) {
+    throw Error(ErrorKind::kInvalidArgument, "if_exists='fail' needs the frame twice (a precheck stream)");
+  }
+  nb::gil_scoped_release release;
+  return write::write_hashes(connection, main_stream, precheck_stream, options);
+}
+
+}  // namespace
+
+void register_hash_write(nb::module_& m) {
+  m.def("write_hashes", &write_hashes, nb::arg("url"), nb::arg("stream"), nb::arg("precheck").none(), nb::arg("plan"),
+        "Write an Arrow C stream of rows as hashes; returns the rows written.");
+}
+
+}  // namespace polars_redis::bindings

@@ -1,0 +1,364 @@
+#include "polars_redis/write/hash_writer.hpp"
+
+#include <deque>
+#include <unordered_set>
+#include <vector>
+
+#include "polars_redis/arrow/imported_stream.hpp"
+#include "polars_redis/error.hpp"
+#include "polars_redis/net/connection.hpp"
+#include "polars_redis/resp/encoder.hpp"
+
+namespace polars_redis::write {
+
+namespace {
+
+// Checks every target key and writes the batch only if none exists, atomically (a concurrent
+// writer cannot slip in between the check and the write). ARGV per key: ttl kind (0 none,
+// 1 seconds, 2 epoch ms), ttl value, field count, then field/value pairs.
+constexpr const char* kFailModeScript = R"lua(
+local existing = {}
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then existing[#existing + 1] = key end
+end
+if #existing > 0 then return {0, existing} end
+local a = 1
+for _, key in ipairs(KEYS) do
+  local kind, ttl, n = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
+  a = a + 3
+  if n > 0 then redis.call('HSET', key, unpack(ARGV, a, a + 2 * n - 1)) end
+  a = a + 2 * n
+  if kind == '1' then redis.call('EXPIRE', key, ttl) elseif kind == '2' then redis.call('PEXPIREAT', key, ttl) end
+end
+return {1, #KEYS}
+)lua";
+
+std::string quoted(std::string_view text) { return "'" + quote_for_message(text) + "'"; }
+
+// Which columns make the key, the TTL and the fields.
+struct Layout {
+  int key = -1;
+  int ttl = -1;
+  std::vector<int> fields;
+};
+
+Layout layout_of(const arrow::ImportedStream& in, const HashWriteOptions& options) {
+  Layout layout;
+  if (options.key_column) {
+    layout.key = in.index_of(*options.key_column);
+    if (layout.key < 0) throw Error(ErrorKind::kInvalidArgument, "key_column " + quoted(*options.key_column) + " is not a column of the frame");
+  }
+  if (options.ttl_column) {
+    layout.ttl = in.index_of(*options.ttl_column);
+    if (layout.ttl < 0) throw Error(ErrorKind::kInvalidArgument, "ttl column " + quoted(*options.ttl_column) + " is not a column of the frame");
+  }
+  for (int i = 0; i < static_cast<int>(in.names().size()); ++i) {
+    if (i != layout.key && i != layout.ttl) layout.fields.push_back(i);
+  }
+  if (layout.fields.empty()) throw Error(ErrorKind::kInvalidArgument, "the frame has no value columns to write as hash fields");
+  return layout;
+}
+
+void render_key(const arrow::ImportedStream& in, const Layout& layout, const HashWriteOptions& options, int64_t row,
+                int64_t global_row, std::string& key) {
+  key.assign(options.key_prefix);
+  if (layout.key < 0) {
+    key += std::to_string(global_row);
+    return;
+  }
+  const auto& column = in.column(static_cast<size_t>(layout.key));
+  if (column.is_null(row)) {
+    throw Error(ErrorKind::kInvalidArgument, "row " + std::to_string(global_row) + ": the key column " +
+                                                 quoted(column.name()) + " is null");
+  }
+  column.append_text(row, key);
+}
+
+// TTL of one row: kind 0 none, 1 seconds, 2 epoch milliseconds.
+std::pair<int, int64_t> ttl_of(const arrow::ImportedStream& in, const Layout& layout, const HashWriteOptions& options,
+                               int64_t row, int64_t global_row) {
+  if (options.ttl_seconds) return {1, *options.ttl_seconds};
+  if (layout.ttl < 0) return {0, 0};
+  const auto& column = in.column(static_cast<size_t>(layout.ttl));
+  if (column.is_null(row)) return {0, 0};
+  int64_t value = 0;
+  if (column.as_epoch_millis(row, value)) return {2, value};
+  if (!column.as_int64(row, value)) {
+    throw Error(ErrorKind::kInvalidArgument, "ttl column " + quoted(column.name()) +
+                                                 " must hold integer seconds or Datetimes to expire at");
+  }
+  if (value <= 0) {
+    throw Error(ErrorKind::kInvalidArgument, "row " + std::to_string(global_row) + ": TTL " + std::to_string(value) +
+                                                 " in column " + quoted(column.name()) + " is not positive");
+  }
+  return {1, value};
+}
+
+// One unit of work in flight: its replies, and the rows it commits when they all succeed.
+struct Pending {
+  int replies;
+  int64_t rows;
+  std::string key;         // for messages
+  int64_t rows_after = 0;  // rows after this one that needed no command: committed with it
+};
+
+class Pipeline {
+ public:
+  Pipeline(net::Connection& conn, int64_t window) : conn_(conn), window_(window) {}
+
+  std::string& out() { return conn_.out_buffer(); }
+  int64_t committed() const { return committed_; }
+
+  // Registers the commands just appended; waits for replies while too many are in flight.
+  template <typename Check>
+  void sent(Pending pending, Check&& check) {
+    in_flight_replies_ += pending.replies;
+    pending_.push_back(std::move(pending));
+    while (in_flight_replies_ > window_) settle_one(check);
+  }
+  void commit_without_reply() {
+    if (pending_.empty()) ++committed_;
+    else ++pending_.back().rows_after;
+  }
+  template <typename Check>
+  void finish(Check&& check) {
+    while (!pending_.empty()) settle_one(check);
+  }
+
+ private:
+  // `check(reply, index, pending)` throws for a failed reply and returns the rows it commits.
+  template <typename Check>
+  void settle_one(Check& check) {
+    std::optional<resp::Reply> reply;
+    while (!(reply = conn_.next_reply())) conn_.pump();
+    Pending& head = pending_.front();
+    int64_t rows = check(reply->root(), done_in_head_, head);
+    --in_flight_replies_;
+    if (++done_in_head_ == head.replies) {
+      committed_ += rows + head.rows_after;
+      pending_.pop_front();
+      done_in_head_ = 0;
+    }
+  }
+
+  net::Connection& conn_;
+  int64_t window_;
+  std::deque<Pending> pending_;
+  int64_t in_flight_replies_ = 0;
+  int done_in_head_ = 0;
+  int64_t committed_ = 0;
+};
+
+[[noreturn]] void fail_reply(const resp::NodeView& reply, const Pending& pending, const char* command) {
+  throw Error(ErrorKind::kResponse, std::string(command) + " " + quoted(pending.key) + " failed: " + std::string(reply.str()));
+}
+
+void precheck_absent(net::Connection& conn, ArrowArrayStream* stream, const HashWriteOptions& options) {
+  arrow::ImportedStream in(stream);
+  const Layout layout = layout_of(in, options);
+  Pipeline pipeline(conn, options.max_commands_in_flight);
+  std::unordered_set<std::string> seen;
+  std::vector<std::string> existing;
+  std::string key;
+  int64_t global_row = 0;
+  auto check = [&](const resp::NodeView& reply, int, const Pending& pending) -> int64_t {
+    if (reply.is_error()) fail_reply(reply, pending, "EXISTS");
+    if (reply.integer() == 1 && existing.size() < 20) existing.push_back(pending.key);
+    else if (reply.integer() == 1) existing.emplace_back();  // counted, not listed
+    return 0;
+  };
+  while (in.next()) {
+    for (int64_t row = 0; row < in.num_rows(); ++row, ++global_row) {
+      render_key(in, layout, options, row, global_row, key);
+      if (!seen.insert(key).second) {
+        throw Error(ErrorKind::kInvalidArgument, "key " + quoted(key) + " appears twice in the frame; if_exists='fail' writes each key once");
+      }
+      resp::CommandWriter(pipeline.out(), 2).arg("EXISTS").arg(key);
+      pipeline.sent(Pending{1, 0, key}, check);
+    }
+  }
+  pipeline.finish(check);
+  if (!existing.empty()) {
+    std::string names;
+    size_t listed = 0;
+    for (const auto& name : existing) {
+      if (name.empty()) continue;
+      names += (listed++ ? ", " : "") + quoted(name);
+    }
+    throw Error(ErrorKind::kKeyExists, std::to_string(existing.size()) + " target key(s) already exist (" + names +
+                                           (existing.size() > listed ? ", ..." : "") +
+                                           "); nothing was written (if_exists='fail')");
+  }
+}
+
+}  // namespace
+
+int64_t write_hashes(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
+                     ArrowArrayStream* precheck_stream, const HashWriteOptions& options) {
+  if (options.ttl_seconds && *options.ttl_seconds <= 0) {
+    throw Error(ErrorKind::kInvalidArgument, "ttl must be a positive number of seconds, got " + std::to_string(*options.ttl_seconds));
+  }
+  auto conn = net::Connection::open(connection);
+  std::string script_sha;
+  if (options.mode == WriteMode::kFail) {
+    precheck_absent(*conn, precheck_stream, options);
+    resp::Reply loaded = conn->command({"SCRIPT", "LOAD", kFailModeScript});
+    net::throw_if_error(loaded.root(), "SCRIPT LOAD");
+    script_sha.assign(loaded.root().str());
+  }
+
+  arrow::ImportedStream in(stream);
+  const Layout layout = layout_of(in, options);
+  Pipeline pipeline(*conn, options.max_commands_in_flight);
+
+  auto check = [&](const resp::NodeView& reply, int index, const Pending& pending) -> int64_t {
+    switch (options.mode) {
+      case WriteMode::kAppend:
+        if (reply.is_error()) fail_reply(reply, pending, index == 0 ? "HSET" : "EXPIRE");
+        return pending.rows;
+      case WriteMode::kReplace:
+        // MULTI, queued commands, EXEC: only the EXEC reply says whether the key was written.
+        if (index + 1 < pending.replies) {
+          if (reply.is_error()) fail_reply(reply, pending, index == 0 ? "MULTI" : "queued command for");
+          return 0;
+        }
+        if (reply.is_error()) fail_reply(reply, pending, "EXEC");
+        {
+          auto item = reply.first_child();
+          for (size_t i = 0, n = reply.size(); i < n; ++i, item = item.next_sibling()) {
+            if (item.is_error()) fail_reply(item, pending, "EXEC");
+          }
+        }
+        return pending.rows;
+      case WriteMode::kFail: {
+        if (reply.is_error()) fail_reply(reply, pending, "EVALSHA (check and write)");
+        auto status = reply.first_child();
+        if (status.integer() == 0) {
+          std::string names;
+          auto key = status.next_sibling().first_child();
+          for (size_t i = 0, n = status.next_sibling().size(); i < n && i < 20; ++i, key = key.next_sibling()) {
+            names += (i ? ", " : "") + quoted(key.str());
+          }
+          throw Error(ErrorKind::kKeyExists, "key(s) created by another writer during the write: " + names +
+                                                 "; that batch was not written");
+        }
+        return pending.rows;
+      }
+    }
+    return 0;
+  };
+
+  std::string key;
+  std::string value;
+  int64_t global_row = 0;
+  std::vector<std::string> batch_keys;  // fail mode: the keys and encoded ARGV of one batch
+  std::string batch_argv;
+  int64_t batch_argc = 0;
+  auto flush_fail_batch = [&] {
+    if (batch_keys.empty()) return;
+    resp::CommandWriter eval(pipeline.out(), 3 + batch_keys.size() + static_cast<size_t>(batch_argc));
+    eval.arg("EVALSHA").arg(script_sha).arg(static_cast<int64_t>(batch_keys.size()));
+    for (const auto& k : batch_keys) eval.arg(k);
+    pipeline.out().append(batch_argv);  // already RESP-encoded bulk strings
+    pipeline.sent(Pending{1, static_cast<int64_t>(batch_keys.size()), batch_keys.front()}, check);
+    batch_keys.clear();
+    batch_argv.clear();
+    batch_argc = 0;
+  };
+
+  try {
+    while (in.next()) {
+      for (int64_t row = 0; row < in.num_rows(); ++row, ++global_row) {
+        render_key(in, layout, options, row, global_row, key);
+        const auto [ttl_kind, ttl_value] = ttl_of(in, layout, options, row, global_row);
+        std::vector<int> present;
+        for (int field : layout.fields) {
+          if (!in.column(static_cast<size_t>(field)).is_null(row)) present.push_back(field);
+        }
+        auto write_hset = [&](std::string& out) {
+          resp::CommandWriter hset(out, 2 + 2 * present.size());
+          hset.arg("HSET").arg(key);
+          for (int field : present) {
+            const auto& column = in.column(static_cast<size_t>(field));
+            value.clear();
+            column.append_text(row, value);
+            hset.arg(column.name()).arg(value);
+          }
+        };
+        auto write_ttl = [&](std::string& out) {
+          if (ttl_kind == 1) resp::CommandWriter(out, 3).arg("EXPIRE").arg(key).arg(ttl_value);
+          if (ttl_kind == 2) resp::CommandWriter(out, 3).arg("PEXPIREAT").arg(key).arg(ttl_value);
+        };
+        switch (options.mode) {
+          case WriteMode::kAppend: {
+            int replies = 0;
+            if (!present.empty()) {
+              write_hset(pipeline.out());
+              ++replies;
+            }
+            if (ttl_kind != 0) {
+              write_ttl(pipeline.out());
+              ++replies;
+            }
+            if (replies == 0) {
+              pipeline.commit_without_reply();  // an all-null row without TTL changes nothing
+              continue;
+            }
+            pipeline.sent(Pending{replies, 1, key}, check);
+            break;
+          }
+          case WriteMode::kReplace: {
+            // DEL + HSET + EXPIRE in one transaction: readers see the old hash or the new one,
+            // never a mix, a half-written hash, or a key without its TTL.
+            resp::CommandWriter(pipeline.out(), 1).arg("MULTI");
+            resp::CommandWriter(pipeline.out(), 2).arg("DEL").arg(key);
+            int replies = 3;  // MULTI, DEL, EXEC, plus what follows
+            if (!present.empty()) {
+              write_hset(pipeline.out());
+              ++replies;
+            }
+            if (ttl_kind != 0) {
+              write_ttl(pipeline.out());
+              ++replies;
+            }
+            resp::CommandWriter(pipeline.out(), 1).arg("EXEC");
+            pipeline.sent(Pending{replies, 1, key}, check);
+            break;
+          }
+          case WriteMode::kFail: {
+            batch_keys.push_back(key);
+            const std::string kind = std::to_string(ttl_kind);
+            const std::string ttl_text = std::to_string(ttl_value);
+            const std::string count = std::to_string(present.size());
+            for (const std::string* arg : {&kind, &ttl_text, &count}) {
+              batch_argv += "$" + std::to_string(arg->size()) + "\r\n" + *arg + "\r\n";
+            }
+            batch_argc += 3;
+            for (int field : present) {
+              const auto& column = in.column(static_cast<size_t>(field));
+              value.clear();
+              column.append_text(row, value);
+              for (std::string_view arg : {std::string_view(column.name()), std::string_view(value)}) {
+                batch_argv += "$" + std::to_string(arg.size()) + "\r\n";
+                batch_argv.append(arg);
+                batch_argv += "\r\n";
+              }
+              batch_argc += 2;
+            }
+            if (static_cast<int64_t>(batch_keys.size()) >= options.batch_size) flush_fail_batch();
+            break;
+          }
+        }
+      }
+    }
+    flush_fail_batch();
+    pipeline.finish(check);
+  } catch (const Error& e) {
+    // Replies already received for earlier rows are counted; say what is safe to assume.
+    throw Error(e.kind(), std::string(e.what()) + " [" + std::to_string(pipeline.committed()) +
+                              " row(s) were committed before the failure; every key is either fully written or untouched]");
+  }
+  return pipeline.committed();
+}
+
+}  // namespace polars_redis::write
