@@ -59,4 +59,32 @@ CommandWriter& CommandWriter::arg(double value) {
   return *this;
 }
 
+ArgumentList& ArgumentList::arg(std::string_view value) {
+  append_bulk(encoded_, value);
+  ++size_;
+  return *this;
+}
+
+ArgumentList& ArgumentList::arg(int64_t value) {
+  char buffer[20];
+  const char* last = std::to_chars(buffer, buffer + sizeof(buffer), value).ptr;
+  return arg(std::string_view(buffer, static_cast<size_t>(last - buffer)));
+}
+
+ArgumentList& ArgumentList::append(const ArgumentList& other) {
+  encoded_.append(other.encoded_);
+  size_ += other.size_;
+  return *this;
+}
+
+void ArgumentList::clear() {
+  encoded_.clear();
+  size_ = 0;
+}
+
+void ArgumentList::append_command_to(std::string& out) const {
+  append_header(out, '*', size_);
+  out.append(encoded_);
+}
+
 }  // namespace polars_redis::resp

@@ -112,3 +112,22 @@ TEST(CommandWriter, NonFiniteDoubles) {
 
 }  // namespace
 }  // namespace polars_redis::resp
+
+namespace polars_redis::resp {
+namespace {
+
+TEST(ArgumentList, EncodesBulksThenACompleteCommand) {
+  ArgumentList args;
+  args.arg("HSET").arg("k").arg(int64_t{-12});
+  EXPECT_EQ(args.size(), 3u);
+  EXPECT_EQ(args.encoded(), "$4\r\nHSET\r\n$1\r\nk\r\n$3\r\n-12\r\n");
+  std::string out = "x";
+  args.append_command_to(out);
+  EXPECT_EQ(out, "x*3\r\n$4\r\nHSET\r\n$1\r\nk\r\n$3\r\n-12\r\n");
+  args.clear();
+  EXPECT_EQ(args.size(), 0u);
+  EXPECT_EQ(args.encoded(), "");
+}
+
+}  // namespace
+}  // namespace polars_redis::resp

@@ -24,4 +24,24 @@ class CommandWriter {
   std::string& out_;
 };
 
+// Arguments encoded before their count is known (a row's HSET with only its non-null fields, or
+// the same arguments reused as a script's ARGV).
+class ArgumentList {
+ public:
+  ArgumentList& arg(std::string_view value);
+  ArgumentList& arg(int64_t value);
+  // Appends every argument of `other`.
+  ArgumentList& append(const ArgumentList& other);
+  size_t size() const { return size_; }
+  // The arguments as consecutive RESP bulk strings.
+  const std::string& encoded() const { return encoded_; }
+  void clear();
+  // Appends one complete command made of these arguments.
+  void append_command_to(std::string& out) const;
+
+ private:
+  std::string encoded_;
+  size_t size_ = 0;
+};
+
 }  // namespace polars_redis::resp

@@ -1,11 +1,13 @@
-// write_hashes: the DataFrame arrives as an Arrow C stream capsule; the write runs without the GIL.
+// write_hashes / write_json / write_strings: the DataFrame arrives as Arrow C stream capsules;
+// the write runs without the GIL.
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/url.hpp"
-#include "polars_redis/write/hash_writer.hpp"
+#include "polars_redis/write/row_writer.hpp"
 
 namespace polars_redis::bindings {
 
@@ -24,13 +26,15 @@ write::WriteMode mode_from_string(const std::string& mode) {
   throw Error(ErrorKind::kInvalidArgument, "if_exists must be 'fail', 'replace' or 'append', got '" + mode + "'");
 }
 
-int64_t write_hashes(const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {
-  write::HashWriteOptions options;
+int64_t write_rows(const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan,
+                   std::unique_ptr<write::ValueEncoder> encoder) {
+  write::RowWriteOptions options;
   if (plan.contains("key_column") && !plan["key_column"].is_none()) options.key_column = nb::cast<std::string>(plan["key_column"]);
   options.key_prefix = plan_get<std::string>(plan, "key_prefix", "");
   options.mode = mode_from_string(plan_get<std::string>(plan, "if_exists", "replace"));
   if (plan.contains("ttl_seconds") && !plan["ttl_seconds"].is_none()) options.ttl_seconds = nb::cast<int64_t>(plan["ttl_seconds"]);
   if (plan.contains("ttl_column") && !plan["ttl_column"].is_none()) options.ttl_column = nb::cast<std::string>(plan["ttl_column"]);
+  if (plan.contains("ignored_columns")) options.ignored_columns = nb::cast<std::vector<std::string>>(plan["ignored_columns"]);
   options.batch_size = plan_get<int64_t>(plan, "batch_size", options.batch_size);
   const net::ConnectionOptions connection = net::parse_url(url);
   ArrowArrayStream* main_stream = stream_from_capsule(stream);
@@ -39,14 +43,31 @@ int64_t write_hashes(const std::string& url, nb::handle stream, nb::handle prech
     throw Error(ErrorKind::kInvalidArgument, "if_exists='fail' needs the frame twice (a precheck stream)");
   }
   nb::gil_scoped_release release;
-  return write::write_hashes(connection, main_stream, precheck_stream, options);
+  return write::write_rows(connection, main_stream, precheck_stream, options, *encoder);
 }
 
 }  // namespace
 
-void register_hash_write(nb::module_& m) {
-  m.def("write_hashes", &write_hashes, nb::arg("url"), nb::arg("stream"), nb::arg("precheck").none(), nb::arg("plan"),
-        "Write an Arrow C stream of rows as hashes; returns the rows written.");
+void register_writes(nb::module_& m) {
+  m.def(
+      "write_hashes",
+      [](const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {
+        return write_rows(url, stream, precheck, plan, write::make_hash_encoder());
+      },
+      nb::arg("url"), nb::arg("stream"), nb::arg("precheck").none(), nb::arg("plan"));
+  m.def(
+      "write_json",
+      [](const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {
+        return write_rows(url, stream, precheck, plan, write::make_json_encoder());
+      },
+      nb::arg("url"), nb::arg("stream"), nb::arg("precheck").none(), nb::arg("plan"));
+  m.def(
+      "write_strings",
+      [](const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {
+        return write_rows(url, stream, precheck, plan,
+                          write::make_string_encoder(plan_get<std::string>(plan, "value_column", "value")));
+      },
+      nb::arg("url"), nb::arg("stream"), nb::arg("precheck").none(), nb::arg("plan"));
 }
 
 }  // namespace polars_redis::bindings

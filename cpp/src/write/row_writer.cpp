@@ -1,5 +1,6 @@
-#include "polars_redis/write/hash_writer.hpp"
+#include "polars_redis/write/row_writer.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <unordered_set>
 #include <vector>
@@ -15,7 +16,7 @@ namespace {
 
 // Checks every target key and writes the batch only if none exists, atomically (a concurrent
 // writer cannot slip in between the check and the write). ARGV per key: ttl kind (0 none,
-// 1 seconds, 2 epoch ms), ttl value, field count, then field/value pairs.
+// 1 seconds, 2 epoch ms), ttl value, argument count of the storing command, then that command.
 constexpr const char* kFailModeScript = R"lua(
 local existing = {}
 for _, key in ipairs(KEYS) do
@@ -26,8 +27,8 @@ local a = 1
 for _, key in ipairs(KEYS) do
   local kind, ttl, n = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
   a = a + 3
-  if n > 0 then redis.call('HSET', key, unpack(ARGV, a, a + 2 * n - 1)) end
-  a = a + 2 * n
+  if n > 0 then redis.call(unpack(ARGV, a, a + n - 1)) end
+  a = a + n
   if kind == '1' then redis.call('EXPIRE', key, ttl) elseif kind == '2' then redis.call('PEXPIREAT', key, ttl) end
 end
 return {1, #KEYS}
@@ -42,7 +43,7 @@ struct Layout {
   std::vector<int> fields;
 };
 
-Layout layout_of(const arrow::ImportedStream& in, const HashWriteOptions& options) {
+Layout layout_of(const arrow::ImportedStream& in, const RowWriteOptions& options) {
   Layout layout;
   if (options.key_column) {
     layout.key = in.index_of(*options.key_column);
@@ -53,13 +54,15 @@ Layout layout_of(const arrow::ImportedStream& in, const HashWriteOptions& option
     if (layout.ttl < 0) throw Error(ErrorKind::kInvalidArgument, "ttl column " + quoted(*options.ttl_column) + " is not a column of the frame");
   }
   for (int i = 0; i < static_cast<int>(in.names().size()); ++i) {
-    if (i != layout.key && i != layout.ttl) layout.fields.push_back(i);
+    const auto& name = in.names()[static_cast<size_t>(i)];
+    const bool ignored = std::find(options.ignored_columns.begin(), options.ignored_columns.end(), name) !=
+                         options.ignored_columns.end();
+    if (i != layout.key && i != layout.ttl && !ignored) layout.fields.push_back(i);
   }
-  if (layout.fields.empty()) throw Error(ErrorKind::kInvalidArgument, "the frame has no value columns to write as hash fields");
   return layout;
 }
 
-void render_key(const arrow::ImportedStream& in, const Layout& layout, const HashWriteOptions& options, int64_t row,
+void render_key(const arrow::ImportedStream& in, const Layout& layout, const RowWriteOptions& options, int64_t row,
                 int64_t global_row, std::string& key) {
   key.assign(options.key_prefix);
   if (layout.key < 0) {
@@ -75,7 +78,7 @@ void render_key(const arrow::ImportedStream& in, const Layout& layout, const Has
 }
 
 // TTL of one row: kind 0 none, 1 seconds, 2 epoch milliseconds.
-std::pair<int, int64_t> ttl_of(const arrow::ImportedStream& in, const Layout& layout, const HashWriteOptions& options,
+std::pair<int, int64_t> ttl_of(const arrow::ImportedStream& in, const Layout& layout, const RowWriteOptions& options,
                                int64_t row, int64_t global_row) {
   if (options.ttl_seconds) return {1, *options.ttl_seconds};
   if (layout.ttl < 0) return {0, 0};
@@ -153,10 +156,10 @@ class Pipeline {
   throw Error(ErrorKind::kResponse, std::string(command) + " " + quoted(pending.key) + " failed: " + std::string(reply.str()));
 }
 
-void precheck_absent(net::Connection& conn, ArrowArrayStream* stream, const HashWriteOptions& options) {
+void precheck_absent(net::Connection& conn, ArrowArrayStream* stream, const RowWriteOptions& options) {
   arrow::ImportedStream in(stream);
   const Layout layout = layout_of(in, options);
-  Pipeline pipeline(conn, options.max_commands_in_flight);
+  Pipeline pipeline(conn, options.max_replies_in_flight);
   std::unordered_set<std::string> seen;
   std::vector<std::string> existing;
   std::string key;
@@ -193,8 +196,8 @@ void precheck_absent(net::Connection& conn, ArrowArrayStream* stream, const Hash
 
 }  // namespace
 
-int64_t write_hashes(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
-                     ArrowArrayStream* precheck_stream, const HashWriteOptions& options) {
+int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
+                   ArrowArrayStream* precheck_stream, const RowWriteOptions& options, ValueEncoder& encoder) {
   if (options.ttl_seconds && *options.ttl_seconds <= 0) {
     throw Error(ErrorKind::kInvalidArgument, "ttl must be a positive number of seconds, got " + std::to_string(*options.ttl_seconds));
   }
@@ -209,12 +212,13 @@ int64_t write_hashes(const net::ConnectionOptions& connection, ArrowArrayStream*
 
   arrow::ImportedStream in(stream);
   const Layout layout = layout_of(in, options);
-  Pipeline pipeline(*conn, options.max_commands_in_flight);
+  encoder.bind(in, layout.fields);
+  Pipeline pipeline(*conn, options.max_replies_in_flight);
 
   auto check = [&](const resp::NodeView& reply, int index, const Pending& pending) -> int64_t {
     switch (options.mode) {
       case WriteMode::kAppend:
-        if (reply.is_error()) fail_reply(reply, pending, index == 0 ? "HSET" : "EXPIRE");
+        if (reply.is_error()) fail_reply(reply, pending, index == 0 ? "writing" : "EXPIRE");
         return pending.rows;
       case WriteMode::kReplace:
         // MULTI, queued commands, EXEC: only the EXEC reply says whether the key was written.
@@ -249,21 +253,19 @@ int64_t write_hashes(const net::ConnectionOptions& connection, ArrowArrayStream*
   };
 
   std::string key;
-  std::string value;
+  resp::ArgumentList args;
   int64_t global_row = 0;
   std::vector<std::string> batch_keys;  // fail mode: the keys and encoded ARGV of one batch
-  std::string batch_argv;
-  int64_t batch_argc = 0;
+  resp::ArgumentList batch_argv;
   auto flush_fail_batch = [&] {
     if (batch_keys.empty()) return;
-    resp::CommandWriter eval(pipeline.out(), 3 + batch_keys.size() + static_cast<size_t>(batch_argc));
+    resp::CommandWriter eval(pipeline.out(), 3 + batch_keys.size() + batch_argv.size());
     eval.arg("EVALSHA").arg(script_sha).arg(static_cast<int64_t>(batch_keys.size()));
     for (const auto& k : batch_keys) eval.arg(k);
-    pipeline.out().append(batch_argv);  // already RESP-encoded bulk strings
+    pipeline.out().append(batch_argv.encoded());
     pipeline.sent(Pending{1, static_cast<int64_t>(batch_keys.size()), batch_keys.front()}, check);
     batch_keys.clear();
     batch_argv.clear();
-    batch_argc = 0;
   };
 
   try {
@@ -271,29 +273,16 @@ int64_t write_hashes(const net::ConnectionOptions& connection, ArrowArrayStream*
       for (int64_t row = 0; row < in.num_rows(); ++row, ++global_row) {
         render_key(in, layout, options, row, global_row, key);
         const auto [ttl_kind, ttl_value] = ttl_of(in, layout, options, row, global_row);
-        std::vector<int> present;
-        for (int field : layout.fields) {
-          if (!in.column(static_cast<size_t>(field)).is_null(row)) present.push_back(field);
-        }
-        auto write_hset = [&](std::string& out) {
-          resp::CommandWriter hset(out, 2 + 2 * present.size());
-          hset.arg("HSET").arg(key);
-          for (int field : present) {
-            const auto& column = in.column(static_cast<size_t>(field));
-            value.clear();
-            column.append_text(row, value);
-            hset.arg(column.name()).arg(value);
-          }
-        };
         auto write_ttl = [&](std::string& out) {
           if (ttl_kind == 1) resp::CommandWriter(out, 3).arg("EXPIRE").arg(key).arg(ttl_value);
           if (ttl_kind == 2) resp::CommandWriter(out, 3).arg("PEXPIREAT").arg(key).arg(ttl_value);
         };
+        args.clear();
         switch (options.mode) {
           case WriteMode::kAppend: {
             int replies = 0;
-            if (!present.empty()) {
-              write_hset(pipeline.out());
+            if (encoder.encode_merge(in, row, key, args)) {
+              args.append_command_to(pipeline.out());
               ++replies;
             }
             if (ttl_kind != 0) {
@@ -301,20 +290,20 @@ int64_t write_hashes(const net::ConnectionOptions& connection, ArrowArrayStream*
               ++replies;
             }
             if (replies == 0) {
-              pipeline.commit_without_reply();  // an all-null row without TTL changes nothing
+              pipeline.commit_without_reply();  // nothing to merge and no TTL: the row changes nothing
               continue;
             }
             pipeline.sent(Pending{replies, 1, key}, check);
             break;
           }
           case WriteMode::kReplace: {
-            // DEL + HSET + EXPIRE in one transaction: readers see the old hash or the new one,
-            // never a mix, a half-written hash, or a key without its TTL.
+            // DEL + set + EXPIRE in one transaction: readers see the old value or the new one,
+            // never a mix, a half-written value, or a key without its TTL.
             resp::CommandWriter(pipeline.out(), 1).arg("MULTI");
             resp::CommandWriter(pipeline.out(), 2).arg("DEL").arg(key);
             int replies = 3;  // MULTI, DEL, EXEC, plus what follows
-            if (!present.empty()) {
-              write_hset(pipeline.out());
+            if (encoder.encode_set(in, row, key, args)) {
+              args.append_command_to(pipeline.out());
               ++replies;
             }
             if (ttl_kind != 0) {
@@ -326,25 +315,10 @@ int64_t write_hashes(const net::ConnectionOptions& connection, ArrowArrayStream*
             break;
           }
           case WriteMode::kFail: {
+            const bool stores = encoder.encode_set(in, row, key, args);
             batch_keys.push_back(key);
-            const std::string kind = std::to_string(ttl_kind);
-            const std::string ttl_text = std::to_string(ttl_value);
-            const std::string count = std::to_string(present.size());
-            for (const std::string* arg : {&kind, &ttl_text, &count}) {
-              batch_argv += "$" + std::to_string(arg->size()) + "\r\n" + *arg + "\r\n";
-            }
-            batch_argc += 3;
-            for (int field : present) {
-              const auto& column = in.column(static_cast<size_t>(field));
-              value.clear();
-              column.append_text(row, value);
-              for (std::string_view arg : {std::string_view(column.name()), std::string_view(value)}) {
-                batch_argv += "$" + std::to_string(arg.size()) + "\r\n";
-                batch_argv.append(arg);
-                batch_argv += "\r\n";
-              }
-              batch_argc += 2;
-            }
+            batch_argv.arg(int64_t{ttl_kind}).arg(ttl_value).arg(static_cast<int64_t>(stores ? args.size() : 0));
+            if (stores) batch_argv.append(args);  // the storing command, argument by argument
             if (static_cast<int64_t>(batch_keys.size()) >= options.batch_size) flush_fail_batch();
             break;
           }

@@ -1,0 +1,37 @@
+#pragma once
+// Writes one key per DataFrame row with a ValueEncoder: keys, write modes, TTLs, pipelining with a
+// bounded window, and a check of every reply.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "polars_redis/arrow/c_data.hpp"
+#include "polars_redis/net/url.hpp"
+#include "polars_redis/write/value_encoder.hpp"
+
+namespace polars_redis::write {
+
+enum class WriteMode {
+  kFail,     // no target key may exist: checked for all keys first, then atomically per batch
+  kReplace,  // DEL + set + TTL in one MULTI/EXEC per key
+  kAppend,   // merge into the existing value
+};
+
+struct RowWriteOptions {
+  std::optional<std::string> key_column;  // none: key_prefix + row number
+  std::string key_prefix;
+  WriteMode mode = WriteMode::kReplace;
+  std::optional<int64_t> ttl_seconds;     // the same TTL for every key
+  std::optional<std::string> ttl_column;  // per-row TTL: integer seconds, or a Datetime to expire at
+  std::vector<std::string> ignored_columns;  // neither key, TTL nor value (e.g. a string's extras)
+  int64_t batch_size = 1000;              // keys per atomic check-and-write under kFail
+  int64_t max_replies_in_flight = 8192;
+};
+
+// Writes every row of `stream` (taken over) and returns the rows written. Under kFail,
+// `precheck_stream` (a second export of the same frame) is read first to find existing keys
+// before anything is written. Errors state how many rows were committed before the failure.
+int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
+                   ArrowArrayStream* precheck_stream, const RowWriteOptions& options, ValueEncoder& encoder);
+
+}  // namespace polars_redis::write

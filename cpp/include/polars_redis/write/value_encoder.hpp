@@ -1,0 +1,36 @@
+#pragma once
+// What a Redis type contributes to a write: the command that stores one DataFrame row under its
+// key. Modes, TTLs, pipelining and atomicity are the row writer's (row_writer.hpp).
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "polars_redis/arrow/imported_stream.hpp"
+#include "polars_redis/resp/encoder.hpp"
+
+namespace polars_redis::write {
+
+class ValueEncoder {
+ public:
+  virtual ~ValueEncoder() = default;
+  // Checks the frame's columns (the value columns are every column but the excluded ones).
+  virtual void bind(const arrow::ImportedStream& in, const std::vector<int>& value_columns) = 0;
+  // The command creating the row's value from scratch (HSET, JSON.SET, SET); false when the row
+  // has nothing to store (a hash row whose fields are all null).
+  virtual bool encode_set(const arrow::ImportedStream& in, int64_t row, std::string_view key,
+                          resp::ArgumentList& args) = 0;
+  // The command merging the row into an existing value (HSET, JSON.MERGE, SET KEEPTTL).
+  virtual bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key,
+                            resp::ArgumentList& args) = 0;
+};
+
+// Hash fields from every value column; null cells are left out.
+std::unique_ptr<ValueEncoder> make_hash_encoder();
+// One JSON document per row: an object of every value column (null cells are JSON null; in a
+// merge they are left out, so existing fields stay).
+std::unique_ptr<ValueEncoder> make_json_encoder();
+// The value column's text as the string; a null value stores nothing.
+std::unique_ptr<ValueEncoder> make_string_encoder(std::string value_column);
+
+}  // namespace polars_redis::write

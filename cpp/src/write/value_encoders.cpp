@@ -1,0 +1,108 @@
+#include "polars_redis/error.hpp"
+#include "polars_redis/json/json_text.hpp"
+#include "polars_redis/write/value_encoder.hpp"
+
+namespace polars_redis::write {
+
+namespace {
+
+class HashEncoder final : public ValueEncoder {
+ public:
+  void bind(const arrow::ImportedStream&, const std::vector<int>& value_columns) override {
+    if (value_columns.empty()) throw Error(ErrorKind::kInvalidArgument, "the frame has no value columns to write as hash fields");
+    fields_ = value_columns;
+  }
+  bool encode_set(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
+    args.arg("HSET").arg(key);
+    for (int field : fields_) {
+      const auto& column = in.column(static_cast<size_t>(field));
+      if (column.is_null(row)) continue;
+      value_.clear();
+      column.append_text(row, value_);
+      args.arg(column.name()).arg(value_);
+    }
+    return args.size() > 2;
+  }
+  bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
+    return encode_set(in, row, key, args);
+  }
+
+ private:
+  std::vector<int> fields_;
+  std::string value_;
+};
+
+class JsonEncoder final : public ValueEncoder {
+ public:
+  void bind(const arrow::ImportedStream&, const std::vector<int>& value_columns) override { fields_ = value_columns; }
+  bool encode_set(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
+    document(in, row, true);
+    args.arg("JSON.SET").arg(key).arg("$").arg(document_);
+    return true;
+  }
+  bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
+    document(in, row, false);
+    args.arg("JSON.MERGE").arg(key).arg("$").arg(document_);
+    return true;
+  }
+
+ private:
+  // JSON.MERGE deletes a field whose patch value is null: merges leave null cells out instead.
+  void document(const arrow::ImportedStream& in, int64_t row, bool with_nulls) {
+    document_.assign("{");
+    bool first = true;
+    for (int field : fields_) {
+      const auto& column = in.column(static_cast<size_t>(field));
+      if (!with_nulls && column.is_null(row)) continue;
+      if (!first) document_.push_back(',');
+      first = false;
+      json::append_json_string(column.name(), document_);
+      document_.push_back(':');
+      column.append_json(row, document_);
+    }
+    document_.push_back('}');
+  }
+
+  std::vector<int> fields_;
+  std::string document_;
+};
+
+class StringEncoder final : public ValueEncoder {
+ public:
+  explicit StringEncoder(std::string value_column) : value_column_(std::move(value_column)) {}
+  void bind(const arrow::ImportedStream& in, const std::vector<int>&) override {
+    index_ = in.index_of(value_column_);
+    if (index_ < 0) {
+      throw Error(ErrorKind::kInvalidArgument, "value_column '" + value_column_ + "' is not a column of the frame");
+    }
+  }
+  bool encode_set(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
+    const auto& column = in.column(static_cast<size_t>(index_));
+    if (column.is_null(row)) return false;
+    value_.clear();
+    column.append_text(row, value_);
+    args.arg("SET").arg(key).arg(value_);
+    return true;
+  }
+  // A string has no parts to merge: the value is overwritten, but an existing TTL is kept.
+  bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
+    if (!encode_set(in, row, key, args)) return false;
+    args.arg("KEEPTTL");
+    return true;
+  }
+
+ private:
+  std::string value_column_;
+  int index_ = -1;
+  std::string value_;
+};
+
+}  // namespace
+
+std::unique_ptr<ValueEncoder> make_hash_encoder() { return std::make_unique<HashEncoder>(); }
+std::unique_ptr<ValueEncoder> make_json_encoder() { return std::make_unique<JsonEncoder>(); }
+std::unique_ptr<ValueEncoder> make_string_encoder(std::string value_column) {
+  return std::make_unique<StringEncoder>(std::move(value_column));
+}
+
+}  // namespace polars_redis::write
