@@ -40,10 +40,13 @@ class QuotedJson : public ColumnView {
       out += "null";
       return;
     }
-    std::string text;
-    append_text(row, text);
-    json::append_json_string(text, out);
+    scratch_.clear();
+    append_text(row, scratch_);
+    json::append_json_string(scratch_, out);
   }
+
+ private:
+  mutable std::string scratch_;  // reused: one allocation per column, not per cell
 };
 
 // Everything whose JSON form is its text unquoted (booleans, integers, decimals).
