@@ -136,3 +136,10 @@ def test_bad_input(url: str) -> None:
     with pytest.raises(pr.ConfigurationError, match="Duration|cannot be written"):
         write_hashes(pl.DataFrame({"_key": ["a"], "x": [timedelta(days=1)]}), url)
     assert write_hashes(pl.DataFrame({"_key": [], "x": []}, schema={"_key": pl.String, "x": pl.Int64}), url) == 0
+
+
+def test_append_with_ttl_sets_both(r: redis.Redis, url: str) -> None:
+    r.hset("m:1", mapping={"keep": "1"})
+    write_hashes(pl.DataFrame({"_key": ["m:1", "m:2"], "x": [5, None]}), url, if_exists="append", ttl=50)
+    assert _hash(r, "m:1") == {"keep": "1", "x": "5"} and 48 <= r.ttl("m:1") <= 50
+    assert r.exists("m:2") == 0  # nothing to merge: EXPIRE on a missing key creates nothing

@@ -218,8 +218,11 @@ int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* s
   auto check = [&](const resp::NodeView& reply, int index, const Pending& pending) -> int64_t {
     switch (options.mode) {
       case WriteMode::kAppend:
-        if (reply.is_error()) fail_reply(reply, pending, index == 0 ? "writing" : "EXPIRE");
-        return pending.rows;
+        if (pending.replies == 1) {
+          if (reply.is_error()) fail_reply(reply, pending, "writing");
+          return pending.rows;
+        }
+        [[fallthrough]];  // a transaction, checked like replace's
       case WriteMode::kReplace:
         // MULTI, queued commands, EXEC: only the EXEC reply says whether the key was written.
         if (index + 1 < pending.replies) {
@@ -280,19 +283,25 @@ int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* s
         args.clear();
         switch (options.mode) {
           case WriteMode::kAppend: {
-            int replies = 0;
-            if (encoder.encode_merge(in, row, key, args)) {
-              args.append_command_to(pipeline.out());
-              ++replies;
-            }
-            if (ttl_kind != 0) {
-              write_ttl(pipeline.out());
-              ++replies;
-            }
-            if (replies == 0) {
+            const bool merges = encoder.encode_merge(in, row, key, args);
+            if (!merges && ttl_kind == 0) {
               pipeline.commit_without_reply();  // nothing to merge and no TTL: the row changes nothing
               continue;
             }
+            if (ttl_kind == 0) {
+              args.append_command_to(pipeline.out());
+              pipeline.sent(Pending{1, 1, key}, check);
+              break;
+            }
+            // With a TTL the merge and the EXPIRE go in one transaction: never a key without it.
+            resp::CommandWriter(pipeline.out(), 1).arg("MULTI");
+            int replies = 3;  // MULTI, EXPIRE, EXEC
+            if (merges) {
+              args.append_command_to(pipeline.out());
+              ++replies;
+            }
+            write_ttl(pipeline.out());
+            resp::CommandWriter(pipeline.out(), 1).arg("EXEC");
             pipeline.sent(Pending{replies, 1, key}, check);
             break;
           }
