@@ -26,8 +26,7 @@ write::WriteMode mode_from_string(const std::string& mode) {
   throw Error(ErrorKind::kInvalidArgument, "if_exists must be 'fail', 'replace' or 'append', got '" + mode + "'");
 }
 
-int64_t write_rows(const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan,
-                   std::unique_ptr<write::ValueEncoder> encoder) {
+write::RowWriteOptions options_from_plan(const nb::dict& plan) {
   write::RowWriteOptions options;
   if (plan.contains("key_column") && !plan["key_column"].is_none()) options.key_column = nb::cast<std::string>(plan["key_column"]);
   options.key_prefix = plan_get<std::string>(plan, "key_prefix", "");
@@ -36,10 +35,18 @@ int64_t write_rows(const std::string& url, nb::handle stream, nb::handle prechec
   if (plan.contains("ttl_column") && !plan["ttl_column"].is_none()) options.ttl_column = nb::cast<std::string>(plan["ttl_column"]);
   if (plan.contains("ignored_columns")) options.ignored_columns = nb::cast<std::vector<std::string>>(plan["ignored_columns"]);
   options.batch_size = plan_get<int64_t>(plan, "batch_size", options.batch_size);
+  options.row_offset = plan_get<int64_t>(plan, "row_offset", options.row_offset);
+  options.precheck = plan_get<bool>(plan, "precheck", options.precheck);
+  return options;
+}
+
+int64_t write_rows(const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan,
+                   std::unique_ptr<write::ValueEncoder> encoder) {
+  const write::RowWriteOptions options = options_from_plan(plan);
   const net::ConnectionOptions connection = net::parse_url(url);
   ArrowArrayStream* main_stream = stream_from_capsule(stream);
   ArrowArrayStream* precheck_stream = precheck.is_none() ? nullptr : stream_from_capsule(precheck);
-  if (options.mode == write::WriteMode::kFail && precheck_stream == nullptr) {
+  if (options.mode == write::WriteMode::kFail && options.precheck && precheck_stream == nullptr) {
     throw Error(ErrorKind::kInvalidArgument, "if_exists='fail' needs the frame twice (a precheck stream)");
   }
   nb::gil_scoped_release release;
@@ -49,6 +56,16 @@ int64_t write_rows(const std::string& url, nb::handle stream, nb::handle prechec
 }  // namespace
 
 void register_writes(nb::module_& m) {
+  m.def(
+      "check_keys_absent",
+      [](const std::string& url, nb::handle stream, const nb::dict& plan) {
+        const write::RowWriteOptions options = options_from_plan(plan);
+        const net::ConnectionOptions connection = net::parse_url(url);
+        ArrowArrayStream* keys = stream_from_capsule(stream);
+        nb::gil_scoped_release release;
+        write::check_keys_absent(connection, keys, options);
+      },
+      nb::arg("url"), nb::arg("stream"), nb::arg("plan"));
   m.def(
       "write_hashes",
       [](const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {

@@ -33,9 +33,35 @@ import polars as pl
 from polars_redis import _core
 from polars_redis._core import ConfigurationError
 
-__all__ = ["write_hashes", "write_json", "write_strings"]
+__all__ = ["sink_hashes", "sink_json", "sink_strings", "write_hashes", "write_json", "write_strings"]
 
 IfExists = Literal["fail", "replace", "append"]
+
+
+def _check_options(
+    columns: list[str], url: str, *, key_column: str | None, if_exists: str, ttl: int | str | None, batch_size: int
+) -> None:
+    _core.validate_url(url)
+    if batch_size < 1:
+        raise ConfigurationError(f"batch_size must be at least 1, got {batch_size}")
+    if if_exists not in ("fail", "replace", "append"):
+        raise ConfigurationError(f"if_exists must be 'fail', 'replace' or 'append', got {if_exists!r}")
+    if isinstance(ttl, bool) or (ttl is not None and not isinstance(ttl, (int, str))):
+        raise ConfigurationError(f"ttl must be seconds (int), a column name or None, got {ttl!r}")
+    if isinstance(ttl, int) and ttl <= 0:
+        raise ConfigurationError(f"ttl must be a positive number of seconds, got {ttl}")
+    for role, column in (("key_column", key_column), ("ttl column", ttl if isinstance(ttl, str) else None)):
+        if column is not None and column not in columns:
+            raise ConfigurationError(f"{role} {column!r} is not a column of the frame ({columns})")
+
+
+def _plan(key_column: str | None, key_prefix: str, if_exists: str, ttl: int | str | None, batch_size: int,
+          **extra: Any) -> dict[str, Any]:
+    return {
+        "key_column": key_column, "key_prefix": key_prefix, "if_exists": if_exists,
+        "ttl_seconds": ttl if isinstance(ttl, int) else None, "ttl_column": ttl if isinstance(ttl, str) else None,
+        "batch_size": batch_size, **extra,
+    }
 
 
 def _write(
@@ -51,30 +77,46 @@ def _write(
     **extra: Any,
 ) -> int:
     """Validate the shared options, then hand the frame's Arrow stream to the C++ writer."""
-    _core.validate_url(url)
     if not isinstance(df, pl.DataFrame):
         raise ConfigurationError(f"expected a polars DataFrame, got {type(df).__name__}")
-    if batch_size < 1:
-        raise ConfigurationError(f"batch_size must be at least 1, got {batch_size}")
-    if if_exists not in ("fail", "replace", "append"):
-        raise ConfigurationError(f"if_exists must be 'fail', 'replace' or 'append', got {if_exists!r}")
-    if isinstance(ttl, bool) or (ttl is not None and not isinstance(ttl, (int, str))):
-        raise ConfigurationError(f"ttl must be seconds (int), a column name or None, got {ttl!r}")
-    if isinstance(ttl, int) and ttl <= 0:
-        raise ConfigurationError(f"ttl must be a positive number of seconds, got {ttl}")
-    for role, column in (("key_column", key_column), ("ttl column", ttl if isinstance(ttl, str) else None)):
-        if column is not None and column not in df.columns:
-            raise ConfigurationError(f"{role} {column!r} is not a column of the frame ({df.columns})")
+    _check_options(df.columns, url, key_column=key_column, if_exists=if_exists, ttl=ttl, batch_size=batch_size)
     if df.height == 0:
         return 0
-    plan = {
-        "key_column": key_column, "key_prefix": key_prefix, "if_exists": if_exists,
-        "ttl_seconds": ttl if isinstance(ttl, int) else None, "ttl_column": ttl if isinstance(ttl, str) else None,
-        "batch_size": batch_size, **extra,
-    }
+    plan = _plan(key_column, key_prefix, if_exists, ttl, batch_size, **extra)
     # "fail" reads the frame twice: every key is checked before anything is written.
-    precheck = df.__arrow_c_stream__() if if_exists == "fail" else None
+    precheck = df.__arrow_c_stream__() if if_exists == "fail" and plan.get("precheck", True) else None
     return native(url, df.__arrow_c_stream__(), precheck, plan)
+
+
+def _sink(
+    native: Callable[..., int],
+    lf: pl.LazyFrame,
+    url: str,
+    *,
+    key_column: str | None,
+    key_prefix: str,
+    if_exists: str,
+    ttl: int | str | None,
+    batch_size: int,
+    **extra: Any,
+) -> int:
+    """Write a LazyFrame batch by batch (memory bounded by a batch); returns the rows written."""
+    if not isinstance(lf, pl.LazyFrame):
+        raise ConfigurationError(f"expected a polars LazyFrame, got {type(lf).__name__}")
+    _check_options(lf.collect_schema().names(), url, key_column=key_column, if_exists=if_exists, ttl=ttl,
+                   batch_size=batch_size)
+    if if_exists == "fail":
+        # Every key is checked before anything is written: the keys alone are computed first
+        # (the query runs twice, but only the key column is ever held in memory).
+        keys = lf.select(key_column).collect() if key_column else lf.select(pl.len()).collect()
+        if key_column is None:
+            keys = pl.DataFrame({"row": pl.int_range(keys.item(), eager=True)})
+        _core.check_keys_absent(url, keys.__arrow_c_stream__(), _plan(key_column, key_prefix, if_exists, ttl, batch_size))
+    written = 0
+    for batch in lf.collect_batches(chunk_size=batch_size):
+        written += _write(native, batch, url, key_column=key_column, key_prefix=key_prefix, if_exists=if_exists,
+                          ttl=ttl, batch_size=batch_size, row_offset=written, precheck=False, **extra)
+    return written
 
 
 def write_hashes(
@@ -156,3 +198,72 @@ def write_strings(
     return _write(_core.write_strings, df, url, key_column=key_column, key_prefix=key_prefix,
                   if_exists=if_exists, ttl=ttl, batch_size=batch_size, value_column=value_column,
                   ignored_columns=ignored)
+
+
+def sink_hashes(
+    lf: pl.LazyFrame,
+    url: str,
+    *,
+    key_column: str | None = "_key",
+    key_prefix: str = "",
+    if_exists: IfExists = "replace",
+    ttl: int | str | None = None,
+    batch_size: int = 1000,
+) -> int:
+    """Stream a LazyFrame into Redis hashes batch by batch; returns the rows written.
+
+    Like :func:`write_hashes`, without materialising the frame: memory stays bounded by
+    ``batch_size`` rows. Row-number keys (``key_column=None``) continue across batches. Under
+    ``if_exists="fail"`` the key column is computed first (the query runs twice) so that every key
+    is checked before anything is written.
+
+    Example:
+        >>> lf = pl.scan_parquet("users.parquet")                     # doctest: +SKIP
+        >>> pr.sink_hashes(lf, url, key_column="id", key_prefix="user:")  # doctest: +SKIP
+    """
+    return _sink(_core.write_hashes, lf, url, key_column=key_column, key_prefix=key_prefix,
+                 if_exists=if_exists, ttl=ttl, batch_size=batch_size)
+
+
+def sink_json(
+    lf: pl.LazyFrame,
+    url: str,
+    *,
+    key_column: str | None = "_key",
+    key_prefix: str = "",
+    if_exists: IfExists = "replace",
+    ttl: int | str | None = None,
+    batch_size: int = 1000,
+) -> int:
+    """Stream a LazyFrame into RedisJSON documents batch by batch (see :func:`sink_hashes`).
+
+    Example:
+        >>> pr.sink_json(pl.scan_ndjson("events.ndjson"), url, key_column="id", key_prefix="event:")  # doctest: +SKIP
+    """
+    return _sink(_core.write_json, lf, url, key_column=key_column, key_prefix=key_prefix,
+                 if_exists=if_exists, ttl=ttl, batch_size=batch_size)
+
+
+def sink_strings(
+    lf: pl.LazyFrame,
+    url: str,
+    *,
+    key_column: str | None = "_key",
+    value_column: str = "value",
+    key_prefix: str = "",
+    ttl: int | str | None = None,
+    batch_size: int = 1000,
+    if_exists: IfExists = "replace",
+) -> int:
+    """Stream a LazyFrame's `value_column` into Redis strings batch by batch (see :func:`sink_hashes`).
+
+    Example:
+        >>> pr.sink_strings(lf.select("_key", "value"), url, ttl=60)  # doctest: +SKIP
+    """
+    columns = lf.collect_schema().names()
+    if value_column not in columns:
+        raise ConfigurationError(f"value_column {value_column!r} is not a column of the frame ({columns})")
+    ignored = [c for c in columns if c not in (key_column, value_column, ttl)]
+    return _sink(_core.write_strings, lf, url, key_column=key_column, key_prefix=key_prefix,
+                 if_exists=if_exists, ttl=ttl, batch_size=batch_size, value_column=value_column,
+                 ignored_columns=ignored)

@@ -163,7 +163,7 @@ void precheck_absent(net::Connection& conn, ArrowArrayStream* stream, const RowW
   std::unordered_set<std::string> seen;
   std::vector<std::string> existing;
   std::string key;
-  int64_t global_row = 0;
+  int64_t global_row = options.row_offset;
   auto check = [&](const resp::NodeView& reply, int, const Pending& pending) -> int64_t {
     if (reply.is_error()) fail_reply(reply, pending, "EXISTS");
     if (reply.integer() == 1 && existing.size() < 20) existing.push_back(pending.key);
@@ -196,6 +196,12 @@ void precheck_absent(net::Connection& conn, ArrowArrayStream* stream, const RowW
 
 }  // namespace
 
+void check_keys_absent(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
+                       const RowWriteOptions& options) {
+  auto conn = net::Connection::open(connection);
+  precheck_absent(*conn, stream, options);
+}
+
 int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
                    ArrowArrayStream* precheck_stream, const RowWriteOptions& options, ValueEncoder& encoder) {
   if (options.ttl_seconds && *options.ttl_seconds <= 0) {
@@ -204,7 +210,7 @@ int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* s
   auto conn = net::Connection::open(connection);
   std::string script_sha;
   if (options.mode == WriteMode::kFail) {
-    precheck_absent(*conn, precheck_stream, options);
+    if (options.precheck) precheck_absent(*conn, precheck_stream, options);
     resp::Reply loaded = conn->command({"SCRIPT", "LOAD", kFailModeScript});
     net::throw_if_error(loaded.root(), "SCRIPT LOAD");
     script_sha.assign(loaded.root().str());
@@ -257,7 +263,7 @@ int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* s
 
   std::string key;
   resp::ArgumentList args;
-  int64_t global_row = 0;
+  int64_t global_row = options.row_offset;
   std::vector<std::string> batch_keys;  // fail mode: the keys and encoded ARGV of one batch
   resp::ArgumentList batch_argv;
   auto flush_fail_batch = [&] {

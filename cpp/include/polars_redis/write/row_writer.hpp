@@ -25,13 +25,20 @@ struct RowWriteOptions {
   std::optional<std::string> ttl_column;  // per-row TTL: integer seconds, or a Datetime to expire at
   std::vector<std::string> ignored_columns;  // neither key, TTL nor value (e.g. a string's extras)
   int64_t batch_size = 1000;              // keys per atomic check-and-write under kFail
+  int64_t row_offset = 0;                 // number of the first row (a sink's later batches)
+  bool precheck = true;                   // kFail: check every key first (a sink checks once, up front)
   int64_t max_replies_in_flight = 8192;
 };
 
-// Writes every row of `stream` (taken over) and returns the rows written. Under kFail,
-// `precheck_stream` (a second export of the same frame) is read first to find existing keys
-// before anything is written. Errors state how many rows were committed before the failure.
+// Writes every row of `stream` (taken over) and returns the rows written. Under kFail with
+// `precheck`, `precheck_stream` (the same keys: a second export of the frame) is read first to
+// find existing keys before anything is written. Errors state how many rows were committed before the failure.
 int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
                    ArrowArrayStream* precheck_stream, const RowWriteOptions& options, ValueEncoder& encoder);
+
+// Throws Error(kKeyExists) naming the keys of `stream`'s rows that already exist (a streaming
+// sink's up-front check under kFail); the stream needs only the key column.
+void check_keys_absent(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
+                       const RowWriteOptions& options);
 
 }  // namespace polars_redis::write
