@@ -20,6 +20,7 @@ void register_arrow_batch(nb::module_& m);
 void register_native_scan(nb::module_& m);
 void register_hash_scan(nb::module_& m);
 void register_writes(nb::module_& m);
+void register_frames(nb::module_& m);
 void register_urls(nb::module_& m);
 
 // dtype descriptors cross the boundary as dicts: {"id": "datetime", "unit": "us", "tz": "UTC", ...}

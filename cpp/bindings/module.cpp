@@ -7,5 +7,6 @@ NB_MODULE(_core, m) {
   polars_redis::bindings::register_native_scan(m);
   polars_redis::bindings::register_hash_scan(m);
   polars_redis::bindings::register_writes(m);
+  polars_redis::bindings::register_frames(m);
   polars_redis::bindings::register_urls(m);
 }

@@ -1,0 +1,114 @@
+"""A frame cache: whole DataFrames stored in Redis as Arrow IPC, so services can share results.
+
+A frame is one Redis hash: a ``meta`` field (JSON: format, version, rows, bytes, chunk count,
+compression) and ``chunk:0`` ... ``chunk:N-1`` holding the Arrow IPC file in pieces of at most
+``chunk_size`` bytes (a Redis value may not exceed 512 MB). Writing replaces the key atomically,
+with its TTL. Every Polars dtype round-trips exactly (it is Polars' own IPC).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from typing import Literal
+
+import polars as pl
+from polars.io.plugins import register_io_source
+
+from polars_redis import _core
+from polars_redis._core import ConfigurationError, ResponseError
+
+__all__ = ["read_frame", "scan_frame", "write_frame"]
+
+FORMAT = "polars-redis frame"
+VERSION = 1
+Compression = Literal["uncompressed", "lz4", "zstd"]
+
+
+def write_frame(
+    df: pl.DataFrame,
+    url: str,
+    key: str,
+    *,
+    ttl: int | None = None,
+    compression: Compression = "zstd",
+    chunk_size: int = 64 * 2**20,
+) -> int:
+    """Store `df` under `key` as Arrow IPC; returns the bytes stored.
+
+    Example:
+        >>> pr.write_frame(daily_totals, url, "cache:daily", ttl=3600)   # doctest: +SKIP
+        184320
+    """
+    _core.validate_url(url)
+    if compression not in ("uncompressed", "lz4", "zstd"):
+        raise ConfigurationError(f"compression must be 'uncompressed', 'lz4' or 'zstd', got {compression!r}")
+    if ttl is not None and (isinstance(ttl, bool) or ttl <= 0):
+        raise ConfigurationError(f"ttl must be a positive number of seconds, got {ttl!r}")
+    if not 1 <= chunk_size <= 512 * 2**20:
+        raise ConfigurationError(f"chunk_size must be between 1 byte and 512 MiB, got {chunk_size}")
+    buffer = io.BytesIO()
+    df.write_ipc(buffer, compression=compression)
+    data = buffer.getbuffer()
+    chunks = [bytes(data[i : i + chunk_size]) for i in range(0, len(data), chunk_size)] or [b""]
+    meta = json.dumps({
+        "format": FORMAT, "version": VERSION, "rows": df.height, "bytes": len(data),
+        "chunks": len(chunks), "compression": compression,
+    })
+    _core.put_chunked_value(url, key, meta, chunks, ttl)
+    return len(data)
+
+
+def _load(url: str, key: str) -> bytes:
+    _core.validate_url(url)
+    (raw_meta,) = _core.get_hash_fields(url, key, ["meta"])
+    if raw_meta is None:
+        raise ResponseError(f"no frame is stored under key {key!r}")
+    try:
+        meta = json.loads(raw_meta)
+        if meta.get("format") != FORMAT:
+            raise ValueError("not a frame")
+    except ValueError:
+        raise ResponseError(f"key {key!r} does not hold a polars-redis frame") from None
+    if meta["version"] > VERSION:
+        raise ResponseError(f"frame {key!r} has format version {meta['version']}; this library reads up to {VERSION}")
+    chunks = _core.get_hash_fields(url, key, [f"chunk:{i}" for i in range(meta["chunks"])])
+    if any(chunk is None for chunk in chunks):
+        raise ResponseError(f"frame {key!r} is incomplete: a chunk is missing")
+    data = b"".join(chunks)
+    if len(data) != meta["bytes"]:
+        raise ResponseError(f"frame {key!r} is corrupt: {len(data)} bytes instead of {meta['bytes']}")
+    return data
+
+
+def read_frame(url: str, key: str, *, columns: list[str] | None = None) -> pl.DataFrame:
+    """Read the frame stored under `key` (optionally only some columns).
+
+    Example:
+        >>> df = pr.read_frame(url, "cache:daily")   # doctest: +SKIP
+    """
+    return pl.read_ipc(io.BytesIO(_load(url, key)), columns=columns)
+
+
+def scan_frame(url: str, key: str) -> pl.LazyFrame:
+    """A LazyFrame over the frame stored under `key`; projection, filters and limits apply.
+
+    The schema is read when this is called; the data is fetched again at every collect.
+
+    Example:
+        >>> pr.scan_frame(url, "cache:daily").filter(pl.col("total") > 10).collect()   # doctest: +SKIP
+    """
+    schema = pl.read_ipc_schema(io.BytesIO(_load(url, key)))
+
+    def source(
+        with_columns: list[str] | None, predicate: pl.Expr | None, n_rows: int | None, _batch_size: int | None
+    ) -> Iterator[pl.DataFrame]:
+        frame = pl.read_ipc(io.BytesIO(_load(url, key)), columns=with_columns)
+        if predicate is not None:
+            frame = frame.filter(predicate)
+        if n_rows is not None:
+            frame = frame.head(n_rows)
+        yield frame
+
+    return register_io_source(source, schema=pl.Schema(schema))
