@@ -78,6 +78,27 @@ void register_writes(nb::module_& m) {
         return write_rows(url, stream, precheck, plan, write::make_json_encoder());
       },
       nb::arg("url"), nb::arg("stream"), nb::arg("precheck").none(), nb::arg("plan"));
+  // Collections: the frame is grouped by key first (one row per key, list columns).
+  m.def(
+      "write_set",
+      [](const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {
+        return write_rows(url, stream, precheck, plan, write::make_set_encoder(nb::cast<std::string>(plan["items_column"])));
+      },
+      nb::arg("url"), nb::arg("stream"), nb::arg("precheck").none(), nb::arg("plan"));
+  m.def(
+      "write_list",
+      [](const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {
+        return write_rows(url, stream, precheck, plan, write::make_list_encoder(nb::cast<std::string>(plan["items_column"])));
+      },
+      nb::arg("url"), nb::arg("stream"), nb::arg("precheck").none(), nb::arg("plan"));
+  m.def(
+      "write_zset",
+      [](const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {
+        return write_rows(url, stream, precheck, plan,
+                          write::make_zset_encoder(nb::cast<std::string>(plan["items_column"]),
+                                                   nb::cast<std::string>(plan["scores_column"])));
+      },
+      nb::arg("url"), nb::arg("stream"), nb::arg("precheck").none(), nb::arg("plan"));
   m.def(
       "write_strings",
       [](const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {

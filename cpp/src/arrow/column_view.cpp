@@ -253,12 +253,7 @@ class ListView final : public ColumnView {
         fixed_size_(fixed_size),
         items_(ColumnView::make(*schema.children[0], *array.children[0])) {}
   void append_text(int64_t row, std::string& out) const override { append_json(row, out); }
-  void append_json(int64_t row, std::string& out) const override {
-    if (is_null(row)) {
-      out += "null";
-      return;
-    }
-    int64_t start, end;
+  bool list_items(int64_t row, const ColumnView*& items, int64_t& start, int64_t& end) const override {
     if (fixed_size_ > 0) {
       start = (array_.offset + row) * fixed_size_;
       end = start + fixed_size_;
@@ -269,6 +264,17 @@ class ListView final : public ColumnView {
       start = value_at<int64_t>(array_, 1, row);
       end = value_at<int64_t>(array_, 1, row + 1);
     }
+    items = items_.get();
+    return true;
+  }
+  void append_json(int64_t row, std::string& out) const override {
+    if (is_null(row)) {
+      out += "null";
+      return;
+    }
+    const ColumnView* items = nullptr;
+    int64_t start = 0, end = 0;
+    list_items(row, items, start, end);
     out.push_back('[');
     for (int64_t i = start; i < end; ++i) {
       if (i > start) out.push_back(',');

@@ -33,6 +33,11 @@ class ColumnView {
   virtual void append_json(int64_t row, std::string& out) const = 0;
   // The cell as an integer when the column is integral (TTL and index columns); false otherwise.
   virtual bool as_int64(int64_t /*row*/, int64_t& /*value*/) const { return false; }
+  // For list columns: the cell's items are rows [start, end) of `items`; false for other columns.
+  virtual bool list_items(int64_t /*row*/, const ColumnView*& /*items*/, int64_t& /*start*/,
+                          int64_t& /*end*/) const {
+    return false;
+  }
   // The cell as milliseconds since the epoch when the column is a Datetime; false otherwise.
   virtual bool as_epoch_millis(int64_t /*row*/, int64_t& /*millis*/) const { return false; }
 

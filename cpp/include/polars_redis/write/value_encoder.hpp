@@ -33,4 +33,10 @@ std::unique_ptr<ValueEncoder> make_json_encoder();
 // The value column's text as the string; a null value stores nothing.
 std::unique_ptr<ValueEncoder> make_string_encoder(std::string value_column);
 
+// Collections from list columns (one row per key, made by grouping): SADD of the members, RPUSH
+// of the elements, ZADD of score/member pairs. Null items are an error (Redis has no null member).
+std::unique_ptr<ValueEncoder> make_set_encoder(std::string members_column);
+std::unique_ptr<ValueEncoder> make_list_encoder(std::string elements_column);
+std::unique_ptr<ValueEncoder> make_zset_encoder(std::string members_column, std::string scores_column);
+
 }  // namespace polars_redis::write

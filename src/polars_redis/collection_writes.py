@@ -1,0 +1,119 @@
+"""Writing sets, lists and sorted sets: one DataFrame row per member, grouped by key.
+
+Keys, TTLs and ``if_exists`` follow :mod:`polars_redis.writes`; a TTL column gives each key the
+TTL of its first row. Under ``"replace"`` each key's old members are dropped with the new ones
+written (one MULTI/EXEC); ``"append"`` adds members (SADD / RPUSH / ZADD, which updates scores).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from polars_redis import _core
+from polars_redis._core import ConfigurationError
+from polars_redis.writes import IfExists, _write
+
+__all__ = ["write_list", "write_set", "write_zset"]
+
+
+def _write_grouped(
+    native: Callable[..., int],
+    df: pl.DataFrame,
+    url: str,
+    *,
+    key_column: str,
+    item_columns: list[str],
+    key_prefix: str,
+    if_exists: IfExists,
+    ttl: int | str | None,
+    batch_size: int,
+) -> int:
+    if not isinstance(df, pl.DataFrame):
+        raise ConfigurationError(f"expected a polars DataFrame, got {type(df).__name__}")
+    for column in [key_column, *item_columns]:
+        if column not in df.columns:
+            raise ConfigurationError(f"column {column!r} is not in the frame ({df.columns})")
+    aggregations = [pl.col(c) for c in item_columns]
+    if isinstance(ttl, str):
+        if ttl not in df.columns:
+            raise ConfigurationError(f"ttl column {ttl!r} is not in the frame ({df.columns})")
+        aggregations.append(pl.col(ttl).first())
+    # One row per key, items in frame order (group_by keeps the order within each group).
+    grouped = df.group_by(key_column, maintain_order=True).agg(aggregations)
+    extra = {"items_column": item_columns[0]}
+    if len(item_columns) > 1:
+        extra["scores_column"] = item_columns[1]
+    _write(native, grouped, url, key_column=key_column, key_prefix=key_prefix, if_exists=if_exists, ttl=ttl,
+           batch_size=batch_size, **extra)
+    return df.height
+
+
+def write_set(
+    df: pl.DataFrame,
+    url: str,
+    *,
+    key_column: str = "_key",
+    member_column: str = "member",
+    key_prefix: str = "",
+    if_exists: IfExists = "replace",
+    ttl: int | str | None = None,
+    batch_size: int = 1000,
+) -> int:
+    """Write `member_column` into Redis sets, one set per key; returns the rows written.
+
+    Example:
+        >>> df = pl.DataFrame({"_key": ["tags:1", "tags:1"], "member": ["a", "b"]})  # doctest: +SKIP
+        >>> pr.write_set(df, url)                                               # doctest: +SKIP
+        2
+    """
+    return _write_grouped(_core.write_set, df, url, key_column=key_column, item_columns=[member_column],
+                          key_prefix=key_prefix, if_exists=if_exists, ttl=ttl, batch_size=batch_size)
+
+
+def write_list(
+    df: pl.DataFrame,
+    url: str,
+    *,
+    key_column: str = "_key",
+    element_column: str = "element",
+    key_prefix: str = "",
+    if_exists: IfExists = "replace",
+    ttl: int | str | None = None,
+    batch_size: int = 1000,
+) -> int:
+    """Write `element_column` into Redis lists (RPUSH, in frame order); returns the rows written.
+
+    Example:
+        >>> df = pl.DataFrame({"_key": ["q", "q"], "element": ["first", "second"]})  # doctest: +SKIP
+        >>> pr.write_list(df, url)                                               # doctest: +SKIP
+        2
+    """
+    return _write_grouped(_core.write_list, df, url, key_column=key_column, item_columns=[element_column],
+                          key_prefix=key_prefix, if_exists=if_exists, ttl=ttl, batch_size=batch_size)
+
+
+def write_zset(
+    df: pl.DataFrame,
+    url: str,
+    *,
+    key_column: str = "_key",
+    member_column: str = "member",
+    score_column: str = "score",
+    key_prefix: str = "",
+    if_exists: IfExists = "replace",
+    ttl: int | str | None = None,
+    batch_size: int = 1000,
+) -> int:
+    """Write member/score pairs into Redis sorted sets (ZADD); returns the rows written.
+
+    Example:
+        >>> df = pl.DataFrame({"_key": ["board"] * 2, "member": ["ann", "bob"], "score": [3.5, 7.0]})  # doctest: +SKIP
+        >>> pr.write_zset(df, url)                                                                  # doctest: +SKIP
+        2
+    """
+    if score_column in df.columns and not df.schema[score_column].is_numeric():
+        raise ConfigurationError(f"score column {score_column!r} must be numeric, not {df.schema[score_column]}")
+    return _write_grouped(_core.write_zset, df, url, key_column=key_column, item_columns=[member_column, score_column],
+                          key_prefix=key_prefix, if_exists=if_exists, ttl=ttl, batch_size=batch_size)
