@@ -99,6 +99,24 @@ void register_writes(nb::module_& m) {
                                                    nb::cast<std::string>(plan["scores_column"])));
       },
       nb::arg("url"), nb::arg("stream"), nb::arg("precheck").none(), nb::arg("plan"));
+  // Appending types: every row adds to its key (modes do not apply; the Python layer uses append).
+  m.def(
+      "write_stream",
+      [](const std::string& url, nb::handle stream, const nb::dict& plan) {
+        return write_rows(url, stream, nb::none(), plan,
+                          write::make_stream_encoder(plan_get<std::string>(plan, "id_column", ""),
+                                                     nb::cast<std::vector<std::string>>(plan["trim"])));
+      },
+      nb::arg("url"), nb::arg("stream"), nb::arg("plan"));
+  m.def(
+      "write_timeseries",
+      [](const std::string& url, nb::handle stream, const nb::dict& plan) {
+        return write_rows(url, stream, nb::none(), plan,
+                          write::make_timeseries_encoder(nb::cast<std::string>(plan["timestamp_column"]),
+                                                         nb::cast<std::string>(plan["value_column"]),
+                                                         nb::cast<std::vector<std::string>>(plan["add_options"])));
+      },
+      nb::arg("url"), nb::arg("stream"), nb::arg("plan"));
   m.def(
       "write_strings",
       [](const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {

@@ -39,4 +39,13 @@ std::unique_ptr<ValueEncoder> make_set_encoder(std::string members_column);
 std::unique_ptr<ValueEncoder> make_list_encoder(std::string elements_column);
 std::unique_ptr<ValueEncoder> make_zset_encoder(std::string members_column, std::string scores_column);
 
+// Stream entries: XADD <key> [MAXLEN|MINID [~] n] <id or *> field value ... of every value column
+// but the ID column; null cells are left out. `trim` holds the trimming arguments, if any.
+std::unique_ptr<ValueEncoder> make_stream_encoder(std::string id_column, std::vector<std::string> trim);
+// Time-series samples: TS.ADD <key> <timestamp> <value> <add_options...>; the timestamp column
+// holds epoch milliseconds (integers) or Datetimes. `add_options` (RETENTION, LABELS,
+// ON_DUPLICATE) shape series that TS.ADD creates; Redis ignores them for existing series.
+std::unique_ptr<ValueEncoder> make_timeseries_encoder(std::string timestamp_column, std::string value_column,
+                                                      std::vector<std::string> add_options);
+
 }  // namespace polars_redis::write
