@@ -59,3 +59,12 @@ def test_hash_round_trip(r: redis.Redis, url: str, df: pl.DataFrame) -> None:
     first = df.row(0, named=True)
     stored = r.hgetall("rt:000")
     assert {k.decode() for k in stored} == {k for k, v in first.items() if k != "_key" and v is not None}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(df=frames(), chunk=st.integers(64, 4096))
+def test_frame_cache_round_trip(r: redis.Redis, url: str, df: pl.DataFrame, chunk: int) -> None:
+    from polars_redis.frames import read_frame, write_frame
+
+    write_frame(df, url, "cache:rt", chunk_size=chunk)
+    assert read_frame(url, "cache:rt").equals(df)
