@@ -19,8 +19,7 @@ nb::object scan_hashes(const std::string& url, const nb::dict& plan) {
   read::HashFetchOptions fetch;
   fetch.fields = fields_from_plan(plan);
   fetch.fetch_all = plan_get<bool>(plan, "fetch_all", false);
-  fetch.include_ttl = plan_get<bool>(plan, "include_ttl", false);
-  fetch.ttl_column_name = plan_get<std::string>(plan, "ttl_column_name", "_ttl");
+  fetch.metadata = key_metadata_from_plan(plan);
   fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
   auto fetcher = std::make_shared<read::HashFetcher>(std::move(fetch));
   return make_native_scan([options = std::move(options), fetcher](read::BatchQueue& queue) {

@@ -32,4 +32,13 @@ std::vector<read::FieldSpec> fields_from_plan(const nb::dict& plan) {
   return fields;
 }
 
+read::KeyMetadataOptions key_metadata_from_plan(const nb::dict& plan) {
+  read::KeyMetadataOptions options;
+  options.include_ttl = plan_get<bool>(plan, "include_ttl", options.include_ttl);
+  options.ttl_column_name = plan_get<std::string>(plan, "ttl_column_name", options.ttl_column_name);
+  options.include_memory_usage = plan_get<bool>(plan, "include_memory_usage", options.include_memory_usage);
+  options.memory_column_name = plan_get<std::string>(plan, "memory_column_name", options.memory_column_name);
+  return options;
+}
+
 }  // namespace polars_redis::bindings

@@ -8,6 +8,7 @@ import polars as pl
 
 from polars_redis import _core
 from polars_redis._dtypes import SchemaLike, from_descriptor, normalize_schema, to_descriptor
+from polars_redis._key_columns import KeyColumns, check_scan_sizes
 from polars_redis._scan import ScanErrors, collect, lazy_frame
 from polars_redis._core import ConfigurationError
 
@@ -37,33 +38,6 @@ def infer_hash_schema(
     return {name: from_descriptor(spec) for name, spec in fields}
 
 
-def _output_schema(
-    fields: dict[str, pl.DataType],
-    *,
-    include_key: bool,
-    key_column_name: str,
-    include_ttl: bool,
-    ttl_column_name: str,
-    include_row_index: bool,
-    row_index_column_name: str,
-) -> pl.Schema:
-    columns: list[tuple[str, pl.DataType]] = []
-    if include_row_index:
-        columns.append((row_index_column_name, pl.UInt32()))
-    if include_key:
-        columns.append((key_column_name, pl.String()))
-    columns.extend(fields.items())
-    if include_ttl:
-        columns.append((ttl_column_name, pl.Int64()))
-    names = [name for name, _ in columns]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise ConfigurationError(
-            f"column name(s) {duplicates} used twice: rename the key, TTL or row index column"
-        )
-    return pl.Schema(columns)
-
-
 def scan_hashes(
     url: str,
     pattern: str = "*",
@@ -73,6 +47,8 @@ def scan_hashes(
     key_column_name: str = "_key",
     include_ttl: bool = False,
     ttl_column_name: str = "_ttl",
+    include_memory_usage: bool = False,
+    memory_column_name: str = "_memory",
     include_row_index: bool = False,
     row_index_column_name: str = "_index",
     row_index_offset: int = 0,
@@ -85,8 +61,8 @@ def scan_hashes(
 
     Nothing is sent to Redis until the frame is collected. Each hash becomes one row; each schema
     field one column (a missing field is null). Only the fields a query needs are fetched (HMGET;
-    HGETALL when all are needed), `head(n)` stops after about n hashes, and the TTL comes in the
-    same pipeline as the fields.
+    HGETALL when all are needed), `head(n)` stops after about n hashes, and the TTL and memory
+    usage come in the same pipeline as the fields.
 
     Args:
         url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS, or
@@ -95,6 +71,8 @@ def scan_hashes(
         schema: field name -> Polars dtype. ``None`` infers it from a sample when first needed.
         include_key: add the key as a String column named `key_column_name`.
         include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
+        include_memory_usage: add the bytes the key and its value take in Redis' memory
+            (``MEMORY USAGE key``) as an Int64 column named `memory_column_name`.
         include_row_index: add a UInt32 row number column starting at `row_index_offset`.
         batch_size: rows per batch handed to Polars.
         count_hint: SCAN COUNT hint. The default (1000, not the 100 Redis uses) keeps the fetch
@@ -109,16 +87,13 @@ def scan_hashes(
         >>> lf.filter(pl.col("age") > 30).select("name").head(10).collect()          # doctest: +SKIP
     """
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
-    if batch_size < 1:
-        raise ConfigurationError(f"batch_size must be at least 1, got {batch_size}")
-    if count_hint < 1:
-        raise ConfigurationError(f"count_hint must be at least 1, got {count_hint}")
-    if row_index_offset < 0:
-        raise ConfigurationError(f"row_index_offset must be >= 0, got {row_index_offset}")
-    layout: dict[str, Any] = dict(
+    check_scan_sizes(batch_size, count_hint)
+    key_columns = KeyColumns(
         include_key=include_key, key_column_name=key_column_name,
         include_ttl=include_ttl, ttl_column_name=ttl_column_name,
+        include_memory_usage=include_memory_usage, memory_column_name=memory_column_name,
         include_row_index=include_row_index, row_index_column_name=row_index_column_name,
+        row_index_offset=row_index_offset,
     )
     fields_box: list[dict[str, pl.DataType]] = []
 
@@ -136,13 +111,7 @@ def scan_hashes(
             "pattern": pattern,
             "fields": projected,
             "fetch_all": bool(all_fields) and len(projected) == len(all_fields),
-            "include_key": include_key and key_column_name in wanted,
-            "key_column_name": key_column_name,
-            "include_ttl": include_ttl and ttl_column_name in wanted,
-            "ttl_column_name": ttl_column_name,
-            "include_row_index": include_row_index and row_index_column_name in wanted,
-            "row_index_column_name": row_index_column_name,
-            "row_index_offset": row_index_offset,
+            **key_columns.plan(wanted),
             "batch_size": batch_size,
             "count_hint": count_hint,
             "n_rows": n_rows,
@@ -151,7 +120,7 @@ def scan_hashes(
         return _core.scan_hashes(url, plan)
 
     def output_schema() -> pl.Schema:
-        return _output_schema(fields(), **layout)
+        return key_columns.schema(fields())
 
     # A given schema is resolved now (so errors in it surface here); None is inferred on demand.
     return lazy_frame(

@@ -13,24 +13,20 @@ bool is_wrong_type(const resp::NodeView& reply) {
 std::string quoted(std::string_view text) { return "'" + quote_for_message(text) + "'"; }
 }  // namespace
 
-HashFetcher::HashFetcher(HashFetchOptions options) : options_(std::move(options)) {
+HashFetcher::HashFetcher(HashFetchOptions options) : options_(std::move(options)), metadata_(options_.metadata) {
   for (size_t i = 0; i < options_.fields.size(); ++i) field_index_.emplace(options_.fields[i].name, i);
   seen_.resize(options_.fields.size());
 }
 
 void HashFetcher::add_columns(arrow::BatchBuilder& batch) {
   for (const auto& field : options_.fields) columns_.push_back(&batch.add_column(field.name, field.dtype));
-  if (options_.include_ttl) ttl_column_ = &batch.add_column(options_.ttl_column_name, DataType::of(TypeId::kInt64));
+  metadata_.add_columns(batch);
 }
 
 int HashFetcher::encode(std::span<const std::string_view> keys, std::string& out) {
   const std::string_view key = keys.front();
-  int replies = 0;
-  // TTL goes first so its answer is known when the fields arrive (it also tells a missing key).
-  if (options_.include_ttl) {
-    resp::CommandWriter(out, 2).arg("TTL").arg(key);
-    ++replies;
-  }
+  // Metadata goes first so it is known when the fields arrive (it also tells a missing key).
+  int replies = metadata_.encode(keys, out);
   if (options_.fetch_all) {
     resp::CommandWriter(out, 2).arg("HGETALL").arg(key);
     ++replies;
@@ -46,34 +42,31 @@ int HashFetcher::encode(std::span<const std::string_view> keys, std::string& out
 void HashFetcher::consume(std::span<const std::string_view> keys, int index, const resp::NodeView& reply,
                           FetchContext& context) {
   const std::string_view key = keys.front();
-  if (options_.include_ttl && index == 0) {
-    if (reply.is_error()) throw Error(ErrorKind::kResponse, "TTL " + quoted(key) + " failed: " + std::string(reply.str()));
-    pending_ttl_ = reply.integer();
-    key_missing_ = pending_ttl_ == -2;
-    key_exists_ = !key_missing_;
-    if (options_.fetch_all || !options_.fields.empty() || key_missing_) return;  // fields follow, or no row
-    ttl_column_->append_int64(pending_ttl_);
-    context.finish_row(key);
+  const bool has_fields = options_.fetch_all || !options_.fields.empty();
+  if (index < metadata_.replies_per_key()) {
+    // Without field commands the metadata alone makes the row.
+    if (metadata_.consume(keys, index, reply) && !has_fields && metadata_.exists(0)) {
+      metadata_.append(0);
+      context.finish_row(key);
+    }
     return;
   }
-  if (key_missing_) {
-    key_missing_ = false;
-    return;
-  }
-  Verdict verdict = options_.fetch_all ? consume_all(key, reply) : consume_fields(key, reply);
-  key_exists_ = false;
+  const bool metadata_known = metadata_.replies_per_key() > 0;
+  if (metadata_known && !metadata_.exists(0)) return;  // gone since SCAN
+  Verdict verdict = options_.fetch_all ? consume_all(key, reply) : consume_fields(key, reply, metadata_known);
   if (verdict == Verdict::kRow) {
-    if (ttl_column_) ttl_column_->append_int64(pending_ttl_);
+    metadata_.append(0);
     context.finish_row(key);
   } else if (verdict == Verdict::kVerifyExists) {
     context.verify_exists(key);
   }
 }
 
-HashFetcher::Verdict HashFetcher::consume_fields(std::string_view key, const resp::NodeView& reply) {
+HashFetcher::Verdict HashFetcher::consume_fields(std::string_view key, const resp::NodeView& reply,
+                                                 bool key_exists) {
   if (is_wrong_type(reply)) return Verdict::kSkip;  // replaced by another type since SCAN
   if (reply.is_error()) throw Error(ErrorKind::kResponse, "HMGET " + quoted(key) + " failed: " + std::string(reply.str()));
-  if (!key_exists_) {
+  if (!key_exists) {
     bool all_null = true;
     size_t n = reply.size();
     auto value = reply.first_child();
@@ -140,9 +133,10 @@ void HashFetcher::append_value(std::string_view key, size_t field, std::string_v
                                       quoted(raw) + " (pass ignore_errors=True to read it as null)");
 }
 
+// Only reached without metadata columns: with them, a key's existence is known from its metadata
+// (no EXISTS), and the scan asks for rows without commands only when nothing is fetched.
 void HashFetcher::append_row_without_values() {
   for (auto* column : columns_) column->append_null();
-  if (ttl_column_) ttl_column_->append_int64(pending_ttl_);
 }
 
 }  // namespace polars_redis::read

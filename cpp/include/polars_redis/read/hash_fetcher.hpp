@@ -1,12 +1,13 @@
 #pragma once
-// Hash rows: HMGET of the projected fields, HGETALL when every schema field is wanted, TTL in the
-// same pipeline when the TTL column is selected.
+// Hash rows: HMGET of the projected fields, HGETALL when every schema field is wanted, TTL and
+// MEMORY USAGE in the same pipeline when their columns are selected.
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "polars_redis/convert/dtype.hpp"
+#include "polars_redis/read/key_metadata.hpp"
 #include "polars_redis/read/row_fetcher.hpp"
 
 namespace polars_redis::read {
@@ -19,8 +20,7 @@ struct FieldSpec {
 struct HashFetchOptions {
   std::vector<FieldSpec> fields;    // the projected fields, in output order
   bool fetch_all = false;           // HGETALL (every schema field is projected)
-  bool include_ttl = false;
-  std::string ttl_column_name = "_ttl";
+  KeyMetadataOptions metadata;      // TTL / memory columns
   bool ignore_errors = false;
 };
 
@@ -35,19 +35,17 @@ class HashFetcher final : public RowFetcher {
 
  private:
   enum class Verdict { kRow, kSkip, kVerifyExists };
-  Verdict consume_fields(std::string_view key, const resp::NodeView& reply);
+  // key_exists: the metadata replies already showed the key exists (all-null fields make a row).
+  Verdict consume_fields(std::string_view key, const resp::NodeView& reply, bool key_exists);
   Verdict consume_all(std::string_view key, const resp::NodeView& reply);
   void append_value(std::string_view key, size_t field, std::string_view raw);
 
   HashFetchOptions options_;
+  KeyMetadata metadata_;
   std::vector<arrow::ColumnBuilder*> columns_;
-  arrow::ColumnBuilder* ttl_column_ = nullptr;
   std::unordered_map<std::string_view, size_t> field_index_;  // for HGETALL replies
   std::vector<char> seen_;                                    // per field, during HGETALL
-  int64_t pending_ttl_ = 0;           // TTL reply of the key whose fields come next
   std::vector<size_t> order_guess_;  // field index seen at each HGETALL position last time
-  bool key_missing_ = false;          // TTL said -2: the key is gone, skip its field reply
-  bool key_exists_ = false;           // TTL said >= -1: all-null fields still make a row
 };
 
 }  // namespace polars_redis::read

@@ -1,0 +1,72 @@
+"""The columns a key-per-row reader adds around its values: row index, key, TTL and memory usage."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from polars_redis._core import ConfigurationError
+
+
+def check_scan_sizes(batch_size: int, count_hint: int) -> None:
+    """Reject batch and SCAN COUNT sizes that cannot work, at call time rather than at collect."""
+    if batch_size < 1:
+        raise ConfigurationError(f"batch_size must be at least 1, got {batch_size}")
+    if count_hint < 1:
+        raise ConfigurationError(f"count_hint must be at least 1, got {count_hint}")
+
+
+@dataclass(frozen=True)
+class KeyColumns:
+    """Which per-key columns a scan adds, and their names."""
+
+    include_key: bool = True
+    key_column_name: str = "_key"
+    include_ttl: bool = False
+    ttl_column_name: str = "_ttl"
+    include_memory_usage: bool = False
+    memory_column_name: str = "_memory"
+    include_row_index: bool = False
+    row_index_column_name: str = "_index"
+    row_index_offset: int = 0
+
+    def __post_init__(self) -> None:
+        if self.row_index_offset < 0:
+            raise ConfigurationError(f"row_index_offset must be >= 0, got {self.row_index_offset}")
+
+    def schema(self, values: Mapping[str, pl.DataType]) -> pl.Schema:
+        """Row index, key, the reader's value columns, TTL, memory usage; names must be unique."""
+        columns: list[tuple[str, pl.DataType]] = []
+        if self.include_row_index:
+            columns.append((self.row_index_column_name, pl.UInt32()))
+        if self.include_key:
+            columns.append((self.key_column_name, pl.String()))
+        columns.extend(values.items())
+        if self.include_ttl:
+            columns.append((self.ttl_column_name, pl.Int64()))
+        if self.include_memory_usage:
+            columns.append((self.memory_column_name, pl.Int64()))
+        names = [name for name, _ in columns]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ConfigurationError(
+                f"column name(s) {duplicates} used twice: rename the key, TTL, memory or row index column"
+            )
+        return pl.Schema(columns)
+
+    def plan(self, wanted: Collection[str]) -> dict[str, Any]:
+        """The scan plan's entries for these columns: each is fetched only when Polars needs it."""
+        return {
+            "include_key": self.include_key and self.key_column_name in wanted,
+            "key_column_name": self.key_column_name,
+            "include_ttl": self.include_ttl and self.ttl_column_name in wanted,
+            "ttl_column_name": self.ttl_column_name,
+            "include_memory_usage": self.include_memory_usage and self.memory_column_name in wanted,
+            "memory_column_name": self.memory_column_name,
+            "include_row_index": self.include_row_index and self.row_index_column_name in wanted,
+            "row_index_column_name": self.row_index_column_name,
+            "row_index_offset": self.row_index_offset,
+        }
