@@ -1,0 +1,46 @@
+#pragma once
+// String rows: one MGET per group of keys for the value column, TTL and MEMORY USAGE per key ahead
+// of it in the same pipeline when their columns are selected. Groups shrink when values are large,
+// so that no MGET reply grows far beyond kReplyBudget bytes.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "polars_redis/read/hash_fetcher.hpp"  // FieldSpec
+#include "polars_redis/read/key_metadata.hpp"
+#include "polars_redis/read/row_fetcher.hpp"
+
+namespace polars_redis::read {
+
+struct StringFetchOptions {
+  std::optional<FieldSpec> value;   // the value column, when projected
+  KeyMetadataOptions metadata;
+  bool ignore_errors = false;
+  size_t keys_per_mget = 256;      // most keys per MGET
+};
+
+class StringFetcher final : public RowFetcher {
+ public:
+  explicit StringFetcher(StringFetchOptions options);
+  void add_columns(arrow::BatchBuilder& batch) override;
+  size_t keys_per_command() const override;
+  int encode(std::span<const std::string_view> keys, std::string& out) override;
+  void consume(std::span<const std::string_view> keys, int index, const resp::NodeView& reply,
+               FetchContext& context) override;
+  void append_row_without_values() override;
+
+ private:
+  static constexpr size_t kReplyBudget = size_t{1} << 20;
+  static constexpr size_t kUnknownSizeKeys = 16;  // keys per MGET until value sizes are known
+  static constexpr size_t kMetadataKeys = 16;     // keys per group with metadata commands
+
+  void append_value(std::string_view key, std::string_view raw);
+
+  StringFetchOptions options_;
+  KeyMetadata metadata_;
+  arrow::ColumnBuilder* value_column_ = nullptr;
+  std::optional<size_t> value_bytes_per_key_;  // of the last MGET reply
+};
+
+}  // namespace polars_redis::read

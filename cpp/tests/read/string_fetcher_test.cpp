@@ -1,0 +1,209 @@
+#include "polars_redis/read/string_fetcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "polars_redis/error.hpp"
+
+namespace polars_redis::read {
+namespace {
+
+class ParsedReply {
+ public:
+  explicit ParsedReply(std::string bytes) : bytes_(std::move(bytes)) {
+    EXPECT_EQ(parser_.feed(bytes_.data(), bytes_.size()), resp::ReplyParser::Status::kComplete);
+  }
+  resp::NodeView root() const { return parser_.reply(bytes_.data()).root(); }
+
+ private:
+  std::string bytes_;
+  resp::ReplyParser parser_;
+};
+
+// Records the rows a fetcher finishes; the fetcher must never ask for anything else.
+struct RecordingContext final : FetchContext {
+  std::vector<std::string> rows;
+  std::string unused;
+  void finish_row(std::string_view key) override { rows.emplace_back(key); }
+  void verify_exists(std::string_view) override { ADD_FAILURE() << "strings never need EXISTS"; }
+  std::string& follow_up_buffer() override { return unused; }
+  void expect_follow_up(std::string_view, int) override { ADD_FAILURE() << "strings have no follow-ups"; }
+  bool limit_reached() const override { return false; }
+};
+
+StringFetchOptions value_of(TypeId id) {
+  StringFetchOptions options;
+  options.value = FieldSpec{"value", DataType::of(id)};
+  return options;
+}
+
+TEST(StringFetcher, OneMgetForTheGroup) {
+  StringFetcher fetcher(value_of(TypeId::kInt64));
+  arrow::BatchBuilder batch;
+  fetcher.add_columns(batch);
+  std::vector<std::string_view> keys{"a", "bb"};
+  std::string out;
+  EXPECT_EQ(fetcher.encode(keys, out), 1);
+  EXPECT_EQ(out, "*3\r\n$4\r\nMGET\r\n$1\r\na\r\n$2\r\nbb\r\n");
+}
+
+TEST(StringFetcher, NilValuesAreKeysGoneSinceScan) {
+  StringFetcher fetcher(value_of(TypeId::kInt64));
+  arrow::BatchBuilder batch;
+  fetcher.add_columns(batch);
+  std::vector<std::string_view> keys{"a", "b", "c"};
+  ParsedReply reply("*3\r\n$1\r\n1\r\n$-1\r\n$2\r\n-3\r\n");
+  RecordingContext context;
+  fetcher.consume(keys, 0, reply.root(), context);
+  EXPECT_EQ(context.rows, (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(batch.num_rows(), 2);
+}
+
+TEST(StringFetcher, MetadataComesFirstAndDropsVanishedKeys) {
+  StringFetchOptions options = value_of(TypeId::kString);
+  options.metadata.include_ttl = true;
+  StringFetcher fetcher(options);
+  arrow::BatchBuilder batch;
+  fetcher.add_columns(batch);
+  std::vector<std::string_view> keys{"a", "b"};
+  std::string out;
+  EXPECT_EQ(fetcher.encode(keys, out), 3);
+  EXPECT_EQ(out,
+            "*2\r\n$3\r\nTTL\r\n$1\r\na\r\n*2\r\n$3\r\nTTL\r\n$1\r\nb\r\n"
+            "*3\r\n$4\r\nMGET\r\n$1\r\na\r\n$1\r\nb\r\n");
+  RecordingContext context;
+  ParsedReply ttl_a(":-2\r\n"), ttl_b(":9\r\n");
+  // a's TTL said it was gone: even if it reappeared before the MGET, it makes no row.
+  ParsedReply values("*2\r\n$1\r\nx\r\n$1\r\ny\r\n");
+  fetcher.consume(keys, 0, ttl_a.root(), context);
+  fetcher.consume(keys, 1, ttl_b.root(), context);
+  EXPECT_TRUE(context.rows.empty());
+  fetcher.consume(keys, 2, values.root(), context);
+  EXPECT_EQ(context.rows, (std::vector<std::string>{"b"}));
+}
+
+TEST(StringFetcher, MetadataAloneMakesRowsWithoutMget) {
+  StringFetchOptions options;
+  options.metadata.include_memory_usage = true;
+  StringFetcher fetcher(options);
+  arrow::BatchBuilder batch;
+  fetcher.add_columns(batch);
+  std::vector<std::string_view> keys{"a", "b"};
+  std::string out;
+  EXPECT_EQ(fetcher.encode(keys, out), 2);
+  EXPECT_EQ(out.find("MGET"), std::string::npos);
+  RecordingContext context;
+  ParsedReply nil("$-1\r\n"), bytes(":48\r\n");
+  fetcher.consume(keys, 0, nil.root(), context);
+  fetcher.consume(keys, 1, bytes.root(), context);
+  EXPECT_EQ(context.rows, (std::vector<std::string>{"b"}));
+}
+
+TEST(StringFetcher, UnparsableValueNamesKeyValueAndDtype) {
+  StringFetcher fetcher(value_of(TypeId::kInt64));
+  arrow::BatchBuilder batch;
+  fetcher.add_columns(batch);
+  std::vector<std::string_view> keys{"counter:1"};
+  ParsedReply reply("*1\r\n$3\r\n1.5\r\n");
+  RecordingContext context;
+  try {
+    fetcher.consume(keys, 0, reply.root(), context);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kSchema);
+    std::string message = e.what();
+    EXPECT_NE(message.find("'counter:1'"), std::string::npos) << message;
+    EXPECT_NE(message.find("'1.5'"), std::string::npos) << message;
+    EXPECT_NE(message.find("Int64"), std::string::npos) << message;
+  }
+}
+
+TEST(StringFetcher, InvalidUtf8PointsToBinaryOrIgnoreErrors) {
+  std::vector<std::string_view> keys{"blob"};
+  ParsedReply reply("*1\r\n$2\r\n\xff\xfe\r\n");
+  RecordingContext context;
+  StringFetcher strict(value_of(TypeId::kString));
+  arrow::BatchBuilder strict_batch;
+  strict.add_columns(strict_batch);
+  try {
+    strict.consume(keys, 0, reply.root(), context);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kSchema);
+    std::string message = e.what();
+    EXPECT_NE(message.find("'blob'"), std::string::npos) << message;
+    EXPECT_NE(message.find("not valid UTF-8"), std::string::npos) << message;
+    EXPECT_NE(message.find("pl.Binary"), std::string::npos) << message;
+  }
+  StringFetchOptions lenient_options = value_of(TypeId::kString);
+  lenient_options.ignore_errors = true;
+  StringFetcher lenient(lenient_options);
+  arrow::BatchBuilder lenient_batch;
+  lenient.add_columns(lenient_batch);
+  lenient.consume(keys, 0, reply.root(), context);
+  EXPECT_EQ(context.rows, (std::vector<std::string>{"blob"}));
+}
+
+// An MGET reply of `n` values of `size` bytes each.
+std::string mget_reply(size_t n, size_t size) {
+  std::string reply = "*" + std::to_string(n) + "\r\n";
+  for (size_t i = 0; i < n; ++i) reply += "$" + std::to_string(size) + "\r\n" + std::string(size, 'v') + "\r\n";
+  return reply;
+}
+
+TEST(StringFetcher, GroupsFollowValueSizes) {
+  StringFetcher fetcher(value_of(TypeId::kString));
+  arrow::BatchBuilder batch;
+  fetcher.add_columns(batch);
+  RecordingContext context;
+  // Before any value was seen: small groups.
+  EXPECT_EQ(fetcher.keys_per_command(), 16u);
+  std::vector<std::string_view> two{"a", "b"};
+  ParsedReply large(mget_reply(2, 600 * 1024));
+  fetcher.consume(two, 0, large.root(), context);
+  EXPECT_EQ(fetcher.keys_per_command(), 1u);  // one 600 KiB value per MGET
+  ParsedReply medium(mget_reply(2, 64 * 1024));
+  fetcher.consume(two, 0, medium.root(), context);
+  EXPECT_EQ(fetcher.keys_per_command(), 16u);  // 1 MiB / 64 KiB
+  ParsedReply small(mget_reply(2, 40));
+  fetcher.consume(two, 0, small.root(), context);
+  EXPECT_EQ(fetcher.keys_per_command(), 256u);  // capped at keys_per_mget
+}
+
+TEST(StringFetcher, MetadataKeepsGroupsSmall) {
+  StringFetchOptions options = value_of(TypeId::kString);
+  options.metadata.include_ttl = true;
+  StringFetcher fetcher(options);
+  arrow::BatchBuilder batch;
+  fetcher.add_columns(batch);
+  RecordingContext context;
+  std::vector<std::string_view> two{"a", "b"};
+  ParsedReply ttl(":-1\r\n");
+  ParsedReply small(mget_reply(2, 40));
+  fetcher.consume(two, 0, ttl.root(), context);
+  fetcher.consume(two, 1, ttl.root(), context);
+  fetcher.consume(two, 2, small.root(), context);
+  EXPECT_EQ(fetcher.keys_per_command(), 16u);
+}
+
+TEST(StringFetcher, MgetErrorReplyIsAResponseError) {
+  StringFetcher fetcher(value_of(TypeId::kString));
+  arrow::BatchBuilder batch;
+  fetcher.add_columns(batch);
+  std::vector<std::string_view> keys{"a"};
+  ParsedReply reply("-NOPERM no access\r\n");
+  RecordingContext context;
+  try {
+    fetcher.consume(keys, 0, reply.root(), context);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kResponse);
+    EXPECT_NE(std::string(e.what()).find("NOPERM"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace polars_redis::read

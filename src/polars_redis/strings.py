@@ -1,0 +1,105 @@
+"""Redis strings as Polars frames: scan_strings, read_strings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from polars_redis import _core
+from polars_redis._dtypes import normalize_schema, to_descriptor
+from polars_redis._key_columns import KeyColumns, check_scan_sizes
+from polars_redis._scan import ScanErrors, collect, lazy_frame
+
+__all__ = ["scan_strings", "read_strings"]
+
+
+def scan_strings(
+    url: str,
+    pattern: str = "*",
+    *,
+    value_type: Any = pl.Utf8,
+    include_key: bool = True,
+    key_column_name: str = "_key",
+    value_column_name: str = "value",
+    include_ttl: bool = False,
+    ttl_column_name: str = "_ttl",
+    include_memory_usage: bool = False,
+    memory_column_name: str = "_memory",
+    include_row_index: bool = False,
+    row_index_column_name: str = "_index",
+    row_index_offset: int = 0,
+    batch_size: int = 1000,
+    count_hint: int = 1000,
+    ignore_errors: bool = False,
+    _errors: ScanErrors | None = None,
+) -> pl.LazyFrame:
+    """Lazily scan Redis strings whose keys match `pattern`: one row per key.
+
+    Nothing is sent to Redis until the frame is collected. Keys are found with
+    ``SCAN ... TYPE string`` (keys of other types are skipped) and their values fetched with one
+    ``MGET`` per group of up to 256 keys (fewer for large values), pipelined. A key deleted
+    between SCAN and MGET gives no row. Selecting only the key column sends no MGET at all;
+    `head(n)` fetches about n values.
+
+    Args:
+        url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS, or
+            ``unix:///path?db=N``.
+        pattern: SCAN MATCH pattern, e.g. ``"cache:*"``.
+        value_type: Polars dtype of the value column: String (the default), Binary (any bytes,
+            also values that are not UTF-8), Boolean, Int8..Int64, UInt8..UInt64, Float32,
+            Float64, Decimal, Date, Datetime, Time, Categorical or Enum, parsed from the Redis
+            text as by :func:`scan_hashes`.
+        include_key: add the key as a String column named `key_column_name`.
+        value_column_name: name of the value column.
+        include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
+        include_memory_usage: add the bytes the key and its value take in Redis' memory
+            (``MEMORY USAGE key``) as an Int64 column named `memory_column_name`.
+        include_row_index: add a UInt32 row number column starting at `row_index_offset`.
+        batch_size: rows per batch handed to Polars.
+        count_hint: SCAN COUNT hint (1000 keeps the MGET pipeline fed; see :func:`scan_hashes`).
+        ignore_errors: read values that do not parse as `value_type` as null instead of raising
+            :class:`SchemaError`.
+
+    Example:
+        >>> lf = pr.scan_strings(url, "counter:page_views:*", value_type=pl.Int64)  # doctest: +SKIP
+        >>> lf.select(pl.col("value").sum()).collect()                              # doctest: +SKIP
+    """
+    _core.validate_url(url)  # a malformed URL fails here, not at collect time
+    check_scan_sizes(batch_size, count_hint)
+    dtype = normalize_schema({value_column_name: value_type})[value_column_name]
+    descriptor = to_descriptor(value_column_name, dtype)
+    key_columns = KeyColumns(
+        include_key=include_key, key_column_name=key_column_name,
+        include_ttl=include_ttl, ttl_column_name=ttl_column_name,
+        include_memory_usage=include_memory_usage, memory_column_name=memory_column_name,
+        include_row_index=include_row_index, row_index_column_name=row_index_column_name,
+        row_index_offset=row_index_offset,
+    )
+    schema = key_columns.schema({value_column_name: dtype})
+
+    def start_scan(columns: list[str], n_rows: int | None) -> _core.NativeScan:
+        wanted = set(columns)
+        plan = {
+            "pattern": pattern,
+            "value": (value_column_name, descriptor) if value_column_name in wanted else None,
+            **key_columns.plan(wanted),
+            "batch_size": batch_size,
+            "count_hint": count_hint,
+            "n_rows": n_rows,
+            "ignore_errors": ignore_errors,
+        }
+        return _core.scan_strings(url, plan)
+
+    return lazy_frame(start_scan, schema, name="redis strings", detail=f"pattern={pattern!r}", errors=_errors)
+
+
+def read_strings(url: str, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
+    """Read Redis strings into a DataFrame (eager :func:`scan_strings`).
+
+    Example:
+        >>> df = pr.read_strings(url, "cache:*")                              # doctest: +SKIP
+        >>> flags = pr.read_strings(url, "feature:*", value_type=pl.Boolean)  # doctest: +SKIP
+    """
+    errors = ScanErrors()
+    return collect(scan_strings(url, pattern, _errors=errors, **kwargs), errors)
