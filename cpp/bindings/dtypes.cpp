@@ -35,6 +35,15 @@ DataType dtype_from_dict(const nb::dict& spec) {
   if (spec.contains("precision")) dtype.precision = nb::cast<int>(spec["precision"]);
   if (spec.contains("scale")) dtype.scale = nb::cast<int>(spec["scale"]);
   if (spec.contains("categories")) dtype.categories = nb::cast<std::vector<std::string>>(spec["categories"]);
+  // Nested: {"id": "list", "inner": {...}}, {"id": "struct", "fields": [(name, {...}), ...]}.
+  if (spec.contains("inner")) dtype.children.push_back(dtype_from_dict(nb::cast<nb::dict>(spec["inner"])));
+  if (spec.contains("fields")) {
+    for (auto item : nb::cast<nb::list>(spec["fields"])) {
+      auto field = nb::cast<nb::tuple>(item);
+      dtype.field_names.push_back(nb::cast<std::string>(field[0]));
+      dtype.children.push_back(dtype_from_dict(nb::cast<nb::dict>(field[1])));
+    }
+  }
   return dtype;
 }
 
@@ -44,6 +53,14 @@ nb::dict dtype_to_dict(const DataType& dtype) {
   if (dtype.id == TypeId::kDatetime) {
     spec["unit"] = unit_to_string(dtype.unit);
     spec["tz"] = dtype.time_zone.empty() ? nb::none() : nb::cast(dtype.time_zone);
+  }
+  if (dtype.id == TypeId::kList && !dtype.children.empty()) spec["inner"] = dtype_to_dict(dtype.children[0]);
+  if (dtype.id == TypeId::kStruct) {
+    nb::list fields;
+    for (size_t i = 0; i < dtype.children.size(); ++i) {
+      fields.append(nb::make_tuple(dtype.field_names[i], dtype_to_dict(dtype.children[i])));
+    }
+    spec["fields"] = fields;
   }
   return spec;
 }

@@ -28,8 +28,11 @@ def _instantiate(dtype: Any) -> pl.DataType:
     raise ConfigurationError(f"{dtype!r} is not a Polars dtype")
 
 
-def to_descriptor(name: str, dtype: Any) -> dict[str, Any]:
-    """The core's descriptor for a Polars dtype; ConfigurationError names unsupported ones."""
+def to_descriptor(name: str, dtype: Any, *, nested: bool = False) -> dict[str, Any]:
+    """The core's descriptor for a Polars dtype; ConfigurationError names unsupported ones.
+
+    `nested` admits List and Struct (recursively), for readers of nested data (JSON).
+    """
     dt = _instantiate(dtype)
     base = dt.base_type()
     if base in _SIMPLE:
@@ -41,10 +44,15 @@ def to_descriptor(name: str, dtype: Any) -> dict[str, Any]:
         return {"id": "decimal", "precision": precision, "scale": dt.scale or 0}  # type: ignore[attr-defined]
     if base == pl.Enum:
         return {"id": "enum", "categories": list(dt.categories)}  # type: ignore[attr-defined]
+    if nested and base == pl.List:
+        return {"id": "list", "inner": to_descriptor(name, dt.inner, nested=True)}  # type: ignore[attr-defined]
+    if nested and base == pl.Struct:
+        fields = [(f.name, to_descriptor(f"{name}.{f.name}", f.dtype, nested=True)) for f in dt.fields]  # type: ignore[attr-defined]
+        return {"id": "struct", "fields": fields}
     raise ConfigurationError(
         f"column {name!r}: dtype {dt} is not supported for this Redis type; use one of String, "
         "Binary, Boolean, Int8..Int64, UInt8..UInt64, Float32, Float64, Decimal, Date, Datetime, "
-        "Time, Categorical, Enum"
+        "Time, Categorical, Enum" + (", List, Struct" if nested else "")
     )
 
 
@@ -52,14 +60,19 @@ def from_descriptor(spec: Mapping[str, Any]) -> pl.DataType:
     kind = spec["id"]
     if kind == "datetime":
         return pl.Datetime(spec.get("unit", "us"), spec.get("tz"))
+    if kind == "list":
+        return pl.List(from_descriptor(spec["inner"]))
+    if kind == "struct":
+        return pl.Struct([pl.Field(name, from_descriptor(inner)) for name, inner in spec["fields"]])
     for dtype, ident in _SIMPLE.items():
         if ident == kind:
             return dtype()
     raise ConfigurationError(f"unknown dtype descriptor {spec!r}")
 
 
-def normalize_schema(schema: SchemaLike) -> dict[str, pl.DataType]:
-    """Accept a dict, a pl.Schema or (name, dtype) pairs; validate every dtype."""
+def normalize_schema(schema: SchemaLike, *, nested: bool = False) -> dict[str, pl.DataType]:
+    """Accept a dict, a pl.Schema or (name, dtype) pairs; validate every dtype (List and Struct
+    too when `nested`)."""
     items = schema.items() if isinstance(schema, Mapping | pl.Schema) else schema
     result: dict[str, pl.DataType] = {}
     for name, dtype in items:
@@ -67,11 +80,17 @@ def normalize_schema(schema: SchemaLike) -> dict[str, pl.DataType]:
             raise ConfigurationError(f"schema keys must be field names (str), got {name!r}")
         if name in result:
             raise ConfigurationError(f"field {name!r} appears twice in the schema")
-        to_descriptor(name, dtype)
+        to_descriptor(name, dtype, nested=nested)
         result[name] = _instantiate(dtype)
     return result
 
 
 def needs_cast(dtype: pl.DataType) -> bool:
-    """Dtypes the core builds as strings and Polars casts (Categorical, Enum)."""
-    return dtype.base_type() in (pl.Categorical, pl.Enum)
+    """Dtypes the core builds as strings and Polars casts (Categorical, Enum), also inside
+    List and Struct."""
+    base = dtype.base_type()
+    if base == pl.List:
+        return needs_cast(dtype.inner)  # type: ignore[attr-defined]
+    if base == pl.Struct:
+        return any(needs_cast(field.dtype) for field in dtype.fields)  # type: ignore[attr-defined]
+    return base in (pl.Categorical, pl.Enum)

@@ -24,9 +24,10 @@ void ColumnBuilder::start_validity() {
   if (length_ % 8 != 0) validity_.push(static_cast<uint8_t>((1u << (length_ % 8)) - 1));
 }
 
-void ColumnBuilder::finish_buffers(ArrowArray* out, std::vector<Buffer> buffers) {
+void ColumnBuilder::finish_buffers(ArrowArray* out, std::vector<Buffer> buffers, std::vector<ArrowArray> children) {
   buffers.insert(buffers.begin(), std::move(validity_));
-  detail::export_array(out, length_, null_count_, std::move(buffers));  // validity_ is now empty
+  // validity_ is now empty
+  detail::export_array(out, length_, null_count_, std::move(buffers), std::move(children));
   length_ = 0;
   null_count_ = 0;
 }
@@ -50,8 +51,20 @@ bool ColumnBuilder::append_double(double value) {
 
 bool ColumnBuilder::append_bool(bool value) { return append_text(value ? "true" : "false"); }
 
+namespace {
+// Nested dtypes describe their children too: a list's item, a struct's fields.
+void export_schema_of(ArrowSchema* out, const DataType& dtype, const std::string& name) {
+  std::vector<ArrowSchema> children(dtype.is_nested() ? dtype.children.size() : 0);
+  for (size_t i = 0; i < children.size(); ++i) {
+    const std::string& child_name = dtype.id == TypeId::kList ? std::string("item") : dtype.field_names.at(i);
+    export_schema_of(&children[i], dtype.children[i], child_name);
+  }
+  detail::export_schema(out, arrow_format(dtype), name, ARROW_FLAG_NULLABLE, std::move(children));
+}
+}  // namespace
+
 void ColumnBuilder::export_schema(ArrowSchema* out, const std::string& name) const {
-  detail::export_schema(out, arrow_format(dtype_), name, ARROW_FLAG_NULLABLE);
+  export_schema_of(out, dtype_, name);
 }
 
 std::string arrow_format(const DataType& dtype) {
@@ -96,6 +109,10 @@ std::string arrow_format(const DataType& dtype) {
     }
     case TypeId::kTime:
       return "ttn";
+    case TypeId::kList:
+      return "+L";
+    case TypeId::kStruct:
+      return "+s";
   }
   throw Error(ErrorKind::kInvalidArgument, "unknown dtype id " + std::to_string(static_cast<int>(dtype.id)));
 }
@@ -127,6 +144,10 @@ std::unique_ptr<ColumnBuilder> make_column_builder(const DataType& dtype) {
     case TypeId::kDatetime:
     case TypeId::kTime:
       return detail::make_temporal_builder(dtype);
+    case TypeId::kList:
+      return detail::make_list_builder(dtype);
+    case TypeId::kStruct:
+      return detail::make_struct_builder(dtype);
   }
   throw Error(ErrorKind::kInvalidArgument, "unknown dtype id " + std::to_string(static_cast<int>(dtype.id)));
 }

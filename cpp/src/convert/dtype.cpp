@@ -10,16 +10,16 @@ namespace polars_redis {
 namespace {
 
 // Indexed by TypeId; each row pairs the boundary id with the Polars class name.
-constexpr std::array<std::pair<const char*, const char*>, 19> kNames = {{
+constexpr std::array<std::pair<const char*, const char*>, 21> kNames = {{
     {"string", "String"},     {"binary", "Binary"},   {"boolean", "Boolean"},
     {"int8", "Int8"},         {"int16", "Int16"},     {"int32", "Int32"},
     {"int64", "Int64"},       {"uint8", "UInt8"},     {"uint16", "UInt16"},
     {"uint32", "UInt32"},     {"uint64", "UInt64"},   {"float32", "Float32"},
     {"float64", "Float64"},   {"decimal", "Decimal"}, {"date", "Date"},
     {"datetime", "Datetime"}, {"time", "Time"},       {"categorical", "Categorical"},
-    {"enum", "Enum"},
+    {"enum", "Enum"},         {"list", "List"},       {"struct", "Struct"},
 }};
-static_assert(static_cast<size_t>(TypeId::kEnum) + 1 == kNames.size());
+static_assert(static_cast<size_t>(TypeId::kStruct) + 1 == kNames.size());
 
 const char* unit_name(TimeUnit unit) {
   switch (unit) {
@@ -66,6 +66,20 @@ std::string DataType::name() const {
         append_python_str(out, categories[i]);
       }
       out += "])";
+      break;
+    case TypeId::kList:
+      out += '(';
+      out += children.empty() ? "Null" : children[0].name();
+      out += ')';
+      break;
+    case TypeId::kStruct:
+      out += "({";
+      for (size_t i = 0; i < children.size(); ++i) {
+        if (i > 0) out += ", ";
+        append_python_str(out, i < field_names.size() ? field_names[i] : std::string());
+        out += ": " + children[i].name();
+      }
+      out += "})";
       break;
     default:
       break;

@@ -62,13 +62,13 @@ TEST(DataTypeId, EveryIdRoundTrips) {
   const char* ids[] = {"string", "binary",  "boolean", "int8",     "int16",   "int32",
                        "int64",  "uint8",   "uint16",  "uint32",   "uint64",  "float32",
                        "float64", "decimal", "date",   "datetime", "time",    "categorical",
-                       "enum"};
+                       "enum",   "list",    "struct"};
   const TypeId expected[] = {
       TypeId::kString,  TypeId::kBinary,   TypeId::kBoolean, TypeId::kInt8,
       TypeId::kInt16,   TypeId::kInt32,    TypeId::kInt64,   TypeId::kUInt8,
       TypeId::kUInt16,  TypeId::kUInt32,   TypeId::kUInt64,  TypeId::kFloat32,
       TypeId::kFloat64, TypeId::kDecimal,  TypeId::kDate,    TypeId::kDatetime,
-      TypeId::kTime,    TypeId::kCategorical, TypeId::kEnum};
+      TypeId::kTime,    TypeId::kCategorical, TypeId::kEnum, TypeId::kList, TypeId::kStruct};
   static_assert(std::size(ids) == std::size(expected));
   for (size_t i = 0; i < std::size(ids); ++i) {
     EXPECT_EQ(DataType::id_from_string(ids[i]), expected[i]) << ids[i];
@@ -77,7 +77,7 @@ TEST(DataTypeId, EveryIdRoundTrips) {
 }
 
 TEST(DataTypeId, UnknownIdIsInvalidArgument) {
-  for (const char* id : {"", "Int64", "int", "utf8", "str", "float", "list", "int64 "}) {
+  for (const char* id : {"", "Int64", "int", "utf8", "str", "float", "array", "List", "int64 "}) {
     try {
       DataType::id_from_string(id);
       ADD_FAILURE() << "accepted " << id;

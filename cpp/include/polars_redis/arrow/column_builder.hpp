@@ -5,7 +5,8 @@
 //   String, Categorical, Enum -> utf8_view ("vu"); Binary -> binary_view ("vz");
 //   Boolean -> bit-packed ("b"); ints/floats -> primitives; Decimal -> decimal128 ("d:P,S");
 //   Date -> date32 ("tdD"); Datetime -> timestamp ("tsm:"/"tsu:"/"tsn:" + zone);
-//   Time -> time64[ns] ("ttn").
+//   Time -> time64[ns] ("ttn"); List -> large list ("+L", int64 offsets, child "item");
+//   Struct -> struct ("+s", one child per field). Nested builders are in nested_builders.hpp.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -57,8 +58,8 @@ class ColumnBuilder {
     ++length_;
   }
   // Exports the validity bitmap followed by `buffers` (the layout's other buffers, in order) as
-  // `out`, and resets the counts for the next batch.
-  void finish_buffers(ArrowArray* out, std::vector<Buffer> buffers);
+  // `out` with `children` (nested layouts), and resets the counts for the next batch.
+  void finish_buffers(ArrowArray* out, std::vector<Buffer> buffers, std::vector<ArrowArray> children = {});
 
   DataType dtype_;
   int64_t length_ = 0;

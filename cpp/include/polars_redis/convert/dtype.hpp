@@ -2,6 +2,7 @@
 // The column types the core can produce, mirroring the Polars dtypes a user may put in a schema.
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace polars_redis {
@@ -16,6 +17,8 @@ enum class TypeId : uint8_t {
   kTime,         // nanoseconds since midnight; Arrow time64[ns]
   kCategorical,  // built as strings; the Python layer casts
   kEnum,         // built as strings after checking membership in `categories`
+  kList,         // variable-length list of children[0]; Arrow large list
+  kStruct,       // named fields children[i] / field_names[i]; Arrow struct
 };
 
 enum class TimeUnit : uint8_t { kMillisecond, kMicrosecond, kNanosecond };
@@ -27,6 +30,8 @@ struct DataType {
   TimeUnit unit = TimeUnit::kMicrosecond;
   std::string time_zone;                // empty: naive
   std::vector<std::string> categories;  // kEnum only
+  std::vector<DataType> children;       // kList: the item type; kStruct: the field types
+  std::vector<std::string> field_names;  // kStruct only, parallel to children
 
   // A dtype with default parameters: DataType::of(TypeId::kInt64).
   static DataType of(TypeId id) {
@@ -35,7 +40,23 @@ struct DataType {
     return dtype;
   }
 
-  // Polars spelling, for error messages: "Int64", "Datetime(time_unit='us', time_zone='UTC')".
+  static DataType list_of(DataType item) {
+    DataType dtype = of(TypeId::kList);
+    dtype.children.push_back(std::move(item));
+    return dtype;
+  }
+  static DataType struct_of(std::vector<std::pair<std::string, DataType>> fields) {
+    DataType dtype = of(TypeId::kStruct);
+    for (auto& [name, type] : fields) {
+      dtype.field_names.push_back(std::move(name));
+      dtype.children.push_back(std::move(type));
+    }
+    return dtype;
+  }
+  bool is_nested() const { return id == TypeId::kList || id == TypeId::kStruct; }
+
+  // Polars spelling, for error messages: "Int64", "Datetime(time_unit='us', time_zone='UTC')",
+  // "List(Int64)", "Struct({'a': Int64})".
   std::string name() const;
   // Lower-case identifier used across the Python boundary: "int64", "datetime", ...
   static TypeId id_from_string(const std::string& id);  // throws Error(kInvalidArgument)
