@@ -1,0 +1,63 @@
+// scan_json / infer_json_schema entry points.
+#include <memory>
+
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include "bindings.hpp"
+#include "polars_redis/read/json_fetcher.hpp"
+#include "polars_redis/read/json_schema_inference.hpp"
+
+namespace polars_redis::bindings {
+
+namespace {
+
+// plan["fields"]: (name, dtype descriptor, JSONPath or None) per projected column.
+std::vector<read::JsonFieldSpec> json_fields_from_plan(const nb::dict& plan) {
+  std::vector<read::JsonFieldSpec> fields;
+  for (auto item : nb::cast<nb::list>(plan["fields"])) {
+    auto field = nb::cast<nb::tuple>(item);
+    read::JsonFieldSpec spec{nb::cast<std::string>(field[0]), dtype_from_dict(nb::cast<nb::dict>(field[1])), {}};
+    if (!field[2].is_none()) spec.path = nb::cast<std::string>(field[2]);
+    fields.push_back(std::move(spec));
+  }
+  return fields;
+}
+
+nb::object scan_json(const std::string& url, const nb::dict& plan) {
+  read::KeyScanOptions options = key_scan_options_from_plan(url, plan);
+  options.type_filter = "ReJSON-RL";
+  read::JsonFetchOptions fetch;
+  fetch.fields = json_fields_from_plan(plan);
+  fetch.fetch_all = plan_get<bool>(plan, "fetch_all", false);
+  fetch.metadata = key_metadata_from_plan(plan);
+  fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
+  fetch.keys_per_mget =
+      static_cast<size_t>(plan_get<int64_t>(plan, "keys_per_mget", static_cast<int64_t>(fetch.keys_per_mget)));
+  auto fetcher = std::make_shared<read::JsonFetcher>(std::move(fetch));
+  return make_native_scan([options = std::move(options), fetcher](read::BatchQueue& queue) {
+    read::run_key_scan(options, *fetcher, queue);
+  });
+}
+
+std::vector<std::pair<std::string, nb::dict>> infer_json_schema(const std::string& url, const std::string& pattern,
+                                                                int64_t sample_size) {
+  std::vector<std::pair<std::string, DataType>> schema;
+  {
+    nb::gil_scoped_release release;
+    schema = read::infer_json_schema(net::parse_url(url), pattern, sample_size);
+  }
+  std::vector<std::pair<std::string, nb::dict>> result;
+  for (auto& [name, dtype] : schema) result.emplace_back(name, dtype_to_dict(dtype));
+  return result;
+}
+
+}  // namespace
+
+void register_json_scan(nb::module_& m) {
+  m.def("scan_json", &scan_json, nb::arg("url"), nb::arg("plan"), "Start a scan of RedisJSON documents.");
+  m.def("infer_json_schema", &infer_json_schema, nb::arg("url"), nb::arg("pattern"), nb::arg("sample_size"));
+}
+
+}  // namespace polars_redis::bindings
