@@ -1,0 +1,336 @@
+"""Redis sets, lists and sorted sets as Polars frames: one row per member or element.
+
+scan_set / read_set, scan_list / read_list, scan_zset / read_zset.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+
+from polars_redis import _core
+from polars_redis._core import ConfigurationError
+from polars_redis._dtypes import normalize_schema, to_descriptor
+from polars_redis._scan import ScanErrors, collect, lazy_frame
+
+__all__ = ["scan_set", "read_set", "scan_list", "read_list", "scan_zset", "read_zset"]
+
+ScoreBound = float | int | str
+
+# Redis score syntax: an optional "(" (exclusive), then a decimal/scientific number or +-inf.
+_SCORE = re.compile(r"\(?[+-]?(inf|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)", re.IGNORECASE)
+
+
+def _score_bound(value: ScoreBound, name: str) -> str:
+    """A min_score/max_score value as the Redis argument: 5 -> "5", 2.5 -> "2.5", "(5" kept."""
+    if isinstance(value, bool):
+        raise ConfigurationError(f"{name} must be a number or a Redis score string, got {value!r}")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            raise ConfigurationError(f"{name} must not be NaN")
+        if math.isinf(value):
+            return "+inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, str) and _SCORE.fullmatch(value):
+        return value
+    raise ConfigurationError(
+        f"{name} must be a number or a Redis score string such as '5', '(5' (exclusive), '-inf', "
+        f"'+inf'; got {value!r}"
+    )
+
+
+def _schema(columns: list[tuple[str, pl.DataType]]) -> pl.Schema:
+    names = [name for name, _ in columns]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ConfigurationError(f"column name(s) {duplicates} used twice: give each column its own name")
+    return pl.Schema(columns)
+
+
+def _scan(
+    url: str,
+    pattern: str,
+    start: Callable[[str, dict[str, Any]], Any],
+    values: list[tuple[str, str, pl.DataType, dict[str, Any]]],
+    extra_plan: dict[str, Any],
+    *,
+    name: str,
+    include_key: bool,
+    key_column_name: str,
+    include_row_index: bool,
+    row_index_column_name: str,
+    row_index_offset: int,
+    batch_size: int,
+    count_hint: int,
+    ignore_errors: bool,
+    errors: ScanErrors | None,
+) -> pl.LazyFrame:
+    """A LazyFrame over the key scan of one collection type.
+
+    `values` lists the reader's own columns as (plan flag, column name, dtype, plan entries): the
+    flag is set in the plan only when Polars needs that column.
+    """
+    _core.validate_url(url)  # a malformed URL fails here, not at collect time
+    if batch_size < 1:
+        raise ConfigurationError(f"batch_size must be at least 1, got {batch_size}")
+    if count_hint < 1:
+        raise ConfigurationError(f"count_hint must be at least 1, got {count_hint}")
+    if row_index_offset < 0:
+        raise ConfigurationError(f"row_index_offset must be >= 0, got {row_index_offset}")
+    columns: list[tuple[str, pl.DataType]] = []
+    if include_row_index:
+        columns.append((row_index_column_name, pl.UInt32()))
+    if include_key:
+        columns.append((key_column_name, pl.String()))
+    columns.extend((column, dtype) for _, column, dtype, _ in values)
+    schema = _schema(columns)
+
+    def start_scan(wanted_columns: list[str], n_rows: int | None) -> Any:
+        wanted = set(wanted_columns)
+        plan: dict[str, Any] = {
+            "pattern": pattern,
+            "include_key": include_key and key_column_name in wanted,
+            "key_column_name": key_column_name,
+            "include_row_index": include_row_index and row_index_column_name in wanted,
+            "row_index_column_name": row_index_column_name,
+            "row_index_offset": row_index_offset,
+            "batch_size": batch_size,
+            "count_hint": count_hint,
+            "n_rows": n_rows,
+            "ignore_errors": ignore_errors,
+            **extra_plan,
+        }
+        for flag, column, _, entries in values:
+            plan[flag] = column in wanted
+            plan.update(entries)
+        return start(url, plan)
+
+    return lazy_frame(start_scan, schema, name=name, detail=f"pattern={pattern!r}", errors=errors)
+
+
+def _member(flag: str, column: str, dtype: Any, plan_name: str) -> tuple[str, str, pl.DataType, dict[str, Any]]:
+    resolved = normalize_schema({column: dtype})[column]  # ConfigurationError for unsupported dtypes
+    return (flag, column, resolved, {plan_name: to_descriptor(column, resolved)})
+
+
+def scan_set(
+    url: str,
+    pattern: str = "*",
+    *,
+    member_type: Any = pl.Utf8,
+    member_column_name: str = "member",
+    include_key: bool = True,
+    key_column_name: str = "_key",
+    include_row_index: bool = False,
+    row_index_column_name: str = "_index",
+    row_index_offset: int = 0,
+    batch_size: int = 1000,
+    count_hint: int = 1000,
+    ignore_errors: bool = False,
+    _errors: ScanErrors | None = None,
+) -> pl.LazyFrame:
+    """Lazily scan Redis sets whose keys match `pattern`: one row per member.
+
+    Each set is read with SSCAN: a small set in one call, a large one in pages (members that SSCAN
+    returns twice while the server resizes the set appear once). Selecting only the key column
+    (or ``pl.len()``) reads no member at all: SCARD gives the number of rows per set.
+
+    Args:
+        url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS, or
+            ``unix:///path?db=N``.
+        pattern: SCAN MATCH pattern; keys of other types are skipped.
+        member_type: dtype the members are parsed as (any scalar dtype :func:`scan_hashes`
+            accepts, parsed the same way).
+        member_column_name: name of the member column.
+        include_key: add the key as a String column named `key_column_name`.
+        include_row_index: add a UInt32 row number column starting at `row_index_offset`.
+        batch_size: rows per batch handed to Polars (a page of a large set may make a larger one).
+        count_hint: SCAN COUNT hint for finding the keys.
+        ignore_errors: read members that do not parse as `member_type` as null instead of raising
+            :class:`SchemaError`.
+
+    Example:
+        >>> lf = pr.scan_set(url, "tags:*")                                  # doctest: +SKIP
+        >>> lf.group_by("member").len().sort("len", descending=True).collect()  # doctest: +SKIP
+    """
+    return _scan(
+        url, pattern, _core.scan_sets,
+        [_member("include_member", member_column_name, member_type, "member_type")],
+        {"member_column_name": member_column_name},
+        name="redis sets", include_key=include_key, key_column_name=key_column_name,
+        include_row_index=include_row_index, row_index_column_name=row_index_column_name,
+        row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
+        ignore_errors=ignore_errors, errors=_errors,
+    )
+
+
+def read_set(url: str, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
+    """Read Redis sets into a DataFrame (eager :func:`scan_set`).
+
+    Example:
+        >>> df = pr.read_set(url, "tags:*", member_type=pl.Int64)  # doctest: +SKIP
+    """
+    errors = ScanErrors()
+    return collect(scan_set(url, pattern, _errors=errors, **kwargs), errors)
+
+
+def scan_list(
+    url: str,
+    pattern: str = "*",
+    *,
+    element_type: Any = pl.Utf8,
+    element_column_name: str = "element",
+    include_position: bool = True,
+    position_column_name: str = "position",
+    include_key: bool = True,
+    key_column_name: str = "_key",
+    include_row_index: bool = False,
+    row_index_column_name: str = "_index",
+    row_index_offset: int = 0,
+    batch_size: int = 1000,
+    count_hint: int = 1000,
+    ignore_errors: bool = False,
+    _errors: ScanErrors | None = None,
+) -> pl.LazyFrame:
+    """Lazily scan Redis lists whose keys match `pattern`: one row per element, duplicates kept.
+
+    Each list is read with LRANGE: the first 1000 elements in one command, a longer list in
+    further pages, several in flight. Selecting only the key column (or ``pl.len()``) reads no
+    element: LLEN gives the number of rows per list.
+
+    Args:
+        url: Redis URL (see :func:`scan_set`).
+        pattern: SCAN MATCH pattern; keys of other types are skipped.
+        element_type: dtype the elements are parsed as (any scalar dtype :func:`scan_hashes`
+            accepts).
+        element_column_name: name of the element column.
+        include_position: add the element's 0-based index in its list as an Int64 column.
+        position_column_name: name of the position column.
+        include_key: add the key as a String column named `key_column_name`.
+        include_row_index: add a UInt32 row number column starting at `row_index_offset`.
+        batch_size: rows per batch handed to Polars (a page of a long list may make a larger one).
+        count_hint: SCAN COUNT hint for finding the keys.
+        ignore_errors: read elements that do not parse as `element_type` as null instead of
+            raising :class:`SchemaError`.
+
+    Example:
+        >>> lf = pr.scan_list(url, "queue:*", element_type=pl.Int64)        # doctest: +SKIP
+        >>> lf.filter(pl.col("position") < 10).collect()                   # doctest: +SKIP
+    """
+    return _scan(
+        url, pattern, _core.scan_lists,
+        [_member("include_element", element_column_name, element_type, "element_type")]
+        + ([("include_position", position_column_name, pl.Int64(), {})] if include_position else []),
+        {
+            "element_column_name": element_column_name, "position_column_name": position_column_name,
+            "include_position": False,  # set again below when the column exists and is wanted
+        },
+        name="redis lists", include_key=include_key, key_column_name=key_column_name,
+        include_row_index=include_row_index, row_index_column_name=row_index_column_name,
+        row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
+        ignore_errors=ignore_errors, errors=_errors,
+    )
+
+
+def read_list(url: str, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
+    """Read Redis lists into a DataFrame (eager :func:`scan_list`).
+
+    Example:
+        >>> df = pr.read_list(url, "queue:*")  # doctest: +SKIP
+    """
+    errors = ScanErrors()
+    return collect(scan_list(url, pattern, _errors=errors, **kwargs), errors)
+
+
+def scan_zset(
+    url: str,
+    pattern: str = "*",
+    *,
+    min_score: ScoreBound = float("-inf"),
+    max_score: ScoreBound = float("+inf"),
+    include_key: bool = True,
+    key_column_name: str = "_key",
+    member_column_name: str = "member",
+    score_column_name: str = "score",
+    count: int | None = None,
+    member_type: Any = pl.Utf8,
+    include_rank: bool = False,
+    rank_column_name: str = "rank",
+    include_row_index: bool = False,
+    row_index_column_name: str = "_index",
+    row_index_offset: int = 0,
+    batch_size: int = 1000,
+    count_hint: int = 1000,
+    ignore_errors: bool = False,
+    _errors: ScanErrors | None = None,
+) -> pl.LazyFrame:
+    """Lazily scan Redis sorted sets whose keys match `pattern`: one row per member in range.
+
+    Rows come in ascending score order within each key (ZRANGE ... BYSCORE ... WITHSCORES): the
+    first 1000 members in one command, a larger sorted set in further pages read by rank, several
+    in flight. Selecting only the key column (or ``pl.len()``) reads no member: ZCOUNT gives the
+    number of rows per key.
+
+    Args:
+        url: Redis URL (see :func:`scan_set`).
+        pattern: SCAN MATCH pattern; keys of other types are skipped.
+        min_score: lowest score read: a float or int, or a Redis score string: ``"(5"`` excludes
+            5 itself, ``"-inf"``/``"+inf"`` are unbounded.
+        max_score: highest score read, same forms.
+        include_key: add the key as a String column named `key_column_name`.
+        member_column_name: name of the member column.
+        score_column_name: name of the Float64 score column.
+        count: read at most this many members per key (the lowest-scored in range), like
+            ``ZRANGE ... LIMIT 0 count``.
+        member_type: dtype the members are parsed as (any scalar dtype :func:`scan_hashes`
+            accepts).
+        include_rank: add the member's rank as an Int64 column: its 0-based position in the
+            whole sorted set by ascending score (Redis ZRANK), so with a `min_score` the first
+            row of a key may have a rank above 0.
+        rank_column_name: name of the rank column.
+        include_row_index: add a UInt32 row number column starting at `row_index_offset`.
+        batch_size: rows per batch handed to Polars (a page of a large key may make a larger one).
+        count_hint: SCAN COUNT hint for finding the keys.
+        ignore_errors: read members that do not parse as `member_type` as null instead of
+            raising :class:`SchemaError`.
+
+    Example:
+        >>> lf = pr.scan_zset(url, pattern="leaderboard:*", min_score=0)          # doctest: +SKIP
+        >>> lf.sort("score", descending=True).head(100).collect()               # doctest: +SKIP
+    """
+    low = _score_bound(min_score, "min_score")
+    high = _score_bound(max_score, "max_score")
+    if count is not None and count < 1:
+        raise ConfigurationError(f"count must be at least 1 (or None for every member), got {count}")
+    return _scan(
+        url, pattern, _core.scan_zsets,
+        [
+            _member("include_member", member_column_name, member_type, "member_type"),
+            ("include_score", score_column_name, pl.Float64(), {}),
+        ] + ([("include_rank", rank_column_name, pl.Int64(), {})] if include_rank else []),
+        {
+            "member_column_name": member_column_name, "score_column_name": score_column_name,
+            "rank_column_name": rank_column_name, "min_score": low, "max_score": high, "count": count,
+            "include_rank": False,  # set again below when the column exists and is wanted
+        },
+        name="redis sorted sets", include_key=include_key, key_column_name=key_column_name,
+        include_row_index=include_row_index, row_index_column_name=row_index_column_name,
+        row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
+        ignore_errors=ignore_errors, errors=_errors,
+    )
+
+
+def read_zset(url: str, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
+    """Read Redis sorted sets into a DataFrame (eager :func:`scan_zset`).
+
+    Example:
+        >>> df = pr.read_zset(url, "leaderboard:*", min_score="(0", count=10)  # doctest: +SKIP
+    """
+    errors = ScanErrors()
+    return collect(scan_zset(url, pattern, _errors=errors, **kwargs), errors)
