@@ -1,0 +1,145 @@
+"""scan_stream vs redis-py, with the server's own CPU time as the floor.
+
+Loads one stream of N entries x 4 fields into an embedded Redis Stack (or --url), then times in
+the same run:
+  polars-redis read_stream (all 4 fields; only _id and one field),
+  redis-py XRANGE paged with COUNT + pl.DataFrame (the hand-written baseline),
+and reports each one's wall time, the server CPU seconds it caused, and this process's own CPU
+seconds (all threads): on a shared machine the wall time moves with other load, the CPU times
+much less.
+
+Usage: python bench/bench_streams.py [--sizes 100000 1000000] [--url URL] [--markdown FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+from pathlib import Path
+
+import polars as pl
+import redis
+
+import polars_redis as pr
+from polars_redis.server import RedisStackServer
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import machine_description, measure  # noqa: E402
+
+KEY = "bench:events"
+SCHEMA = {"action": pl.String, "page": pl.String, "duration_ms": pl.Int64, "score": pl.Float64}
+PAGE = 1000
+
+
+def load(client: redis.Redis, n: int) -> None:
+    client.flushall()
+    pipe = client.pipeline(transaction=False)
+    for i in range(n):
+        pipe.xadd(KEY, {"action": ("view", "click", "buy")[i % 3], "page": f"/page/{i % 500}",
+                        "duration_ms": str(i % 10_000), "score": str(i / 7)})
+        if i % 10_000 == 9_999:
+            pipe.execute()
+    pipe.execute()
+
+
+def xrange_pages(client: redis.Redis) -> list:
+    """Every entry with redis-py, paged like ours (exclusive continuation IDs)."""
+    entries, start = [], "-"
+    while True:
+        page = client.xrange(KEY, start, "+", count=PAGE)
+        entries += page
+        if len(page) < PAGE:
+            return entries
+        start = b"(" + page[-1][0]
+
+
+def redis_py_all(client: redis.Redis) -> pl.DataFrame:
+    entries = xrange_pages(client)
+    ids = [e[0].decode() for e in entries]
+    return pl.DataFrame({
+        "_id": ids,
+        "_ts": [int(i.split("-", 1)[0]) for i in ids],
+        "action": [e[1][b"action"].decode() for e in entries],
+        "page": [e[1][b"page"].decode() for e in entries],
+        "duration_ms": [int(e[1][b"duration_ms"]) for e in entries],
+        "score": [float(e[1][b"score"]) for e in entries],
+    })
+
+
+def redis_py_two(client: redis.Redis) -> pl.DataFrame:
+    entries = xrange_pages(client)
+    return pl.DataFrame({"_id": [e[0].decode() for e in entries],
+                         "duration_ms": [int(e[1][b"duration_ms"]) for e in entries]})
+
+
+def client_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)  # every thread of this process
+    return usage.ru_utime + usage.ru_stime
+
+
+def with_client_cpu(work, spent: list[float]):
+    """`work`, recording the CPU seconds this process spends in each call."""
+    def run():
+        start = client_cpu_seconds()
+        result = work()
+        spent.append(client_cpu_seconds() - start)
+        return result
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--url")
+    parser.add_argument("--markdown", type=Path, help="write the result table to this file")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    server = None if args.url else RedisStackServer().start()
+    url = args.url or server.url
+    client = redis.Redis.from_url(url)
+    lines = [
+        f"Machine: {machine_description()}; Polars {pl.__version__}; server and client on the same host; "
+        f"XRANGE pages of {PAGE} entries for both readers.",
+        "",
+        "| N entries | reader | wall ms | server CPU ms | client CPU ms | wall / server CPU | vs redis-py |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    try:
+        for n in args.sizes:
+            load(client, n)
+            repeat = args.repeat if n <= 100_000 else max(1, args.repeat - 1)
+            cases = [
+                ("all 4 fields", lambda: pr.read_stream(url, KEY, SCHEMA, page_size=PAGE),
+                 lambda: redis_py_all(client)),
+                ("_id + 1 field", lambda: pr.scan_stream(url, KEY, SCHEMA, page_size=PAGE)
+                 .select("_id", "duration_ms").collect(), lambda: redis_py_two(client)),
+            ]
+            for label, ours, baseline in cases:
+                ours_cpu: list[float] = []
+                base_cpu_client: list[float] = []
+                wall, cpu, frame = measure(client, with_client_cpu(ours, ours_cpu), repeat)
+                assert frame.height == n, (label, frame.height)
+                base_wall, base_cpu, base_frame = measure(client, with_client_cpu(baseline, base_cpu_client), repeat)
+                assert base_frame.height == n
+                assert frame.select(base_frame.columns).equals(base_frame), label
+                ours_client = statistics.median(ours_cpu) * 1e3
+                base_client = statistics.median(base_cpu_client) * 1e3
+                lines.append(f"| {n:,} | polars-redis, {label} | {wall * 1e3:.1f} | {cpu * 1e3:.1f} | {ours_client:.1f} | "
+                             f"{wall / cpu:.2f} | {base_wall / wall:.1f}x faster |")
+                lines.append(f"| {n:,} | redis-py, {label} | {base_wall * 1e3:.1f} | {base_cpu * 1e3:.1f} | "
+                             f"{base_client:.1f} | {base_wall / base_cpu:.2f} | 1.0x |")
+                print("\n".join(lines[-2:]), flush=True)
+    finally:
+        if server is not None:
+            server.stop()
+    table = "\n".join(lines)
+    print(table)
+    if args.markdown:
+        args.markdown.write_text(table + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+// scan_stream / read_stream_group / create_stream_group / ack_stream entry points.
+#include <optional>
+
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include "bindings.hpp"
+#include "polars_redis/read/stream_group.hpp"
+#include "polars_redis/read/stream_reader.hpp"
+
+namespace polars_redis::bindings {
+
+namespace {
+
+read::StreamColumns stream_columns_from_plan(const nb::dict& plan) {
+  read::StreamColumns columns;
+  columns.fields = fields_from_plan(plan);
+  columns.include_key = plan_get<bool>(plan, "include_key", columns.include_key);
+  columns.key_column_name = plan_get<std::string>(plan, "key_column_name", columns.key_column_name);
+  columns.include_id = plan_get<bool>(plan, "include_id", columns.include_id);
+  columns.id_column_name = plan_get<std::string>(plan, "id_column_name", columns.id_column_name);
+  columns.include_timestamp = plan_get<bool>(plan, "include_timestamp", columns.include_timestamp);
+  columns.timestamp_column_name = plan_get<std::string>(plan, "timestamp_column_name", columns.timestamp_column_name);
+  columns.ignore_errors = plan_get<bool>(plan, "ignore_errors", columns.ignore_errors);
+  return columns;
+}
+
+std::optional<int64_t> optional_int(const nb::dict& plan, const char* name) {
+  if (!plan.contains(name) || plan[name].is_none()) return std::nullopt;
+  return nb::cast<int64_t>(plan[name]);
+}
+
+nb::object scan_stream(const std::string& url, const nb::dict& plan) {
+  read::StreamScanOptions options;
+  options.connection = net::parse_url(url);
+  options.keys = nb::cast<std::vector<std::string>>(plan["keys"]);
+  options.start_id = plan_get<std::string>(plan, "start_id", options.start_id);
+  options.end_id = plan_get<std::string>(plan, "end_id", options.end_id);
+  options.count = optional_int(plan, "count");
+  options.columns = stream_columns_from_plan(plan);
+  options.page_size = plan_get<int64_t>(plan, "page_size", options.page_size);
+  options.batch_size = plan_get<int64_t>(plan, "batch_size", options.batch_size);
+  options.n_rows = optional_int(plan, "n_rows");
+  return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
+    read::run_stream_scan(options, queue);
+  });
+}
+
+nb::object read_stream_group(const std::string& url, const nb::dict& plan) {
+  read::StreamGroupReadOptions options;
+  options.connection = net::parse_url(url);
+  options.key = nb::cast<std::string>(plan["key"]);
+  options.group = nb::cast<std::string>(plan["group"]);
+  options.consumer = nb::cast<std::string>(plan["consumer"]);
+  options.count = optional_int(plan, "count");
+  options.block_ms = optional_int(plan, "block_ms");
+  options.create_group = plan_get<bool>(plan, "create_group", options.create_group);
+  options.create_start_id = plan_get<std::string>(plan, "start_id", options.create_start_id);
+  options.pending = plan_get<bool>(plan, "pending", options.pending);
+  options.columns = stream_columns_from_plan(plan);
+  options.page_size = plan_get<int64_t>(plan, "page_size", options.page_size);
+  options.batch_size = plan_get<int64_t>(plan, "batch_size", options.batch_size);
+  return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
+    read::run_stream_group_read(options, queue);
+  });
+}
+
+bool create_stream_group(const std::string& url, const std::string& key, const std::string& group,
+                         const std::string& start_id) {
+  net::ConnectionOptions connection = net::parse_url(url);
+  nb::gil_scoped_release release;
+  return read::create_stream_group(connection, key, group, start_id);
+}
+
+int64_t ack_stream(const std::string& url, const std::string& key, const std::string& group,
+                   const std::vector<std::string>& ids) {
+  net::ConnectionOptions connection = net::parse_url(url);
+  nb::gil_scoped_release release;
+  return read::ack_stream(connection, key, group, ids);
+}
+
+}  // namespace
+
+void register_stream_scan(nb::module_& m) {
+  m.def("scan_stream", &scan_stream, nb::arg("url"), nb::arg("plan"), "Start an XRANGE scan of Redis streams.");
+  m.def("read_stream_group", &read_stream_group, nb::arg("url"), nb::arg("plan"),
+        "Start an XREADGROUP read of one stream.");
+  m.def("create_stream_group", &create_stream_group, nb::arg("url"), nb::arg("key"), nb::arg("group"),
+        nb::arg("start_id"));
+  m.def("ack_stream", &ack_stream, nb::arg("url"), nb::arg("key"), nb::arg("group"), nb::arg("ids"));
+}
+
+}  // namespace polars_redis::bindings

@@ -1,0 +1,35 @@
+#pragma once
+// scan_stream's producer: XRANGE key start end COUNT page, paged with exclusive continuation IDs
+// ("(" + last ID) so no reply is ever unbounded. The pages of several keys (or of time segments
+// of one large key) are pipelined on one connection; each fills a batch builder of its own, so
+// rows still come out in key order, then ID order, while later ranges are read ahead (a bounded
+// number of rows each).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "polars_redis/net/url.hpp"
+#include "polars_redis/read/batch_queue.hpp"
+#include "polars_redis/read/stream_entries.hpp"
+
+namespace polars_redis::read {
+
+struct StreamScanOptions {
+  net::ConnectionOptions connection;
+  std::vector<std::string> keys;
+  std::string start_id = "-";
+  std::string end_id = "+";
+  std::optional<int64_t> count;        // at most this many entries per key
+  StreamColumns columns;
+  int64_t page_size = 1000;            // XRANGE COUNT
+  int64_t batch_size = 10000;          // rows per batch handed to the consumer
+  std::optional<int64_t> n_rows;       // stop after this many rows in total
+  size_t keys_in_flight = 16;          // keys (or segments) read at once
+};
+
+// Runs the scan to completion (or until the consumer cancels), pushing batches into `queue`. A
+// missing key has no entries; a key of another type throws Error(kResponse) naming it.
+void run_stream_scan(const StreamScanOptions& options, BatchQueue& queue);
+
+}  // namespace polars_redis::read
