@@ -9,6 +9,7 @@
 #include "polars_redis/convert/dtype.hpp"
 #include "polars_redis/read/background_reader.hpp"
 #include "polars_redis/read/hash_fetcher.hpp"
+#include "polars_redis/read/key_metadata.hpp"
 #include "polars_redis/read/key_scan.hpp"
 
 namespace polars_redis::bindings {
@@ -21,7 +22,12 @@ void register_native_scan(nb::module_& m);
 void register_hash_scan(nb::module_& m);
 void register_writes(nb::module_& m);
 void register_frames(nb::module_& m);
+void register_string_scan(nb::module_& m);
+void register_collection_scans(nb::module_& m);
 void register_urls(nb::module_& m);
+void register_timeseries_scan(nb::module_& m);
+void register_stream_scan(nb::module_& m);
+void register_json_scan(nb::module_& m);
 
 // dtype descriptors cross the boundary as dicts: {"id": "datetime", "unit": "us", "tz": "UTC", ...}
 DataType dtype_from_dict(const nb::dict& spec);
@@ -40,5 +46,7 @@ T plan_get(const nb::dict& plan, const char* name, T fallback) {
 }
 read::KeyScanOptions key_scan_options_from_plan(const std::string& url, const nb::dict& plan);
 std::vector<read::FieldSpec> fields_from_plan(const nb::dict& plan);
+// include_ttl / ttl_column_name / include_memory_usage / memory_column_name of a key-per-row scan.
+read::KeyMetadataOptions key_metadata_from_plan(const nb::dict& plan);
 
 }  // namespace polars_redis::bindings

@@ -8,5 +8,10 @@ NB_MODULE(_core, m) {
   polars_redis::bindings::register_hash_scan(m);
   polars_redis::bindings::register_writes(m);
   polars_redis::bindings::register_frames(m);
+  polars_redis::bindings::register_string_scan(m);
+  polars_redis::bindings::register_collection_scans(m);
   polars_redis::bindings::register_urls(m);
+  polars_redis::bindings::register_timeseries_scan(m);
+  polars_redis::bindings::register_stream_scan(m);
+  polars_redis::bindings::register_json_scan(m);
 }

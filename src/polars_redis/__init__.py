@@ -11,7 +11,16 @@ from polars_redis._core import (
     ResponseError,
     SchemaError,
 )
+from polars_redis.collections import read_list, read_set, read_zset, scan_list, scan_set, scan_zset
 from polars_redis.hashes import infer_hash_schema, read_hashes, scan_hashes
+from polars_redis.json import infer_json_schema, read_json, scan_json
+from polars_redis.strings import read_strings, scan_strings
+from polars_redis.streams import ack_stream, create_stream_group, read_stream, read_stream_group, scan_stream
+from polars_redis.timeseries import read_timeseries, read_timeseries_multi, scan_timeseries, scan_timeseries_multi
+from polars_redis.writes import sink_hashes, sink_json, sink_strings, write_hashes, write_json, write_strings
+from polars_redis.collection_writes import write_list, write_set, write_zset
+from polars_redis.append_writes import write_stream, write_timeseries
+from polars_redis.frames import read_frame, scan_frame, write_frame
 from polars_redis import server
 
 try:
@@ -33,6 +42,40 @@ __all__ = [
     "SchemaError",
     "infer_hash_schema",
     "read_hashes",
+    "read_strings",
     "scan_hashes",
+    "scan_strings",
+    "ack_stream",
+    "create_stream_group",
+    "read_stream",
+    "read_stream_group",
+    "scan_stream",
+    "infer_json_schema",
+    "read_json",
+    "scan_json",
+    "read_list",
+    "read_set",
+    "read_zset",
+    "scan_list",
+    "scan_set",
+    "scan_zset",
+    "read_timeseries",
+    "read_timeseries_multi",
+    "scan_timeseries",
+    "scan_timeseries_multi",
+    "sink_hashes",
+    "sink_json",
+    "sink_strings",
+    "write_hashes",
+    "write_json",
+    "write_strings",
+    "write_list",
+    "write_set",
+    "write_zset",
+    "write_stream",
+    "write_timeseries",
+    "read_frame",
+    "scan_frame",
+    "write_frame",
     "server",
 ]
