@@ -9,7 +9,8 @@ import polars as pl
 from polars_redis import _core
 from polars_redis._dtypes import SchemaLike, from_descriptor, normalize_schema, to_descriptor
 from polars_redis._key_columns import KeyColumns, check_scan_sizes
-from polars_redis._scan import ScanErrors, collect, lazy_frame
+from polars_redis._field_scan import field_scan
+from polars_redis._scan import ScanErrors, collect
 from polars_redis._core import ConfigurationError
 
 __all__ = ["scan_hashes", "read_hashes", "infer_hash_schema"]
@@ -95,37 +96,12 @@ def scan_hashes(
         include_row_index=include_row_index, row_index_column_name=row_index_column_name,
         row_index_offset=row_index_offset,
     )
-    fields_box: list[dict[str, pl.DataType]] = []
-
-    def fields() -> dict[str, pl.DataType]:
-        if not fields_box:
-            given = infer_hash_schema(url, pattern) if schema is None else normalize_schema(schema)
-            fields_box.append(given)
-        return fields_box[0]
-
-    def start_scan(columns: list[str], n_rows: int | None) -> _core.NativeScan:
-        all_fields = fields()
-        wanted = set(columns)
-        projected = [(name, to_descriptor(name, dtype)) for name, dtype in all_fields.items() if name in wanted]
-        plan = {
-            "pattern": pattern,
-            "fields": projected,
-            "fetch_all": bool(all_fields) and len(projected) == len(all_fields),
-            **key_columns.plan(wanted),
-            "batch_size": batch_size,
-            "count_hint": count_hint,
-            "n_rows": n_rows,
-            "ignore_errors": ignore_errors,
-        }
-        return _core.scan_hashes(url, plan)
-
-    def output_schema() -> pl.Schema:
-        return key_columns.schema(fields())
-
-    # A given schema is resolved now (so errors in it surface here); None is inferred on demand.
-    return lazy_frame(
-        start_scan, output_schema if schema is None else output_schema(),
-        name="redis hashes", detail=f"pattern={pattern!r}", errors=_errors,
+    return field_scan(
+        _core.scan_hashes, url, pattern,
+        resolve_fields=lambda: infer_hash_schema(url, pattern) if schema is None else normalize_schema(schema),
+        describe=lambda field, dtype: (field, to_descriptor(field, dtype)),
+        schema_given=schema is not None, key_columns=key_columns, batch_size=batch_size,
+        count_hint=count_hint, ignore_errors=ignore_errors, name="redis hashes", errors=_errors,
     )
 
 

@@ -11,7 +11,8 @@ from polars_redis import _core
 from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import SchemaLike, from_descriptor, normalize_schema, to_descriptor
 from polars_redis._key_columns import KeyColumns, check_scan_sizes
-from polars_redis._scan import ScanErrors, collect, lazy_frame
+from polars_redis._field_scan import field_scan
+from polars_redis._scan import ScanErrors, collect
 
 __all__ = ["scan_json", "read_json", "infer_json_schema"]
 
@@ -126,46 +127,21 @@ def scan_json(
         include_row_index=include_row_index, row_index_column_name=row_index_column_name,
         row_index_offset=row_index_offset,
     )
-    fields_box: list[dict[str, pl.DataType]] = []
+    def resolve_fields() -> dict[str, pl.DataType]:
+        given = infer_json_schema(url, pattern) if schema is None else normalize_schema(schema, nested=True)
+        missing = [column for column in column_paths if column not in given]
+        if missing:
+            raise ConfigurationError(
+                f"paths name column(s) {missing} that are not in the schema: give their dtypes in `schema`"
+            )
+        return given
 
-    def fields() -> dict[str, pl.DataType]:
-        if not fields_box:
-            given = infer_json_schema(url, pattern) if schema is None else normalize_schema(schema, nested=True)
-            missing = [column for column in column_paths if column not in given]
-            if missing:
-                raise ConfigurationError(
-                    f"paths name column(s) {missing} that are not in the schema: give their dtypes in `schema`"
-                )
-            fields_box.append(given)
-        return fields_box[0]
-
-    def start_scan(columns: list[str], n_rows: int | None) -> _core.NativeScan:
-        all_fields = fields()
-        wanted = set(columns)
-        projected = [
-            (name, to_descriptor(name, dtype, nested=True), column_paths.get(name))
-            for name, dtype in all_fields.items()
-            if name in wanted
-        ]
-        plan = {
-            "pattern": pattern,
-            "fields": projected,
-            "fetch_all": bool(all_fields) and len(projected) == len(all_fields),
-            **key_columns.plan(wanted),
-            "batch_size": batch_size,
-            "count_hint": count_hint,
-            "n_rows": n_rows,
-            "ignore_errors": ignore_errors,
-        }
-        return _core.scan_json(url, plan)
-
-    def output_schema() -> pl.Schema:
-        return key_columns.schema(fields())
-
-    # A given schema is resolved now (so errors in it surface here); None is inferred on demand.
-    return lazy_frame(
-        start_scan, output_schema if schema is None else output_schema(),
-        name="redis json", detail=f"pattern={pattern!r}", errors=_errors,
+    return field_scan(
+        _core.scan_json, url, pattern,
+        resolve_fields=resolve_fields,
+        describe=lambda field, dtype: (field, to_descriptor(field, dtype, nested=True), column_paths.get(field)),
+        schema_given=schema is not None, key_columns=key_columns, batch_size=batch_size,
+        count_hint=count_hint, ignore_errors=ignore_errors, name="redis json", errors=_errors,
     )
 
 

@@ -1,0 +1,63 @@
+"""The LazyFrame of a reader whose values are named fields of each key (hashes, JSON documents)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+
+from polars_redis import _core
+from polars_redis._key_columns import KeyColumns
+from polars_redis._scan import ScanErrors, lazy_frame
+
+
+def field_scan(
+    native: Callable[[str, dict[str, Any]], _core.NativeScan],
+    url: str,
+    pattern: str,
+    *,
+    resolve_fields: Callable[[], dict[str, pl.DataType]],
+    describe: Callable[[str, pl.DataType], tuple[Any, ...]],
+    schema_given: bool,
+    key_columns: KeyColumns,
+    batch_size: int,
+    count_hint: int,
+    ignore_errors: bool,
+    name: str,
+    errors: ScanErrors | None,
+) -> pl.LazyFrame:
+    """Fields come from `resolve_fields` (the given schema, or an inference run once, when first
+    needed); `describe` turns a projected field into its entry in the native plan."""
+    resolved: list[dict[str, pl.DataType]] = []
+
+    def fields() -> dict[str, pl.DataType]:
+        if not resolved:
+            resolved.append(resolve_fields())
+        return resolved[0]
+
+    def start_scan(columns: list[str], n_rows: int | None) -> _core.NativeScan:
+        all_fields = fields()
+        wanted = set(columns)
+        projected = [describe(field, dtype) for field, dtype in all_fields.items() if field in wanted]
+        plan = {
+            "pattern": pattern,
+            "fields": projected,
+            # Every field needed: fetch the whole value (HGETALL, JSON.GET $) rather than by name.
+            "fetch_all": bool(all_fields) and len(projected) == len(all_fields),
+            **key_columns.plan(wanted),
+            "batch_size": batch_size,
+            "count_hint": count_hint,
+            "n_rows": n_rows,
+            "ignore_errors": ignore_errors,
+        }
+        return native(url, plan)
+
+    def output_schema() -> pl.Schema:
+        return key_columns.schema(fields())
+
+    # A given schema is resolved now (so errors in it surface here); None is inferred on demand.
+    return lazy_frame(
+        start_scan, output_schema() if schema_given else output_schema,
+        name=name, detail=f"pattern={pattern!r}", errors=errors,
+    )
