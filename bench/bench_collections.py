@@ -24,7 +24,7 @@ import polars_redis as pr
 from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import machine_description, measure  # noqa: E402
+from common import machine_description, measure, publish  # noqa: E402
 
 
 def load(client: redis.Redis, n: int) -> None:
@@ -100,10 +100,7 @@ def main() -> None:
     finally:
         if server is not None:
             server.stop()
-    table = "\n".join(lines)
-    print(table)
-    if args.markdown:
-        args.markdown.write_text(table + "\n")
+    publish(lines, args.markdown)
 
 
 if __name__ == "__main__":

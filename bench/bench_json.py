@@ -23,7 +23,7 @@ import polars_redis as pr
 from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import machine_description, measure  # noqa: E402
+from common import comparison_rows, machine_description, measure, publish  # noqa: E402
 
 SCHEMA = {
     "name": pl.String,
@@ -111,18 +111,12 @@ def main() -> None:
                 # Same content as the baseline, whatever the row order.
                 key = "_key" if "_key" in base_frame.columns else "name"
                 assert frame.select(base_frame.columns).sort(key).equals(base_frame.sort(key)), label
-                lines.append(f"| {n:,} | polars-redis, {label} | {wall * 1e3:.1f} | {cpu * 1e3:.1f} | "
-                             f"{wall / cpu:.2f} | {base_wall / wall:.1f}x faster |")
-                lines.append(f"| {n:,} | redis-py, {label} | {base_wall * 1e3:.1f} | {base_cpu * 1e3:.1f} | "
-                             f"{base_wall / base_cpu:.2f} | 1.0x |")
+                lines += comparison_rows(n, label, wall, cpu, base_wall, base_cpu)
                 print("\n".join(lines[-2:]), flush=True)
     finally:
         if server is not None:
             server.stop()
-    table = "\n".join(lines)
-    print(table)
-    if args.markdown:
-        args.markdown.write_text(table + "\n")
+    publish(lines, args.markdown)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from polars_redis.server import RedisStackServer
 from polars_redis.writes import write_hashes, write_json, write_strings
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import machine_description, measure  # noqa: E402
+from common import machine_description, measure, publish  # noqa: E402
 
 
 def frame(n: int) -> pl.DataFrame:
@@ -112,10 +112,7 @@ def main() -> None:
     finally:
         if server is not None:
             server.stop()
-    table = "\n".join(lines)
-    print(table)
-    if args.markdown:
-        args.markdown.write_text(table + "\n")
+    publish(lines, args.markdown)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from pathlib import Path
 import time
 from collections.abc import Callable
 from typing import Any
@@ -40,3 +41,20 @@ def machine_description() -> str:
     except OSError:
         pass
     return f"{cpu}, {os.cpu_count()} cores, Linux {platform.release()}, Python {platform.python_version()}"
+
+
+def comparison_rows(n: int, label: str, wall: float, cpu: float, base_wall: float, base_cpu: float) -> list[str]:
+    """Our row and the baseline's, for the tables in bench/RESULTS.md."""
+    return [
+        f"| {n:,} | polars-redis, {label} | {wall * 1e3:.1f} | {cpu * 1e3:.1f} | {wall / cpu:.2f} | "
+        f"{base_wall / wall:.1f}x faster |",
+        f"| {n:,} | redis-py, {label} | {base_wall * 1e3:.1f} | {base_cpu * 1e3:.1f} | {base_wall / base_cpu:.2f} | 1.0x |",
+    ]
+
+
+def publish(lines: list[str], markdown: "Path | None") -> None:
+    """Print the finished table and, when asked, write it to a Markdown file."""
+    table = "\n".join(lines)
+    print(table)
+    if markdown:
+        markdown.write_text(table + "\n")
