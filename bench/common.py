@@ -16,10 +16,15 @@ def server_cpu_seconds(client: redis.Redis) -> float:
     return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
-def measure(client: redis.Redis, work: Callable[[], Any], repeat: int = 3) -> tuple[float, float, Any]:
-    """Median wall seconds and median server CPU seconds of `work` over `repeat` runs."""
+def measure(
+    client: redis.Redis, work: Callable[[], Any], repeat: int = 3, setup: Callable[[], Any] | None = None
+) -> tuple[float, float, Any]:
+    """Median wall seconds and median server CPU seconds of `work` over `repeat` runs; `setup`
+    runs before each one, outside the measurement."""
     walls, cpus, result = [], [], None
     for _ in range(repeat):
+        if setup is not None:
+            setup()
         cpu0 = server_cpu_seconds(client)
         start = time.perf_counter()
         result = work()
