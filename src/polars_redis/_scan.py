@@ -51,7 +51,8 @@ def iterate_batches(
                 frame = frame.with_columns(casts)
             if predicate is not None:
                 frame = frame.filter(predicate)
-            frame = frame.select(columns)
+            if frame.columns != columns:  # usually already in schema order: skip the copy of names
+                frame = frame.select(columns)
             if n_rows is not None and frame.height > n_rows - produced:
                 frame = frame.head(n_rows - produced)
             produced += frame.height
