@@ -28,6 +28,8 @@ void register_urls(nb::module_& m);
 void register_timeseries_scan(nb::module_& m);
 void register_stream_scan(nb::module_& m);
 void register_json_scan(nb::module_& m);
+void register_commands(nb::module_& m);
+void register_aggregate_scan(nb::module_& m);
 
 // dtype descriptors cross the boundary as dicts: {"id": "datetime", "unit": "us", "tz": "UTC", ...}
 DataType dtype_from_dict(const nb::dict& spec);
@@ -44,6 +46,8 @@ template <typename T>
 T plan_get(const nb::dict& plan, const char* name, T fallback) {
   return plan.contains(name) && !plan[name].is_none() ? nb::cast<T>(plan[name]) : fallback;
 }
+// A str or bytes argument as the bytes to send (str as UTF-8).
+std::string text_or_bytes(nb::handle value);
 read::KeyScanOptions key_scan_options_from_plan(const std::string& url, const nb::dict& plan);
 std::vector<read::FieldSpec> fields_from_plan(const nb::dict& plan);
 // include_ttl / ttl_column_name / include_memory_usage / memory_column_name of a key-per-row scan.

@@ -14,4 +14,6 @@ NB_MODULE(_core, m) {
   polars_redis::bindings::register_timeseries_scan(m);
   polars_redis::bindings::register_stream_scan(m);
   polars_redis::bindings::register_json_scan(m);
+  polars_redis::bindings::register_commands(m);
+  polars_redis::bindings::register_aggregate_scan(m);
 }

@@ -6,6 +6,7 @@
 
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
+#include "polars_redis/read/glob_match.hpp"
 #include "polars_redis/read/key_queue.hpp"
 #include "polars_redis/read/seen_keys.hpp"
 #include "polars_redis/resp/encoder.hpp"
@@ -30,17 +31,34 @@ struct Added {
   int replies;
 };
 
+// Releases what the source holds on the server when the scan ends before the source does
+// (n_rows reached, consumer cancelled, error).
+class AbandonGuard {
+ public:
+  explicit AbandonGuard(KeySource& source) : source_(source) {}
+  ~AbandonGuard() {
+    if (!source_.done()) source_.abandon();
+  }
+  AbandonGuard(const AbandonGuard&) = delete;
+  AbandonGuard& operator=(const AbandonGuard&) = delete;
+
+ private:
+  KeySource& source_;
+};
+
 }  // namespace
 
 void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue& queue) {
-  // SCAN runs on a connection of its own: on the fetch connection each SCAN reply would queue
-  // behind every fetch already sent, so keys would arrive one COUNT-sized chunk per round trip
-  // and the server would idle between chunks. Apart, the next SCAN is always under way while the
-  // fetch pipeline stays deep.
+  // The key source runs on a connection of its own: on the fetch connection each SCAN (or cursor
+  // read) reply would queue behind every fetch already sent, so keys would arrive one COUNT-sized
+  // chunk per round trip and the server would idle between chunks. Apart, the next request is
+  // always under way while the fetch pipeline stays deep.
   auto fetch_connection = net::Connection::open(options.connection);
-  std::unique_ptr<net::Connection> scan_connection;
-  if (!options.keys) scan_connection = net::Connection::open(options.connection);
   net::Connection& conn = *fetch_connection;
+  auto source = open_key_source(
+      {options.connection, options.source, options.pattern, options.type_filter, options.count_hint});
+  AbandonGuard abandon_guard(*source);
+  net::Connection& source_conn = source->connection();
 
   arrow::BatchBuilder batch;
   arrow::ColumnBuilder* index_column =
@@ -58,15 +76,11 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
   int64_t keys_in_flight = 0;  // fetches plus verifications: each may still become a row
   int64_t rows_total = 0;      // rows emitted plus rows in the current batch
 
-  bool scan_done = !scan_connection;
-  bool scan_in_flight = false;
-  std::string cursor = "0";
-  if (options.keys) {
-    for (const auto& key : *options.keys) {
-      if (seen.insert(key)) pending.push(key);
-    }
-  }
-  const std::string count_text = std::to_string(std::max<int64_t>(1, options.count_hint));
+  const std::string* match = options.match_pattern ? &*options.match_pattern : nullptr;
+  const KeySource::Sink add_key = [&](std::string_view key) {
+    if (match && !glob_match(*match, key)) return;
+    if (seen.insert(key)) pending.push(key);
+  };
   const size_t scan_ahead = static_cast<size_t>(std::max<int64_t>(2 * options.count_hint, options.max_keys_in_flight));
 
   auto limit_reached = [&] { return options.n_rows && rows_total >= *options.n_rows; };
@@ -76,7 +90,11 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
   };
   auto finish_row = [&](std::string_view key) {
     if (index_column) index_column->append_int64(options.row_index_offset + rows_total);
-    if (key_column) key_column->append_text(key);
+    if (key_column && !key_column->append_text(key)) {
+      // The key column is String (UTF-8); a binary key would leave the row's columns uneven.
+      throw Error(ErrorKind::kSchema, "key " + quote_for_message(key) + " is not valid UTF-8, so it cannot go into the String column '" +
+                                          options.key_column_name + "': narrow the pattern or pass include_key=False");
+    }
     if (no_columns) batch.add_row_without_columns();
     ++rows_total;
   };
@@ -84,27 +102,21 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
     if (batch.num_rows() < options.batch_size) return true;
     return queue.push(batch.finish());
   };
-  auto handle_scan_reply = [&](const resp::NodeView& root) {
-    net::throw_if_error(root, "SCAN");
-    if (!root.is_aggregate() || root.size() != 2) throw Error(ErrorKind::kProtocol, "SCAN returned an unexpected reply");
-    auto cursor_node = root.first_child();
-    auto keys = cursor_node.next_sibling();
-    cursor.assign(cursor_node.str());
-    scan_done = cursor == "0";
-    auto key = keys.first_child();
-    for (size_t i = 0, n = keys.size(); i < n; ++i, key = key.next_sibling()) {
-      if (seen.insert(key.str())) pending.push(key.str());
-    }
-    scan_in_flight = false;
-  };
   std::vector<Added> added;
   struct Context final : FetchContext {
     std::function<void(std::string_view)> row;
+    RowFetcher* fetcher = nullptr;
+    bool keys_exist = false;
     net::Connection* conn = nullptr;
     std::vector<Added>* added = nullptr;
     std::function<bool()> limit;
     void finish_row(std::string_view key) override { row(key); }
     void verify_exists(std::string_view key) override {
+      if (keys_exist) {
+        fetcher->append_row_without_values();
+        row(key);
+        return;
+      }
       resp::CommandWriter(conn->out_buffer(), 2).arg("EXISTS").arg(key);
       added->push_back({InFlight::kVerify, std::string(key), 1});
     }
@@ -115,6 +127,8 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
     bool limit_reached() const override { return limit(); }
   } context;
   context.row = finish_row;
+  context.fetcher = &fetcher;
+  context.keys_exist = source->keys_exist();
   context.conn = &conn;
   context.added = &added;
   context.limit = limit_reached;
@@ -153,13 +167,9 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
   while (!limit_reached()) {
     if (queue.cancelled()) return;
 
-    if (!scan_done && !scan_in_flight && pending.size() < scan_ahead &&
+    if (!source->done() && !source->waiting() && pending.size() < scan_ahead &&
         may_start_more(static_cast<int64_t>(pending.size()))) {
-      const bool typed = !options.type_filter.empty();
-      resp::CommandWriter scan(scan_connection->out_buffer(), typed ? 8 : 6);
-      scan.arg("SCAN").arg(cursor).arg("MATCH").arg(options.pattern).arg("COUNT").arg(count_text);
-      if (typed) scan.arg("TYPE").arg(options.type_filter);
-      scan_in_flight = true;
+      source->request();
     }
 
     while (!pending.empty() && keys_in_flight < options.max_keys_in_flight && may_start_more(0)) {
@@ -189,24 +199,27 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
       keys_in_flight += static_cast<int64_t>(take);
     }
     if (limit_reached()) break;
-    if (in_flight.empty() && !scan_in_flight) {
-      if (scan_done && pending.empty()) break;
+    const bool source_waiting = source->waiting();
+    if (in_flight.empty() && !source_waiting) {
+      if (source->done() && pending.empty()) break;
       continue;  // rows in flight were skipped before n_rows was reached: find more keys
     }
 
     // Move bytes on every connection with work under way; wait only when none could.
     bool moved = false;
-    if (scan_in_flight) moved |= scan_connection->try_pump();
+    if (source_waiting) moved |= source_conn.try_pump();
     if (!in_flight.empty()) moved |= conn.try_pump();
     if (!moved) {
       waiting.clear();
-      if (scan_in_flight) waiting.push_back(scan_connection.get());
+      if (source_waiting) waiting.push_back(&source_conn);
       if (!in_flight.empty()) waiting.push_back(&conn);
       net::Connection::wait_any(waiting);
       continue;
     }
-    if (scan_in_flight) {
-      if (auto reply = scan_connection->next_reply()) handle_scan_reply(reply->root());
+    while (source->waiting()) {
+      auto reply = source_conn.next_reply();
+      if (!reply) break;
+      source->consume(reply->root(), add_key);
     }
     while (!in_flight.empty()) {
       auto reply = conn.next_reply();

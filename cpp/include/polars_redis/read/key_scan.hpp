@@ -1,6 +1,6 @@
 #pragma once
-// The read loop shared by every key-based reader. SCAN (on a connection of its own, or a given key
-// list) feeds keys; each group of keys' fetch commands is pipelined on a second connection with a
+// The read loop shared by every key-based reader. A key source (SCAN, a key list or a search
+// cursor, on a connection of its own) feeds keys; each group of keys' fetch commands is pipelined on a second connection with a
 // bounded number in flight; replies are parsed straight into column builders by the reader's
 // RowFetcher; finished batches go to the queue that the consumer drains.
 #include <cstdint>
@@ -11,6 +11,7 @@
 
 #include "polars_redis/net/url.hpp"
 #include "polars_redis/read/batch_queue.hpp"
+#include "polars_redis/read/key_source.hpp"
 #include "polars_redis/read/row_fetcher.hpp"
 
 namespace polars_redis::read {
@@ -18,9 +19,10 @@ namespace polars_redis::read {
 struct KeyScanOptions {
   net::ConnectionOptions connection;
   std::string pattern = "*";
-  std::string type_filter;                          // SCAN ... TYPE <t>; empty: no filter
-  int64_t count_hint = 1000;                        // SCAN COUNT
-  std::optional<std::vector<std::string>> keys;     // fetch exactly these keys instead of SCAN
+  std::string type_filter;                          // the reader's Redis type (SCAN TYPE, key-list TYPE check)
+  int64_t count_hint = 1000;                        // SCAN COUNT, TYPE chunk, search cursor COUNT
+  KeySourceSpec source;                             // SCAN (default), a key list, or a search
+  std::optional<std::string> match_pattern;         // drop keys not matching this glob
   bool include_key = true;
   std::string key_column_name = "_key";
   bool include_row_index = false;

@@ -1,0 +1,13 @@
+#pragma once
+// Keys from an explicit list (what `_key == "k"` / `_key.is_in([...])` become): duplicates
+// dropped, order kept, and only the keys that exist with the reader's type, checked with TYPE
+// commands pipelined in chunks.
+#include <memory>
+
+#include "polars_redis/read/key_source.hpp"
+
+namespace polars_redis::read {
+
+std::unique_ptr<KeySource> open_key_list_source(const KeySourceOptions& options);
+
+}  // namespace polars_redis::read

@@ -1,0 +1,71 @@
+#pragma once
+// Where a key scan's keys come from: SCAN, an explicit key list, or a RediSearch cursor. Each
+// source runs its requests on a connection of its own, so the next request is under way while
+// the fetch pipeline works on the keys already found.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "polars_redis/net/connection.hpp"
+
+namespace polars_redis::read {
+
+// FT.AGGREGATE <index> <query> ... : the documents' keys in the server's order.
+struct SearchKeyQuery {
+  std::string index;
+  std::string query;
+  int dialect = 2;
+  std::vector<std::pair<std::string, std::string>> params;       // PARAMS name value
+  std::vector<std::pair<std::string, bool>> sort_by;             // field, descending
+  std::optional<int64_t> limit;
+};
+
+struct KeySourceSpec {
+  enum class Kind { kScan, kKeys, kSearch };
+  Kind kind = Kind::kScan;
+  std::vector<std::string> keys;  // kKeys
+  SearchKeyQuery search;          // kSearch
+};
+
+class KeySource {
+ public:
+  using Sink = std::function<void(std::string_view key)>;
+  virtual ~KeySource() = default;
+  net::Connection& connection() { return *connection_; }
+  // Every key has been handed out.
+  virtual bool done() const = 0;
+  // Replies to the last request are still to come.
+  virtual bool waiting() const = 0;
+  // Queues the next request on connection() (only when !done() && !waiting()).
+  virtual void request() = 0;
+  // Consumes one reply to the request, handing the keys it yields to `sink` in order.
+  virtual void consume(const resp::NodeView& reply, const Sink& sink) = 0;
+  // The source checked that each key it yields exists (TYPE, or a search index listing it a
+  // moment ago): a key whose requested values are all missing is a row at once, without the
+  // EXISTS round trip that would move it behind later keys and break the source's order.
+  virtual bool keys_exist() const { return false; }
+  // The scan stops before done(): releases what the source holds on the server. Never throws.
+  virtual void abandon() noexcept {}
+
+ protected:
+  explicit KeySource(std::unique_ptr<net::Connection> connection) : connection_(std::move(connection)) {}
+  std::unique_ptr<net::Connection> connection_;
+};
+
+struct KeySourceOptions {
+  net::ConnectionOptions connection;
+  KeySourceSpec spec;
+  std::string pattern = "*";   // kScan: SCAN MATCH
+  std::string type_filter;     // the reader's Redis type ("hash", "ReJSON-RL", ...); empty: any
+  int64_t count_hint = 1000;   // SCAN COUNT, TYPE chunk, cursor COUNT
+};
+
+// Connects and returns the source `options.spec` describes.
+std::unique_ptr<KeySource> open_key_source(const KeySourceOptions& options);
+
+}  // namespace polars_redis::read

@@ -1,0 +1,56 @@
+#include "polars_redis/read/key_list_source.hpp"
+
+#include <algorithm>
+
+#include "polars_redis/resp/encoder.hpp"
+#include "polars_redis/read/seen_keys.hpp"
+
+namespace polars_redis::read {
+
+namespace {
+
+class KeyListSource final : public KeySource {
+ public:
+  explicit KeyListSource(const KeySourceOptions& options)
+      : KeySource(net::Connection::open(options.connection)),
+        type_filter_(options.type_filter),
+        chunk_(static_cast<size_t>(std::max<int64_t>(1, options.count_hint))) {
+    SeenKeys seen;
+    for (const auto& key : options.spec.keys) {
+      if (seen.insert(key)) keys_.push_back(key);
+    }
+  }
+
+  bool done() const override { return answered_ == keys_.size(); }
+  bool waiting() const override { return answered_ < requested_; }
+  bool keys_exist() const override { return true; }
+
+  void request() override {
+    const size_t end = std::min(keys_.size(), requested_ + chunk_);
+    for (; requested_ < end; ++requested_) {
+      resp::CommandWriter(connection_->out_buffer(), 2).arg("TYPE").arg(keys_[requested_]);
+    }
+  }
+
+  void consume(const resp::NodeView& reply, const Sink& sink) override {
+    const std::string& key = keys_[answered_++];
+    net::throw_if_error(reply, "TYPE");
+    const std::string_view type = reply.str();
+    if (type_filter_.empty() ? type != "none" : type == type_filter_) sink(key);
+  }
+
+ private:
+  std::string type_filter_;
+  size_t chunk_;
+  std::vector<std::string> keys_;
+  size_t requested_ = 0;  // keys whose TYPE was sent
+  size_t answered_ = 0;   // keys whose TYPE reply was consumed
+};
+
+}  // namespace
+
+std::unique_ptr<KeySource> open_key_list_source(const KeySourceOptions& options) {
+  return std::make_unique<KeyListSource>(options);
+}
+
+}  // namespace polars_redis::read

@@ -1,0 +1,58 @@
+#include "polars_redis/read/scan_key_source.hpp"
+
+#include <algorithm>
+
+#include "polars_redis/error.hpp"
+#include "polars_redis/resp/encoder.hpp"
+
+namespace polars_redis::read {
+
+namespace {
+
+class ScanKeySource final : public KeySource {
+ public:
+  explicit ScanKeySource(const KeySourceOptions& options)
+      : KeySource(net::Connection::open(options.connection)),
+        pattern_(options.pattern),
+        type_filter_(options.type_filter),
+        count_(std::to_string(std::max<int64_t>(1, options.count_hint))) {}
+
+  bool done() const override { return done_; }
+  bool waiting() const override { return waiting_; }
+
+  void request() override {
+    const bool typed = !type_filter_.empty();
+    resp::CommandWriter scan(connection_->out_buffer(), typed ? 8 : 6);
+    scan.arg("SCAN").arg(cursor_).arg("MATCH").arg(pattern_).arg("COUNT").arg(count_);
+    if (typed) scan.arg("TYPE").arg(type_filter_);
+    waiting_ = true;
+  }
+
+  void consume(const resp::NodeView& reply, const Sink& sink) override {
+    net::throw_if_error(reply, "SCAN");
+    if (!reply.is_aggregate() || reply.size() != 2) throw Error(ErrorKind::kProtocol, "SCAN returned an unexpected reply");
+    auto cursor = reply.first_child();
+    auto keys = cursor.next_sibling();
+    cursor_.assign(cursor.str());
+    done_ = cursor_ == "0";
+    waiting_ = false;
+    auto key = keys.first_child();
+    for (size_t i = 0, n = keys.size(); i < n; ++i, key = key.next_sibling()) sink(key.str());
+  }
+
+ private:
+  std::string pattern_;
+  std::string type_filter_;
+  std::string count_;
+  std::string cursor_ = "0";
+  bool done_ = false;
+  bool waiting_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<KeySource> open_scan_key_source(const KeySourceOptions& options) {
+  return std::make_unique<ScanKeySource>(options);
+}
+
+}  // namespace polars_redis::read

@@ -1,0 +1,122 @@
+#include "polars_redis/read/search_key_source.hpp"
+
+#include <algorithm>
+
+#include "polars_redis/error.hpp"
+#include "polars_redis/read/expansion_check.hpp"
+#include "polars_redis/read/search_reply.hpp"
+#include "polars_redis/resp/encoder.hpp"
+
+namespace polars_redis::read {
+
+namespace {
+
+// Without LIMIT, FT.AGGREGATE's SORTBY keeps only its MAX first rows (10 by default): ask for
+// every row. The server takes MAX as a 32-bit count.
+constexpr int64_t kSortAll = 2147483647;
+
+std::string attribute(const std::string& field) { return field.starts_with('@') ? field : "@" + field; }
+
+class SearchKeySource final : public KeySource {
+ public:
+  explicit SearchKeySource(const KeySourceOptions& options)
+      : KeySource(net::Connection::open(options.connection)),
+        search_(options.spec.search),
+        count_(std::max<int64_t>(1, options.count_hint)),
+        phase_(query_may_expand(search_.query) ? Phase::kCheck : Phase::kAggregate) {}
+
+  bool done() const override { return done_; }
+  bool waiting() const override { return waiting_; }
+  bool keys_exist() const override { return true; }
+
+  void request() override {
+    waiting_ = true;
+    if (phase_ == Phase::kCheck) {
+      append_expansion_check(connection_->out_buffer(), search_.index, search_.query, search_.params, search_.dialect);
+      return;
+    }
+    resp::ArgumentList args;
+    if (phase_ == Phase::kAggregate) {
+      args.arg("FT.AGGREGATE").arg(search_.index).arg(search_.query);
+      args.arg("LOAD").arg(static_cast<int64_t>(1 + search_.sort_by.size())).arg("@__key");
+      for (const auto& [field, descending] : search_.sort_by) args.arg(attribute(field));
+      if (!search_.sort_by.empty()) {
+        args.arg("SORTBY").arg(static_cast<int64_t>(2 * search_.sort_by.size()));
+        for (const auto& [field, descending] : search_.sort_by) args.arg(attribute(field)).arg(descending ? "DESC" : "ASC");
+        if (!search_.limit) args.arg("MAX").arg(kSortAll);
+      }
+      if (search_.limit) args.arg("LIMIT").arg(int64_t{0}).arg(*search_.limit);
+      if (!search_.params.empty()) {
+        args.arg("PARAMS").arg(static_cast<int64_t>(2 * search_.params.size()));
+        for (const auto& [name, value] : search_.params) args.arg(name).arg(value);
+      }
+      args.arg("DIALECT").arg(static_cast<int64_t>(search_.dialect));
+      args.arg("TIMEOUT").arg(int64_t{0}).arg("WITHCURSOR").arg("COUNT").arg(count_);
+    } else {
+      args.arg("FT.CURSOR").arg("READ").arg(search_.index).arg(cursor_).arg("COUNT").arg(count_);
+    }
+    args.append_command_to(connection_->out_buffer());
+  }
+
+  void consume(const resp::NodeView& reply, const Sink& sink) override {
+    waiting_ = false;
+    SearchCommand what{phase_ == Phase::kCursor ? "FT.CURSOR READ" : "FT.AGGREGATE", search_.index, search_.query};
+    if (phase_ == Phase::kCheck) {
+      check_expansion_profile(reply, what);
+      phase_ = Phase::kAggregate;
+      return;
+    }
+    phase_ = Phase::kCursor;
+    SearchPage page(reply, what);
+    cursor_ = page.cursor();
+    page.check_warnings();
+    page.for_each_row([&](const SearchRow& row) {
+      row.for_each([&](std::string_view name, const resp::NodeView& value) {
+        if (name == "__key") sink(value.str());
+      });
+    });
+    done_ = cursor_ == 0;
+  }
+
+  void abandon() noexcept override {
+    if (done_ || connection_->broken()) return;
+    try {
+      if (waiting_) {
+        waiting_ = false;
+        auto reply = connection_->read_reply();
+        if (phase_ == Phase::kCheck) return;  // no cursor yet
+        phase_ = Phase::kCursor;
+        try {
+          cursor_ = SearchPage(reply.root(), {"FT.AGGREGATE", search_.index, {}}).cursor();
+        } catch (const Error&) {
+          return;  // an error reply: no cursor to delete
+        }
+      }
+      if (cursor_ == 0) return;
+      const std::string cursor = std::to_string(cursor_);
+      connection_->command({"FT.CURSOR", "DEL", search_.index, cursor});
+      cursor_ = 0;
+    } catch (...) {
+      // Best effort while the scan is already stopping (the server drops idle cursors anyway).
+    }
+  }
+
+ private:
+  // Expansion check (only for queries that may expand terms), then the query, then cursor reads.
+  enum class Phase { kCheck, kAggregate, kCursor };
+
+  SearchKeyQuery search_;
+  int64_t count_;
+  Phase phase_;
+  int64_t cursor_ = 0;
+  bool waiting_ = false;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<KeySource> open_search_key_source(const KeySourceOptions& options) {
+  return std::make_unique<SearchKeySource>(options);
+}
+
+}  // namespace polars_redis::read
