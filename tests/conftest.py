@@ -38,8 +38,12 @@ def r(stack: RedisStackServer) -> Iterator[redis.Redis]:
 
 def command_calls(client: redis.Redis, command: str) -> int:
     """How many times the server ran `command` since the last CONFIG RESETSTAT."""
-    stats = client.info("commandstats").get(f"cmdstat_{command.lower()}", {})
-    return int(stats.get("calls", 0))
+    # Core commands are listed in lower case, module commands (FT.AGGREGATE) as registered.
+    wanted = f"cmdstat_{command.lower()}"
+    for name, stats in client.info("commandstats").items():
+        if name.lower() == wanted:
+            return int(stats.get("calls", 0))
+    return 0
 
 
 def load_hashes(client: redis.Redis, rows: dict[str, dict[str, str | bytes]]) -> None:

@@ -21,6 +21,16 @@ from polars_redis.writes import sink_hashes, sink_json, sink_strings, write_hash
 from polars_redis.collection_writes import write_list, write_set, write_zset
 from polars_redis.append_writes import write_stream, write_timeseries
 from polars_redis.frames import read_frame, scan_frame, write_frame
+from polars_redis.search import (
+    aggregate,
+    create_index,
+    infer_schema_from_index,
+    read_search_hashes,
+    search_hashes,
+    search_json,
+)
+from polars_redis.explain import explain
+from polars_redis._pushdown import PushdownWarning
 from polars_redis import server
 
 try:
@@ -77,5 +87,13 @@ __all__ = [
     "read_frame",
     "scan_frame",
     "write_frame",
+    "aggregate",
+    "create_index",
+    "infer_schema_from_index",
+    "read_search_hashes",
+    "search_hashes",
+    "search_json",
+    "explain",
+    "PushdownWarning",
     "server",
 ]

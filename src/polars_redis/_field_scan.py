@@ -9,6 +9,9 @@ import polars as pl
 
 from polars_redis import _core
 from polars_redis._key_columns import KeyColumns
+from polars_redis._key_template import KeyTemplate, TemplateColumns
+from polars_redis._pushdown import KeyPushdown, SearchTarget, SourcePlanner
+from polars_redis._recorder import start_native
 from polars_redis._scan import ScanErrors, lazy_frame
 
 
@@ -26,9 +29,14 @@ def field_scan(
     ignore_errors: bool,
     name: str,
     errors: ScanErrors | None,
+    template: KeyTemplate | None = None,
+    search: Callable[[dict[str, pl.DataType]], SearchTarget] | None = None,
+    planner: Callable[[Callable[[], dict[str, pl.DataType]]], SourcePlanner] | None = None,
 ) -> pl.LazyFrame:
     """Fields come from `resolve_fields` (the given schema, or an inference run once, when first
-    needed); `describe` turns a projected field into its entry in the native plan."""
+    needed); `describe` turns a projected field into its entry in the native plan. `template`
+    adds columns parsed from the key; `search` names the index a filter may be pushed to;
+    `planner` (given the fields getter) replaces the key pushdown entirely (search_hashes)."""
     resolved: list[dict[str, pl.DataType]] = []
 
     def fields() -> dict[str, pl.DataType]:
@@ -36,7 +44,7 @@ def field_scan(
             resolved.append(resolve_fields())
         return resolved[0]
 
-    def start_scan(columns: list[str], n_rows: int | None) -> _core.NativeScan:
+    def start_scan(columns: list[str], n_rows: int | None, source: dict[str, Any]) -> _core.NativeScan:
         all_fields = fields()
         wanted = set(columns)
         projected = [describe(field, dtype) for field, dtype in all_fields.items() if field in wanted]
@@ -50,14 +58,21 @@ def field_scan(
             "count_hint": count_hint,
             "n_rows": n_rows,
             "ignore_errors": ignore_errors,
+            **source,
         }
-        return native(url, plan)
+        return start_native(native, url, plan)
 
     def output_schema() -> pl.Schema:
         return key_columns.schema(fields())
 
+    key_column = key_columns.key_column_name if key_columns.include_key else None
+    derived = TemplateColumns(template, key_column, ignore_errors) if template and key_column else None
     # A given schema is resolved now (so errors in it surface here); None is inferred on demand.
     return lazy_frame(
         start_scan, output_schema() if schema_given else output_schema,
         name=name, detail=f"pattern={pattern!r}", errors=errors,
+        # The index target depends on the fields, which may only be known after inference.
+        pushdown=planner(fields) if planner is not None else
+        KeyPushdown(url, pattern, key_column, template, (lambda: search(fields())) if search else None),
+        derived=derived,
     )

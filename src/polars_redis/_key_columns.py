@@ -32,6 +32,7 @@ class KeyColumns:
     include_row_index: bool = False
     row_index_column_name: str = "_index"
     row_index_offset: int = 0
+    key_parts: tuple[tuple[str, pl.DataType], ...] = ()  # key-template columns, after the key
 
     def __post_init__(self) -> None:
         if self.row_index_offset < 0:
@@ -44,6 +45,7 @@ class KeyColumns:
             columns.append((self.row_index_column_name, pl.UInt32()))
         if self.include_key:
             columns.append((self.key_column_name, pl.String()))
+        columns.extend(self.key_parts)
         columns.extend(values.items())
         if self.include_ttl:
             columns.append((self.ttl_column_name, pl.Int64()))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 import polars as pl
 from polars.io.plugins import register_io_source
 
+from polars_redis._core import ResponseError
 from polars_redis._dtypes import needs_cast
 from polars_redis._predicate import effective_predicate
+from polars_redis._pushdown import PushdownWarning, SourcePlan, SourcePlanner
+from polars_redis._recorder import scan_record
 
 
 class NativeScan(Protocol):
@@ -17,9 +21,25 @@ class NativeScan(Protocol):
     def close(self) -> None: ...
 
 
-# Called with (columns, n_rows) where columns are the output columns Polars needs; returns a
-# started native scan producing exactly those columns (in any order).
-ScanFactory = Callable[[list[str], "int | None"], NativeScan]
+# Called with (columns, n_rows, source) where columns are the output columns Polars needs and
+# source the plan entries choosing where keys come from (empty for readers without keys); returns
+# a started native scan producing exactly those columns (in any order).
+ScanFactory = Callable[[list[str], "int | None", dict[str, Any]], NativeScan]
+
+
+class DerivedColumns(Protocol):
+    """Columns computed in Python from a column the native scan reads (key-template parts)."""
+
+    names: list[str]
+    source: str
+
+    def add(self, frame: pl.DataFrame, wanted: list[str]) -> pl.DataFrame: ...
+
+
+def _is_incomplete_search(exc: BaseException) -> bool:
+    # The core raises this when the server reports (in the reply or in FT.PROFILE) that it would
+    # have cut the answer short, e.g. at MAXPREFIXEXPANSIONS.
+    return isinstance(exc, ResponseError) and "results would be incomplete" in str(exc).lower()
 
 
 def iterate_batches(
@@ -28,25 +48,53 @@ def iterate_batches(
     with_columns: list[str] | None,
     predicate: pl.Expr | None,
     n_rows: int | None,
+    *,
+    name: str = "redis scan",
+    pushdown: SourcePlanner | None = None,
+    derived: DerivedColumns | None = None,
 ) -> Iterator[pl.DataFrame]:
     """Yield DataFrames with exactly `with_columns` (schema order), filtered and limited."""
     columns = list(schema) if with_columns is None else list(with_columns)
     predicate = effective_predicate(predicate)
     wanted = list(columns)
     if predicate is not None:
-        for name in predicate.meta.root_names():
-            if name not in wanted and name in schema:
-                wanted.append(name)
-    casts = [pl.col(name).cast(schema[name]) for name in wanted if needs_cast(schema[name])]
+        for column in predicate.meta.root_names():
+            if column not in wanted and column in schema:
+                wanted.append(column)
+    source = pushdown.plan(predicate, schema) if pushdown is not None else SourcePlan({})
+    derived = source.derived or derived
+    derived_wanted = [c for c in wanted if derived is not None and c in derived.names]
+    native_columns = [c for c in wanted if c not in derived_wanted]
+    if derived_wanted and derived is not None and derived.source not in native_columns:
+        native_columns.append(derived.source)
+    casts = [pl.col(c).cast(schema[c]) for c in wanted if needs_cast(schema[c])]
     # With a predicate the limit applies after filtering, so the server cannot stop early.
-    scan = start_scan(wanted, n_rows if predicate is None else None)
+    native_limit = n_rows if predicate is None else None
+    with scan_record(name, predicate, source.notes):
+        scan = start_scan(native_columns, native_limit, source.entries)
     produced = 0
+    first = True
     try:
         while n_rows is None or produced < n_rows:
-            batch = scan.next_batch()
+            try:
+                batch = scan.next_batch()
+            except Exception as exc:
+                if not (first and source.fallback is not None and _is_incomplete_search(exc)):
+                    raise
+                # The index would have answered incompletely; nothing was returned yet, so the
+                # scan restarts without it.
+                warnings.warn(f"search pushdown abandoned ({exc}); filtering with a full scan",
+                              PushdownWarning, stacklevel=2)
+                scan.close()
+                source = source.fallback
+                scan = start_scan(native_columns, native_limit, source.entries)
+                continue
+            first = False
             if batch is None:
                 break
             frame = pl.DataFrame(batch)
+            if derived_wanted and derived is not None:
+                frame = derived.add(frame, derived_wanted)
             if casts:
                 frame = frame.with_columns(casts)
             if predicate is not None:
@@ -92,6 +140,8 @@ def lazy_frame(
     name: str,
     detail: str | None = None,
     errors: ScanErrors | None = None,
+    pushdown: SourcePlanner | None = None,
+    derived: DerivedColumns | None = None,
 ) -> pl.LazyFrame:
     """A LazyFrame whose collection runs a native scan (fresh for every collect)."""
     resolved: list[pl.Schema] = []
@@ -108,7 +158,8 @@ def lazy_frame(
         _batch_size: int | None,
     ) -> Iterator[pl.DataFrame]:
         try:
-            yield from iterate_batches(start_scan, get_schema(), with_columns, predicate, n_rows)
+            yield from iterate_batches(start_scan, get_schema(), with_columns, predicate, n_rows,
+                                       name=name, pushdown=pushdown, derived=derived)
         except Exception as exc:
             if errors is not None:
                 errors.error = exc

@@ -15,6 +15,8 @@ import polars as pl
 from polars_redis import _core
 from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import normalize_schema, to_descriptor
+from polars_redis._pushdown import KeyPushdown
+from polars_redis._recorder import start_native
 from polars_redis._scan import ScanErrors, collect, lazy_frame
 
 __all__ = ["scan_set", "read_set", "scan_list", "read_list", "scan_zset", "read_zset"]
@@ -91,7 +93,7 @@ def _scan(
     columns.extend((column, dtype) for _, column, dtype, _ in values)
     schema = _schema(columns)
 
-    def start_scan(wanted_columns: list[str], n_rows: int | None) -> Any:
+    def start_scan(wanted_columns: list[str], n_rows: int | None, source: dict[str, Any]) -> Any:
         wanted = set(wanted_columns)
         plan: dict[str, Any] = {
             "pattern": pattern,
@@ -105,13 +107,15 @@ def _scan(
             "n_rows": n_rows,
             "ignore_errors": ignore_errors,
             **extra_plan,
+            **source,
         }
         for flag, column, _, entries in values:
             plan[flag] = column in wanted
             plan.update(entries)
-        return start(url, plan)
+        return start_native(start, url, plan)
 
-    return lazy_frame(start_scan, schema, name=name, detail=f"pattern={pattern!r}", errors=errors)
+    pushdown = KeyPushdown(url, pattern, key_column_name if include_key else None)
+    return lazy_frame(start_scan, schema, name=name, detail=f"pattern={pattern!r}", errors=errors, pushdown=pushdown)
 
 
 def _member(flag: str, column: str, dtype: Any, plan_name: str) -> tuple[str, str, pl.DataType, dict[str, Any]]:

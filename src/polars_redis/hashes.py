@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
@@ -9,6 +10,8 @@ import polars as pl
 from polars_redis import _core
 from polars_redis._dtypes import SchemaLike, from_descriptor, normalize_schema, to_descriptor
 from polars_redis._key_columns import KeyColumns, check_scan_sizes
+from polars_redis._key_template import resolve_template
+from polars_redis._pushdown import SearchTarget
 from polars_redis._field_scan import field_scan
 from polars_redis._scan import ScanErrors, collect
 from polars_redis._core import ConfigurationError
@@ -56,6 +59,9 @@ def scan_hashes(
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
+    key_template: str | None = None,
+    key_template_schema: Mapping[str, Any] | None = None,
+    search_index: str | None = None,
     _errors: ScanErrors | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis hashes whose keys match `pattern`.
@@ -82,6 +88,17 @@ def scan_hashes(
             on a latency-sensitive server.
         ignore_errors: read values that do not parse as their dtype as null instead of raising
             :class:`SchemaError`.
+        key_template: the key layout, e.g. ``"order:{region}:{id}"``: each ``{part}`` becomes a
+            column (after the key column) parsed from the key, typed by `key_template_schema`
+            (String by default). With the default pattern the scan covers the template's keys
+            (``order:*:*``); an equality filter on a String part narrows SCAN MATCH
+            (``order:eu:*``). Keys that do not fit get null parts.
+        key_template_schema: part name -> Polars dtype for `key_template`.
+        search_index: a RediSearch index over these keys. A ``filter`` is then translated into
+            a query (see the pushdown guide) and only the matching keys are fetched; terms the
+            index cannot answer are still applied on the client, so results are the same
+            as without the index. The index must cover the pattern's prefix; it is never
+            created implicitly.
 
     Example:
         >>> lf = pr.scan_hashes(url, "user:*", {"name": pl.String, "age": pl.Int64})  # doctest: +SKIP
@@ -89,19 +106,25 @@ def scan_hashes(
     """
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
     check_scan_sizes(batch_size, count_hint)
+    template, pattern = resolve_template(key_template, key_template_schema, pattern, include_key)
     key_columns = KeyColumns(
         include_key=include_key, key_column_name=key_column_name,
         include_ttl=include_ttl, ttl_column_name=ttl_column_name,
         include_memory_usage=include_memory_usage, memory_column_name=memory_column_name,
         include_row_index=include_row_index, row_index_column_name=row_index_column_name,
-        row_index_offset=row_index_offset,
+        row_index_offset=row_index_offset, key_parts=tuple(template.schema.items()) if template else (),
     )
+
+    def search(fields: dict[str, pl.DataType]) -> SearchTarget:
+        return SearchTarget(str(search_index), "HASH", {f: f for f in fields}, ignore_errors)
+
     return field_scan(
         _core.scan_hashes, url, pattern,
         resolve_fields=lambda: infer_hash_schema(url, pattern) if schema is None else normalize_schema(schema),
         describe=lambda field, dtype: (field, to_descriptor(field, dtype)),
         schema_given=schema is not None, key_columns=key_columns, batch_size=batch_size,
         count_hint=count_hint, ignore_errors=ignore_errors, name="redis hashes", errors=_errors,
+        template=template, search=search if search_index is not None else None,
     )
 
 

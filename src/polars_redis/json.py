@@ -11,6 +11,8 @@ from polars_redis import _core
 from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import SchemaLike, from_descriptor, normalize_schema, to_descriptor
 from polars_redis._key_columns import KeyColumns, check_scan_sizes
+from polars_redis._key_template import resolve_template
+from polars_redis._pushdown import SearchTarget
 from polars_redis._field_scan import field_scan
 from polars_redis._scan import ScanErrors, collect
 
@@ -74,6 +76,9 @@ def scan_json(
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
+    key_template: str | None = None,
+    key_template_schema: Mapping[str, Any] | None = None,
+    search_index: str | None = None,
     _errors: ScanErrors | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan RedisJSON documents whose keys match `pattern`.
@@ -110,6 +115,17 @@ def scan_json(
         batch_size: rows per batch handed to Polars.
         count_hint: SCAN COUNT hint (1000 keeps the fetch pipeline fed, as for hashes).
         ignore_errors: read values that do not fit their dtype as null instead of raising.
+        key_template: the key layout, e.g. ``"order:{region}:{id}"``: each ``{part}`` becomes a
+            column (after the key column) parsed from the key, typed by `key_template_schema`
+            (String by default). With the default pattern the scan covers the template's keys
+            (``order:*:*``); an equality filter on a String part narrows SCAN MATCH
+            (``order:eu:*``). Keys that do not fit get null parts.
+        key_template_schema: part name -> Polars dtype for `key_template`.
+        search_index: a RediSearch index over these keys. A ``filter`` is then translated into
+            a query (see the pushdown guide) and only the matching keys are fetched; terms the
+            index cannot answer are still applied on the client, so results are the same
+            as without the index. The index must cover the pattern's prefix; it is never
+            created implicitly.
 
     Example:
         >>> schema = {"name": pl.String, "tags": pl.List(pl.String),            # doctest: +SKIP
@@ -120,13 +136,19 @@ def scan_json(
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
     check_scan_sizes(batch_size, count_hint)
     column_paths = _check_paths(paths)
+    template, pattern = resolve_template(key_template, key_template_schema, pattern, include_key)
     key_columns = KeyColumns(
         include_key=include_key, key_column_name=key_column_name,
         include_ttl=include_ttl, ttl_column_name=ttl_column_name,
         include_memory_usage=include_memory_usage, memory_column_name=memory_column_name,
         include_row_index=include_row_index, row_index_column_name=row_index_column_name,
-        row_index_offset=row_index_offset,
+        row_index_offset=row_index_offset, key_parts=tuple(template.schema.items()) if template else (),
     )
+
+    def search(fields: dict[str, pl.DataType]) -> SearchTarget:
+        identifiers = {f: column_paths.get(f, "$." + f) for f in fields}
+        return SearchTarget(str(search_index), "JSON", identifiers, ignore_errors)
+
     def resolve_fields() -> dict[str, pl.DataType]:
         given = infer_json_schema(url, pattern) if schema is None else normalize_schema(schema, nested=True)
         missing = [column for column in column_paths if column not in given]
@@ -142,6 +164,7 @@ def scan_json(
         describe=lambda field, dtype: (field, to_descriptor(field, dtype, nested=True), column_paths.get(field)),
         schema_given=schema is not None, key_columns=key_columns, batch_size=batch_size,
         count_hint=count_hint, ignore_errors=ignore_errors, name="redis json", errors=_errors,
+        template=template, search=search if search_index is not None else None,
     )
 
 

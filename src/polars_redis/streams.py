@@ -11,6 +11,7 @@ import polars as pl
 from polars_redis import _core
 from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import SchemaLike, normalize_schema, to_descriptor
+from polars_redis._recorder import start_native
 from polars_redis._scan import ScanErrors, collect, iterate_batches, lazy_frame
 
 __all__ = ["scan_stream", "read_stream", "read_stream_group", "ack_stream", "create_stream_group"]
@@ -191,7 +192,7 @@ def scan_stream(
     )
     output = _columns(fields, **layout, row_index_column_name=row_index_column_name if include_row_index else None)
 
-    def start_scan(columns: list[str], n_rows: int | None) -> _core.NativeScan | _RowIndexed:
+    def start_scan(columns: list[str], n_rows: int | None, _source: dict[str, Any]) -> _core.NativeScan | _RowIndexed:
         wanted = set(columns)
         plan = {
             "keys": keys,
@@ -210,7 +211,7 @@ def scan_stream(
             "n_rows": n_rows,
             "ignore_errors": ignore_errors,
         }
-        scan = _core.scan_stream(url, plan)
+        scan = start_native(_core.scan_stream, url, plan)
         if include_row_index and row_index_column_name in wanted:
             return _RowIndexed(scan, row_index_column_name, row_index_offset)
         return scan
@@ -335,7 +336,7 @@ def read_stream_group(
         "page_size": page_size,
         "ignore_errors": ignore_errors,
     }
-    frames = list(iterate_batches(lambda _columns, _n_rows: _core.read_stream_group(url, plan), output, None, None, None))
+    frames = list(iterate_batches(lambda _columns, _n_rows, _source: _core.read_stream_group(url, plan), output, None, None, None))
     return pl.concat(frames, how="vertical")
 
 

@@ -9,6 +9,8 @@ import polars as pl
 from polars_redis import _core
 from polars_redis._dtypes import normalize_schema, to_descriptor
 from polars_redis._key_columns import KeyColumns, check_scan_sizes
+from polars_redis._pushdown import KeyPushdown
+from polars_redis._recorder import start_native
 from polars_redis._scan import ScanErrors, collect, lazy_frame
 
 __all__ = ["scan_strings", "read_strings"]
@@ -78,7 +80,7 @@ def scan_strings(
     )
     schema = key_columns.schema({value_column_name: dtype})
 
-    def start_scan(columns: list[str], n_rows: int | None) -> _core.NativeScan:
+    def start_scan(columns: list[str], n_rows: int | None, source: dict[str, Any]) -> _core.NativeScan:
         wanted = set(columns)
         plan = {
             "pattern": pattern,
@@ -88,10 +90,13 @@ def scan_strings(
             "count_hint": count_hint,
             "n_rows": n_rows,
             "ignore_errors": ignore_errors,
+            **source,
         }
-        return _core.scan_strings(url, plan)
+        return start_native(_core.scan_strings, url, plan)
 
-    return lazy_frame(start_scan, schema, name="redis strings", detail=f"pattern={pattern!r}", errors=_errors)
+    pushdown = KeyPushdown(url, pattern, key_column_name if include_key else None)
+    return lazy_frame(start_scan, schema, name="redis strings", detail=f"pattern={pattern!r}", errors=_errors,
+                      pushdown=pushdown)
 
 
 def read_strings(url: str, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:

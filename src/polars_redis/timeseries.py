@@ -10,6 +10,7 @@ import polars as pl
 
 from polars_redis import _core
 from polars_redis._core import ConfigurationError
+from polars_redis._recorder import start_native
 from polars_redis._scan import ScanErrors, collect, lazy_frame
 
 __all__ = ["scan_timeseries", "read_timeseries", "scan_timeseries_multi", "read_timeseries_multi"]
@@ -183,14 +184,14 @@ def scan_timeseries(
     schema = pl.Schema([(name, pl.Int64() if name == timestamp_column_name and include_timestamp else pl.Float64())
                         for name in columns])
 
-    def start_scan(wanted: list[str], n_rows: int | None) -> _core.NativeScan:
+    def start_scan(wanted: list[str], n_rows: int | None, _source: dict[str, Any]) -> _core.NativeScan:
         plan = dict(
             query, key=key, limit=_limit(count, n_rows), page_size=_PAGE_SIZE,
             include_timestamp=include_timestamp and timestamp_column_name in wanted,
             timestamp_column_name=timestamp_column_name,
             include_value=value_column_name in wanted, value_column_name=value_column_name,
         )
-        return _core.scan_timeseries(url, plan)
+        return start_native(_core.scan_timeseries, url, plan)
 
     return lazy_frame(start_scan, schema, name="redis timeseries", detail=f"key={key!r}", errors=_errors)
 
@@ -315,7 +316,7 @@ def scan_timeseries_multi(
                 raise
         return schema_box[0]
 
-    def start_scan(wanted: list[str], n_rows: int | None) -> _core.NativeScan:
+    def start_scan(wanted: list[str], n_rows: int | None, _source: dict[str, Any]) -> _core.NativeScan:
         wanted_set = set(wanted)
         plan = dict(
             query, filters=filters, limit=n_rows, page_size=_PAGE_SIZE, with_labels=with_labels,
@@ -325,7 +326,7 @@ def scan_timeseries_multi(
             include_value=value_column_name in wanted_set, value_column_name=value_column_name,
             include_key=include_key and key_column_name in wanted_set, key_column_name=key_column_name,
         )
-        return _core.scan_timeseries_multi(url, plan)
+        return start_native(_core.scan_timeseries_multi, url, plan)
 
     # Without with_labels the columns are known now (and mistakes surface here); with it they come
     # from the server when the schema is first needed.
