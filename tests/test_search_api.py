@@ -167,3 +167,11 @@ def test_aggregate_group_by_and_reduce(url: str, r: redis.Redis, users: dict) ->
 def test_aggregate_rejects_unknown_reducers(url: str, users: dict) -> None:
     with pytest.raises(pr.ConfigurationError, match="MEDIAN"):
         pr.aggregate(url, "idx:users", group_by=["city"], reduce={"m": ("median", "age")})
+
+
+def test_head_becomes_a_server_limit(url: str, users: dict) -> None:
+    lf = pr.search_hashes(url, "idx:users", "@city:{Oslo}", {"age": pl.Int64}, sort_by=("age", True))
+    assert "LIMIT 0 3" in pr.explain(lf.head(3))
+    df = lf.head(3).collect()
+    expected = sorted(((-int(u["age"]), k) for k, u in users.items() if u["city"] == "Oslo"))[:3]
+    assert df["age"].to_list() == [-a for a, _ in expected]

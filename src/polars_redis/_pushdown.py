@@ -54,7 +54,8 @@ class SourcePlan:
 
 
 class SourcePlanner(Protocol):
-    def plan(self, predicate: pl.Expr | None, schema: pl.Schema) -> SourcePlan: ...
+    # `n_rows` is the row limit when no client filter applies (the source may stop there).
+    def plan(self, predicate: pl.Expr | None, schema: pl.Schema, n_rows: int | None = None) -> SourcePlan: ...
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class KeyPushdown:
     template: KeyTemplate | None = None
     search: Callable[[], SearchTarget] | None = None  # resolved at plan time
 
-    def plan(self, predicate: pl.Expr | None, schema: pl.Schema) -> SourcePlan:
+    def plan(self, predicate: pl.Expr | None, schema: pl.Schema, n_rows: int | None = None) -> SourcePlan:
         terms = conjuncts(parse_predicate(predicate, schema)) if predicate is not None else ()
         keys, prefixes = self._key_terms(terms)
         if keys is not None:

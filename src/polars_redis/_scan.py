@@ -61,15 +61,15 @@ def iterate_batches(
         for column in predicate.meta.root_names():
             if column not in wanted and column in schema:
                 wanted.append(column)
-    source = pushdown.plan(predicate, schema) if pushdown is not None else SourcePlan({})
+    # With a predicate the limit applies after filtering, so the server cannot stop early.
+    native_limit = n_rows if predicate is None else None
+    source = pushdown.plan(predicate, schema, native_limit) if pushdown is not None else SourcePlan({})
     derived = source.derived or derived
     derived_wanted = [c for c in wanted if derived is not None and c in derived.names]
     native_columns = [c for c in wanted if c not in derived_wanted]
     if derived_wanted and derived is not None and derived.source not in native_columns:
         native_columns.append(derived.source)
     casts = [pl.col(c).cast(schema[c]) for c in wanted if needs_cast(schema[c])]
-    # With a predicate the limit applies after filtering, so the server cannot stop early.
-    native_limit = n_rows if predicate is None else None
     with scan_record(name, predicate, source.notes):
         scan = start_scan(native_columns, native_limit, source.entries)
     produced = 0

@@ -24,7 +24,7 @@ from polars_redis._search_query import attribute
 
 __all__ = ["search_hashes", "search_json", "read_search_hashes", "aggregate", "create_index", "infer_schema_from_index"]
 
-SortBy = Union[str, Sequence[Union[str, tuple[str, bool]]], None]
+SortBy = Union[str, tuple[str, bool], Sequence[Union[str, tuple[str, bool]]], None]
 Knn = tuple[str, Sequence[float], int]
 
 _INDEX_DTYPES = {"NUMERIC": pl.Float64(), "TAG": pl.String(), "TEXT": pl.String(), "GEO": pl.String(),
@@ -150,7 +150,9 @@ def _field_type(column: str, dtype: pl.DataType, as_text: bool, on: str) -> str:
 def _sort_pairs(sort_by: SortBy) -> list[list[str]]:
     if sort_by is None:
         return []
-    items = [sort_by] if isinstance(sort_by, str) else list(sort_by)
+    single = isinstance(sort_by, str) or (isinstance(sort_by, tuple) and len(sort_by) == 2
+                                          and isinstance(sort_by[1], bool))
+    items = [sort_by] if single else list(sort_by)
     pairs = []
     for item in items:
         column, descending = (item, False) if isinstance(item, str) else item
@@ -198,7 +200,7 @@ class _SearchPlanner:
     distance_column: str
     key_column: str
 
-    def plan(self, predicate: pl.Expr | None, schema: pl.Schema) -> SourcePlan:
+    def plan(self, predicate: pl.Expr | None, schema: pl.Schema, n_rows: int | None = None) -> SourcePlan:
         info = describe_index(self.url, self.index)
         if info.key_type != self.key_type:
             raise ConfigurationError(f"index {self.index!r} indexes {info.key_type} keys, not {self.key_type}")
@@ -218,8 +220,11 @@ class _SearchPlanner:
         params = [[name, value if isinstance(value, (bytes, str)) else str(value)] for name, value in (self.params or {}).items()]
         if self.knn is not None:
             return self._knn_plan(info, query, params, notes)
+        # head(n) without a client filter becomes LIMIT n: with sort_by the server then keeps a
+        # top-n instead of sorting every match.
+        limit = self.limit if n_rows is None else n_rows if self.limit is None else min(self.limit, n_rows)
         source = {"kind": "search", "index": self.index, "query": query, "dialect": SEARCH_DIALECT,
-                  "sort_by": self.sort_by, "limit": self.limit, "params": params}
+                  "sort_by": self.sort_by, "limit": limit, "params": params}
         return SourcePlan({"pattern": "*", "key_source": source, "match_pattern": None}, notes)
 
     def _knn_plan(self, info: IndexInfo, query: str, params: list[list[Any]], notes: list[str]) -> SourcePlan:
