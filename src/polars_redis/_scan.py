@@ -93,6 +93,9 @@ def iterate_batches(
             if batch is None:
                 break
             frame = pl.DataFrame(batch)
+            # The frame owns the data now; holding the native batch in this frame's locals would
+            # keep it alive in any traceback raised below (and past interpreter exit).
+            batch = None
             if derived_wanted and derived is not None:
                 frame = derived.add(frame, derived_wanted)
             if casts:
