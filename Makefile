@@ -11,12 +11,12 @@ DEV_PACKAGES := scikit-build-core nanobind ninja cmake pytest hypothesis redis r
                 mkdocs-material "mkdocstrings[python]"
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup system-deps venvs install cpp-test py-test py-test-polars1 docs bench clean
+.PHONY: demo test setup system-deps venvs install cpp-test fuzz py-test py-test-polars1 docs bench clean
 
 demo: install
 	$(VENV)/bin/polars-redis demo
 
-test: install cpp-test py-test py-test-polars1 docs
+test: install cpp-test fuzz py-test py-test-polars1 docs
 
 setup: install
 
@@ -55,6 +55,11 @@ cpp-test: system-deps $(VENV)/.ready
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cmake -S . -B build/cpp-tests -G Ninja -DPOLARS_REDIS_BUILD_TESTS=ON -DPOLARS_REDIS_BUILD_PYTHON=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cmake --build build/cpp-tests
 	cd build/cpp-tests && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" ctest --output-on-failure
+
+# libFuzzer targets (clang, ASan + UBSan) over their seeds, past crashes and new inputs.
+FUZZ_SECONDS ?= 40
+fuzz: system-deps
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 py-test: install
 	$(VENV)/bin/python -m pytest -q tests

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets in cpp/fuzz with clang (ASan + UBSan) and runs each for a bounded
+# time: first over its seed corpus and the regression inputs of crashes found earlier, then new
+# inputs. A crash fails the run and leaves the input in build/fuzz/artifacts/ (copy it into
+# cpp/fuzz/regressions/<target>/ once fixed).   Usage: scripts/fuzz.sh [seconds per target]
+set -euo pipefail
+seconds=${1:-30}
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$root/build/fuzz
+mkdir -p "$out/artifacts"
+flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I"$root/cpp/include")
+src=$root/cpp/src
+declare -A sources=(
+  [resp_parser_fuzz]="$src/resp/parser.cpp $src/error.cpp"
+  [url_fuzz]="$src/net/url.cpp $src/net/redact.cpp $src/error.cpp"
+  [text_codecs_fuzz]="$src/convert/*.cpp $src/error.cpp"
+  [json_extract_fuzz]="$src/json/row_extractor.cpp $src/json/path.cpp $src/json/json_text.cpp $src/arrow/*.cpp $src/convert/*.cpp $src/error.cpp -lsimdjson"
+)
+for target in resp_parser_fuzz url_fuzz text_codecs_fuzz json_extract_fuzz; do
+  # shellcheck disable=SC2086  # the source lists are word lists on purpose
+  clang++ "${flags[@]}" "$root/cpp/fuzz/$target.cpp" ${sources[$target]} -o "$out/$target"
+  work=$out/corpus/$target
+  mkdir -p "$work"
+  inputs=("$work" "$root/cpp/fuzz/seeds/$target")
+  [ -d "$root/cpp/fuzz/regressions/$target" ] && inputs+=("$root/cpp/fuzz/regressions/$target")
+  echo "fuzzing $target for ${seconds}s"
+  status=0
+  "$out/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$out/artifacts/$target-" "${inputs[@]}" > "$out/$target.log" 2>&1 || status=$?
+  grep -E "stat::number_of_executed_units|ERROR|SUMMARY" "$out/$target.log" || true
+  if [ "$status" -ne 0 ]; then tail -40 "$out/$target.log"; exit "$status"; fi
+done
