@@ -1,0 +1,114 @@
+"""Faults against a real server of the test's own: killed or paused mid-scan and mid-write, out of
+memory during a write. Every case ends in a clear error within the configured timeout; a scan never
+returns a partial frame as if it were complete, and a write says how many rows it committed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+import redis
+
+import polars_redis as pr
+from debian_redis import DebianRedis
+
+SCHEMA = {"a": pl.String, "n": pl.Int64}
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[DebianRedis]:
+    instance = DebianRedis(tmp_path)
+    instance.wait_until_listening(instance.port)
+    yield instance
+    if instance.process.poll() is None:
+        os.kill(instance.process.pid, signal.SIGCONT)
+        instance.stop()
+
+
+def _url(server: DebianRedis, timeout: float = 1.0) -> str:
+    return f"redis://127.0.0.1:{server.port}/0?socket_timeout={timeout}&connect_timeout={timeout}"
+
+
+def _load(server: DebianRedis, n: int) -> None:
+    client = redis.Redis(port=server.port)
+    pipe = client.pipeline(transaction=False)
+    for i in range(n):
+        pipe.hset(f"h:{i}", mapping={"a": "x" * 50, "n": str(i)})
+        if i % 5000 == 4999:
+            pipe.execute()
+    pipe.execute()
+
+
+def test_server_killed_mid_scan_is_a_connection_error(server: DebianRedis) -> None:
+    _load(server, 200_000)
+    url = _url(server, timeout=5.0)
+    killer = threading.Timer(0.15, lambda: os.kill(server.process.pid, signal.SIGKILL))
+    killer.start()
+    started = time.monotonic()
+    with pytest.raises(pr.RedisConnectionError, match=f"127.0.0.1:{server.port}"):
+        pr.read_hashes(url, "h:*", SCHEMA, batch_size=1000)
+    killer.join()
+    assert time.monotonic() - started < 5.0  # a dead peer is noticed at once, not at the timeout
+
+
+def test_lazy_scan_killed_mid_way_never_returns_a_frame(server: DebianRedis) -> None:
+    _load(server, 200_000)
+    lf = pr.scan_hashes(_url(server, timeout=5.0), "h:*", SCHEMA, batch_size=1000)
+    killer = threading.Timer(0.15, lambda: os.kill(server.process.pid, signal.SIGKILL))
+    killer.start()
+    with pytest.raises((pr.RedisConnectionError, pl.exceptions.ComputeError)):
+        lf.select(pl.len()).collect()
+    killer.join()
+
+
+def test_server_paused_mid_scan_times_out(server: DebianRedis) -> None:
+    _load(server, 200_000)
+    pauser = threading.Timer(0.15, lambda: os.kill(server.process.pid, signal.SIGSTOP))
+    pauser.start()
+    started = time.monotonic()
+    with pytest.raises(pr.RedisTimeoutError, match=f"127.0.0.1:{server.port}"):
+        pr.read_hashes(_url(server, timeout=1.0), "h:*", SCHEMA, batch_size=1000)
+    elapsed = time.monotonic() - started
+    pauser.join()
+    assert 1.0 <= elapsed < 6.0, elapsed
+
+
+def test_server_paused_mid_write_times_out_and_reports_committed_rows(server: DebianRedis) -> None:
+    n = 300_000
+    df = pl.DataFrame({"_key": [f"w:{i}" for i in range(n)], "a": ["v"] * n})
+    pauser = threading.Timer(0.2, lambda: os.kill(server.process.pid, signal.SIGSTOP))
+    pauser.start()
+    started = time.monotonic()
+    with pytest.raises(pr.RedisTimeoutError) as info:
+        pr.write_hashes(df, _url(server, timeout=1.0))
+    pauser.join()
+    assert time.monotonic() - started < 10.0
+    message = str(info.value)
+    assert "committed" in message
+    committed = int(message.split("[")[-1].split(" ")[0])
+    os.kill(server.process.pid, signal.SIGCONT)
+    client = redis.Redis(port=server.port)
+    assert 0 <= committed < n
+    for i in range(0, committed, 997):  # nothing reported written is missing
+        assert client.hget(f"w:{i}", "a") == b"v"
+
+
+def test_out_of_memory_during_a_write_is_clear_and_reports_committed_rows(server: DebianRedis) -> None:
+    client = redis.Redis(port=server.port)
+    client.config_set("maxmemory", str(8 * 1024 * 1024))
+    client.config_set("maxmemory-policy", "noeviction")
+    n = 200_000
+    df = pl.DataFrame({"_key": [f"m:{i}" for i in range(n)], "a": ["x" * 200] * n})
+    with pytest.raises(pr.ResponseError, match="OOM") as info:
+        pr.write_hashes(df, _url(server, timeout=5.0))
+    message = str(info.value)
+    committed = int(message.split("[")[-1].split(" ")[0])
+    assert 0 < committed < n
+    for i in range(0, committed, 499):
+        assert client.hget(f"m:{i}", "a") == b"x" * 200
