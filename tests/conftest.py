@@ -12,6 +12,8 @@ import redis
 
 from polars_redis.server import RedisStackServer
 
+from cluster_servers import LocalCluster, start_cluster
+
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[RedisStackServer]:
@@ -19,6 +21,14 @@ def stack() -> Iterator[RedisStackServer]:
     server.start()  # raises ServerError (test error, not a skip) when it cannot start
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[LocalCluster]:
+    """A local Redis Cluster (3 primaries, 3 replicas) for the whole session; see cluster_servers."""
+    started = start_cluster()  # raises ServerError (test error, not a skip) when it cannot start
+    yield started
+    started.stop()
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,8 @@ void register_stream_scan(nb::module_& m);
 void register_json_scan(nb::module_& m);
 void register_commands(nb::module_& m);
 void register_aggregate_scan(nb::module_& m);
+void register_cluster_scan(nb::module_& m);
+void register_pool(nb::module_& m);
 
 // dtype descriptors cross the boundary as dicts: {"id": "datetime", "unit": "us", "tz": "UTC", ...}
 DataType dtype_from_dict(const nb::dict& spec);

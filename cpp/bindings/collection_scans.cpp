@@ -4,6 +4,7 @@
 #include <nanobind/stl/string.h>
 
 #include "bindings.hpp"
+#include "cluster_scan.hpp"
 #include "polars_redis/read/list_fetcher.hpp"
 #include "polars_redis/read/set_fetcher.hpp"
 #include "polars_redis/read/zset_fetcher.hpp"
@@ -31,6 +32,7 @@ nb::object scan_sets(const std::string& url, const nb::dict& plan) {
   fetch.member_type = value_type(plan, "member_type");
   fetch.member_column_name = plan_get<std::string>(plan, "member_column_name", fetch.member_column_name);
   fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
+  if (auto scan = cluster_key_scan<read::SetFetcher>(options, fetch)) return *scan;
   return start(std::move(options), std::make_shared<read::SetFetcher>(std::move(fetch)));
 }
 
@@ -44,6 +46,7 @@ nb::object scan_lists(const std::string& url, const nb::dict& plan) {
   fetch.include_position = plan_get<bool>(plan, "include_position", true);
   fetch.position_column_name = plan_get<std::string>(plan, "position_column_name", fetch.position_column_name);
   fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
+  if (auto scan = cluster_key_scan<read::ListFetcher>(options, fetch)) return *scan;
   return start(std::move(options), std::make_shared<read::ListFetcher>(std::move(fetch)));
 }
 
@@ -62,6 +65,7 @@ nb::object scan_zsets(const std::string& url, const nb::dict& plan) {
   fetch.min = plan_get<std::string>(plan, "min_score", fetch.min);
   fetch.max = plan_get<std::string>(plan, "max_score", fetch.max);
   if (plan.contains("count") && !plan["count"].is_none()) fetch.count = nb::cast<int64_t>(plan["count"]);
+  if (auto scan = cluster_key_scan<read::ZSetFetcher>(options, fetch)) return *scan;
   return start(std::move(options), std::make_shared<read::ZSetFetcher>(std::move(fetch)));
 }
 

@@ -1,6 +1,8 @@
 // command / commands: raw Redis commands for the Python layer (FT.INFO, FT.CREATE, FT.SEARCH,
 // FT.EXPLAIN, ...), replies converted to Python values; glob_match: the server's glob semantics.
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include "bindings.hpp"
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
+#include "polars_redis/net/connection_pool.hpp"
 #include "polars_redis/read/glob_match.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
@@ -123,10 +126,22 @@ void check_nested(const OwnedReply& reply, const Args& args, const std::string& 
   for (const auto& child : reply.children) check_nested(child, args, position);
 }
 
+// Commands that change the connection's session state (db, user, protocol, name, reply mode,
+// transaction, subscriptions): a connection that ran one is closed, never pooled.
+bool changes_session(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"SELECT", "AUTH", "HELLO", "CLIENT", "MULTI",
+                                                "WATCH", "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE",
+                                                "MONITOR", "RESET", "READONLY", "READWRITE",
+                                                "ASKING", "QUIT", "SYNC", "PSYNC", "REPLCONF"};
+  std::string upper(name);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return std::find(std::begin(kNames), std::end(kNames), upper) != std::end(kNames);
+}
+
 std::vector<OwnedReply> run(const std::string& url, const std::vector<Args>& commands) {
   net::ConnectionOptions options = net::parse_url(url);
   nb::gil_scoped_release release;
-  auto connection = net::Connection::open(options);
+  auto connection = net::acquire(options);
   std::vector<std::string_view> views;
   for (const auto& args : commands) {
     views.assign(args.begin(), args.end());
@@ -135,6 +150,9 @@ std::vector<OwnedReply> run(const std::string& url, const std::vector<Args>& com
   std::vector<OwnedReply> replies;
   replies.reserve(commands.size());
   for (size_t i = 0; i < commands.size(); ++i) replies.push_back(OwnedReply::from(connection->read_reply().root()));
+  for (const auto& args : commands) {
+    if (!args.empty() && changes_session(args.front())) connection.discard();
+  }
   return replies;
 }
 
@@ -166,7 +184,7 @@ bool glob_match(const nb::handle& pattern, const nb::handle& text) {
 
 void register_commands(nb::module_& m) {
   m.def("command", &command, nb::arg("url"), nb::arg("args"),
-        "Run one command (str or bytes arguments) on a fresh connection; the reply as Python values.");
+        "Run one command (str or bytes arguments) on a pooled connection; the reply as Python values.");
   m.def("commands", &commands, nb::arg("url"), nb::arg("commands"),
         "Run several commands pipelined on one fresh connection; their replies, in order.");
   m.def("glob_match", &glob_match, nb::arg("pattern"), nb::arg("text"),

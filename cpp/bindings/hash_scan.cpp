@@ -6,6 +6,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
+#include "cluster_scan.hpp"
 #include "polars_redis/read/hash_fetcher.hpp"
 #include "polars_redis/read/hash_schema_inference.hpp"
 
@@ -21,6 +22,7 @@ nb::object scan_hashes(const std::string& url, const nb::dict& plan) {
   fetch.fetch_all = plan_get<bool>(plan, "fetch_all", false);
   fetch.metadata = key_metadata_from_plan(plan);
   fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
+  if (auto scan = cluster_key_scan<read::HashFetcher>(options, fetch)) return *scan;
   auto fetcher = std::make_shared<read::HashFetcher>(std::move(fetch));
   return make_native_scan([options = std::move(options), fetcher](read::BatchQueue& queue) {
     read::run_key_scan(options, *fetcher, queue);
@@ -30,9 +32,14 @@ nb::object scan_hashes(const std::string& url, const nb::dict& plan) {
 std::vector<std::pair<std::string, nb::dict>> infer_hash_schema(const std::string& url, const std::string& pattern,
                                                                 int64_t sample_size, bool type_inference) {
   std::vector<std::pair<std::string, DataType>> schema;
+  const net::ConnectionOptions connection = net::parse_url(url);
+  const bool cluster = reaches_cluster(connection);
   {
     nb::gil_scoped_release release;
-    schema = read::infer_hash_schema(net::parse_url(url), pattern, sample_size, type_inference);
+    auto infer = [&](const net::ConnectionOptions& node) {
+      return read::infer_hash_schema(node, pattern, sample_size, type_inference);
+    };
+    schema = cluster ? infer_on_cluster(connection, infer) : infer(connection);
   }
   std::vector<std::pair<std::string, nb::dict>> result;
   for (auto& [name, dtype] : schema) result.emplace_back(name, dtype_to_dict(dtype));

@@ -6,6 +6,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
+#include "cluster_scan.hpp"
 #include "polars_redis/read/json_fetcher.hpp"
 #include "polars_redis/read/json_schema_inference.hpp"
 
@@ -35,6 +36,7 @@ nb::object scan_json(const std::string& url, const nb::dict& plan) {
   fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
   fetch.keys_per_mget =
       static_cast<size_t>(plan_get<int64_t>(plan, "keys_per_mget", static_cast<int64_t>(fetch.keys_per_mget)));
+  if (auto scan = cluster_key_scan<read::JsonFetcher>(options, fetch)) return *scan;
   auto fetcher = std::make_shared<read::JsonFetcher>(std::move(fetch));
   return make_native_scan([options = std::move(options), fetcher](read::BatchQueue& queue) {
     read::run_key_scan(options, *fetcher, queue);
@@ -44,9 +46,12 @@ nb::object scan_json(const std::string& url, const nb::dict& plan) {
 std::vector<std::pair<std::string, nb::dict>> infer_json_schema(const std::string& url, const std::string& pattern,
                                                                 int64_t sample_size) {
   std::vector<std::pair<std::string, DataType>> schema;
+  const net::ConnectionOptions connection = net::parse_url(url);
+  const bool cluster = reaches_cluster(connection);
   {
     nb::gil_scoped_release release;
-    schema = read::infer_json_schema(net::parse_url(url), pattern, sample_size);
+    auto infer = [&](const net::ConnectionOptions& node) { return read::infer_json_schema(node, pattern, sample_size); };
+    schema = cluster ? infer_on_cluster(connection, infer) : infer(connection);
   }
   std::vector<std::pair<std::string, nb::dict>> result;
   for (auto& [name, dtype] : schema) result.emplace_back(name, dtype_to_dict(dtype));

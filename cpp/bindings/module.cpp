@@ -16,4 +16,6 @@ NB_MODULE(_core, m) {
   polars_redis::bindings::register_json_scan(m);
   polars_redis::bindings::register_commands(m);
   polars_redis::bindings::register_aggregate_scan(m);
+  polars_redis::bindings::register_cluster_scan(m);
+  polars_redis::bindings::register_pool(m);
 }

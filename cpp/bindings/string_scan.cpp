@@ -4,6 +4,7 @@
 #include <nanobind/stl/string.h>
 
 #include "bindings.hpp"
+#include "cluster_scan.hpp"
 #include "polars_redis/read/string_fetcher.hpp"
 
 namespace polars_redis::bindings {
@@ -22,6 +23,7 @@ nb::object scan_strings(const std::string& url, const nb::dict& plan) {
   fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
   // A tuning knob for measurements (like max_keys_in_flight), not part of the Python API.
   fetch.keys_per_mget = static_cast<size_t>(plan_get<int64_t>(plan, "keys_per_mget", static_cast<int64_t>(fetch.keys_per_mget)));
+  if (auto scan = cluster_key_scan<read::StringFetcher>(options, fetch)) return *scan;
   auto fetcher = std::make_shared<read::StringFetcher>(std::move(fetch));
   return make_native_scan([options = std::move(options), fetcher](read::BatchQueue& queue) {
     read::run_key_scan(options, *fetcher, queue);

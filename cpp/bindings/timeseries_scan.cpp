@@ -3,6 +3,8 @@
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
+#include "cluster_scan.hpp"
+#include "polars_redis/read/cluster_timeseries.hpp"
 #include "polars_redis/read/timeseries_reader.hpp"
 
 namespace polars_redis::bindings {
@@ -40,6 +42,11 @@ nb::object scan_timeseries(const std::string& url, const nb::dict& plan) {
   options.key = nb::cast<std::string>(plan["key"]);
   options.query = query_from_plan(plan);
   options.columns = columns_from_plan(plan);
+  if (reaches_cluster(options.connection)) {
+    return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
+      read::run_cluster_timeseries_range(options, queue);
+    });
+  }
   return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
     read::run_timeseries_range(options, queue);
   });
@@ -57,6 +64,11 @@ nb::object scan_timeseries_multi(const std::string& url, const nb::dict& plan) {
   options.label_columns = nb::cast<std::vector<std::string>>(plan["label_columns"]);
   options.include_key = plan_get<bool>(plan, "include_key", options.include_key);
   options.key_column_name = plan_get<std::string>(plan, "key_column_name", options.key_column_name);
+  if (reaches_cluster(options.connection)) {
+    return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
+      read::run_cluster_timeseries_mrange(options, queue);
+    });
+  }
   return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
     read::run_timeseries_mrange(options, queue);
   });
@@ -64,8 +76,9 @@ nb::object scan_timeseries_multi(const std::string& url, const nb::dict& plan) {
 
 std::vector<std::string> timeseries_label_names(const std::string& url, const std::vector<std::string>& filters) {
   net::ConnectionOptions connection = net::parse_url(url);
+  const bool cluster = reaches_cluster(connection);
   nb::gil_scoped_release release;
-  return read::timeseries_label_names(connection, filters);
+  return cluster ? read::cluster_timeseries_label_names(connection, filters) : read::timeseries_label_names(connection, filters);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
+#include "cluster_scan.hpp"
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/url.hpp"
 #include "polars_redis/write/row_writer.hpp"
@@ -43,7 +44,7 @@ write::RowWriteOptions options_from_plan(const nb::dict& plan) {
 int64_t write_rows(const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan,
                    std::unique_ptr<write::ValueEncoder> encoder) {
   const write::RowWriteOptions options = options_from_plan(plan);
-  const net::ConnectionOptions connection = net::parse_url(url);
+  const net::ConnectionOptions connection = write_connection(url, plan);
   ArrowArrayStream* main_stream = stream_from_capsule(stream);
   ArrowArrayStream* precheck_stream = precheck.is_none() ? nullptr : stream_from_capsule(precheck);
   if (options.mode == write::WriteMode::kFail && options.precheck && precheck_stream == nullptr) {
@@ -60,7 +61,7 @@ void register_writes(nb::module_& m) {
       "check_keys_absent",
       [](const std::string& url, nb::handle stream, const nb::dict& plan) {
         const write::RowWriteOptions options = options_from_plan(plan);
-        const net::ConnectionOptions connection = net::parse_url(url);
+        const net::ConnectionOptions connection = write_connection(url, plan);
         ArrowArrayStream* keys = stream_from_capsule(stream);
         nb::gil_scoped_release release;
         write::check_keys_absent(connection, keys, options);

@@ -11,6 +11,7 @@ from polars_redis._core import (
     ResponseError,
     SchemaError,
 )
+from polars_redis.client import Client, connect
 from polars_redis.collections import read_list, read_set, read_zset, scan_list, scan_set, scan_zset
 from polars_redis.hashes import infer_hash_schema, read_hashes, scan_hashes
 from polars_redis.json import infer_json_schema, read_json, scan_json
@@ -50,6 +51,8 @@ __all__ = [
     "RedisTimeoutError",
     "ResponseError",
     "SchemaError",
+    "Client",
+    "connect",
     "infer_hash_schema",
     "read_hashes",
     "read_strings",

@@ -10,6 +10,8 @@ from typing import Any
 
 import polars as pl
 
+from polars_redis._retry import RetryingScan
+
 
 @dataclass
 class ScanRecord:
@@ -71,7 +73,7 @@ def start_native(native: Callable[[str, dict[str, Any]], Any], url: str, plan: d
     """Start a native scan, or, while recording, file its plan and return a scan of no batches."""
     record = getattr(_current, "record", None)
     if _records is None or record is None:
-        return native(url, plan)
+        return RetryingScan(native, url, plan)
     record.native = getattr(native, "__name__", str(native))
     record.plan = dict(plan)
     return _EmptyScan()

@@ -11,7 +11,9 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from polars_redis import _core
+from polars_redis import _cluster_writes, _core
+from polars_redis._connection import as_url
+from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 from polars_redis.writes import _check_options, _plan
 
@@ -33,7 +35,7 @@ def _keyed(df: pl.DataFrame, key: str | None, key_column: str | None) -> tuple[p
 
 def write_stream(
     df: pl.DataFrame,
-    url: str,
+    url: str | Client,
     key: str | None = None,
     *,
     key_column: str | None = None,
@@ -55,6 +57,7 @@ def write_stream(
         >>> pr.write_stream(events, url, "events:user:1", maxlen=10_000)             # doctest: +SKIP
         2
     """
+    url = as_url(url)
     df, key_column = _keyed(df, key, key_column)
     if maxlen is not None and minid is not None:
         raise ConfigurationError("give at most one of maxlen and minid")
@@ -69,12 +72,14 @@ def write_stream(
     if df.height == 0:
         return 0
     plan = _plan(key_column, "", "append", None, batch_size, id_column=id_column or "", trim=trim)
+    if _cluster_writes.is_cluster(url):
+        return _cluster_writes.write(_core.write_stream, df, url, plan, with_precheck=False)
     return _core.write_stream(url, df.__arrow_c_stream__(), plan)
 
 
 def write_timeseries(
     df: pl.DataFrame,
-    url: str,
+    url: str | Client,
     key: str | None = None,
     *,
     key_column: str | None = None,
@@ -97,6 +102,7 @@ def write_timeseries(
         >>> pr.write_timeseries(df, url, "sensor:1", labels={"room": "lab"}, retention_ms=86_400_000)  # doctest: +SKIP
         1
     """
+    url = as_url(url)
     df, key_column = _keyed(df, key, key_column)
     for role, column in (("timestamp_column", timestamp_column), ("value_column", value_column)):
         if column not in df.columns:
@@ -123,4 +129,6 @@ def write_timeseries(
     plan = _plan(key_column, "", "append", None, batch_size, timestamp_column=timestamp_column,
                  value_column=value_column, add_options=options,
                  ignored_columns=[c for c in df.columns if c not in (key_column, timestamp_column, value_column)])
+    if _cluster_writes.is_cluster(url):
+        return _cluster_writes.write(_core.write_timeseries, df, url, plan, with_precheck=False)
     return _core.write_timeseries(url, df.__arrow_c_stream__(), plan)

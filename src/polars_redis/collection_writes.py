@@ -12,6 +12,8 @@ from collections.abc import Callable
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._connection import as_url
+from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 from polars_redis.writes import IfExists, _write
 
@@ -52,7 +54,7 @@ def _write_grouped(
 
 def write_set(
     df: pl.DataFrame,
-    url: str,
+    url: str | Client,
     *,
     key_column: str = "_key",
     member_column: str = "member",
@@ -68,13 +70,14 @@ def write_set(
         >>> pr.write_set(df, url)                                               # doctest: +SKIP
         2
     """
+    url = as_url(url)
     return _write_grouped(_core.write_set, df, url, key_column=key_column, item_columns=[member_column],
                           key_prefix=key_prefix, if_exists=if_exists, ttl=ttl, batch_size=batch_size)
 
 
 def write_list(
     df: pl.DataFrame,
-    url: str,
+    url: str | Client,
     *,
     key_column: str = "_key",
     element_column: str = "element",
@@ -90,13 +93,14 @@ def write_list(
         >>> pr.write_list(df, url)                                               # doctest: +SKIP
         2
     """
+    url = as_url(url)
     return _write_grouped(_core.write_list, df, url, key_column=key_column, item_columns=[element_column],
                           key_prefix=key_prefix, if_exists=if_exists, ttl=ttl, batch_size=batch_size)
 
 
 def write_zset(
     df: pl.DataFrame,
-    url: str,
+    url: str | Client,
     *,
     key_column: str = "_key",
     member_column: str = "member",
@@ -113,6 +117,7 @@ def write_zset(
         >>> pr.write_zset(df, url)                                                                  # doctest: +SKIP
         2
     """
+    url = as_url(url)
     if score_column in df.columns and not df.schema[score_column].is_numeric():
         raise ConfigurationError(f"score column {score_column!r} must be numeric, not {df.schema[score_column]}")
     return _write_grouped(_core.write_zset, df, url, key_column=key_column, item_columns=[member_column, score_column],

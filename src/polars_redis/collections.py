@@ -13,6 +13,8 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._connection import as_url
+from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import normalize_schema, to_descriptor
 from polars_redis._pushdown import KeyPushdown
@@ -124,7 +126,7 @@ def _member(flag: str, column: str, dtype: Any, plan_name: str) -> tuple[str, st
 
 
 def scan_set(
-    url: str,
+    url: str | Client,
     pattern: str = "*",
     *,
     member_type: Any = pl.Utf8,
@@ -163,6 +165,7 @@ def scan_set(
         >>> lf = pr.scan_set(url, "tags:*")                                  # doctest: +SKIP
         >>> lf.group_by("member").len().sort("len", descending=True).collect()  # doctest: +SKIP
     """
+    url = as_url(url)
     return _scan(
         url, pattern, _core.scan_sets,
         [_member("include_member", member_column_name, member_type, "member_type")],
@@ -174,18 +177,19 @@ def scan_set(
     )
 
 
-def read_set(url: str, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
+def read_set(url: str | Client, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
     """Read Redis sets into a DataFrame (eager :func:`scan_set`).
 
     Example:
         >>> df = pr.read_set(url, "tags:*", member_type=pl.Int64)  # doctest: +SKIP
     """
+    url = as_url(url)
     errors = ScanErrors()
     return collect(scan_set(url, pattern, _errors=errors, **kwargs), errors)
 
 
 def scan_list(
-    url: str,
+    url: str | Client,
     pattern: str = "*",
     *,
     element_type: Any = pl.Utf8,
@@ -227,6 +231,7 @@ def scan_list(
         >>> lf = pr.scan_list(url, "queue:*", element_type=pl.Int64)        # doctest: +SKIP
         >>> lf.filter(pl.col("position") < 10).collect()                   # doctest: +SKIP
     """
+    url = as_url(url)
     return _scan(
         url, pattern, _core.scan_lists,
         [_member("include_element", element_column_name, element_type, "element_type")]
@@ -242,18 +247,19 @@ def scan_list(
     )
 
 
-def read_list(url: str, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
+def read_list(url: str | Client, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
     """Read Redis lists into a DataFrame (eager :func:`scan_list`).
 
     Example:
         >>> df = pr.read_list(url, "queue:*")  # doctest: +SKIP
     """
+    url = as_url(url)
     errors = ScanErrors()
     return collect(scan_list(url, pattern, _errors=errors, **kwargs), errors)
 
 
 def scan_zset(
-    url: str,
+    url: str | Client,
     pattern: str = "*",
     *,
     min_score: ScoreBound = float("-inf"),
@@ -308,6 +314,7 @@ def scan_zset(
         >>> lf = pr.scan_zset(url, pattern="leaderboard:*", min_score=0)          # doctest: +SKIP
         >>> lf.sort("score", descending=True).head(100).collect()               # doctest: +SKIP
     """
+    url = as_url(url)
     low = _score_bound(min_score, "min_score")
     high = _score_bound(max_score, "max_score")
     if count is not None and count < 1:
@@ -330,11 +337,12 @@ def scan_zset(
     )
 
 
-def read_zset(url: str, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
+def read_zset(url: str | Client, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
     """Read Redis sorted sets into a DataFrame (eager :func:`scan_zset`).
 
     Example:
         >>> df = pr.read_zset(url, "leaderboard:*", min_score="(0", count=10)  # doctest: +SKIP
     """
+    url = as_url(url)
     errors = ScanErrors()
     return collect(scan_zset(url, pattern, _errors=errors, **kwargs), errors)

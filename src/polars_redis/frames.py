@@ -17,6 +17,8 @@ import polars as pl
 from polars.io.plugins import register_io_source
 
 from polars_redis import _core
+from polars_redis._connection import as_url
+from polars_redis.client import Client
 from polars_redis._core import ConfigurationError, ResponseError
 
 __all__ = ["read_frame", "scan_frame", "write_frame"]
@@ -28,7 +30,7 @@ Compression = Literal["uncompressed", "lz4", "zstd"]
 
 def write_frame(
     df: pl.DataFrame,
-    url: str,
+    url: str | Client,
     key: str,
     *,
     ttl: int | None = None,
@@ -41,6 +43,7 @@ def write_frame(
         >>> pr.write_frame(daily_totals, url, "cache:daily", ttl=3600)   # doctest: +SKIP
         184320
     """
+    url = as_url(url)
     _core.validate_url(url)
     if compression not in ("uncompressed", "lz4", "zstd"):
         raise ConfigurationError(f"compression must be 'uncompressed', 'lz4' or 'zstd', got {compression!r}")
@@ -82,16 +85,17 @@ def _load(url: str, key: str) -> bytes:
     return data
 
 
-def read_frame(url: str, key: str, *, columns: list[str] | None = None) -> pl.DataFrame:
+def read_frame(url: str | Client, key: str, *, columns: list[str] | None = None) -> pl.DataFrame:
     """Read the frame stored under `key` (optionally only some columns).
 
     Example:
         >>> df = pr.read_frame(url, "cache:daily")   # doctest: +SKIP
     """
+    url = as_url(url)
     return pl.read_ipc(io.BytesIO(_load(url, key)), columns=columns)
 
 
-def scan_frame(url: str, key: str) -> pl.LazyFrame:
+def scan_frame(url: str | Client, key: str) -> pl.LazyFrame:
     """A LazyFrame over the frame stored under `key`; projection, filters and limits apply.
 
     The schema is read when this is called; the data is fetched again at every collect.
@@ -99,6 +103,7 @@ def scan_frame(url: str, key: str) -> pl.LazyFrame:
     Example:
         >>> pr.scan_frame(url, "cache:daily").filter(pl.col("total") > 10).collect()   # doctest: +SKIP
     """
+    url = as_url(url)
     schema = pl.read_ipc_schema(io.BytesIO(_load(url, key)))
 
     def source(

@@ -8,6 +8,8 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._connection import as_url
+from polars_redis.client import Client
 from polars_redis._dtypes import SchemaLike, from_descriptor, normalize_schema, to_descriptor
 from polars_redis._key_columns import KeyColumns, check_scan_sizes
 from polars_redis._key_template import resolve_template
@@ -20,7 +22,7 @@ __all__ = ["scan_hashes", "read_hashes", "infer_hash_schema"]
 
 
 def infer_hash_schema(
-    url: str,
+    url: str | Client,
     pattern: str = "*",
     sample_size: int = 100,
     type_inference: bool = True,
@@ -36,6 +38,7 @@ def infer_hash_schema(
         >>> schema                                              # doctest: +SKIP
         {'name': String, 'age': Int64, 'score': Float64, 'active': Boolean}
     """
+    url = as_url(url)
     if sample_size < 1:
         raise ConfigurationError(f"sample_size must be at least 1, got {sample_size}")
     fields = _core.infer_hash_schema(url, pattern, sample_size, type_inference)
@@ -43,7 +46,7 @@ def infer_hash_schema(
 
 
 def scan_hashes(
-    url: str,
+    url: str | Client,
     pattern: str = "*",
     schema: SchemaLike | None = None,
     *,
@@ -104,6 +107,7 @@ def scan_hashes(
         >>> lf = pr.scan_hashes(url, "user:*", {"name": pl.String, "age": pl.Int64})  # doctest: +SKIP
         >>> lf.filter(pl.col("age") > 30).select("name").head(10).collect()          # doctest: +SKIP
     """
+    url = as_url(url)
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
     check_scan_sizes(batch_size, count_hint)
     template, pattern = resolve_template(key_template, key_template_schema, pattern, include_key)
@@ -129,7 +133,7 @@ def scan_hashes(
 
 
 def read_hashes(
-    url: str,
+    url: str | Client,
     pattern: str = "*",
     schema: SchemaLike | None = None,
     **kwargs: Any,
@@ -141,6 +145,7 @@ def read_hashes(
     Example:
         >>> df = pr.read_hashes(url, "user:*", {"name": pl.String, "age": pl.Int64})  # doctest: +SKIP
     """
+    url = as_url(url)
     if schema is None:
         schema = infer_hash_schema(url, pattern)
     errors = ScanErrors()

@@ -8,6 +8,8 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._connection import as_url
+from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import SchemaLike, from_descriptor, normalize_schema, to_descriptor
 from polars_redis._key_columns import KeyColumns, check_scan_sizes
@@ -19,7 +21,7 @@ from polars_redis._scan import ScanErrors, collect
 __all__ = ["scan_json", "read_json", "infer_json_schema"]
 
 
-def infer_json_schema(url: str, pattern: str = "*", sample_size: int = 100) -> dict[str, pl.DataType]:
+def infer_json_schema(url: str | Client, pattern: str = "*", sample_size: int = 100) -> dict[str, pl.DataType]:
     """Infer a schema, nested types included, by sampling JSON documents that match `pattern`.
 
     Samples up to `sample_size` documents (SCAN ... TYPE ReJSON-RL, then pipelined
@@ -33,6 +35,7 @@ def infer_json_schema(url: str, pattern: str = "*", sample_size: int = 100) -> d
         >>> pr.infer_json_schema(url, "user:*")                  # doctest: +SKIP
         {'name': String, 'address': Struct({'city': String}), 'tags': List(String)}
     """
+    url = as_url(url)
     if sample_size < 1:
         raise ConfigurationError(f"sample_size must be at least 1, got {sample_size}")
     fields = _core.infer_json_schema(url, pattern, sample_size)
@@ -59,7 +62,7 @@ def _check_paths(paths: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def scan_json(
-    url: str,
+    url: str | Client,
     pattern: str = "*",
     schema: SchemaLike | None = None,
     *,
@@ -133,6 +136,7 @@ def scan_json(
         >>> lf = pr.scan_json(url, "user:*", schema, paths={"city": "$.address.city"})  # doctest: +SKIP
         >>> lf.filter(pl.col("city") == "Oslo").select("name", "tags").collect()        # doctest: +SKIP
     """
+    url = as_url(url)
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
     check_scan_sizes(batch_size, count_hint)
     column_paths = _check_paths(paths)
@@ -169,7 +173,7 @@ def scan_json(
 
 
 def read_json(
-    url: str,
+    url: str | Client,
     pattern: str = "*",
     schema: SchemaLike | None = None,
     **kwargs: Any,
@@ -183,6 +187,7 @@ def read_json(
         >>> df = pr.read_json(url, "user:*")                                     # doctest: +SKIP
         >>> df = pr.read_json(url, "user:*", {"name": pl.String, "tags": pl.List(pl.String)})  # doctest: +SKIP
     """
+    url = as_url(url)
     if schema is None:
         schema = infer_json_schema(url, pattern)
     errors = ScanErrors()

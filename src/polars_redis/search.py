@@ -12,6 +12,8 @@ from typing import Any, Union
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._connection import as_url
+from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import SchemaLike, normalize_schema, to_descriptor
 from polars_redis._expr_tree import conjuncts, describe, parse_predicate
@@ -31,7 +33,7 @@ _INDEX_DTYPES = {"NUMERIC": pl.Float64(), "TAG": pl.String(), "TEXT": pl.String(
                  "GEOSHAPE": pl.String()}
 
 
-def infer_schema_from_index(url: str, index: str) -> dict[str, pl.DataType]:
+def infer_schema_from_index(url: str | Client, index: str) -> dict[str, pl.DataType]:
     """Column dtypes from an index's attributes (FT.INFO): NUMERIC -> Float64; TAG, TEXT, GEO and
     GEOSHAPE -> String; VECTOR -> Binary (the raw FLOAT32/FLOAT64 bytes of a hash field).
 
@@ -41,6 +43,7 @@ def infer_schema_from_index(url: str, index: str) -> dict[str, pl.DataType]:
         >>> pr.infer_schema_from_index(url, "idx:users")   # doctest: +SKIP
         {'name': String, 'age': Float64, 'city': String}
     """
+    url = as_url(url)
     info = describe_index(url, index)
     schema: dict[str, pl.DataType] = {}
     for item in info.fields:
@@ -54,7 +57,7 @@ def infer_schema_from_index(url: str, index: str) -> dict[str, pl.DataType]:
 
 
 def create_index(
-    url: str,
+    url: str | Client,
     name: str,
     schema: SchemaLike,
     prefix: str | Sequence[str],
@@ -92,6 +95,7 @@ def create_index(
         >>> pr.create_index(url, "idx:users", {"name": pl.String, "age": pl.Int64}, "user:",  # doctest: +SKIP
         ...                 text=["name"], sortable=["age"])
     """
+    url = as_url(url)
     if on not in ("hash", "json"):
         raise ConfigurationError(f"on must be 'hash' or 'json', got {on!r}")
     if if_exists not in ("fail", "skip", "replace"):
@@ -321,7 +325,7 @@ def _search(
 
 
 def search_hashes(
-    url: str,
+    url: str | Client,
     index: str,
     query: str = "*",
     schema: SchemaLike | None = None,
@@ -363,6 +367,7 @@ def search_hashes(
         >>> lf = pr.search_hashes(url, "idx:users", "@age:[30 +inf]", sort_by=("age", True), limit=10)  # doctest: +SKIP
         >>> near = pr.search_hashes(url, "idx:docs", knn=("embedding", [0.1, 0.2, 0.3, 0.4], 5))  # doctest: +SKIP
     """
+    url = as_url(url)
     return _search(url, index, query, schema, key_type="HASH", native=_core.scan_hashes, paths=None, sort_by=sort_by,
                    limit=limit, params=params, knn=knn, distance_column_name=distance_column_name,
                    include_key=include_key, key_column_name=key_column_name, include_ttl=include_ttl,
@@ -371,7 +376,7 @@ def search_hashes(
 
 
 def search_json(
-    url: str,
+    url: str | Client,
     index: str,
     query: str = "*",
     schema: SchemaLike | None = None,
@@ -399,6 +404,7 @@ def search_json(
     Example:
         >>> lf = pr.search_json(url, "idx:products", "@price:[0 100]", {"name": pl.String, "price": pl.Float64})  # doctest: +SKIP
     """
+    url = as_url(url)
     return _search(url, index, query, schema, key_type="JSON", native=_core.scan_json, paths=paths, sort_by=sort_by,
                    limit=limit, params=params, knn=knn, distance_column_name=distance_column_name,
                    include_key=include_key, key_column_name=key_column_name, include_ttl=include_ttl,
@@ -406,13 +412,14 @@ def search_json(
                    ignore_errors=ignore_errors, errors=_errors)
 
 
-def read_search_hashes(url: str, index: str, query: str = "*", schema: SchemaLike | None = None,
+def read_search_hashes(url: str | Client, index: str, query: str = "*", schema: SchemaLike | None = None,
                        **kwargs: Any) -> pl.DataFrame:
     """Eager :func:`search_hashes`.
 
     Example:
         >>> df = pr.read_search_hashes(url, "idx:users", "@city:{Oslo}")  # doctest: +SKIP
     """
+    url = as_url(url)
     errors = ScanErrors()
     return collect(search_hashes(url, index, query, schema, _errors=errors, **kwargs), errors)
 
@@ -429,7 +436,7 @@ def _fields(names: Sequence[str]) -> list[str]:
 
 
 def aggregate(
-    url: str,
+    url: str | Client,
     index: str,
     query: str = "*",
     *,
@@ -459,6 +466,7 @@ def aggregate(
         ...              reduce={"orders": ("count",), "revenue": ("sum", "amount")},
         ...              sort_by=("revenue", True))
     """
+    url = as_url(url)
     _core.validate_url(url)
     info = describe_index(url, index)
     types = {item.name: item.type for item in info.fields}

@@ -9,6 +9,8 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._connection import as_url
+from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import SchemaLike, normalize_schema, to_descriptor
 from polars_redis._recorder import start_native
@@ -109,7 +111,7 @@ class _RowIndexed:
 
 
 def scan_stream(
-    url: str,
+    url: str | Client,
     key: str | Sequence[str],
     schema: SchemaLike,
     *,
@@ -173,6 +175,7 @@ def scan_stream(
         ... )
         >>> lf.group_by("action").len().collect()                       # doctest: +SKIP
     """
+    url = as_url(url)
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
     keys = [key] if isinstance(key, str) else list(key)
     if not all(isinstance(k, str) for k in keys):
@@ -220,17 +223,18 @@ def scan_stream(
     return lazy_frame(start_scan, output, name="redis stream", detail=detail, errors=_errors)
 
 
-def read_stream(url: str, key: str | Sequence[str], schema: SchemaLike, **kwargs: Any) -> pl.DataFrame:
+def read_stream(url: str | Client, key: str | Sequence[str], schema: SchemaLike, **kwargs: Any) -> pl.DataFrame:
     """Read Redis stream entries into a DataFrame (eager :func:`scan_stream`).
 
     Example:
         >>> df = pr.read_stream(url, "events", {"action": pl.String}, count=100)  # doctest: +SKIP
     """
+    url = as_url(url)
     errors = ScanErrors()
     return collect(scan_stream(url, key, schema, _errors=errors, **kwargs), errors)
 
 
-def create_stream_group(url: str, key: str, group: str, start_id: str = "$") -> bool:
+def create_stream_group(url: str | Client, key: str, group: str, start_id: str = "$") -> bool:
     """Create a consumer group (XGROUP CREATE ... MKSTREAM), creating the stream if needed.
 
     `start_id` is the last ID the group counts as already delivered: ``"$"`` (the default) means
@@ -244,12 +248,13 @@ def create_stream_group(url: str, key: str, group: str, start_id: str = "$") -> 
         >>> pr.create_stream_group(url, "orders", "billing", start_id="0")  # doctest: +SKIP
         True
     """
+    url = as_url(url)
     _core.validate_url(url)
     return _core.create_stream_group(url, key, group, start_id)
 
 
 def read_stream_group(
-    url: str,
+    url: str | Client,
     key: str,
     group: str,
     consumer: str,
@@ -312,6 +317,7 @@ def read_stream_group(
         >>> store(df)                                                      # doctest: +SKIP
         >>> pr.ack_stream(url, "orders", "billing", df["_id"])             # doctest: +SKIP
     """
+    url = as_url(url)
     _core.validate_url(url)
     _check_positive(count=count, page_size=page_size, block_ms=block_ms)
     fields = normalize_schema(schema)
@@ -340,7 +346,7 @@ def read_stream_group(
     return pl.concat(frames, how="vertical")
 
 
-def ack_stream(url: str, key: str, group: str, ids: Iterable[str] | pl.Series) -> int:
+def ack_stream(url: str | Client, key: str, group: str, ids: Iterable[str] | pl.Series) -> int:
     """Acknowledge processed entries (XACK), removing them from the group's pending list.
 
     Args:
@@ -356,6 +362,7 @@ def ack_stream(url: str, key: str, group: str, ids: Iterable[str] | pl.Series) -
         >>> pr.ack_stream(url, "orders", "billing", df["_id"])  # doctest: +SKIP
         42
     """
+    url = as_url(url)
     _core.validate_url(url)
     values = ids.to_list() if isinstance(ids, pl.Series) else list(ids)
     if isinstance(ids, str) or not all(isinstance(v, str) for v in values):

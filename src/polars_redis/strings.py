@@ -7,6 +7,8 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._connection import as_url
+from polars_redis.client import Client
 from polars_redis._dtypes import normalize_schema, to_descriptor
 from polars_redis._key_columns import KeyColumns, check_scan_sizes
 from polars_redis._pushdown import KeyPushdown
@@ -17,7 +19,7 @@ __all__ = ["scan_strings", "read_strings"]
 
 
 def scan_strings(
-    url: str,
+    url: str | Client,
     pattern: str = "*",
     *,
     value_type: Any = pl.Utf8,
@@ -67,6 +69,7 @@ def scan_strings(
         >>> lf = pr.scan_strings(url, "counter:page_views:*", value_type=pl.Int64)  # doctest: +SKIP
         >>> lf.select(pl.col("value").sum()).collect()                              # doctest: +SKIP
     """
+    url = as_url(url)
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
     check_scan_sizes(batch_size, count_hint)
     dtype = normalize_schema({value_column_name: value_type})[value_column_name]
@@ -99,12 +102,13 @@ def scan_strings(
                       pushdown=pushdown)
 
 
-def read_strings(url: str, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
+def read_strings(url: str | Client, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
     """Read Redis strings into a DataFrame (eager :func:`scan_strings`).
 
     Example:
         >>> df = pr.read_strings(url, "cache:*")                              # doctest: +SKIP
         >>> flags = pr.read_strings(url, "feature:*", value_type=pl.Boolean)  # doctest: +SKIP
     """
+    url = as_url(url)
     errors = ScanErrors()
     return collect(scan_strings(url, pattern, _errors=errors, **kwargs), errors)

@@ -9,6 +9,8 @@ from typing import Any, Union
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._connection import as_url
+from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 from polars_redis._recorder import start_native
 from polars_redis._scan import ScanErrors, collect, lazy_frame
@@ -131,7 +133,7 @@ def _check_unique(columns: list[str]) -> None:
 
 
 def scan_timeseries(
-    url: str,
+    url: str | Client,
     key: str,
     *,
     start: TimeLike = "-",
@@ -175,6 +177,7 @@ def scan_timeseries(
         ...                         aggregation="avg", bucket_size_ms=60_000)  # doctest: +SKIP
         >>> lf.with_columns(pl.from_epoch("_ts", time_unit="ms")).collect()  # doctest: +SKIP
     """
+    url = as_url(url)
     _core.validate_url(url)
     if not isinstance(key, str) or not key:
         raise ConfigurationError(f"key must be a non-empty string, got {key!r}")
@@ -196,12 +199,13 @@ def scan_timeseries(
     return lazy_frame(start_scan, schema, name="redis timeseries", detail=f"key={key!r}", errors=_errors)
 
 
-def read_timeseries(url: str, key: str, **kwargs: Any) -> pl.DataFrame:
+def read_timeseries(url: str | Client, key: str, **kwargs: Any) -> pl.DataFrame:
     """Read one RedisTimeSeries series into a DataFrame (eager :func:`scan_timeseries`).
 
     Example:
         >>> df = pr.read_timeseries(url, "sensor:temp:1", aggregation="max", bucket_size_ms=3_600_000)  # doctest: +SKIP
     """
+    url = as_url(url)
     errors = ScanErrors()
     return collect(scan_timeseries(url, key, _errors=errors, **kwargs), errors)
 
@@ -213,7 +217,7 @@ def _label_list(labels: Sequence[str], what: str) -> list[str]:
 
 
 def scan_timeseries_multi(
-    url: str,
+    url: str | Client,
     filters: list[str],
     *,
     start: TimeLike = "-",
@@ -264,6 +268,7 @@ def scan_timeseries_multi(
         ...                               reducer="max")                # doctest: +SKIP
         >>> lf.collect()                                                # doctest: +SKIP
     """
+    url = as_url(url)
     _core.validate_url(url)
     if isinstance(filters, str) or not filters or not all(isinstance(f, str) and f for f in filters):
         raise ConfigurationError(f"filters must be a non-empty list of label filters such as ['type=temperature'], "
@@ -336,11 +341,12 @@ def scan_timeseries_multi(
     )
 
 
-def read_timeseries_multi(url: str, filters: list[str], **kwargs: Any) -> pl.DataFrame:
+def read_timeseries_multi(url: str | Client, filters: list[str], **kwargs: Any) -> pl.DataFrame:
     """Read every series matching label filters into a DataFrame (eager :func:`scan_timeseries_multi`).
 
     Example:
         >>> df = pr.read_timeseries_multi(url, ["facility=building_a"], with_labels=True)  # doctest: +SKIP
     """
+    url = as_url(url)
     errors = ScanErrors()
     return collect(scan_timeseries_multi(url, filters, _errors=errors, **kwargs), errors)

@@ -30,7 +30,9 @@ from typing import Any, Literal
 
 import polars as pl
 
-from polars_redis import _core
+from polars_redis import _cluster_writes, _core
+from polars_redis._connection import as_url
+from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 
 __all__ = ["sink_hashes", "sink_json", "sink_strings", "write_hashes", "write_json", "write_strings"]
@@ -84,6 +86,8 @@ def _write(
         return 0
     plan = _plan(key_column, key_prefix, if_exists, ttl, batch_size, **extra)
     # "fail" reads the frame twice: every key is checked before anything is written.
+    if _cluster_writes.is_cluster(url):
+        return _cluster_writes.write(native, df, url, plan)
     precheck = df.__arrow_c_stream__() if if_exists == "fail" and plan.get("precheck", True) else None
     return native(url, df.__arrow_c_stream__(), precheck, plan)
 
@@ -111,7 +115,11 @@ def _sink(
         keys = lf.select(key_column).collect() if key_column else lf.select(pl.len()).collect()
         if key_column is None:
             keys = pl.DataFrame({"row": pl.int_range(keys.item(), eager=True)})
-        _core.check_keys_absent(url, keys.__arrow_c_stream__(), _plan(key_column, key_prefix, if_exists, ttl, batch_size))
+        check_plan = _plan(key_column, key_prefix, if_exists, ttl, batch_size)
+        if _cluster_writes.is_cluster(url):
+            _cluster_writes.check_absent(keys, url, check_plan)
+        else:
+            _core.check_keys_absent(url, keys.__arrow_c_stream__(), check_plan)
     written = 0
     for batch in lf.collect_batches(chunk_size=batch_size):
         written += _write(native, batch, url, key_column=key_column, key_prefix=key_prefix, if_exists=if_exists,
@@ -121,7 +129,7 @@ def _sink(
 
 def write_hashes(
     df: pl.DataFrame,
-    url: str,
+    url: str | Client,
     *,
     key_column: str | None = "_key",
     key_prefix: str = "",
@@ -141,13 +149,14 @@ def write_hashes(
         >>> pr.write_hashes(df, url, key_column="id", key_prefix="user:")   # doctest: +SKIP
         2
     """
+    url = as_url(url)
     return _write(_core.write_hashes, df, url, key_column=key_column, key_prefix=key_prefix,
                   if_exists=if_exists, ttl=ttl, batch_size=batch_size)
 
 
 def write_json(
     df: pl.DataFrame,
-    url: str,
+    url: str | Client,
     *,
     key_column: str | None = "_key",
     key_prefix: str = "",
@@ -167,13 +176,14 @@ def write_json(
         >>> pr.write_json(df, url)                                                 # doctest: +SKIP
         1
     """
+    url = as_url(url)
     return _write(_core.write_json, df, url, key_column=key_column, key_prefix=key_prefix,
                   if_exists=if_exists, ttl=ttl, batch_size=batch_size)
 
 
 def write_strings(
     df: pl.DataFrame,
-    url: str,
+    url: str | Client,
     *,
     key_column: str | None = "_key",
     value_column: str = "value",
@@ -192,6 +202,7 @@ def write_strings(
         >>> pr.write_strings(df, url, ttl=3600)                                       # doctest: +SKIP
         2
     """
+    url = as_url(url)
     if value_column not in df.columns:
         raise ConfigurationError(f"value_column {value_column!r} is not a column of the frame ({df.columns})")
     ignored = [c for c in df.columns if c not in (key_column, value_column, ttl)]
@@ -202,7 +213,7 @@ def write_strings(
 
 def sink_hashes(
     lf: pl.LazyFrame,
-    url: str,
+    url: str | Client,
     *,
     key_column: str | None = "_key",
     key_prefix: str = "",
@@ -221,13 +232,14 @@ def sink_hashes(
         >>> lf = pl.scan_parquet("users.parquet")                     # doctest: +SKIP
         >>> pr.sink_hashes(lf, url, key_column="id", key_prefix="user:")  # doctest: +SKIP
     """
+    url = as_url(url)
     return _sink(_core.write_hashes, lf, url, key_column=key_column, key_prefix=key_prefix,
                  if_exists=if_exists, ttl=ttl, batch_size=batch_size)
 
 
 def sink_json(
     lf: pl.LazyFrame,
-    url: str,
+    url: str | Client,
     *,
     key_column: str | None = "_key",
     key_prefix: str = "",
@@ -240,13 +252,14 @@ def sink_json(
     Example:
         >>> pr.sink_json(pl.scan_ndjson("events.ndjson"), url, key_column="id", key_prefix="event:")  # doctest: +SKIP
     """
+    url = as_url(url)
     return _sink(_core.write_json, lf, url, key_column=key_column, key_prefix=key_prefix,
                  if_exists=if_exists, ttl=ttl, batch_size=batch_size)
 
 
 def sink_strings(
     lf: pl.LazyFrame,
-    url: str,
+    url: str | Client,
     *,
     key_column: str | None = "_key",
     value_column: str = "value",
@@ -260,6 +273,7 @@ def sink_strings(
     Example:
         >>> pr.sink_strings(lf.select("_key", "value"), url, ttl=60)  # doctest: +SKIP
     """
+    url = as_url(url)
     columns = lf.collect_schema().names()
     if value_column not in columns:
         raise ConfigurationError(f"value_column {value_column!r} is not a column of the frame ({columns})")

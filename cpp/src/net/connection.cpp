@@ -1,6 +1,7 @@
 #include "polars_redis/net/connection.hpp"
 
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -73,7 +74,10 @@ std::optional<resp::Reply> Connection::next_reply() {
       reply_outstanding_ = true;
       // Out-of-band pushes (client tracking, keyspace notifications) would put the replies out
       // of step with the commands that asked for them.
-      if (reply.root().type() != resp::Type::kPush) return reply;
+      if (reply.root().type() != resp::Type::kPush) {
+        ++replies_;
+        return reply;
+      }
       release_reply();
     }
   } catch (...) {
@@ -163,7 +167,62 @@ void Connection::throw_timeout() const {
                                        std::to_string(options_.socket_timeout_ms) + " ms");
 }
 
+namespace {
+
+// Reads the decimal number of a "*<n>\r\n" or "$<n>\r\n" header at `pos`; nullopt when the
+// header is not complete yet.
+std::optional<size_t> read_header(std::string_view out, size_t& pos) {
+  const size_t end = out.find('\r', pos);
+  if (end == std::string_view::npos || end + 1 >= out.size()) return std::nullopt;
+  size_t value = 0;
+  for (size_t i = pos + 1; i < end; ++i) value = value * 10 + static_cast<size_t>(out[i] - '0');
+  pos = end + 2;
+  return value;
+}
+
+}  // namespace
+
+size_t count_commands(std::string_view out, size_t& pos) {
+  size_t commands = 0;
+  while (pos < out.size()) {
+    size_t at = pos;
+    std::optional<size_t> args = read_header(out, at);
+    if (!args) break;
+    bool complete = true;
+    for (size_t i = 0; i < *args && complete; ++i) {
+      std::optional<size_t> length = at < out.size() ? read_header(out, at) : std::nullopt;
+      complete = length && at + *length + 2 <= out.size();
+      if (complete) at += *length + 2;
+    }
+    if (!complete) break;
+    pos = at;
+    ++commands;
+  }
+  return commands;
+}
+
+void Connection::count_commands() { commands_ += net::count_commands(out_, out_counted_); }
+
+size_t Connection::replies_pending() {
+  count_commands();
+  return commands_ - replies_;
+}
+
+bool Connection::idle() {
+  release_reply();
+  return !broken_ && pending_output() == 0 && in_start_ == in_end_ && replies_pending() == 0;
+}
+
+bool Connection::peer_alive() {
+  if (broken_) return false;
+  char byte = 0;
+  const ssize_t got = ::recv(transport_->fd(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  // No byte is due on an idle connection: one means a close notice (TLS) or stray data.
+  return got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
 bool Connection::transfer_available() {
+  count_commands();
   bool moved = false;
   short wait = 0;
   while (out_sent_ < out_.size()) {
@@ -178,8 +237,10 @@ bool Connection::transfer_available() {
   if (out_sent_ == out_.size()) {
     out_.clear();
     out_sent_ = 0;
+    out_counted_ = 0;
   } else if (out_sent_ >= kCompactOutputAt && 2 * out_sent_ >= out_.size()) {
     out_.erase(0, out_sent_);
+    out_counted_ -= std::min(out_counted_, out_sent_);
     out_sent_ = 0;
   }
   // Reading is always tried before waiting: bytes that TLS already decrypted (SSL_pending)

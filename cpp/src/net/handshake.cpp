@@ -69,6 +69,8 @@ void Connection::handshake() {
   const auto add_select = [&] {
     const std::string db = std::to_string(o.db);
     if (o.db != 0) steps.push_back({{"SELECT", db}, "SELECT " + db});
+    // A cluster replica answers keyed reads only on a READONLY connection (MOVED otherwise).
+    if (o.readonly) steps.push_back({{"READONLY"}, "READONLY"});
   };
   add_select();
 

@@ -110,11 +110,12 @@ class UrlParser {
         url_.substr(0, credentials_.authority_start - kSchemeSeparator.size());
     const std::string lower = lowercase(scheme);
     const bool unix_socket = lower == "unix" || lower == "redis+unix";
-    if (!unix_socket && lower != "redis" && lower != "rediss") {
+    options_.cluster = lower == "redis+cluster" || lower == "rediss+cluster";
+    if (!unix_socket && !options_.cluster && lower != "redis" && lower != "rediss") {
       fail("unsupported scheme " + show(scheme) +
-           " (expected redis://, rediss://, unix:// or redis+unix://)");
+           " (expected redis://, rediss://, redis+cluster://, rediss+cluster://, unix:// or redis+unix://)");
     }
-    options_.tls.enabled = lower == "rediss";
+    options_.tls.enabled = lower == "rediss" || lower == "rediss+cluster";
     if (url_.find('#') != std::string_view::npos) {
       fail("a URL fragment ('#') is not supported; write '#' in a password as %23");
     }
@@ -294,14 +295,48 @@ class UrlParser {
     } else if (name == "protocol") {
       if (value != "2" && value != "3") fail("protocol must be 2 or 3, not " + show(raw));
       options_.protocol = value[0] - '0';
+    } else if (name == "read_from_replicas") {
+      if (value != "true" && value != "false") fail("read_from_replicas must be true or false, not " + show(raw));
+      options_.read_from_replicas = value == "true";
     } else if (name.starts_with("ssl_")) {
       set_tls_option(name, raw, value);
-    } else {
+    } else if (!set_client_option(name, raw, value)) {
       fail("unknown option " + show(name) +
-           " (known: db, connect_timeout, socket_timeout, client_name, protocol, ssl_ca_certs, "
-           "ssl_ca_path, ssl_certfile, ssl_keyfile, ssl_cert_reqs, ssl_check_hostname, "
-           "ssl_server_name)");
+           " (known: db, connect_timeout, socket_timeout, client_name, protocol, pool, pool_size, "
+           "pool_idle_timeout, retries, parallel, read_from_replicas, ssl_ca_certs, ssl_ca_path, ssl_certfile, "
+           "ssl_keyfile, ssl_cert_reqs, ssl_check_hostname, ssl_server_name)");
     }
+  }
+
+  // Pool and read-scheduling options; false when `name` is none of them.
+  bool set_client_option(std::string_view name, std::string_view raw, const std::string& value) {
+    if (name == "pool") {
+      for (char c : value) {
+        if (c < '!' || c > '~') fail("pool may only contain printable ASCII without spaces");
+      }
+      options_.pool = value;
+    } else if (name == "pool_size") {
+      options_.pool_size = bounded_int(name, raw, value, 0, 100000);
+    } else if (name == "pool_idle_timeout") {
+      options_.pool_idle_timeout_ms = timeout_ms(name, raw, value);
+    } else if (name == "retries") {
+      options_.retries = bounded_int(name, raw, value, 0, 100);
+    } else if (name == "parallel") {
+      options_.parallel = bounded_int(name, raw, value, 1, 64);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  int bounded_int(std::string_view name, std::string_view raw, const std::string& value, int low,
+                  int high) const {
+    const std::optional<long long> number = parse_integer(value, low, high);
+    if (!number) {
+      fail(std::string(name) + " must be an integer from " + std::to_string(low) + " to " +
+           std::to_string(high) + ", not " + show(raw));
+    }
+    return static_cast<int>(*number);
   }
 
   void set_tls_option(std::string_view name, std::string_view raw, const std::string& value) {

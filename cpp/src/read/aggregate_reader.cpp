@@ -10,6 +10,7 @@
 #include "polars_redis/arrow/record_batch.hpp"
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
+#include "polars_redis/net/connection_pool.hpp"
 #include "polars_redis/read/expansion_check.hpp"
 #include "polars_redis/read/search_reply.hpp"
 #include "polars_redis/resp/encoder.hpp"
@@ -128,7 +129,7 @@ class CursorGuard {
 }  // namespace
 
 void run_aggregate(const AggregateOptions& options, BatchQueue& queue) {
-  auto connection = net::Connection::open(options.connection);
+  auto connection = net::acquire(options.connection);
   CursorGuard guard(*connection, options.index);
 
   arrow::BatchBuilder batch;

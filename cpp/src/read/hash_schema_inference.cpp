@@ -4,6 +4,7 @@
 
 #include "polars_redis/convert/type_inference.hpp"
 #include "polars_redis/net/connection.hpp"
+#include "polars_redis/net/connection_pool.hpp"
 #include "polars_redis/read/key_sampler.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
@@ -12,7 +13,7 @@ namespace polars_redis::read {
 std::vector<std::pair<std::string, DataType>> infer_hash_schema(const net::ConnectionOptions& connection,
                                                                 const std::string& pattern, int64_t sample_size,
                                                                 bool type_inference) {
-  auto conn = net::Connection::open(connection);
+  auto conn = net::acquire(connection);
   std::vector<std::string> keys = sample_keys(*conn, pattern, "hash", sample_size);
 
   // One pipelined burst of HGETALLs for the whole sample.

@@ -2,6 +2,7 @@
 
 #include "polars_redis/json/schema_inference.hpp"
 #include "polars_redis/net/connection.hpp"
+#include "polars_redis/net/connection_pool.hpp"
 #include "polars_redis/read/key_sampler.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
@@ -9,7 +10,7 @@ namespace polars_redis::read {
 
 std::vector<std::pair<std::string, DataType>> infer_json_schema(const net::ConnectionOptions& connection,
                                                                 const std::string& pattern, int64_t sample_size) {
-  auto conn = net::Connection::open(connection);
+  auto conn = net::acquire(connection);
   std::vector<std::string> keys = sample_keys(*conn, pattern, "ReJSON-RL", sample_size);
   for (const auto& key : keys) resp::CommandWriter(conn->out_buffer(), 3).arg("JSON.GET").arg(key).arg("$");
   json::SchemaInferrer inferrer;

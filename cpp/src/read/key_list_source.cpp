@@ -12,7 +12,7 @@ namespace {
 class KeyListSource final : public KeySource {
  public:
   explicit KeyListSource(const KeySourceOptions& options)
-      : KeySource(net::Connection::open(options.connection)),
+      : KeySource(net::acquire(options.connection)),
         type_filter_(options.type_filter),
         chunk_(static_cast<size_t>(std::max<int64_t>(1, options.count_hint))) {
     SeenKeys seen;

@@ -6,6 +6,7 @@
 
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
+#include "polars_redis/net/connection_pool.hpp"
 #include "polars_redis/read/glob_match.hpp"
 #include "polars_redis/read/key_queue.hpp"
 #include "polars_redis/read/seen_keys.hpp"
@@ -19,6 +20,7 @@ namespace {
 struct InFlight {
   enum Kind : uint8_t { kFetch, kVerify } kind;
   int replies;
+  size_t lane = 0;     // the fetch connection it was sent on
   size_t keys = 1;     // keys the command covers (the front of `fetching`)
   int next_index = 0;
 };
@@ -29,6 +31,7 @@ struct Added {
   InFlight::Kind kind;
   std::string key;
   int replies;
+  size_t lane;
 };
 
 // Releases what the source holds on the server when the scan ends before the source does
@@ -53,8 +56,15 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
   // read) reply would queue behind every fetch already sent, so keys would arrive one COUNT-sized
   // chunk per round trip and the server would idle between chunks. Apart, the next request is
   // always under way while the fetch pipeline stays deep.
-  auto fetch_connection = net::Connection::open(options.connection);
-  net::Connection& conn = *fetch_connection;
+  //
+  // With parallel = N the fetch commands go round-robin over N connections ("lanes"), but replies
+  // are consumed in the order the commands were sent, whatever lane they arrive on: the rows come
+  // out exactly as with one connection, and a lane whose reply is not due yet buffers it.
+  std::vector<net::PooledConnection> lanes;
+  lanes.reserve(static_cast<size_t>(std::max(1, options.connection.parallel)));
+  for (int i = 0; i < std::max(1, options.connection.parallel); ++i) lanes.push_back(net::acquire(options.connection));
+  std::vector<int64_t> lane_work(lanes.size(), 0);  // commands in flight per lane
+  size_t next_lane = 0;
   auto source = open_key_source(
       {options.connection, options.source, options.pattern, options.type_filter, options.count_hint});
   AbandonGuard abandon_guard(*source);
@@ -107,7 +117,8 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
     std::function<void(std::string_view)> row;
     RowFetcher* fetcher = nullptr;
     bool keys_exist = false;
-    net::Connection* conn = nullptr;
+    net::Connection* conn = nullptr;  // the lane of the reply being consumed
+    size_t lane = 0;
     std::vector<Added>* added = nullptr;
     std::function<bool()> limit;
     void finish_row(std::string_view key) override { row(key); }
@@ -118,18 +129,17 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
         return;
       }
       resp::CommandWriter(conn->out_buffer(), 2).arg("EXISTS").arg(key);
-      added->push_back({InFlight::kVerify, std::string(key), 1});
+      added->push_back({InFlight::kVerify, std::string(key), 1, lane});
     }
     std::string& follow_up_buffer() override { return conn->out_buffer(); }
     void expect_follow_up(std::string_view key, int replies) override {
-      added->push_back({InFlight::kFetch, std::string(key), replies});
+      added->push_back({InFlight::kFetch, std::string(key), replies, lane});
     }
     bool limit_reached() const override { return limit(); }
   } context;
   context.row = finish_row;
   context.fetcher = &fetcher;
   context.keys_exist = source->keys_exist();
-  context.conn = &conn;
   context.added = &added;
   context.limit = limit_reached;
 
@@ -143,21 +153,26 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
         finish_row(verifying.front());
       }
       verifying.pop();
+      --lane_work[head.lane];
       in_flight.pop_front();
       --keys_in_flight;
       return;
     }
     group.clear();
     for (size_t i = 0; i < head.keys; ++i) group.push_back(fetching.at(i));
+    context.lane = head.lane;
+    context.conn = lanes[head.lane].get();
     fetcher.consume(group, head.next_index++, root, context);
     if (head.next_index == head.replies) {
       for (size_t i = 0; i < head.keys; ++i) fetching.pop();
       keys_in_flight -= static_cast<int64_t>(head.keys);
+      --lane_work[head.lane];
       in_flight.pop_front();
     }
     for (Added& work : added) {
       (work.kind == InFlight::kVerify ? verifying : fetching).push(work.key);
-      in_flight.push_back({work.kind, work.replies});
+      in_flight.push_back({work.kind, work.replies, work.lane});
+      ++lane_work[work.lane];
       ++keys_in_flight;
     }
     added.clear();
@@ -180,7 +195,8 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
       size_t take = std::min({fetcher.keys_per_command(), pending.size(), std::max<size_t>(room, 1)});
       group.clear();
       for (size_t i = 0; i < take; ++i) group.push_back(pending.at(i));
-      int replies = fetcher.encode(group, conn.out_buffer());
+      const size_t lane = next_lane;
+      int replies = fetcher.encode(group, lanes[lane]->out_buffer());
       if (replies == 0) {
         for (size_t i = 0; i < take && !limit_reached(); ++i) {
           fetcher.append_row_without_values();
@@ -195,7 +211,9 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
         fetching.push(pending.front());
         pending.pop();
       }
-      in_flight.push_back({InFlight::kFetch, replies, take});
+      in_flight.push_back({InFlight::kFetch, replies, lane, take});
+      ++lane_work[lane];
+      next_lane = (next_lane + 1) % lanes.size();
       keys_in_flight += static_cast<int64_t>(take);
     }
     if (limit_reached()) break;
@@ -208,11 +226,15 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
     // Move bytes on every connection with work under way; wait only when none could.
     bool moved = false;
     if (source_waiting) moved |= source_conn.try_pump();
-    if (!in_flight.empty()) moved |= conn.try_pump();
+    for (size_t i = 0; i < lanes.size(); ++i) {
+      if (lane_work[i] > 0) moved |= lanes[i]->try_pump();
+    }
     if (!moved) {
       waiting.clear();
       if (source_waiting) waiting.push_back(&source_conn);
-      if (!in_flight.empty()) waiting.push_back(&conn);
+      for (size_t i = 0; i < lanes.size(); ++i) {
+        if (lane_work[i] > 0) waiting.push_back(lanes[i].get());
+      }
       net::Connection::wait_any(waiting);
       continue;
     }
@@ -222,7 +244,7 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
       source->consume(reply->root(), add_key);
     }
     while (!in_flight.empty()) {
-      auto reply = conn.next_reply();
+      auto reply = lanes[in_flight.front().lane]->next_reply();
       if (!reply) break;
       handle_fetch_reply(reply->root());
       if (!emit_if_full()) return;

@@ -12,7 +12,7 @@ namespace {
 class ScanKeySource final : public KeySource {
  public:
   explicit ScanKeySource(const KeySourceOptions& options)
-      : KeySource(net::Connection::open(options.connection)),
+      : KeySource(net::acquire(options.connection)),
         pattern_(options.pattern),
         type_filter_(options.type_filter),
         count_(std::to_string(std::max<int64_t>(1, options.count_hint))) {}

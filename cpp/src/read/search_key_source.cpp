@@ -20,7 +20,7 @@ std::string attribute(const std::string& field) { return field.starts_with('@') 
 class SearchKeySource final : public KeySource {
  public:
   explicit SearchKeySource(const KeySourceOptions& options)
-      : KeySource(net::Connection::open(options.connection)),
+      : KeySource(net::acquire(options.connection)),
         search_(options.spec.search),
         count_(std::max<int64_t>(1, options.count_hint)),
         phase_(query_may_expand(search_.query) ? Phase::kCheck : Phase::kAggregate) {}

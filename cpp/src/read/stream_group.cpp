@@ -4,6 +4,7 @@
 
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
+#include "polars_redis/net/connection_pool.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
 namespace polars_redis::read {
@@ -45,7 +46,7 @@ void run_stream_group_read(const StreamGroupReadOptions& options, BatchQueue& qu
     connection.socket_timeout_ms = static_cast<int>(
         std::min<int64_t>(INT32_MAX, *options.block_ms + static_cast<int64_t>(connection.socket_timeout_ms)));
   }
-  auto conn = net::Connection::open(connection);
+  auto conn = net::acquire(connection);
   if (options.create_group) create_group(*conn, options.key, options.group, options.create_start_id);
 
   arrow::BatchBuilder batch;
@@ -88,14 +89,14 @@ void run_stream_group_read(const StreamGroupReadOptions& options, BatchQueue& qu
 
 bool create_stream_group(const net::ConnectionOptions& connection, const std::string& key, const std::string& group,
                          const std::string& start_id) {
-  auto conn = net::Connection::open(connection);
+  auto conn = net::acquire(connection);
   return create_group(*conn, key, group, start_id);
 }
 
 int64_t ack_stream(const net::ConnectionOptions& connection, const std::string& key, const std::string& group,
                    const std::vector<std::string>& ids) {
   if (ids.empty()) return 0;
-  auto conn = net::Connection::open(connection);
+  auto conn = net::acquire(connection);
   constexpr size_t kIdsPerCommand = 1000;
   size_t commands = 0;
   for (size_t start = 0; start < ids.size(); start += kIdsPerCommand) {

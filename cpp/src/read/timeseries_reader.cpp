@@ -8,6 +8,7 @@
 #include "polars_redis/arrow/record_batch.hpp"
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
+#include "polars_redis/net/connection_pool.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
 namespace polars_redis::read {
@@ -226,7 +227,7 @@ bool read_in_slices(net::Connection& conn, const TimeSeriesOptions& options, Sam
 void run_timeseries_range(const TimeSeriesOptions& options, BatchQueue& queue) {
   const TimeSeriesQuery& query = options.query;
   SampleBatch out(options.columns);
-  auto conn = net::Connection::open(options.connection);
+  auto conn = net::acquire(options.connection);
   // Built in steps: GCC 12 misreports "'" + std::string&& as an overlapping copy (-Wrestrict).
   std::string what = "'";
   what += quote_for_message(options.key);
@@ -275,8 +276,8 @@ void run_timeseries_mrange(const TimeSeriesMultiOptions& options, BatchQueue& qu
     }
   }
 
-  auto conn = net::Connection::open(options.connection);
-  std::unique_ptr<net::Connection> follow;  // continuation pages, while `conn` holds the first reply
+  auto conn = net::acquire(options.connection);
+  net::PooledConnection follow;  // continuation pages, while `conn` holds the first reply
 
   // The number of series bounds the first reply: each gets an equal share of one page.
   std::vector<std::string> args{"TS.QUERYINDEX"};
@@ -335,7 +336,7 @@ void run_timeseries_mrange(const TimeSeriesMultiOptions& options, BatchQueue& qu
 
   // Pages after the first one of a series that filled its share.
   auto continue_series = [&](int64_t last_timestamp) {
-    if (!follow) follow = net::Connection::open(options.connection);
+    if (!follow) follow = net::acquire(options.connection);
     std::string start = next_start(query, last_timestamp);
     const std::string group_filter = std::string(series_name);  // a group is named "label=value"
     while (!out.limit_reached(query) && !stopped) {
@@ -401,7 +402,7 @@ void run_timeseries_mrange(const TimeSeriesMultiOptions& options, BatchQueue& qu
 
 std::vector<std::string> timeseries_label_names(const net::ConnectionOptions& connection,
                                                 const std::vector<std::string>& filters) {
-  auto conn = net::Connection::open(connection);
+  auto conn = net::acquire(connection);
   std::vector<std::string> args{"TS.MGET", "WITHLABELS", "FILTER"};
   args.insert(args.end(), filters.begin(), filters.end());
   resp::Reply reply = round_trip(*conn, args);

@@ -2,6 +2,7 @@
 
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
+#include "polars_redis/net/connection_pool.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
 namespace polars_redis::write {
@@ -11,7 +12,7 @@ void put_chunked_value(const net::ConnectionOptions& connection, const std::stri
   if (ttl_seconds && *ttl_seconds <= 0) {
     throw Error(ErrorKind::kInvalidArgument, "ttl must be a positive number of seconds, got " + std::to_string(*ttl_seconds));
   }
-  auto conn = net::Connection::open(connection);
+  auto conn = net::acquire(connection);
   std::string& out = conn->out_buffer();
   resp::CommandWriter(out, 1).arg("MULTI");
   resp::CommandWriter(out, 2).arg("DEL").arg(key);
@@ -40,7 +41,7 @@ void put_chunked_value(const net::ConnectionOptions& connection, const std::stri
 std::vector<std::optional<std::string>> get_hash_fields(const net::ConnectionOptions& connection,
                                                         const std::string& key,
                                                         const std::vector<std::string>& fields) {
-  auto conn = net::Connection::open(connection);
+  auto conn = net::acquire(connection);
   for (const auto& field : fields) resp::CommandWriter(conn->out_buffer(), 3).arg("HGET").arg(key).arg(field);
   std::vector<std::optional<std::string>> values;
   values.reserve(fields.size());

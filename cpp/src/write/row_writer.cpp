@@ -8,6 +8,7 @@
 #include "polars_redis/arrow/imported_stream.hpp"
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
+#include "polars_redis/net/connection_pool.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
 namespace polars_redis::write {
@@ -198,7 +199,7 @@ void precheck_absent(net::Connection& conn, ArrowArrayStream* stream, const RowW
 
 void check_keys_absent(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
                        const RowWriteOptions& options) {
-  auto conn = net::Connection::open(connection);
+  auto conn = net::acquire(connection);
   precheck_absent(*conn, stream, options);
 }
 
@@ -207,7 +208,7 @@ int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* s
   if (options.ttl_seconds && *options.ttl_seconds <= 0) {
     throw Error(ErrorKind::kInvalidArgument, "ttl must be a positive number of seconds, got " + std::to_string(*options.ttl_seconds));
   }
-  auto conn = net::Connection::open(connection);
+  auto conn = net::acquire(connection);
   std::string script_sha;
   if (options.mode == WriteMode::kFail) {
     if (options.precheck) precheck_absent(*conn, precheck_stream, options);

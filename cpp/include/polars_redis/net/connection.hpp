@@ -58,6 +58,18 @@ class Connection {
   // True when the socket was closed or a previous operation failed; the connection is unusable.
   bool broken() const { return broken_; }
 
+  // Commands sent (or queued) whose replies have not been handed out yet. Counted from the
+  // output bytes (every command is a RESP array of bulk strings), so it needs no help from the
+  // code that writes commands. A command answered by push messages only (SUBSCRIBE under RESP3)
+  // stays counted: such a connection is never idle again.
+  size_t replies_pending();
+  // Safe to hand to another caller: not broken, nothing unsent, no reply pending, no unparsed
+  // input.
+  bool idle();
+  // Checks without waiting that the peer has not closed the connection (a server restart or
+  // CLIENT KILL while it sat idle): false on EOF, a socket error, or unexpected bytes.
+  bool peer_alive();
+
  private:
   explicit Connection(const ConnectionOptions& options);
   void handshake();
@@ -72,6 +84,8 @@ class Connection {
   template <typename Step>
   auto guarded(Step step) -> decltype(step());
   [[noreturn]] void throw_timeout() const;
+  // Counts the complete commands in out_[out_counted_, end) into commands_.
+  void count_commands();
 
   ConnectionOptions options_;
   std::unique_ptr<Transport> transport_;
@@ -86,7 +100,14 @@ class Connection {
   short wait_events_ = 0;           // poll events the last transfer stopped on
   int protocol_ = 2;
   bool broken_ = false;
+  size_t out_counted_ = 0;  // out_ bytes already counted as commands
+  size_t commands_ = 0;     // commands counted so far
+  size_t replies_ = 0;      // replies handed out so far (push messages excluded)
 };
+
+// Counts the complete commands (RESP arrays of bulk strings, as resp/encoder.hpp writes them) in
+// out[pos, end), advancing `pos` past them; a command not complete yet is left for the next call.
+size_t count_commands(std::string_view out, size_t& pos);
 
 // Throws Error(kResponse) "<COMMAND> failed: <message>" if `reply` is an error reply; maps
 // WRONGPASS/NOAUTH to kAuthentication.

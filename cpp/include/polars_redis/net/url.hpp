@@ -3,11 +3,16 @@
 //
 //   redis://[[user]:password@]host[:port][/db][?options]
 //   rediss://...                      (TLS)
+//   redis+cluster://, rediss+cluster://   (Redis Cluster: the host is a seed node)
 //   unix:///path/to/socket[?db=N&options]   (also redis+unix://)
 // Query options: connect_timeout, socket_timeout (seconds, fractional allowed; 0 = no timeout is
 // rejected: no call may hang forever), db, client_name, protocol (2 or 3), and for TLS:
 // ssl_ca_certs, ssl_ca_path, ssl_certfile, ssl_keyfile, ssl_cert_reqs (required|none),
 // ssl_check_hostname (true|false), ssl_server_name. User and password are percent-decoded.
+// Client-side options (they change no session state): pool (a pool name: connections are shared
+// only within one name), pool_size (idle connections kept per pool, >= 0), pool_idle_timeout
+// (seconds), retries (restarts of a read that failed to connect, >= 0), parallel (fetch
+// connections per key scan, >= 1).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -37,6 +42,20 @@ struct ConnectionOptions {
   int connect_timeout_ms = 10000;
   int socket_timeout_ms = 60000;  // the longest a single read or write may wait for progress
   TlsOptions tls;
+
+  // Connection reuse and read scheduling (see connection_pool.hpp); not part of the session.
+  std::string pool;               // pool name; empty: the shared pool of identical URLs
+  int pool_size = 8;              // idle connections kept per pool key; 0 keeps none
+  int pool_idle_timeout_ms = 60000;
+  int retries = 1;                // read restarts after a connection failure before any row
+  int parallel = 1;               // fetch connections of one key scan
+
+  // Redis Cluster (see net/cluster_topology.hpp): redis+cluster:// / rediss+cluster:// force
+  // cluster mode; a plain URL to a node with cluster_enabled:1 is detected. read_from_replicas
+  // (true|false) sends reads to replicas (READONLY) instead of primaries.
+  bool cluster = false;
+  bool read_from_replicas = false;
+  bool readonly = false;          // send READONLY after login (set for cluster replica nodes)
 
   // host:port or the socket path, without credentials: safe for error messages.
   std::string endpoint() const;

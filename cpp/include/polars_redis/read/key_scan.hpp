@@ -1,6 +1,7 @@
 #pragma once
 // The read loop shared by every key-based reader. A key source (SCAN, a key list or a search
-// cursor, on a connection of its own) feeds keys; each group of keys' fetch commands is pipelined on a second connection with a
+// cursor, on a connection of its own) feeds keys; each group of keys' fetch commands is pipelined on a second connection (or
+// round-robin over connection.parallel of them, replies still consumed in send order) with a
 // bounded number in flight; replies are parsed straight into column builders by the reader's
 // RowFetcher; finished batches go to the queue that the consumer drains.
 #include <cstdint>

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "polars_redis/net/connection.hpp"
+#include "polars_redis/net/connection_pool.hpp"
 
 namespace polars_redis::read {
 
@@ -53,8 +54,8 @@ class KeySource {
   virtual void abandon() noexcept {}
 
  protected:
-  explicit KeySource(std::unique_ptr<net::Connection> connection) : connection_(std::move(connection)) {}
-  std::unique_ptr<net::Connection> connection_;
+  explicit KeySource(net::PooledConnection connection) : connection_(std::move(connection)) {}
+  net::PooledConnection connection_;
 };
 
 struct KeySourceOptions {

@@ -1,0 +1,29 @@
+#pragma once
+// The key scan over a Redis Cluster: one run_key_scan per shard, all shards at once (each on a
+// thread of its own, with its own fetcher), merged into the consumer's queue. SCAN runs on every
+// shard; a key list is split by hash slot and each part fetched from the
+// node serving it. Rows carry no row index: the merged order is only known where the batches
+// meet, so the consumer numbers them (see cpp/bindings/cluster_scan.cpp).
+#include <functional>
+#include <memory>
+
+#include "polars_redis/net/cluster_topology.hpp"
+#include "polars_redis/read/batch_queue.hpp"
+#include "polars_redis/read/key_scan.hpp"
+#include "polars_redis/read/row_fetcher.hpp"
+
+namespace polars_redis::read {
+
+// A fresh fetcher for one shard's scan (fetchers keep per-scan state).
+using FetcherFactory = std::function<std::unique_ptr<RowFetcher>()>;
+
+// The scan options of each shard's part of `options` over `topology` (primaries, or a healthy
+// replica per shard with read_from_replicas). Throws Error(kInvalidArgument) for a search source
+// (OSS cluster RediSearch keeps an index on one node, covering that node's keys only).
+std::vector<KeyScanOptions> plan_cluster_scan(const KeyScanOptions& options, const net::ClusterTopology& topology);
+
+// Runs the scan to completion, until n_rows rows were pushed, or until the consumer cancels. The
+// first shard error stops every shard and reaches the consumer after the batches before it.
+void run_cluster_key_scan(const KeyScanOptions& options, const FetcherFactory& make_fetcher, BatchQueue& queue);
+
+}  // namespace polars_redis::read

@@ -1,0 +1,128 @@
+#include "polars_redis/read/cluster_key_scan.hpp"
+
+#include <atomic>
+#include <optional>
+#include <mutex>
+#include <thread>
+
+#include "polars_redis/error.hpp"
+
+namespace polars_redis::read {
+
+namespace {
+
+// Stops and joins the shard threads however the merge ends.
+class ShardThreads {
+ public:
+  explicit ShardThreads(BatchQueue& merged) : merged_(merged) {}
+  ~ShardThreads() {
+    merged_.cancel();
+    for (std::thread& thread : threads_) thread.join();
+  }
+  ShardThreads(const ShardThreads&) = delete;
+  ShardThreads& operator=(const ShardThreads&) = delete;
+  void start(std::function<void()> body) { threads_.emplace_back(std::move(body)); }
+
+ private:
+  BatchQueue& merged_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace
+
+std::vector<KeyScanOptions> plan_cluster_scan(const KeyScanOptions& options, const net::ClusterTopology& topology) {
+  if (options.source.kind == KeySourceSpec::Kind::kSearch) {
+    // Without a coordinator, RediSearch declares the index name as a key: only the node serving
+    // its slot holds the index, and it indexes that node's keys only.
+    throw Error(ErrorKind::kInvalidArgument,
+                "a RediSearch index cannot back a read on a Redis Cluster without a search coordinator (each index lives on "
+                "one node and covers only that node's keys); read without search_index and filter in Polars");
+  }
+  KeyScanOptions base = options;
+  base.include_row_index = false;
+  std::vector<KeyScanOptions> parts;
+  if (options.source.kind != KeySourceSpec::Kind::kKeys) {
+    // A slot without an online primary (its node failed, no failover yet) would silently drop
+    // its keys from the scan.
+    for (int slot = 0; slot < net::kClusterSlots; ++slot) {
+      if (topology.owner[slot] < 0) {
+        throw Error(ErrorKind::kConnection, "hash slot " + std::to_string(slot) +
+                                                " has no online primary (a failover may be under way): a scan would miss its keys");
+      }
+    }
+    for (const net::ClusterShard& shard : topology.shards) {
+      parts.push_back(base);
+      parts.back().connection = net::read_node_options(options.connection, shard);
+    }
+    return parts;
+  }
+  // A key list: each key goes to the shard serving its slot, in the order given.
+  std::vector<std::vector<std::string>> keys(topology.shards.size());
+  for (const std::string& key : options.source.keys) keys[topology.shard_index_of_key(key)].push_back(key);
+  base.source.keys.clear();
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i].empty() && !(i + 1 == keys.size() && parts.empty())) continue;  // one part even for no keys
+    parts.push_back(base);
+    parts.back().connection = net::read_node_options(options.connection, topology.shards[i]);
+    parts.back().source.keys = std::move(keys[i]);
+  }
+  return parts;
+}
+
+void run_cluster_key_scan(const KeyScanOptions& options, const FetcherFactory& make_fetcher, BatchQueue& queue) {
+  const net::ClusterTopology topology = net::discover_topology(options.connection);
+  const std::vector<KeyScanOptions> parts = plan_cluster_scan(options, topology);
+  // SCAN runs per node: a key moved between nodes while they scan could be missed or read twice,
+  // so a scan must neither start during a resharding nor see the slot map change under it. (A
+  // key list needs no guard: a moved key answers MOVED or ASK, which fails the fetch.)
+  std::optional<net::SlotMapGuard> guard;
+  if (options.source.kind != KeySourceSpec::Kind::kKeys) guard.emplace(options.connection, topology);
+  BatchQueue merged(2 * parts.size());
+  std::atomic<size_t> running = parts.size();
+  std::mutex error_mutex;
+  bool failed = false;
+  {
+    ShardThreads threads(merged);
+    for (const KeyScanOptions& part : parts) {
+      threads.start([&, part] {
+        try {
+          std::unique_ptr<RowFetcher> fetcher = make_fetcher();
+          run_key_scan(part, *fetcher, merged);
+        } catch (const Error& error) {
+          // Name the node: the same message on a single node would be ambiguous here.
+          std::lock_guard lock(error_mutex);
+          if (!failed) {
+            failed = true;
+            merged.fail(std::make_exception_ptr(
+                Error(error.kind(), std::string(error.what()) + " (cluster node " + part.connection.endpoint() + ")")));
+          }
+        } catch (...) {
+          std::lock_guard lock(error_mutex);
+          if (!failed) {
+            failed = true;
+            merged.fail(std::current_exception());
+          }
+        }
+        if (--running == 0) merged.close();
+      });
+    }
+    int64_t rows = 0;
+    bool pushed = false;
+    std::optional<arrow::RecordBatch> empty;  // every shard may be empty: the consumer still needs the columns
+    while (!options.n_rows || rows < *options.n_rows) {
+      std::optional<arrow::RecordBatch> batch = merged.pop();
+      if (!batch) break;
+      if (batch->num_rows() == 0) {
+        if (!empty) empty = std::move(batch);
+        continue;
+      }
+      rows += batch->num_rows();
+      pushed = true;
+      if (!queue.push(std::move(*batch))) return;
+    }
+    if (guard && (!options.n_rows || rows < *options.n_rows)) guard->check_unchanged();
+    if (!pushed && empty) queue.push(std::move(*empty));
+  }
+}
+
+}  // namespace polars_redis::read

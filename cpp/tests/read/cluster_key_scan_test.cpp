@@ -1,0 +1,89 @@
+#include "polars_redis/read/cluster_key_scan.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "polars_redis/error.hpp"
+
+namespace polars_redis::read {
+namespace {
+
+std::string bulk(const std::string& s) { return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n"; }
+
+// Three shards as CLUSTER SLOTS describes them; shard 1 has a replica.
+net::ClusterTopology three_shards(resp::ReplyParser& parser, std::string& bytes) {
+  auto node = [](const std::string& host, int port, const std::string& id) {
+    return "*3\r\n" + bulk(host) + ":" + std::to_string(port) + "\r\n" + bulk(id);
+  };
+  bytes = "*3\r\n";
+  bytes += "*3\r\n:0\r\n:5460\r\n" + node("h0", 7000, "a");
+  bytes += "*4\r\n:5461\r\n:10922\r\n" + node("h1", 7001, "b") + node("r1", 7004, "e");
+  bytes += "*3\r\n:10923\r\n:16383\r\n" + node("h2", 7002, "c");
+  EXPECT_EQ(parser.feed(bytes.data(), bytes.size()), resp::ReplyParser::Status::kComplete);
+  return net::parse_cluster_slots(parser.reply(bytes.data()).root());
+}
+
+TEST(ClusterKeyScan, ScanRunsOnEveryShardWithoutRowIndex) {
+  resp::ReplyParser parser;
+  std::string bytes;
+  const net::ClusterTopology topology = three_shards(parser, bytes);
+  KeyScanOptions options;
+  options.connection = net::parse_url("redis+cluster://:pw@seed:6379?read_from_replicas=true");
+  options.include_row_index = true;
+  const std::vector<KeyScanOptions> parts = plan_cluster_scan(options, topology);
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[0].connection.host, "h0");
+  EXPECT_FALSE(parts[0].connection.readonly);  // no replica: the primary
+  EXPECT_EQ(parts[1].connection.host, "r1");   // the replica, READONLY
+  EXPECT_TRUE(parts[1].connection.readonly);
+  EXPECT_EQ(parts[1].connection.password, "pw");
+  for (const KeyScanOptions& part : parts) EXPECT_FALSE(part.include_row_index);
+}
+
+TEST(ClusterKeyScan, KeyListIsSplitBySlotKeepingOrder) {
+  resp::ReplyParser parser;
+  std::string bytes;
+  const net::ClusterTopology topology = three_shards(parser, bytes);
+  KeyScanOptions options;
+  options.connection = net::parse_url("redis+cluster://seed:6379");
+  options.source.kind = KeySourceSpec::Kind::kKeys;
+  // Slots: foo 12182 (shard 2), bar 5061 (shard 0), {user1000}.a / user1000 1649 (shard 0).
+  options.source.keys = {"foo", "bar", "{user1000}.a", "user1000"};
+  const std::vector<KeyScanOptions> parts = plan_cluster_scan(options, topology);
+  ASSERT_EQ(parts.size(), 2u);  // shard 1 has no key: no part
+  EXPECT_EQ(parts[0].connection.host, "h0");
+  EXPECT_EQ(parts[0].source.keys, (std::vector<std::string>{"bar", "{user1000}.a", "user1000"}));
+  EXPECT_EQ(parts[1].connection.host, "h2");
+  EXPECT_EQ(parts[1].source.keys, (std::vector<std::string>{"foo"}));
+}
+
+TEST(ClusterKeyScan, EmptyKeyListStillHasOnePart) {
+  resp::ReplyParser parser;
+  std::string bytes;
+  const net::ClusterTopology topology = three_shards(parser, bytes);
+  KeyScanOptions options;
+  options.source.kind = KeySourceSpec::Kind::kKeys;
+  EXPECT_EQ(plan_cluster_scan(options, topology).size(), 1u);
+}
+
+TEST(ClusterKeyScan, SearchAndUnservedSlotsAreRefused) {
+  resp::ReplyParser parser;
+  std::string bytes;
+  net::ClusterTopology topology = three_shards(parser, bytes);
+  KeyScanOptions options;
+  options.source.kind = KeySourceSpec::Kind::kSearch;
+  EXPECT_THROW(plan_cluster_scan(options, topology), Error);
+  options.source.kind = KeySourceSpec::Kind::kScan;
+  topology.owner[42] = -1;
+  try {
+    plan_cluster_scan(options, topology);
+    FAIL() << "an unserved slot must stop a scan";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kConnection);
+    EXPECT_NE(std::string(error.what()).find("hash slot 42"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace polars_redis::read
