@@ -1,6 +1,7 @@
 // The Python exception hierarchy, rooted at RedisError, and the translation of core errors.
 #include "bindings.hpp"
 #include "polars_redis/error.hpp"
+#include "polars_redis/net/missing_module.hpp"
 
 namespace polars_redis::bindings {
 
@@ -46,7 +47,8 @@ void register_errors(nb::module_& m) {
     try {
       std::rethrow_exception(p);
     } catch (const Error& e) {
-      PyErr_SetString(g_errors[static_cast<int>(e.kind())], e.what());
+      const std::string hint = e.kind() == ErrorKind::kResponse ? net::missing_module_hint(e.what()) : std::string();
+      PyErr_SetString(g_errors[static_cast<int>(e.kind())], hint.empty() ? e.what() : (e.what() + hint).c_str());
     }
   });
 }

@@ -32,11 +32,13 @@ def field_scan(
     template: KeyTemplate | None = None,
     search: Callable[[dict[str, pl.DataType]], SearchTarget] | None = None,
     planner: Callable[[Callable[[], dict[str, pl.DataType]]], SourcePlanner] | None = None,
+    preflight: Callable[[], None] | None = None,
 ) -> pl.LazyFrame:
     """Fields come from `resolve_fields` (the given schema, or an inference run once, when first
     needed); `describe` turns a projected field into its entry in the native plan. `template`
     adds columns parsed from the key; `search` names the index a filter may be pushed to;
-    `planner` (given the fields getter) replaces the key pushdown entirely (search_hashes)."""
+    `planner` (given the fields getter) replaces the key pushdown entirely (search_hashes);
+    `preflight` runs before every scan (e.g. a check that the server has the module)."""
     resolved: list[dict[str, pl.DataType]] = []
 
     def fields() -> dict[str, pl.DataType]:
@@ -45,6 +47,8 @@ def field_scan(
         return resolved[0]
 
     def start_scan(columns: list[str], n_rows: int | None, source: dict[str, Any]) -> _core.NativeScan:
+        if preflight is not None:
+            preflight()
         all_fields = fields()
         wanted = set(columns)
         projected = [describe(field, dtype) for field, dtype in all_fields.items() if field in wanted]

@@ -14,6 +14,7 @@ from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import SchemaLike, from_descriptor, normalize_schema, to_descriptor
 from polars_redis._key_columns import KeyColumns, check_scan_sizes
 from polars_redis._key_template import resolve_template
+from polars_redis._modules import require_command
 from polars_redis._pushdown import SearchTarget
 from polars_redis._field_scan import field_scan
 from polars_redis._scan import ScanErrors, collect
@@ -38,6 +39,7 @@ def infer_json_schema(url: str | Client, pattern: str = "*", sample_size: int = 
     url = as_url(url)
     if sample_size < 1:
         raise ConfigurationError(f"sample_size must be at least 1, got {sample_size}")
+    require_command(url, "JSON.GET", "RedisJSON")
     fields = _core.infer_json_schema(url, pattern, sample_size)
     return {name: from_descriptor(spec) for name, spec in fields}
 
@@ -169,6 +171,7 @@ def scan_json(
         schema_given=schema is not None, key_columns=key_columns, batch_size=batch_size,
         count_hint=count_hint, ignore_errors=ignore_errors, name="redis json", errors=_errors,
         template=template, search=search if search_index is not None else None,
+        preflight=lambda: require_command(url, "JSON.GET", "RedisJSON"),
     )
 
 
