@@ -11,12 +11,12 @@ DEV_PACKAGES := scikit-build-core nanobind ninja cmake pytest hypothesis redis r
                 mkdocs-material "mkdocstrings[python]"
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup system-deps venvs install cpp-test fuzz py-test py-test-polars1 docs bench clean
+.PHONY: demo test setup system-deps venvs install cpp-test fuzz asan-test py-test py-test-polars1 docs bench clean
 
 demo: install
 	$(VENV)/bin/polars-redis demo
 
-test: install cpp-test fuzz py-test py-test-polars1 docs
+test: install cpp-test fuzz asan-test py-test py-test-polars1 docs
 
 setup: install
 
@@ -60,6 +60,10 @@ cpp-test: system-deps $(VENV)/.ready
 FUZZ_SECONDS ?= 40
 fuzz: system-deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# Both test suites once more, built with AddressSanitizer + UndefinedBehaviorSanitizer.
+asan-test: system-deps $(VENV)/.ready
+	POLARS_REDIS_LOAD_SECONDS=10 scripts/asan-test.sh
 
 py-test: install
 	$(VENV)/bin/python -m pytest -q tests
