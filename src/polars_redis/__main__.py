@@ -7,10 +7,25 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the `polars-redis` command line with `argv` (default: ``sys.argv[1:]``).
+
+    Subcommands: ``demo``, ``export``, ``import``, ``infer``, ``explain`` (see the command line
+    guide). Returns the exit code: 0 on success, 1 after printing one ``polars-redis: error: ...``
+    line on stderr; usage errors exit with 2 (``SystemExit`` from argparse).
+
+    Example:
+        >>> from polars_redis.__main__ import main                                      # doctest: +SKIP
+        >>> main(["export", "redis://localhost:6379", "--pattern", "user:*",            # doctest: +SKIP
+        ...       "--schema", "name=String,age=Int64", "-o", "users.parquet"])
+        0
+    """
     parser = argparse.ArgumentParser(prog="polars-redis", description="Redis data in Polars.")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="start an embedded Redis Stack, load sample users, scan them")
     demo.add_argument("--users", type=int, default=100_000, help="number of user hashes to load")
+    from polars_redis._cli_commands import add_data_commands, run_data_command
+
+    add_data_commands(commands)
     args = parser.parse_args(argv)
 
     from polars_redis import RedisError
@@ -21,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
             from polars_redis.demo import run_demo
 
             run_demo(users=args.users)
+        else:
+            return run_data_command(args)
     except (RedisError, ServerError) as exc:
         print(f"polars-redis: {exc}", file=sys.stderr)
         return 1

@@ -1,0 +1,49 @@
+"""The lazy scan a command line describes (--pattern, --type, --schema, --where, ...)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+import polars as pl
+
+from polars_redis._cli_expr import CliError, parse_schema, parse_where
+from polars_redis._scan import ScanErrors
+from polars_redis.client import Client
+
+READ_TYPES = ("hash", "json", "string", "set", "list", "zset")
+
+
+def add_scan_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("url", help="redis://[[user]:password@]host[:port][/db], rediss://, unix://")
+    parser.add_argument("--pattern", default="*", help="SCAN MATCH pattern, e.g. 'user:*' (default: *)")
+    parser.add_argument("--type", dest="redis_type", choices=READ_TYPES, default="hash",
+                        help="the Redis type to read (default: hash)")
+    schema = parser.add_mutually_exclusive_group()
+    schema.add_argument("--schema", help="hash/json fields and dtypes, e.g. 'name=String,age=Int64'")
+    schema.add_argument("--infer", action="store_true",
+                        help="infer the hash/json schema from a sample (the default without --schema)")
+    parser.add_argument("--where", help="a Polars filter, e.g. 'pl.col(\"age\") > 30' (pushed down like .filter)")
+    parser.add_argument("--search-index", help="a RediSearch index over the keys: --where becomes a query")
+
+
+def build_scan(client: Client, args: argparse.Namespace, errors: ScanErrors) -> pl.LazyFrame:
+    """The scan with --where applied as a filter (so Polars pushes it into the scan)."""
+    import polars_redis as pr
+
+    kind = args.redis_type
+    if kind not in ("hash", "json"):
+        for flag, value in (("--schema", args.schema), ("--infer", args.infer), ("--search-index", args.search_index)):
+            if value:
+                raise CliError(f"{flag} applies to --type hash or json, not {kind}")
+    where = parse_where(args.where) if args.where else None  # checked before anything is sent
+    schema = parse_schema(args.schema) if args.schema else None
+    common: dict[str, Any] = {"_errors": errors}
+    if kind == "hash":
+        lf = pr.scan_hashes(client, args.pattern, schema, search_index=args.search_index, **common)
+    elif kind == "json":
+        lf = pr.scan_json(client, args.pattern, schema, search_index=args.search_index, **common)
+    else:
+        scans = {"string": pr.scan_strings, "set": pr.scan_set, "list": pr.scan_list, "zset": pr.scan_zset}
+        lf = scans[kind](client, args.pattern, **common)
+    return lf.filter(where) if where is not None else lf
