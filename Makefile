@@ -11,12 +11,12 @@ DEV_PACKAGES := scikit-build-core nanobind ninja cmake pytest hypothesis redis r
                 mkdocs-material "mkdocstrings[python]"
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup system-deps venvs install cpp-test fuzz asan-test py-test py-test-polars1 docs bench clean
+.PHONY: demo test setup system-deps venvs install wheel-smoke cpp-test fuzz asan-test py-test py-test-polars1 docs bench clean
 
 demo: install
 	$(VENV)/bin/polars-redis demo
 
-test: install cpp-test fuzz asan-test py-test py-test-polars1 docs
+test: install wheel-smoke cpp-test fuzz asan-test py-test py-test-polars1 docs
 
 setup: install
 
@@ -51,13 +51,17 @@ install: venvs
 	$(VENV_PL1)/bin/pip install -q --force-reinstall --no-deps dist/*.whl
 	$(VENV)/bin/python -c "from polars_redis.server import prepare_runtime; prepare_runtime()"
 
+# The built wheel in a brand-new virtualenv (dependencies from PyPI), as a user would install it.
+wheel-smoke: install
+	PYTHON=$(PYTHON) scripts/wheel-smoke.sh
+
 cpp-test: system-deps $(VENV)/.ready
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cmake -S . -B build/cpp-tests -G Ninja -DPOLARS_REDIS_BUILD_TESTS=ON -DPOLARS_REDIS_BUILD_PYTHON=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cmake -S . -B build/cpp-tests -G Ninja -DPOLARS_REDIS_BUILD_TESTS=ON -DPOLARS_REDIS_BUILD_EXAMPLES=ON -DPOLARS_REDIS_BUILD_PYTHON=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cmake --build build/cpp-tests
 	cd build/cpp-tests && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" ctest --output-on-failure
 
 # libFuzzer targets (clang, ASan + UBSan) over their seeds, past crashes and new inputs.
-FUZZ_SECONDS ?= 40
+FUZZ_SECONDS ?= 30
 fuzz: system-deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
@@ -70,7 +74,7 @@ py-test: install
 
 # The second supported Polars major version runs the same suite.
 py-test-polars1: install
-	$(VENV_PL1)/bin/python -m pytest -q tests
+	POLARS_REDIS_LOAD_SECONDS=20 $(VENV_PL1)/bin/python -m pytest -q tests
 
 docs: install
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict -q
