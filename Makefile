@@ -77,6 +77,7 @@ py-test-polars1: install
 	POLARS_REDIS_LOAD_SECONDS=20 $(VENV_PL1)/bin/python -m pytest -q tests
 
 docs: install
+	$(VENV)/bin/python scripts/bench_plots.py bench/RESULTS.md docs/assets
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict -q
 
 bench: install
