@@ -61,7 +61,7 @@ cpp-test: system-deps $(VENV)/.ready
 	cd build/cpp-tests && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" ctest --output-on-failure
 
 # libFuzzer targets (clang, ASan + UBSan) over their seeds, past crashes and new inputs.
-FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 20
 fuzz: system-deps
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 
