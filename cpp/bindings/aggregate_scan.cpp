@@ -1,8 +1,10 @@
-// aggregate: an FT.AGGREGATE query streamed as batches.
+// aggregate: an FT.AGGREGATE query streamed as batches (on a cluster, every shard's rows).
 #include <nanobind/stl/string.h>
 
 #include "bindings.hpp"
+#include "cluster_scan.hpp"
 #include "polars_redis/read/aggregate_reader.hpp"
+#include "polars_redis/read/cluster_aggregate.hpp"
 
 namespace polars_redis::bindings {
 
@@ -23,6 +25,11 @@ nb::object aggregate(const std::string& url, const nb::dict& plan) {
   options.batch_size = plan_get<int64_t>(plan, "batch_size", options.batch_size);
   options.count = plan_get<int64_t>(plan, "count", options.count);
   options.ignore_errors = plan_get<bool>(plan, "ignore_errors", options.ignore_errors);
+  if (reaches_cluster(options.connection)) {
+    return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
+      read::run_cluster_aggregate(options, queue);
+    });
+  }
   return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
     read::run_aggregate(options, queue);
   });

@@ -144,6 +144,7 @@ nb::object make_cluster_key_scan(read::KeyScanOptions options, read::FetcherFact
 
 void register_cluster_scan(nb::module_& m) {
   register_cluster_writes(m);
+  register_cluster_nodes(m);
   m.def("cluster_key_slot", [](nb::bytes key) { return net::key_slot(std::string_view(key.c_str(), key.size())); },
         nb::arg("key"), "The Redis Cluster hash slot of a key (CRC16 of its hash tag, mod 16384).");
   nb::class_<IndexedBatch>(m, "ClusterIndexedBatch", "A batch of a cluster scan with its row index column.")

@@ -20,6 +20,11 @@ nb::object make_cluster_key_scan(read::KeyScanOptions options, read::FetcherFact
 net::ConnectionOptions write_connection(const std::string& url, const nb::dict& plan);
 
 void register_cluster_writes(nb::module_& m);
+void register_cluster_nodes(nb::module_& m);
+
+// The connection of a raw command: the URL's, or with `node` = (host, port[, readonly]) a
+// cluster node's (see cluster_nodes.cpp).
+net::ConnectionOptions command_connection(const std::string& url, const nb::handle& node);
 
 // Schema inference on a cluster (GIL released by the caller): the sample of the first shard, in
 // slot order, that finds any field (each shard's read node: a replica with read_from_replicas).

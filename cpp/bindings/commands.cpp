@@ -10,6 +10,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
+#include "cluster_scan.hpp"
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
 #include "polars_redis/net/connection_pool.hpp"
@@ -138,8 +139,8 @@ bool changes_session(std::string_view name) {
   return std::find(std::begin(kNames), std::end(kNames), upper) != std::end(kNames);
 }
 
-std::vector<OwnedReply> run(const std::string& url, const std::vector<Args>& commands) {
-  net::ConnectionOptions options = net::parse_url(url);
+std::vector<OwnedReply> run(const std::string& url, const std::vector<Args>& commands, const nb::handle& node) {
+  net::ConnectionOptions options = command_connection(url, node);
   nb::gil_scoped_release release;
   auto connection = net::acquire(options);
   std::vector<std::string_view> views;
@@ -156,19 +157,19 @@ std::vector<OwnedReply> run(const std::string& url, const std::vector<Args>& com
   return replies;
 }
 
-nb::object command(const std::string& url, const nb::sequence& args) {
+nb::object command(const std::string& url, const nb::sequence& args, const nb::handle& node) {
   std::vector<Args> commands{args_from_python(args)};
-  auto replies = run(url, commands);
+  auto replies = run(url, commands, node);
   check_nested(replies[0], commands[0], "");
   return to_python(replies[0]);
 }
 
-nb::list commands(const std::string& url, const nb::sequence& list) {
+nb::list commands(const std::string& url, const nb::sequence& list, const nb::handle& node) {
   std::vector<Args> all;
   for (auto item : list) all.push_back(args_from_python(item));
   nb::list out;
   if (all.empty()) return out;
-  auto replies = run(url, all);
+  auto replies = run(url, all, node);
   for (size_t i = 0; i < replies.size(); ++i) {
     check_nested(replies[i], all[i], "command " + std::to_string(i + 1) + " of " + std::to_string(all.size()) + ": ");
   }
@@ -183,10 +184,11 @@ bool glob_match(const nb::handle& pattern, const nb::handle& text) {
 }  // namespace
 
 void register_commands(nb::module_& m) {
-  m.def("command", &command, nb::arg("url"), nb::arg("args"),
-        "Run one command (str or bytes arguments) on a pooled connection; the reply as Python values.");
-  m.def("commands", &commands, nb::arg("url"), nb::arg("commands"),
-        "Run several commands pipelined on one fresh connection; their replies, in order.");
+  m.def("command", &command, nb::arg("url"), nb::arg("args"), nb::arg("node") = nb::none(),
+        "Run one command (str or bytes arguments) on a pooled connection; the reply as Python values. "
+        "`node`: a cluster node from cluster_nodes() instead of the URL's.");
+  m.def("commands", &commands, nb::arg("url"), nb::arg("commands"), nb::arg("node") = nb::none(),
+        "Run several commands pipelined on one pooled connection; their replies, in order.");
   m.def("glob_match", &glob_match, nb::arg("pattern"), nb::arg("text"),
         "Whether `text` matches the Redis glob `pattern` (SCAN MATCH / KEYS semantics).");
 }

@@ -5,6 +5,9 @@
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
+#include "cluster_scan.hpp"
+#include "polars_redis/net/cluster_topology.hpp"
+#include "polars_redis/read/cluster_stream_scan.hpp"
 #include "polars_redis/read/stream_group.hpp"
 #include "polars_redis/read/stream_reader.hpp"
 
@@ -41,6 +44,11 @@ nb::object scan_stream(const std::string& url, const nb::dict& plan) {
   options.page_size = plan_get<int64_t>(plan, "page_size", options.page_size);
   options.batch_size = plan_get<int64_t>(plan, "batch_size", options.batch_size);
   options.n_rows = optional_int(plan, "n_rows");
+  if (reaches_cluster(options.connection)) {
+    return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
+      read::run_cluster_stream_scan(options, queue);
+    });
+  }
   return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
     read::run_stream_scan(options, queue);
   });
@@ -60,7 +68,9 @@ nb::object read_stream_group(const std::string& url, const nb::dict& plan) {
   options.columns = stream_columns_from_plan(plan);
   options.page_size = plan_get<int64_t>(plan, "page_size", options.page_size);
   options.batch_size = plan_get<int64_t>(plan, "batch_size", options.batch_size);
-  return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
+  return make_native_scan([options = std::move(options)](read::BatchQueue& queue) mutable {
+    // XREADGROUP changes the group's state: it runs on the key's primary.
+    options.connection = net::key_node_options(options.connection, options.key, false);
     read::run_stream_group_read(options, queue);
   });
 }
@@ -69,14 +79,14 @@ bool create_stream_group(const std::string& url, const std::string& key, const s
                          const std::string& start_id) {
   net::ConnectionOptions connection = net::parse_url(url);
   nb::gil_scoped_release release;
-  return read::create_stream_group(connection, key, group, start_id);
+  return read::create_stream_group(net::key_node_options(connection, key, false), key, group, start_id);
 }
 
 int64_t ack_stream(const std::string& url, const std::string& key, const std::string& group,
                    const std::vector<std::string>& ids) {
   net::ConnectionOptions connection = net::parse_url(url);
   nb::gil_scoped_release release;
-  return read::ack_stream(connection, key, group, ids);
+  return read::ack_stream(net::key_node_options(connection, key, false), key, group, ids);
 }
 
 }  // namespace

@@ -37,6 +37,11 @@ def expected_keys(client: Client, search_index: str | None) -> int | None:
         from polars_redis._search_index import describe_index
 
         return describe_index(client.url, search_index).num_docs
+    from polars_redis._cluster_writes import is_cluster
+
+    if is_cluster(client.url):  # every primary's keys
+        sizes = [_core.command(client.url, ["DBSIZE"], node=node) for node in _core.cluster_nodes(client.url, False)]
+        return sum(int(size) for size in sizes)
     total = _core.command(client.url, ["DBSIZE"])
     return int(total) if isinstance(total, int) else None
 

@@ -51,6 +51,22 @@ class SourcePlan:
     fallback: SourcePlan | None = None
     # Columns only known once the source is planned (e.g. KNN distances keyed by key).
     derived: Any = None
+    # The order the rows must come out in when the source cannot keep it itself (a key list
+    # read from several cluster shards at once).
+    order: KeyOrder | None = None
+
+
+@dataclass(frozen=True)
+class KeyOrder:
+    """Rows in the order of `keys`, matched by the key column `source`."""
+
+    source: str
+    keys: list[str]
+
+    def apply(self, frame: pl.DataFrame) -> pl.DataFrame:
+        position = {key: i for i, key in enumerate(self.keys)}
+        ranks = frame[self.source].replace_strict(position, return_dtype=pl.Int64, default=len(self.keys))
+        return frame.select(pl.all().gather(ranks.arg_sort()))
 
 
 class SourcePlanner(Protocol):

@@ -69,6 +69,11 @@ def iterate_batches(
     native_columns = [c for c in wanted if c not in derived_wanted]
     if derived_wanted and derived is not None and derived.source not in native_columns:
         native_columns.append(derived.source)
+    order = source.order
+    if order is not None and order.source not in native_columns:
+        native_columns.append(order.source)
+    # Sorting needs every row first: the ordered rows are gathered, then pass through once.
+    held: list[pl.DataFrame] = []
     casts = [pl.col(c).cast(schema[c]) for c in wanted if needs_cast(schema[c])]
     with scan_record(name, predicate, source.notes):
         scan = start_scan(native_columns, native_limit, source.entries)
@@ -91,15 +96,22 @@ def iterate_batches(
                 continue
             first = False
             if batch is None:
-                break
-            frame = pl.DataFrame(batch)
-            # The frame owns the data now; holding the native batch in this frame's locals would
-            # keep it alive in any traceback raised below (and past interpreter exit).
-            batch = None
-            if derived_wanted and derived is not None:
-                frame = derived.add(frame, derived_wanted)
-            if casts:
-                frame = frame.with_columns(casts)
+                if order is None or not held:
+                    break
+                frame = order.apply(pl.concat(held, how="vertical"))
+                held, order = [], None
+            else:
+                frame = pl.DataFrame(batch)
+                # The frame owns the data now; holding the native batch in this frame's locals would
+                # keep it alive in any traceback raised below (and past interpreter exit).
+                batch = None
+                if derived_wanted and derived is not None:
+                    frame = derived.add(frame, derived_wanted)
+                if casts:
+                    frame = frame.with_columns(casts)
+                if order is not None:
+                    held.append(frame)
+                    continue
             if predicate is not None:
                 frame = frame.filter(predicate)
             if frame.columns != columns:  # usually already in schema order: skip the copy of names

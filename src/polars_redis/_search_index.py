@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from polars_redis import _core
@@ -28,6 +28,8 @@ class IndexField:
     case_sensitive: bool = False
     index_missing: bool = False
     searchable: bool = True  # False for NOINDEX attributes (sortable only)
+    sortable: bool = False
+    unf: bool = False  # a sortable value kept unnormalized
 
 
 @dataclass(frozen=True)
@@ -97,12 +99,25 @@ def _attribute(raw: Any) -> IndexField:
         separator=str(separator) if separator not in (None, "") else None,
         case_sensitive="CASESENSITIVE" in flags,
         index_missing="INDEXMISSING" in flags,
+        sortable="SORTABLE" in flags,
+        unf="UNF" in flags,
         searchable="NOINDEX" not in flags,
     )
 
 
 def describe_index(url: str, name: str) -> IndexInfo:
-    """FT.INFO (and the server's MINPREFIX) for index `name`; a clear error when it is missing."""
+    """FT.INFO (and the server's MINPREFIX) for index `name`; a clear error when it is missing.
+
+    On a Redis Cluster the index is one per shard: the definition is the first shard's, the
+    counters are summed over every shard."""
+    from polars_redis import _cluster_search
+    from polars_redis._cluster_writes import is_cluster
+
+    if is_cluster(url):
+        infos = [_index_info(name, info, config) for info, config in _cluster_search.info_replies(url, name)]
+        return replace(infos[0], num_docs=sum(i.num_docs for i in infos),
+                       indexing_failures=sum(i.indexing_failures for i in infos),
+                       indexing=any(i.indexing for i in infos))
     try:
         info = _core.command(url, ["FT.INFO", name])
     except ResponseError as exc:
@@ -110,9 +125,14 @@ def describe_index(url: str, name: str) -> IndexInfo:
             raise ConfigurationError(f"RediSearch index {name!r} does not exist (FT.INFO: {exc})") from None
         raise
     try:
-        config = _pairs(_core.command(url, ["FT.CONFIG", "GET", "MINPREFIX"]))
+        config = _core.command(url, ["FT.CONFIG", "GET", "MINPREFIX"])
     except ResponseError:  # managed servers may refuse FT.CONFIG: keep the default
-        config = {}
+        config = None
+    return _index_info(name, info, config)
+
+
+def _index_info(name: str, info: Any, config_reply: Any) -> IndexInfo:
+    config = _pairs(config_reply) if config_reply is not None else {}
     entries = _pairs(info)
     definition = _pairs(entries.get("index_definition"))
     stopwords = entries.get("stopwords_list")

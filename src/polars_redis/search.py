@@ -11,7 +11,9 @@ from typing import Any, Union
 
 import polars as pl
 
-from polars_redis import _core
+from polars_redis import _cluster_search, _core
+from polars_redis._aggregate_rows import run_aggregate
+from polars_redis._cluster_writes import is_cluster
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
@@ -19,7 +21,8 @@ from polars_redis._dtypes import SchemaLike, normalize_schema, to_descriptor
 from polars_redis._expr_tree import conjuncts, describe, parse_predicate
 from polars_redis._field_scan import field_scan
 from polars_redis._key_columns import KeyColumns, check_scan_sizes
-from polars_redis._pushdown import SEARCH_DIALECT, SearchTarget, SourcePlan, translate_for_index, unusable_reason
+from polars_redis._pushdown import (SEARCH_DIALECT, KeyOrder, SearchTarget, SourcePlan, translate_for_index,
+                                    unusable_reason)
 from polars_redis._scan import ScanErrors, collect
 from polars_redis._search_index import IndexInfo, describe_index
 from polars_redis._search_query import attribute
@@ -128,6 +131,9 @@ def create_index(
         algorithm = str(options.get("algorithm", "FLAT")).upper()
         flat = [part for pair in attrs.items() for part in pair]
         args += ([identifier, "AS", column] if on == "json" else [identifier]) + ["VECTOR", algorithm, str(len(flat)), *flat]
+    if is_cluster(url):  # one index per shard: see _cluster_search
+        _cluster_search.create_on_shards(url, name, args[2:], if_exists)
+        return
     if if_exists != "fail" and name in (_core.command(url, ["FT._LIST"]) or []):
         if if_exists == "skip":
             return
@@ -227,6 +233,14 @@ class _SearchPlanner:
         # head(n) without a client filter becomes LIMIT n: with sort_by the server then keeps a
         # top-n instead of sorting every match.
         limit = self.limit if n_rows is None else n_rows if self.limit is None else min(self.limit, n_rows)
+        if self.sort_by and is_cluster(self.url):
+            _cluster_search.require_sortable(info, [field for field, _ in self.sort_by], "sort_by")
+            # Each shard sorts its own documents: the global order comes from merging their sort
+            # values, and the rows are then read by key in that order.
+            keys = _cluster_search.sorted_keys(self.url, self.index, query, self.sort_by, limit, params, SEARCH_DIALECT)
+            notes.append(f"cluster: sorted on every shard, merged: {len(keys)} key(s)")
+            return SourcePlan({"pattern": "*", "key_source": {"kind": "keys", "keys": keys}, "match_pattern": None},
+                              notes, order=KeyOrder(self.key_column, keys))
         source = {"kind": "search", "index": self.index, "query": query, "dialect": SEARCH_DIALECT,
                   "sort_by": self.sort_by, "limit": limit, "params": params}
         return SourcePlan({"pattern": "*", "key_source": source, "match_pattern": None}, notes)
@@ -244,12 +258,14 @@ class _SearchPlanner:
                               "__distance", "SORTBY", "__distance", "ASC", "LIMIT", "0", str(int(k))]
         flat_params = [part for name, value in params for part in (name, value)] + ["__knn_vector", blob]
         command += ["PARAMS", str(len(flat_params)), *flat_params, "DIALECT", str(SEARCH_DIALECT), "TIMEOUT", "0"]
-        reply = _core.command(self.url, command)
-        keys, distances = _knn_results(reply)
+        if is_cluster(self.url):
+            keys, distances = _cluster_search.knn_on_shards(self.url, self.index, command[2:], int(k), _knn_results)
+        else:
+            keys, distances = _knn_results(_core.command(self.url, command))
         notes.append(f"KNN: FT.SEARCH {self.index} {knn_query!r} returned {len(keys)} key(s)")
         derived = _Distances(dict(zip(keys, distances)), self.distance_column, self.key_column)
         return SourcePlan({"pattern": "*", "key_source": {"kind": "keys", "keys": keys}, "match_pattern": None},
-                          notes, derived=derived)
+                          notes, derived=derived, order=KeyOrder(self.key_column, keys))
 
 
 def _knn_results(reply: Any) -> tuple[list[str], list[float]]:
@@ -283,6 +299,8 @@ def _search(
         raise ConfigurationError(f"limit must be >= 0, got {limit}")
     if knn is not None and not include_key:
         raise ConfigurationError("knn results are matched to their distance by key: it needs include_key=True")
+    if sort_by is not None and not include_key and is_cluster(url):
+        raise ConfigurationError("sort_by on a Redis Cluster orders the shards' rows by key: it needs include_key=True")
     column_paths = dict(paths or {})
     nested = key_type == "JSON"
 
@@ -471,18 +489,20 @@ def aggregate(
     info = describe_index(url, index)
     types = {item.name: item.type for item in info.fields}
     columns: dict[str, pl.DataType] = {}
-    args: list[Any] = []
+    load_args: list[Any] = []
     if load:
-        args += ["LOAD", str(len(load)), *_fields(load)]
+        load_args += ["LOAD", str(len(load)), *_fields(load)]
         for name in load:
             columns[name.lstrip("@")] = pl.Float64() if types.get(name.lstrip("@")) == "NUMERIC" else pl.String()
+    row_args: list[Any] = []  # per document, before any grouping
     for alias, expression in (apply or {}).items():
-        args += ["APPLY", expression, "AS", alias]
+        row_args += ["APPLY", expression, "AS", alias]
         columns[alias] = pl.String()
     if filter is not None:
-        args += ["FILTER", filter]
+        row_args += ["FILTER", filter]
+    group_args: list[Any] = []
     if group_by or reduce:
-        args += ["GROUPBY", str(len(group_by)), *_fields(group_by)]
+        group_args += ["GROUPBY", str(len(group_by)), *_fields(group_by)]
         for name in group_by:
             columns[name.lstrip("@")] = pl.Float64() if types.get(name.lstrip("@")) == "NUMERIC" else pl.String()
         for alias, spec in (reduce or {}).items():
@@ -492,30 +512,25 @@ def aggregate(
                 raise ConfigurationError(f"reduce {alias!r}: {function} is not supported "
                                          f"(use one of {sorted(_REDUCER_DTYPES)})")
             rendered = [("@" + a.lstrip("@")) if isinstance(a, str) and i == 0 else str(a) for i, a in enumerate(fargs)]
-            args += ["REDUCE", function, str(len(rendered)), *rendered, "AS", alias]
+            group_args += ["REDUCE", function, str(len(rendered)), *rendered, "AS", alias]
             columns[alias] = _REDUCER_DTYPES[function]
     pairs = _sort_pairs(sort_by)
+    tail_args: list[Any] = []
+    if params:
+        flat = [part for name, value in params.items() for part in (name, value if isinstance(value, (bytes, str)) else str(value))]
+        tail_args += ["PARAMS", str(len(flat)), *flat]
+    tail_args += ["DIALECT", str(SEARCH_DIALECT)]
+    for name, dtype in normalize_schema(schema_overrides or {}).items():
+        columns[name] = dtype
+    if is_cluster(url):
+        return _cluster_search.aggregate_on_cluster(
+            url, info, query, pre_group_args=load_args + row_args, load=load, apply=apply or {}, filter=filter,
+            group_by=group_by, reduce=reduce or {}, columns=columns, sort_pairs=pairs,
+            limit=limit, tail_args=tail_args, batch_size=batch_size, ignore_errors=ignore_errors)
+    args = load_args + row_args + group_args
     if pairs:
         args += ["SORTBY", str(2 * len(pairs))] + [part for column, order in pairs for part in ("@" + column, order)]
     if limit is not None:
         args += ["LIMIT", "0", str(int(limit))]
-    if params:
-        flat = [part for name, value in params.items() for part in (name, value if isinstance(value, (bytes, str)) else str(value))]
-        args += ["PARAMS", str(len(flat)), *flat]
-    args += ["DIALECT", str(SEARCH_DIALECT)]
-    for name, dtype in normalize_schema(schema_overrides or {}).items():
-        columns[name] = dtype
-    plan = {
-        "index": index, "query": query, "args": args, "batch_size": batch_size, "count": 1000,
-        "columns": [(name, to_descriptor(name, dtype)) for name, dtype in columns.items()],
-        "ignore_errors": ignore_errors,
-    }
-    scan = _core.aggregate(url, plan)
-    frames = []
-    try:
-        while (batch := scan.next_batch()) is not None:
-            frames.append(pl.DataFrame(batch))
-    finally:
-        scan.close()
-    frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=columns)
-    return frame.select(list(columns))
+    return run_aggregate(url, index, query, args + tail_args, columns, batch_size=batch_size,
+                         ignore_errors=ignore_errors)

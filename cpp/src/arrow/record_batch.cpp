@@ -1,5 +1,6 @@
 #include "polars_redis/arrow/record_batch.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "export.hpp"
@@ -35,6 +36,20 @@ void RecordBatch::release() {
   }
   schemas_.clear();
   arrays_.clear();
+}
+
+void RecordBatch::truncate(int64_t rows) {
+  if (rows >= num_rows_ || rows < 0) return;
+  for (ArrowArray& array : arrays_) {
+    array.length = std::min(array.length, rows);
+    if (array.null_count == 0 || array.buffers[0] == nullptr) continue;
+    // The null count must describe the kept rows: count the validity bits again.
+    const auto* bits = static_cast<const uint8_t*>(array.buffers[0]);
+    int64_t valid = 0;
+    for (int64_t row = array.offset; row < array.offset + array.length; ++row) valid += (bits[row >> 3] >> (row & 7)) & 1;
+    array.null_count = array.length - valid;
+  }
+  num_rows_ = rows;
 }
 
 void RecordBatch::export_to(ArrowSchema* schema, ArrowArray* array) {

@@ -244,6 +244,13 @@ ConnectionOptions read_node_options(const ConnectionOptions& seed, const Cluster
   return node_options(seed, shard.primary, false);
 }
 
+ConnectionOptions key_node_options(const ConnectionOptions& seed, std::string_view key, bool read) {
+  if (!is_cluster(seed)) return seed;
+  const ClusterTopology topology = discover_topology(seed);
+  const ClusterShard& shard = topology.shards[topology.shard_index_of_key(key)];
+  return read ? read_node_options(seed, shard) : node_options(seed, shard.primary, false);
+}
+
 bool is_cluster(const ConnectionOptions& options) {
   if (options.cluster) return true;
   if (options.db != 0) return false;  // a cluster has only database 0

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "polars_redis/error.hpp"
+#include "polars_redis/read/cluster_search_index.hpp"
 
 namespace polars_redis::read {
 
@@ -31,12 +32,10 @@ class ShardThreads {
 }  // namespace
 
 std::vector<KeyScanOptions> plan_cluster_scan(const KeyScanOptions& options, const net::ClusterTopology& topology) {
-  if (options.source.kind == KeySourceSpec::Kind::kSearch) {
-    // Without a coordinator, RediSearch declares the index name as a key: only the node serving
-    // its slot holds the index, and it indexes that node's keys only.
-    throw Error(ErrorKind::kInvalidArgument,
-                "a RediSearch index cannot back a read on a Redis Cluster without a search coordinator (each index lives on "
-                "one node and covers only that node's keys); read without search_index and filter in Polars");
+  if (options.source.kind == KeySourceSpec::Kind::kSearch && !options.source.search.sort_by.empty()) {
+    // Each shard would sort its own results only; the Python layer plans a sorted search over a
+    // cluster as a merged key list instead.
+    throw Error(ErrorKind::kInvalidArgument, "a sorted search cannot run as a per-shard scan on a Redis Cluster");
   }
   KeyScanOptions base = options;
   base.include_row_index = false;
@@ -53,6 +52,12 @@ std::vector<KeyScanOptions> plan_cluster_scan(const KeyScanOptions& options, con
     for (const net::ClusterShard& shard : topology.shards) {
       parts.push_back(base);
       parts.back().connection = net::read_node_options(options.connection, shard);
+      if (options.source.kind == KeySourceSpec::Kind::kSearch) {
+        // Each shard's own index covers its own documents (see cluster_search_index.hpp).
+        SearchKeyQuery& search = parts.back().source.search;
+        search.index = find_shard_index(parts.back().connection, shard, options.source.search.index);
+        search.by_offset = true;
+      }
     }
     return parts;
   }
@@ -77,6 +82,11 @@ void run_cluster_key_scan(const KeyScanOptions& options, const FetcherFactory& m
   // key list needs no guard: a moved key answers MOVED or ASK, which fails the fetch.)
   std::optional<net::SlotMapGuard> guard;
   if (options.source.kind != KeySourceSpec::Kind::kKeys) guard.emplace(options.connection, topology);
+  // Every shard answers up to the search's LIMIT: the merged output keeps that many.
+  std::optional<int64_t> n_rows = options.n_rows;
+  if (options.source.kind == KeySourceSpec::Kind::kSearch && options.source.search.limit) {
+    n_rows = n_rows ? std::min(*n_rows, *options.source.search.limit) : *options.source.search.limit;
+  }
   BatchQueue merged(2 * parts.size());
   std::atomic<size_t> running = parts.size();
   std::mutex error_mutex;
@@ -109,18 +119,19 @@ void run_cluster_key_scan(const KeyScanOptions& options, const FetcherFactory& m
     int64_t rows = 0;
     bool pushed = false;
     std::optional<arrow::RecordBatch> empty;  // every shard may be empty: the consumer still needs the columns
-    while (!options.n_rows || rows < *options.n_rows) {
+    while (!n_rows || rows < *n_rows) {
       std::optional<arrow::RecordBatch> batch = merged.pop();
       if (!batch) break;
       if (batch->num_rows() == 0) {
         if (!empty) empty = std::move(batch);
         continue;
       }
+      if (n_rows && rows + batch->num_rows() > *n_rows) batch->truncate(*n_rows - rows);
       rows += batch->num_rows();
       pushed = true;
       if (!queue.push(std::move(*batch))) return;
     }
-    if (guard && (!options.n_rows || rows < *options.n_rows)) guard->check_unchanged();
+    if (guard && (!n_rows || rows < *n_rows)) guard->check_unchanged();
     if (!pushed && empty) queue.push(std::move(*empty));
   }
 }

@@ -8,9 +8,8 @@
 namespace polars_redis::read {
 
 void run_cluster_timeseries_range(const TimeSeriesOptions& options, BatchQueue& queue) {
-  const net::ClusterTopology topology = net::discover_topology(options.connection);
   TimeSeriesOptions routed = options;
-  routed.connection = net::read_node_options(options.connection, topology.shards[topology.shard_index_of_key(options.key)]);
+  routed.connection = net::key_node_options(options.connection, options.key, true);
   run_timeseries_range(routed, queue);
 }
 

@@ -36,7 +36,9 @@ class SearchKeySource final : public KeySource {
       return;
     }
     resp::ArgumentList args;
-    if (phase_ == Phase::kAggregate) {
+    if (search_.by_offset) {
+      append_offset_page(args);
+    } else if (phase_ == Phase::kAggregate) {
       args.arg("FT.AGGREGATE").arg(search_.index).arg(search_.query);
       args.arg("LOAD").arg(static_cast<int64_t>(1 + search_.sort_by.size())).arg("@__key");
       for (const auto& [field, descending] : search_.sort_by) args.arg(attribute(field));
@@ -66,6 +68,10 @@ class SearchKeySource final : public KeySource {
       phase_ = Phase::kAggregate;
       return;
     }
+    if (search_.by_offset) {
+      consume_offset_page(reply, sink);
+      return;
+    }
     phase_ = Phase::kCursor;
     SearchPage page(reply, what);
     cursor_ = page.cursor();
@@ -79,7 +85,7 @@ class SearchKeySource final : public KeySource {
   }
 
   void abandon() noexcept override {
-    if (done_ || connection_->broken()) return;
+    if (done_ || connection_->broken() || search_.by_offset) return;  // paging by offset holds no cursor
     try {
       if (waiting_) {
         waiting_ = false;
@@ -102,6 +108,48 @@ class SearchKeySource final : public KeySource {
   }
 
  private:
+  // FT.SEARCH <index> <query> NOCONTENT LIMIT <offset> <page>: each page costs the server the
+  // offset too, so pages are large.
+  void append_offset_page(resp::ArgumentList& args) {
+    int64_t page = std::max<int64_t>(count_, kOffsetPage);
+    if (search_.limit) page = std::min(page, *search_.limit - offset_);
+    args.arg("FT.SEARCH").arg(search_.index).arg(search_.query).arg("NOCONTENT");
+    args.arg("LIMIT").arg(offset_).arg(page);
+    if (!search_.params.empty()) {
+      args.arg("PARAMS").arg(static_cast<int64_t>(2 * search_.params.size()));
+      for (const auto& [name, value] : search_.params) args.arg(name).arg(value);
+    }
+    args.arg("DIALECT").arg(static_cast<int64_t>(search_.dialect)).arg("TIMEOUT").arg(int64_t{0});
+  }
+
+  void consume_offset_page(const resp::NodeView& reply, const Sink& sink) {
+    const SearchCommand what{"FT.SEARCH", search_.index, search_.query};
+    SearchIdsPage page(reply, what);
+    page.check_warnings();
+    if (offset_ == 0) total_ = page.total();
+    if (page.total() != total_) {
+      // Offsets shift when documents come or go: a later page could skip or repeat some.
+      throw Error(ErrorKind::kResponse,
+                  search_error_message(what, "the index changed during the read (" + std::to_string(total_) + " then " +
+                                                 std::to_string(page.total()) +
+                                                 " matches); paging by offset could miss documents: read again"));
+    }
+    page.for_each_id(sink);
+    offset_ += static_cast<int64_t>(page.size());
+    const int64_t wanted = search_.limit ? std::min(total_, *search_.limit) : total_;
+    if (offset_ < wanted && page.size() == 0) {
+      throw Error(ErrorKind::kResponse,
+                  search_error_message(what, "the results would be incomplete: the server stopped at " +
+                                                 std::to_string(offset_) + " of " + std::to_string(total_) +
+                                                 " matches (MAXSEARCHRESULTS)"));
+    }
+    done_ = offset_ >= wanted;
+  }
+
+  static constexpr int64_t kOffsetPage = 10000;
+  int64_t offset_ = 0;
+  int64_t total_ = 0;
+
   // Expansion check (only for queries that may expand terms), then the query, then cursor reads.
   enum class Phase { kCheck, kAggregate, kCursor };
 

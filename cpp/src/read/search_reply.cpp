@@ -24,6 +24,27 @@ bool find_in_map(const resp::NodeView& map, std::string_view name, resp::NodeVie
   return false;
 }
 
+// The warnings of a RESP3 reply map, joined; empty when there are none.
+std::string warnings_of(const resp::NodeView& body) {
+  std::string text;
+  resp::NodeView warnings = body;
+  if (find_in_map(body, "warning", warnings) && warnings.is_aggregate()) {
+    auto warning = warnings.first_child();
+    for (size_t i = 0, n = warnings.size(); i < n; ++i, warning = warning.next_sibling()) {
+      if (!text.empty()) text += "; ";
+      text += warning.str();
+    }
+  }
+  return text;
+}
+
+void throw_incomplete(const SearchCommand& what, const std::string& warning) {
+  if (!warning.empty()) {
+    throw Error(ErrorKind::kResponse,
+                search_error_message(what, "the results are incomplete (warning: " + warning + ")"));
+  }
+}
+
 }  // namespace
 
 std::string search_error_message(const SearchCommand& what, std::string_view message) {
@@ -48,14 +69,7 @@ SearchPage::SearchPage(const resp::NodeView& reply, const SearchCommand& what) :
     if (!find_in_map(body, "results", results) || !results.is_aggregate()) unexpected(what, "no results array");
     rows_ = results.size();
     first_row_ = results.first_child();
-    resp::NodeView warnings = body;
-    if (find_in_map(body, "warning", warnings) && warnings.is_aggregate()) {
-      auto warning = warnings.first_child();
-      for (size_t i = 0, n = warnings.size(); i < n; ++i, warning = warning.next_sibling()) {
-        if (!warning_.empty()) warning_ += "; ";
-        warning_ += warning.str();
-      }
-    }
+    warning_ = warnings_of(body);
     return;
   }
   // RESP2: the total count, then one flat array per row.
@@ -64,11 +78,43 @@ SearchPage::SearchPage(const resp::NodeView& reply, const SearchCommand& what) :
   first_row_ = body.first_child().next_sibling();
 }
 
-void SearchPage::check_warnings() const {
-  if (!warning_.empty()) {
-    throw Error(ErrorKind::kResponse,
-                search_error_message(what_, "the results are incomplete (warning: " + warning_ + ")"));
+void SearchPage::check_warnings() const { throw_incomplete(what_, warning_); }
+
+SearchIdsPage::SearchIdsPage(const resp::NodeView& reply, const SearchCommand& what) : what_(what), first_(reply) {
+  if (reply.is_error()) throw Error(ErrorKind::kResponse, search_error_message(what, reply.str()));
+  if (reply.type() == resp::Type::kMap) {
+    resp3_ = true;
+    resp::NodeView total = reply, results = reply;
+    if (!find_in_map(reply, "total_results", total) || total.type() != resp::Type::kInteger) {
+      unexpected(what, "no total_results");
+    }
+    if (!find_in_map(reply, "results", results) || !results.is_aggregate()) unexpected(what, "no results array");
+    total_ = total.integer();
+    ids_ = results.size();
+    first_ = results.first_child();
+    warning_ = warnings_of(reply);
+    return;
   }
+  if (!reply.is_aggregate() || reply.size() == 0 || reply.first_child().type() != resp::Type::kInteger) {
+    unexpected(what, "not [total, id, ...]");
+  }
+  total_ = reply.first_child().integer();
+  ids_ = reply.size() - 1;
+  first_ = reply.first_child().next_sibling();
+}
+
+void SearchIdsPage::check_warnings() const { throw_incomplete(what_, warning_); }
+
+std::string_view SearchIdsPage::id_of(const resp::NodeView& item) const {
+  if (!resp3_) {
+    if (!item.is_string()) unexpected(what_, "a document ID is not a string");
+    return item.str();
+  }
+  resp::NodeView id = item;
+  if (item.type() != resp::Type::kMap || !find_in_map(item, "id", id) || !id.is_string()) {
+    unexpected(what_, "a result has no id");
+  }
+  return id.str();
 }
 
 resp::NodeView SearchPage::attributes(const resp::NodeView& row) const {

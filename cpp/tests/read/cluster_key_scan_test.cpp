@@ -67,13 +67,19 @@ TEST(ClusterKeyScan, EmptyKeyListStillHasOnePart) {
   EXPECT_EQ(plan_cluster_scan(options, topology).size(), 1u);
 }
 
-TEST(ClusterKeyScan, SearchAndUnservedSlotsAreRefused) {
+TEST(ClusterKeyScan, SortedSearchAndUnservedSlotsAreRefused) {
   resp::ReplyParser parser;
   std::string bytes;
   net::ClusterTopology topology = three_shards(parser, bytes);
   KeyScanOptions options;
   options.source.kind = KeySourceSpec::Kind::kSearch;
-  EXPECT_THROW(plan_cluster_scan(options, topology), Error);
+  options.source.search.sort_by = {{"age", false}};  // each shard would sort its own keys only
+  try {
+    plan_cluster_scan(options, topology);
+    FAIL() << "a sorted search cannot be split by shard";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kInvalidArgument);
+  }
   options.source.kind = KeySourceSpec::Kind::kScan;
   topology.owner[42] = -1;
   try {

@@ -124,5 +124,36 @@ TEST(SearchPage, OtherShapesAreProtocolErrors) {
   }
 }
 
+// FT.SEARCH idx * NOCONTENT LIMIT 0 2, as Redis Stack 7.4 answers it in each protocol.
+TEST(SearchIdsPage, ReadsTotalAndIdsInBothProtocols) {
+  const SearchCommand what{"FT.SEARCH", "idx", "*"};
+  ParsedReply resp2("*3\r\n:81\r\n$8\r\nuser:948\r\n$9\r\nuser:2049\r\n");
+  ParsedReply resp3(
+      "%4\r\n$10\r\nattributes\r\n*0\r\n$13\r\ntotal_results\r\n:81\r\n$7\r\nresults\r\n*2\r\n"
+      "%2\r\n$2\r\nid\r\n$8\r\nuser:948\r\n$6\r\nvalues\r\n*0\r\n"
+      "%2\r\n$2\r\nid\r\n$9\r\nuser:2049\r\n$6\r\nvalues\r\n*0\r\n$7\r\nwarning\r\n*0\r\n");
+  for (ParsedReply* reply : {&resp2, &resp3}) {
+    SearchIdsPage page(reply->root(), what);
+    EXPECT_EQ(page.total(), 81);
+    std::vector<std::string> ids;
+    page.for_each_id([&](std::string_view id) { ids.emplace_back(id); });
+    EXPECT_EQ(ids, (std::vector<std::string>{"user:948", "user:2049"}));
+    EXPECT_NO_THROW(page.check_warnings());
+  }
+}
+
+TEST(SearchIdsPage, ErrorsAndWarningsAreRaised) {
+  const SearchCommand what{"FT.SEARCH", "idx", "@a:x*"};
+  ParsedReply error("-Unknown index name\r\n");
+  EXPECT_THROW(SearchIdsPage(error.root(), what), Error);
+  ParsedReply warned(
+      "%3\r\n$13\r\ntotal_results\r\n:1\r\n$7\r\nresults\r\n*0\r\n$7\r\nwarning\r\n*1\r\n"
+      "$20\r\nMax prefix expansion\r\n");
+  SearchIdsPage page(warned.root(), what);
+  EXPECT_THROW(page.check_warnings(), Error);
+  ParsedReply shapeless("*1\r\n$3\r\nabc\r\n");
+  EXPECT_THROW(SearchIdsPage(shapeless.root(), what), Error);
+}
+
 }  // namespace
 }  // namespace polars_redis::read

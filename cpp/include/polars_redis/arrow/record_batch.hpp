@@ -22,6 +22,9 @@ class RecordBatch {
 
   int64_t num_rows() const { return num_rows_; }
   size_t num_columns() const { return arrays_.size(); }
+  // Keeps the first `rows` rows (a merge of several sources cutting at a row limit). The buffers
+  // stay as they are: Arrow arrays may be longer than their length says.
+  void truncate(int64_t rows);
 
   // Moves the batch out as a top-level struct (format "+s") schema and array, whose release
   // callbacks free the columns too. Callable once (then throws Error(kInvalidArgument)).

@@ -76,6 +76,10 @@ class SlotMapGuard {
 // The node a read of `shard` uses: a healthy replica with seed.read_from_replicas, else the primary.
 ConnectionOptions read_node_options(const ConnectionOptions& seed, const ClusterShard& shard);
 
+// Where a command on `key` goes: on a cluster, the read node (`read`) or the primary of the shard
+// serving the key's slot; otherwise `seed` itself.
+ConnectionOptions key_node_options(const ConnectionOptions& seed, std::string_view key, bool read);
+
 // Whether `options` reaches a cluster: redis+cluster:// URLs always; otherwise the node's
 // INFO cluster says cluster_enabled:1 (remembered per endpoint for the process's lifetime).
 bool is_cluster(const ConnectionOptions& options);

@@ -24,6 +24,9 @@ struct SearchKeyQuery {
   std::vector<std::pair<std::string, std::string>> params;       // PARAMS name value
   std::vector<std::pair<std::string, bool>> sort_by;             // field, descending
   std::optional<int64_t> limit;
+  // FT.SEARCH NOCONTENT paged with LIMIT offsets instead of an FT.AGGREGATE cursor: RediSearch on
+  // a Redis Cluster node without a coordinator cannot LOAD @__key (it answers empty rows).
+  bool by_offset = false;
 };
 
 struct KeySourceSpec {

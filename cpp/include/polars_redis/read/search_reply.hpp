@@ -67,6 +67,34 @@ class SearchPage {
   std::string warning_;
 };
 
+// One page of FT.SEARCH ... NOCONTENT LIMIT offset count, in either protocol:
+//   RESP3: {total_results: n, results: [{id: key, ...}, ...], warning: [...], ...}
+//   RESP2: [total, key, key, ...]
+class SearchIdsPage {
+ public:
+  // Throws like SearchPage.
+  SearchIdsPage(const resp::NodeView& reply, const SearchCommand& what);
+  int64_t total() const { return total_; }
+  size_t size() const { return ids_; }
+  void check_warnings() const;
+  // Calls f(id) for every document ID of the page, in order.
+  template <typename F>
+  void for_each_id(F&& f) const {
+    auto item = first_;
+    for (size_t i = 0; i < ids_; ++i, item = item.next_sibling()) f(id_of(item));
+  }
+
+ private:
+  std::string_view id_of(const resp::NodeView& item) const;
+
+  SearchCommand what_;
+  resp::NodeView first_;
+  size_t ids_ = 0;
+  int64_t total_ = 0;
+  bool resp3_ = false;
+  std::string warning_;
+};
+
 // "<command> failed on index '<index>' (query '<query>'): <message>", the query left out when empty.
 std::string search_error_message(const SearchCommand& what, std::string_view message);
 
