@@ -265,8 +265,19 @@ def test_timeseries_are_read_from_every_shard(cluster: LocalCluster, oracle: red
     assert got.height == 12 * 200
     assert got.equals(single)
     assert got.filter(pl.col("_key") == "ts:7")["site"].unique().to_list() == ["s1"]
-    with pytest.raises(pr.ConfigurationError, match="group_by"):
-        pr.read_timeseries_multi(cluster.url, ["kind=temp"], group_by="site", reducer="max")
+    # A group's series span shards: reduced over every shard, as one server reduces them.
+    for reducer in ("max", "avg", "range", "count", "std.s", "var.p"):
+        for options in ({}, {"aggregation": "sum", "bucket_size_ms": 20_000}):
+            got = pr.read_timeseries_multi(cluster.url, ["kind=temp"], group_by="site", reducer=reducer, **options)
+            single = pr.read_timeseries_multi(url, ["kind=temp"], group_by="site", reducer=reducer, **options)
+            assert got.columns == single.columns == ["_ts", "value", "_key", "site"]
+            got, single = got.sort("_key", "_ts"), single.sort("_key", "_ts")
+            assert got.drop("value").equals(single.drop("value")), reducer
+            assert got["value"].to_list() == pytest.approx(single["value"].to_list()), reducer
+    maxima = pr.read_timeseries_multi(cluster.url, ["kind=temp"], group_by="site", reducer="max").sort("_key", "_ts")
+    # site s0 holds series 0, 3, 6, 9: the largest is 9 (values s*1000 + t).
+    assert maxima.filter(pl.col("_key") == "site=s0")["value"].to_list() == [9000.0 + t for t in range(1, 201)]
+    assert pr.read_timeseries_multi(cluster.url, ["kind=temp"], group_by="site", reducer="sum").head(5).height == 5
 
 
 def test_schema_inference_samples_a_shard_with_keys(cluster: LocalCluster, oracle: redis.RedisCluster) -> None:

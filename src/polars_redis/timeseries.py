@@ -9,6 +9,8 @@ from typing import Any, Union
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._cluster_timeseries import grouped_scan
+from polars_redis._cluster_writes import is_cluster
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
@@ -331,6 +333,8 @@ def scan_timeseries_multi(
             include_value=value_column_name in wanted_set, value_column_name=value_column_name,
             include_key=include_key and key_column_name in wanted_set, key_column_name=key_column_name,
         )
+        if group_by is not None and is_cluster(url):  # a group's series may span shards
+            return grouped_scan(lambda raw: start_native(_core.scan_timeseries_multi, url, raw), plan)
         return start_native(_core.scan_timeseries_multi, url, plan)
 
     # Without with_labels the columns are known now (and mistakes surface here); with it they come
