@@ -235,3 +235,13 @@ def test_redis_cluster_oracle_agrees_on_a_sample(cluster: LocalCluster, users: d
     for key, name in zip(df["_key"], df["name"]):
         assert oracle.hget(key, "name").decode() == name
     oracle.close()
+
+
+def test_explain_shows_the_per_shard_work(cluster: LocalCluster, users: dict) -> None:
+    lf = pr.scan_hashes(cluster.url, "user:*", SCHEMA, search_index="idx:u")
+    text = pr.explain(lf.filter(pl.col("age") > 65))
+    assert "on every shard, with its own copy of index idx:u: FT.SEARCH" in text
+    assert "NOCONTENT" in text and "@age:[(65 +inf]" in text
+    assert "on every shard at once: SCAN" in pr.explain(lf)
+    assert "split by hash slot" in pr.explain(lf.filter(pl.col("_key") == "user:1"))
+    assert cluster.password not in text

@@ -10,6 +10,8 @@ from typing import Any
 
 import polars as pl
 
+from polars_redis import _core
+
 from polars_redis._retry import RetryingScan
 
 
@@ -22,6 +24,7 @@ class ScanRecord:
     notes: list[str] = field(default_factory=list)
     native: str | None = None  # the core entry point, e.g. "scan_hashes"
     plan: dict[str, Any] | None = None
+    cluster: bool = False  # the URL reaches a Redis Cluster: the work is split by shard
 
 
 class _EmptyScan:
@@ -76,4 +79,8 @@ def start_native(native: Callable[[str, dict[str, Any]], Any], url: str, plan: d
         return RetryingScan(native, url, plan)
     record.native = getattr(native, "__name__", str(native))
     record.plan = dict(plan)
+    try:
+        record.cluster = bool(_core.is_cluster(url))
+    except _core.RedisError:  # explain describes the plan even when the server cannot be asked
+        record.cluster = False
     return _EmptyScan()

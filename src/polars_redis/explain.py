@@ -51,6 +51,8 @@ def _render(record: ScanRecord) -> str:
     lines = [record.name]
     plan = record.plan or {}
     keys = _key_source(record.native or "", plan)
+    if keys and record.cluster:
+        keys = _on_cluster(plan, keys)
     if keys:
         lines.append(f"  keys:   {keys}")
     if plan.get("match_pattern"):
@@ -97,6 +99,20 @@ def _key_source(native: str, plan: dict[str, Any]) -> str | None:
         return text
     pattern = plan.get("pattern", "*")
     return f"SCAN <cursor> MATCH {_quote(pattern)} COUNT {count} TYPE {_SCAN_TYPES[native]}"
+
+
+def _on_cluster(plan: dict[str, Any], keys: str) -> str:
+    """The key source as a Redis Cluster runs it (see docs/cluster.md)."""
+    source = plan.get("key_source") or {"kind": "scan"}
+    if source["kind"] == "keys":
+        return keys + " (split by hash slot, each key read on its node; redirected keys read again)"
+    if source["kind"] == "search":
+        query = _quote(source["query"])
+        command = f"FT.SEARCH <the index on the shard> {query} NOCONTENT LIMIT <offset> 10000"
+        if source.get("limit") is not None:
+            command += f" (at most {source['limit']} per shard, the merged rows cut at {source['limit']})"
+        return f"on every shard, with its own copy of index {_quote(source['index'])}: {command}"
+    return f"on every shard at once: {keys}"
 
 
 def _fetch(native: str, plan: dict[str, Any]) -> list[str]:
