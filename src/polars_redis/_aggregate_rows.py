@@ -9,6 +9,7 @@ import polars as pl
 
 from polars_redis import _core
 from polars_redis._dtypes import to_descriptor
+from polars_redis._scan import drain
 
 
 def run_aggregate(url: str, index: str, query: str, args: list[Any], columns: Mapping[str, pl.DataType], *,
@@ -19,12 +20,6 @@ def run_aggregate(url: str, index: str, query: str, args: list[Any], columns: Ma
         "columns": [(name, to_descriptor(name, dtype, nested=True)) for name, dtype in columns.items()],
         "ignore_errors": ignore_errors,
     }
-    scan = _core.aggregate(url, plan)
-    frames = []
-    try:
-        while (batch := scan.next_batch()) is not None:
-            frames.append(pl.DataFrame(batch))
-    finally:
-        scan.close()
+    frames = drain(_core.aggregate(url, plan))
     frame = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=dict(columns))
     return frame.select(list(columns))

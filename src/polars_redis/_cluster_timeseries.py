@@ -12,6 +12,8 @@ from typing import Any, Callable
 
 import polars as pl
 
+from polars_redis._scan import drain
+
 _GROUP = "__polars_redis_group"
 _TS = "__polars_redis_ts"
 _VALUE = "__polars_redis_value"
@@ -53,13 +55,7 @@ def grouped_scan(start_native: Callable[[dict[str, Any]], Any], plan: dict[str, 
                include_key=False)
     raw.pop("group_by")
     raw.pop("reducer")
-    scan = start_native(raw)
-    frames = []
-    try:
-        while (batch := scan.next_batch()) is not None:
-            frames.append(pl.DataFrame(batch))
-    finally:
-        scan.close()
+    frames = drain(start_native(raw))
     series = pl.concat(frames, how="vertical") if frames else pl.DataFrame(
         schema={_TS: pl.Int64, _VALUE: pl.Float64, label: pl.String})
     # Series without the label belong to no group (TS.MRANGE leaves them out too).

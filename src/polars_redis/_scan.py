@@ -36,6 +36,17 @@ class DerivedColumns(Protocol):
     def add(self, frame: pl.DataFrame, wanted: list[str]) -> pl.DataFrame: ...
 
 
+def drain(scan: NativeScan) -> list[pl.DataFrame]:
+    """Every batch of a started native scan, as frames; the scan is closed however this ends."""
+    frames = []
+    try:
+        while (batch := scan.next_batch()) is not None:
+            frames.append(pl.DataFrame(batch))
+    finally:
+        scan.close()
+    return frames
+
+
 def _is_incomplete_search(exc: BaseException) -> bool:
     # The core raises this when the server reports (in the reply or in FT.PROFILE) that it would
     # have cut the answer short, e.g. at MAXPREFIXEXPANSIONS.
