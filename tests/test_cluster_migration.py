@@ -7,6 +7,7 @@ after the resharding, scans are complete. This module runs its own cluster (it m
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
@@ -116,3 +117,41 @@ def test_migration_during_a_scan_never_returns_a_silent_partial_result(resharded
     oracle = redis.RedisCluster(host="127.0.0.1", port=target.port, password=cluster.password)
     assert oracle.hget("{hot}:7", "n") == str(N_COLD + 7).encode()
     oracle.close()
+
+
+def test_key_lookups_follow_keys_through_a_migration(resharded: LocalCluster) -> None:
+    """A read of named keys (``_key.is_in``) while their slot migrates: a key already moved answers
+    ASK, and the read asks again (refreshing the topology) until the slot has settled, then
+    returns every row once."""
+    cluster = resharded
+    slot = _core.cluster_key_slot(b"{hot}:0")
+    source = owner(cluster, slot)
+    target = next(n for n in cluster.primaries if n is not source)
+    source_id, target_id = node_id(cluster, source), node_id(cluster, target)
+    hot = [f"{{hot}}:{i}" for i in range(N_HOT)]
+    wanted = hot[::7] + ["m:1", "m:29999"]
+    expected = sorted([N_COLD + i for i in range(0, N_HOT, 7)] + [1, 29999])
+    seed = cluster.node_url(source.port, "redis+cluster")
+    lf = pr.scan_hashes(seed, "*", SCHEMA).filter(pl.col("_key").is_in(wanted))
+    assert sorted(lf.collect()["n"].to_list()) == expected
+
+    cluster.client(target.port).execute_command("CLUSTER", "SETSLOT", slot, "IMPORTING", source_id)
+    cluster.client(source.port).execute_command("CLUSTER", "SETSLOT", slot, "MIGRATING", target_id)
+    migrate(cluster, source, target, hot[: N_HOT // 2])
+
+    def finish_migration() -> None:
+        time.sleep(1.0)  # the read meanwhile gets ASK for the moved half and keeps asking
+        migrate(cluster, source, target, hot[N_HOT // 2:])
+        for node in cluster.primaries:
+            cluster.client(node.port).execute_command("CLUSTER", "SETSLOT", slot, "NODE", target_id)
+
+    finisher = threading.Thread(target=finish_migration)
+    finisher.start()
+    started = time.monotonic()
+    try:
+        df = lf.collect()
+    finally:
+        finisher.join()
+    assert time.monotonic() - started >= 0.9  # it did wait for the slot
+    assert sorted(df["n"].to_list()) == expected  # every key once, none lost
+    assert sorted(df["_key"].to_list()) == sorted(wanted)

@@ -1,7 +1,8 @@
 // Routing of writes over a Redis Cluster. The Python layer (_cluster_writes.py) asks which node
 // serves each row's key (cluster_route, from the frame's Arrow stream, with the key text the row
 // writer renders), splits the frame per node, and runs the ordinary row writer on each part
-// against that node (plan["cluster_node"]).
+// against that node (plan["cluster_node"]), which hands back the rows the node redirected
+// (MOVED / ASK / TRYAGAIN) for the Python layer to send where they belong.
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/tuple.h>

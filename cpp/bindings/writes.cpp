@@ -1,5 +1,8 @@
 // write_hashes / write_json / write_strings: the DataFrame arrives as Arrow C stream capsules;
-// the write runs without the GIL.
+// the write runs without the GIL. With plan["cluster_node"] (a write to one node of a cluster,
+// see _cluster_writes.py) a write returns (written, redirected rows) and check_keys_absent the
+// redirected rows, each (row index, "MOVED" | "ASK" | "TRYAGAIN", host, port), for the caller to
+// follow; elsewhere a write returns the rows written.
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
@@ -38,11 +41,22 @@ write::RowWriteOptions options_from_plan(const nb::dict& plan) {
   options.batch_size = plan_get<int64_t>(plan, "batch_size", options.batch_size);
   options.row_offset = plan_get<int64_t>(plan, "row_offset", options.row_offset);
   options.precheck = plan_get<bool>(plan, "precheck", options.precheck);
+  options.collect_redirects = plan.contains("cluster_node") && !plan["cluster_node"].is_none();
+  options.asking = plan_get<bool>(plan, "asking", false);
   return options;
 }
 
-int64_t write_rows(const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan,
-                   std::unique_ptr<write::ValueEncoder> encoder) {
+nb::list redirected_rows(const std::vector<write::RedirectedRow>& rows) {
+  nb::list out;
+  for (const write::RedirectedRow& row : rows) {
+    const net::Redirect& to = row.redirect;
+    out.append(nb::make_tuple(row.row, net::redirect_kind_name(to.kind), to.host, to.port));
+  }
+  return out;
+}
+
+nb::object write_rows(const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan,
+                      std::unique_ptr<write::ValueEncoder> encoder) {
   const write::RowWriteOptions options = options_from_plan(plan);
   const net::ConnectionOptions connection = write_connection(url, plan);
   ArrowArrayStream* main_stream = stream_from_capsule(stream);
@@ -50,8 +64,13 @@ int64_t write_rows(const std::string& url, nb::handle stream, nb::handle prechec
   if (options.mode == write::WriteMode::kFail && options.precheck && precheck_stream == nullptr) {
     throw Error(ErrorKind::kInvalidArgument, "if_exists='fail' needs the frame twice (a precheck stream)");
   }
-  nb::gil_scoped_release release;
-  return write::write_rows(connection, main_stream, precheck_stream, options, *encoder);
+  write::WriteResult result;
+  {
+    nb::gil_scoped_release release;
+    result = write::write_rows(connection, main_stream, precheck_stream, options, *encoder);
+  }
+  if (!options.collect_redirects) return nb::int_(result.written);
+  return nb::make_tuple(result.written, redirected_rows(result.redirected));
 }
 
 }  // namespace
@@ -63,8 +82,12 @@ void register_writes(nb::module_& m) {
         const write::RowWriteOptions options = options_from_plan(plan);
         const net::ConnectionOptions connection = write_connection(url, plan);
         ArrowArrayStream* keys = stream_from_capsule(stream);
-        nb::gil_scoped_release release;
-        write::check_keys_absent(connection, keys, options);
+        std::vector<write::RedirectedRow> redirected;
+        {
+          nb::gil_scoped_release release;
+          redirected = write::check_keys_absent(connection, keys, options);
+        }
+        return redirected_rows(redirected);
       },
       nb::arg("url"), nb::arg("stream"), nb::arg("plan"));
   m.def(

@@ -1,9 +1,11 @@
 #include "polars_redis/read/cluster_key_scan.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <optional>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "polars_redis/error.hpp"
 #include "polars_redis/read/cluster_search_index.hpp"
@@ -74,66 +76,126 @@ std::vector<KeyScanOptions> plan_cluster_scan(const KeyScanOptions& options, con
   return parts;
 }
 
-void run_cluster_key_scan(const KeyScanOptions& options, const FetcherFactory& make_fetcher, BatchQueue& queue) {
-  const net::ClusterTopology topology = net::discover_topology(options.connection);
-  const std::vector<KeyScanOptions> parts = plan_cluster_scan(options, topology);
-  // SCAN runs per node: a key moved between nodes while they scan could be missed or read twice,
-  // so a scan must neither start during a resharding nor see the slot map change under it. (A
-  // key list needs no guard: a moved key answers MOVED or ASK, which fails the fetch.)
-  std::optional<net::SlotMapGuard> guard;
-  if (options.source.kind != KeySourceSpec::Kind::kKeys) guard.emplace(options.connection, topology);
-  // Every shard answers up to the search's LIMIT: the merged output keeps that many.
-  std::optional<int64_t> n_rows = options.n_rows;
-  if (options.source.kind == KeySourceSpec::Kind::kSearch && options.source.search.limit) {
-    n_rows = n_rows ? std::min(*n_rows, *options.source.search.limit) : *options.source.search.limit;
+namespace {
+
+// What the merge of the parts has handed to the consumer so far (across redirect rounds).
+struct MergeState {
+  std::optional<int64_t> n_rows;
+  int64_t rows = 0;
+  bool pushed = false;
+  std::optional<arrow::RecordBatch> empty;  // every shard may be empty: the consumer still needs the columns
+};
+
+// Keys a part could not read on its node (a cluster redirection), collected from every part.
+class RedirectedKeys {
+ public:
+  void add(std::string_view key) {
+    std::lock_guard lock(mutex_);
+    keys_.emplace_back(key);
   }
+  std::vector<std::string> take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(keys_, {});
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> keys_;
+};
+
+// Runs every part at once, pushing the merged batches to `queue`; false when the consumer stopped.
+bool merge_parts(const std::vector<KeyScanOptions>& parts, const FetcherFactory& make_fetcher, MergeState& state,
+                 BatchQueue& queue) {
   BatchQueue merged(2 * parts.size());
   std::atomic<size_t> running = parts.size();
   std::mutex error_mutex;
   bool failed = false;
-  {
-    ShardThreads threads(merged);
-    for (const KeyScanOptions& part : parts) {
-      threads.start([&, part] {
-        try {
-          std::unique_ptr<RowFetcher> fetcher = make_fetcher();
-          run_key_scan(part, *fetcher, merged);
-        } catch (const Error& error) {
-          // Name the node: the same message on a single node would be ambiguous here.
-          std::lock_guard lock(error_mutex);
-          if (!failed) {
-            failed = true;
-            merged.fail(std::make_exception_ptr(
-                Error(error.kind(), std::string(error.what()) + " (cluster node " + part.connection.endpoint() + ")")));
-          }
-        } catch (...) {
-          std::lock_guard lock(error_mutex);
-          if (!failed) {
-            failed = true;
-            merged.fail(std::current_exception());
-          }
+  ShardThreads threads(merged);
+  for (const KeyScanOptions& part : parts) {
+    threads.start([&, part] {
+      try {
+        std::unique_ptr<RowFetcher> fetcher = make_fetcher();
+        run_key_scan(part, *fetcher, merged);
+      } catch (const Error& error) {
+        // Name the node: the same message on a single node would be ambiguous here.
+        std::lock_guard lock(error_mutex);
+        if (!failed) {
+          failed = true;
+          merged.fail(std::make_exception_ptr(
+              Error(error.kind(), std::string(error.what()) + " (cluster node " + part.connection.endpoint() + ")")));
         }
-        if (--running == 0) merged.close();
-      });
-    }
-    int64_t rows = 0;
-    bool pushed = false;
-    std::optional<arrow::RecordBatch> empty;  // every shard may be empty: the consumer still needs the columns
-    while (!n_rows || rows < *n_rows) {
-      std::optional<arrow::RecordBatch> batch = merged.pop();
-      if (!batch) break;
-      if (batch->num_rows() == 0) {
-        if (!empty) empty = std::move(batch);
-        continue;
+      } catch (...) {
+        std::lock_guard lock(error_mutex);
+        if (!failed) {
+          failed = true;
+          merged.fail(std::current_exception());
+        }
       }
-      if (n_rows && rows + batch->num_rows() > *n_rows) batch->truncate(*n_rows - rows);
-      rows += batch->num_rows();
-      pushed = true;
-      if (!queue.push(std::move(*batch))) return;
-    }
-    if (guard && (!n_rows || rows < *n_rows)) guard->check_unchanged();
-    if (!pushed && empty) queue.push(std::move(*empty));
+      if (--running == 0) merged.close();
+    });
   }
+  while (!state.n_rows || state.rows < *state.n_rows) {
+    std::optional<arrow::RecordBatch> batch = merged.pop();
+    if (!batch) break;
+    if (batch->num_rows() == 0) {
+      if (!state.empty) state.empty = std::move(batch);
+      continue;
+    }
+    if (state.n_rows && state.rows + batch->num_rows() > *state.n_rows) batch->truncate(*state.n_rows - state.rows);
+    state.rows += batch->num_rows();
+    state.pushed = true;
+    if (!queue.push(std::move(*batch))) return false;
+  }
+  return true;
+}
+
+// How long keys may keep bouncing (a slot migrating: ASK / TRYAGAIN) before the read gives up.
+constexpr auto kRedirectPatience = std::chrono::seconds(30);
+
+}  // namespace
+
+void run_cluster_key_scan(const KeyScanOptions& options, const FetcherFactory& make_fetcher, BatchQueue& queue) {
+  net::ClusterTopology topology = net::discover_topology(options.connection);
+  std::vector<KeyScanOptions> parts = plan_cluster_scan(options, topology);
+  // SCAN runs per node: a key moved between nodes while they scan could be missed or read twice,
+  // so a scan must neither start during a resharding nor see the slot map change under it. A
+  // key list follows its keys instead: a key whose node answers MOVED, ASK or TRYAGAIN is read
+  // again from the node the refreshed topology names, until the slot has settled.
+  const bool follow = options.source.kind == KeySourceSpec::Kind::kKeys;
+  std::optional<net::SlotMapGuard> guard;
+  if (!follow) guard.emplace(options.connection, topology);
+  MergeState state;
+  // Every shard answers up to the search's LIMIT: the merged output keeps that many.
+  state.n_rows = options.n_rows;
+  if (options.source.kind == KeySourceSpec::Kind::kSearch && options.source.search.limit) {
+    state.n_rows = state.n_rows ? std::min(*state.n_rows, *options.source.search.limit) : *options.source.search.limit;
+  }
+  RedirectedKeys redirected;
+  const auto deadline = std::chrono::steady_clock::now() + kRedirectPatience;
+  auto pause = std::chrono::milliseconds(20);
+  for (;;) {
+    if (follow) {
+      for (KeyScanOptions& part : parts) part.on_redirect = [&redirected](std::string_view key) { redirected.add(key); };
+    }
+    if (!merge_parts(parts, make_fetcher, state, queue)) return;
+    std::vector<std::string> keys = follow ? redirected.take() : std::vector<std::string>{};
+    if (keys.empty() || (state.n_rows && state.rows >= *state.n_rows)) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw Error(ErrorKind::kConnection, std::to_string(keys.size()) + " key(s), e.g. '" + quote_for_message(keys.front()) +
+                                              "', kept being redirected (MOVED/ASK/TRYAGAIN) for " +
+                                              std::to_string(kRedirectPatience.count()) +
+                                              " s: their slots are still moving; read again later");
+    }
+    // A slot in the middle of a migration answers ASK until it is done: give it a moment.
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(500));
+    topology = net::discover_topology(options.connection);
+    KeyScanOptions again = options;
+    again.source.keys = std::move(keys);
+    parts = plan_cluster_scan(again, topology);
+  }
+  if (guard && (!state.n_rows || state.rows < *state.n_rows)) guard->check_unchanged();
+  if (!state.pushed && state.empty) queue.push(std::move(*state.empty));
 }
 
 }  // namespace polars_redis::read

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "polars_redis/net/redirect.hpp"
 #include "polars_redis/resp/encoder.hpp"
 #include "polars_redis/read/seen_keys.hpp"
 
@@ -14,6 +15,7 @@ class KeyListSource final : public KeySource {
   explicit KeyListSource(const KeySourceOptions& options)
       : KeySource(net::acquire(options.connection)),
         type_filter_(options.type_filter),
+        on_redirect_(options.on_redirect),
         chunk_(static_cast<size_t>(std::max<int64_t>(1, options.count_hint))) {
     SeenKeys seen;
     for (const auto& key : options.spec.keys) {
@@ -34,6 +36,10 @@ class KeyListSource final : public KeySource {
 
   void consume(const resp::NodeView& reply, const Sink& sink) override {
     const std::string& key = keys_[answered_++];
+    if (on_redirect_ && reply.is_error() && net::parse_redirect(reply.str())) {
+      on_redirect_(key);
+      return;
+    }
     net::throw_if_error(reply, "TYPE");
     const std::string_view type = reply.str();
     if (type_filter_.empty() ? type != "none" : type == type_filter_) sink(key);
@@ -41,6 +47,7 @@ class KeyListSource final : public KeySource {
 
  private:
   std::string type_filter_;
+  std::function<void(std::string_view key)> on_redirect_;
   size_t chunk_;
   std::vector<std::string> keys_;
   size_t requested_ = 0;  // keys whose TYPE was sent

@@ -7,6 +7,7 @@
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
 #include "polars_redis/net/connection_pool.hpp"
+#include "polars_redis/net/redirect.hpp"
 #include "polars_redis/read/glob_match.hpp"
 #include "polars_redis/read/key_queue.hpp"
 #include "polars_redis/read/seen_keys.hpp"
@@ -23,6 +24,8 @@ struct InFlight {
   size_t lane = 0;     // the fetch connection it was sent on
   size_t keys = 1;     // keys the command covers (the front of `fetching`)
   int next_index = 0;
+  bool follow_up = false;   // a later page of a key whose earlier rows may be out already
+  bool redirected = false;  // the keys went to on_redirect: the remaining replies are skipped
 };
 
 // Work a fetcher adds while consuming a reply; queued after consume() returns, because the keys
@@ -66,7 +69,7 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
   std::vector<int64_t> lane_work(lanes.size(), 0);  // commands in flight per lane
   size_t next_lane = 0;
   auto source = open_key_source(
-      {options.connection, options.source, options.pattern, options.type_filter, options.count_hint});
+      {options.connection, options.source, options.pattern, options.type_filter, options.count_hint, options.on_redirect});
   AbandonGuard abandon_guard(*source);
   net::Connection& source_conn = source->connection();
 
@@ -143,12 +146,20 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
   context.added = &added;
   context.limit = limit_reached;
 
+  // A cluster redirection answers a command the node did not run.
+  auto redirection = [&](const resp::NodeView& root) {
+    return options.on_redirect && root.is_error() ? net::parse_redirect(root.str()) : std::nullopt;
+  };
   std::vector<std::string_view> group;
   auto handle_fetch_reply = [&](const resp::NodeView& root) {
     InFlight& head = in_flight.front();
     if (head.kind == InFlight::kVerify) {
-      net::throw_if_error(root, "EXISTS");
-      if (root.integer() == 1) {
+      if (redirection(root)) {
+        options.on_redirect(verifying.front());
+      } else {
+        net::throw_if_error(root, "EXISTS");
+      }
+      if (!root.is_error() && root.integer() == 1) {
         fetcher.append_row_without_values();
         finish_row(verifying.front());
       }
@@ -162,7 +173,23 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
     for (size_t i = 0; i < head.keys; ++i) group.push_back(fetching.at(i));
     context.lane = head.lane;
     context.conn = lanes[head.lane].get();
-    fetcher.consume(group, head.next_index++, root, context);
+    if (!head.redirected) {
+      if (const auto redirect = redirection(root)) {
+        if (head.next_index != 0 || head.follow_up) {
+          // Part of the key's values are in rows or builders already: it cannot be re-read whole.
+          throw Error(ErrorKind::kResponse, "key " + quote_for_message(group.front()) +
+                                                " moved to another node while its values were being read (" +
+                                                net::redirect_kind_name(redirect->kind) + "): read again");
+        }
+        for (std::string_view key : group) options.on_redirect(key);
+        head.redirected = true;
+      }
+    }
+    if (head.redirected) {
+      ++head.next_index;
+    } else {
+      fetcher.consume(group, head.next_index++, root, context);
+    }
     if (head.next_index == head.replies) {
       for (size_t i = 0; i < head.keys; ++i) fetching.pop();
       keys_in_flight -= static_cast<int64_t>(head.keys);
@@ -171,7 +198,7 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
     }
     for (Added& work : added) {
       (work.kind == InFlight::kVerify ? verifying : fetching).push(work.key);
-      in_flight.push_back({work.kind, work.replies, work.lane});
+      in_flight.push_back({work.kind, work.replies, work.lane, 1, 0, work.kind == InFlight::kFetch});
       ++lane_work[work.lane];
       ++keys_in_flight;
     }

@@ -100,23 +100,47 @@ std::pair<int, int64_t> ttl_of(const arrow::ImportedStream& in, const Layout& la
 
 // One unit of work in flight: its replies, and the rows it commits when they all succeed.
 struct Pending {
-  int replies;
+  int replies;             // its own replies (an ASKING before it is the pipeline's business)
   int64_t rows;
   std::string key;         // for messages
+  int64_t first_row = 0;   // index of its first row in the stream, to report a redirection
   int64_t rows_after = 0;  // rows after this one that needed no command: committed with it
+  std::optional<net::Redirect> redirect = std::nullopt;  // set by the check: none of its commands took effect
 };
 
 class Pipeline {
  public:
-  Pipeline(net::Connection& conn, int64_t window) : conn_(conn), window_(window) {}
+  Pipeline(net::Connection& conn, const RowWriteOptions& options)
+      : conn_(conn),
+        window_(options.max_replies_in_flight),
+        collect_redirects_(options.collect_redirects),
+        asking_(options.asking) {}
 
   std::string& out() { return conn_.out_buffer(); }
   int64_t committed() const { return committed_; }
+  std::vector<RedirectedRow>& redirected_rows() { return redirected_; }
+
+  // Where the next unit's commands go. Rows sent here by ASK are admitted by an ASKING right
+  // before their command (before MULTI, it covers the whole transaction).
+  std::string& begin_unit() {
+    if (asking_) resp::CommandWriter(out(), 1).arg("ASKING");
+    return out();
+  }
+
+  // Whether `reply` is a cluster redirection to collect; it is recorded on `pending`, whose rows
+  // then count as not written (the caller re-sends them, so they must never count twice).
+  bool redirected(const resp::NodeView& reply, Pending& pending) const {
+    if (!collect_redirects_ || !reply.is_error()) return false;
+    auto redirect = net::parse_redirect(reply.str());
+    if (!redirect) return false;
+    if (!pending.redirect) pending.redirect = std::move(redirect);
+    return true;
+  }
 
   // Registers the commands just appended; waits for replies while too many are in flight.
   template <typename Check>
   void sent(Pending pending, Check&& check) {
-    in_flight_replies_ += pending.replies;
+    in_flight_replies_ += pending.replies + (asking_ ? 1 : 0);
     pending_.push_back(std::move(pending));
     while (in_flight_replies_ > window_) settle_one(check);
   }
@@ -135,37 +159,53 @@ class Pipeline {
   void settle_one(Check& check) {
     std::optional<resp::Reply> reply;
     while (!(reply = conn_.next_reply())) conn_.pump();
-    Pending& head = pending_.front();
-    int64_t rows = check(reply->root(), done_in_head_, head);
     --in_flight_replies_;
+    Pending& head = pending_.front();
+    if (asking_ && !head_asked_) {
+      net::throw_if_error(reply->root(), "ASKING");
+      head_asked_ = true;
+      return;
+    }
+    int64_t rows = check(reply->root(), done_in_head_, head);
     if (++done_in_head_ == head.replies) {
+      if (head.redirect) {
+        for (int64_t i = 0; i < head.rows; ++i) redirected_.push_back({head.first_row + i, *head.redirect});
+        rows = 0;
+      }
       committed_ += rows + head.rows_after;
       pending_.pop_front();
       done_in_head_ = 0;
+      head_asked_ = false;
     }
   }
 
   net::Connection& conn_;
   int64_t window_;
+  bool collect_redirects_;
+  bool asking_;
   std::deque<Pending> pending_;
   int64_t in_flight_replies_ = 0;
   int done_in_head_ = 0;
+  bool head_asked_ = false;  // the head's ASKING reply was read
   int64_t committed_ = 0;
+  std::vector<RedirectedRow> redirected_;
 };
 
 [[noreturn]] void fail_reply(const resp::NodeView& reply, const Pending& pending, const char* command) {
   throw Error(ErrorKind::kResponse, std::string(command) + " " + quoted(pending.key) + " failed: " + std::string(reply.str()));
 }
 
-void precheck_absent(net::Connection& conn, ArrowArrayStream* stream, const RowWriteOptions& options) {
+std::vector<RedirectedRow> precheck_absent(net::Connection& conn, ArrowArrayStream* stream,
+                                           const RowWriteOptions& options) {
   arrow::ImportedStream in(stream);
   const Layout layout = layout_of(in, options);
-  Pipeline pipeline(conn, options.max_replies_in_flight);
+  Pipeline pipeline(conn, options);
   std::unordered_set<std::string> seen;
   std::vector<std::string> existing;
   std::string key;
   int64_t global_row = options.row_offset;
-  auto check = [&](const resp::NodeView& reply, int, const Pending& pending) -> int64_t {
+  auto check = [&](const resp::NodeView& reply, int, Pending& pending) -> int64_t {
+    if (pipeline.redirected(reply, pending)) return 0;
     if (reply.is_error()) fail_reply(reply, pending, "EXISTS");
     if (reply.integer() == 1 && existing.size() < 20) existing.push_back(pending.key);
     else if (reply.integer() == 1) existing.emplace_back();  // counted, not listed
@@ -177,8 +217,8 @@ void precheck_absent(net::Connection& conn, ArrowArrayStream* stream, const RowW
       if (!seen.insert(key).second) {
         throw Error(ErrorKind::kInvalidArgument, "key " + quoted(key) + " appears twice in the frame; if_exists='fail' writes each key once");
       }
-      resp::CommandWriter(pipeline.out(), 2).arg("EXISTS").arg(key);
-      pipeline.sent(Pending{1, 0, key}, check);
+      resp::CommandWriter(pipeline.begin_unit(), 2).arg("EXISTS").arg(key);
+      pipeline.sent(Pending{1, 1, key, global_row - options.row_offset}, check);
     }
   }
   pipeline.finish(check);
@@ -193,18 +233,19 @@ void precheck_absent(net::Connection& conn, ArrowArrayStream* stream, const RowW
                                            (existing.size() > listed ? ", ..." : "") +
                                            "); nothing was written (if_exists='fail')");
   }
+  return std::move(pipeline.redirected_rows());
 }
 
 }  // namespace
 
-void check_keys_absent(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
-                       const RowWriteOptions& options) {
+std::vector<RedirectedRow> check_keys_absent(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
+                                             const RowWriteOptions& options) {
   auto conn = net::acquire(connection);
-  precheck_absent(*conn, stream, options);
+  return precheck_absent(*conn, stream, options);
 }
 
-int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
-                   ArrowArrayStream* precheck_stream, const RowWriteOptions& options, ValueEncoder& encoder) {
+WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
+                       ArrowArrayStream* precheck_stream, const RowWriteOptions& options, ValueEncoder& encoder) {
   if (options.ttl_seconds && *options.ttl_seconds <= 0) {
     throw Error(ErrorKind::kInvalidArgument, "ttl must be a positive number of seconds, got " + std::to_string(*options.ttl_seconds));
   }
@@ -220,23 +261,35 @@ int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* s
   arrow::ImportedStream in(stream);
   const Layout layout = layout_of(in, options);
   encoder.bind(in, layout.fields);
-  Pipeline pipeline(*conn, options.max_replies_in_flight);
+  Pipeline pipeline(*conn, options);
 
-  auto check = [&](const resp::NodeView& reply, int index, const Pending& pending) -> int64_t {
+  // A redirected row (cluster) is recorded by pipeline.redirected() and the write goes on.
+  auto check = [&](const resp::NodeView& reply, int index, Pending& pending) -> int64_t {
     switch (options.mode) {
       case WriteMode::kAppend:
         if (pending.replies == 1) {
-          if (reply.is_error()) fail_reply(reply, pending, "writing");
+          if (reply.is_error() && !pipeline.redirected(reply, pending)) fail_reply(reply, pending, "writing");
           return pending.rows;
         }
         [[fallthrough]];  // a transaction, checked like replace's
       case WriteMode::kReplace:
-        // MULTI, queued commands, EXEC: only the EXEC reply says whether the key was written.
+        // MULTI, queued commands, EXEC: only the EXEC reply says whether the key was written. A
+        // redirected queued command makes EXEC answer EXECABORT; a key migrated away between
+        // queuing and EXEC makes EXEC itself answer the redirection. Neither applied anything.
         if (index + 1 < pending.replies) {
-          if (reply.is_error()) fail_reply(reply, pending, index == 0 ? "MULTI" : "queued command for");
+          if (reply.is_error() && (index == 0 || !pipeline.redirected(reply, pending))) {
+            fail_reply(reply, pending, index == 0 ? "MULTI" : "queued command for");
+          }
           return 0;
         }
-        if (reply.is_error()) fail_reply(reply, pending, "EXEC");
+        if (reply.is_error()) {
+          if (pending.redirect || pipeline.redirected(reply, pending)) return 0;
+          fail_reply(reply, pending, "EXEC");
+        }
+        if (pending.redirect) {  // never re-send what may have been applied
+          throw Error(ErrorKind::kResponse,
+                      "EXEC " + quoted(pending.key) + " ran although a queued command was redirected");
+        }
         {
           auto item = reply.first_child();
           for (size_t i = 0, n = reply.size(); i < n; ++i, item = item.next_sibling()) {
@@ -245,6 +298,7 @@ int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* s
         }
         return pending.rows;
       case WriteMode::kFail: {
+        if (pipeline.redirected(reply, pending)) return 0;
         if (reply.is_error()) fail_reply(reply, pending, "EVALSHA (check and write)");
         auto status = reply.first_child();
         if (status.integer() == 0) {
@@ -267,13 +321,14 @@ int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* s
   int64_t global_row = options.row_offset;
   std::vector<std::string> batch_keys;  // fail mode: the keys and encoded ARGV of one batch
   resp::ArgumentList batch_argv;
+  int64_t batch_first_row = 0;
   auto flush_fail_batch = [&] {
     if (batch_keys.empty()) return;
-    resp::CommandWriter eval(pipeline.out(), 3 + batch_keys.size() + batch_argv.size());
+    resp::CommandWriter eval(pipeline.begin_unit(), 3 + batch_keys.size() + batch_argv.size());
     eval.arg("EVALSHA").arg(script_sha).arg(static_cast<int64_t>(batch_keys.size()));
     for (const auto& k : batch_keys) eval.arg(k);
     pipeline.out().append(batch_argv.encoded());
-    pipeline.sent(Pending{1, static_cast<int64_t>(batch_keys.size()), batch_keys.front()}, check);
+    pipeline.sent(Pending{1, static_cast<int64_t>(batch_keys.size()), batch_keys.front(), batch_first_row}, check);
     batch_keys.clear();
     batch_argv.clear();
   };
@@ -281,6 +336,7 @@ int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* s
   try {
     while (in.next()) {
       for (int64_t row = 0; row < in.num_rows(); ++row, ++global_row) {
+        const int64_t stream_row = global_row - options.row_offset;
         render_key(in, layout, options, row, global_row, key);
         const auto [ttl_kind, ttl_value] = ttl_of(in, layout, options, row, global_row);
         auto write_ttl = [&](std::string& out) {
@@ -296,12 +352,12 @@ int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* s
               continue;
             }
             if (ttl_kind == 0) {
-              args.append_command_to(pipeline.out());
-              pipeline.sent(Pending{1, 1, key}, check);
+              args.append_command_to(pipeline.begin_unit());
+              pipeline.sent(Pending{1, 1, key, stream_row}, check);
               break;
             }
             // With a TTL the merge and the EXPIRE go in one transaction: never a key without it.
-            resp::CommandWriter(pipeline.out(), 1).arg("MULTI");
+            resp::CommandWriter(pipeline.begin_unit(), 1).arg("MULTI");
             int replies = 3;  // MULTI, EXPIRE, EXEC
             if (merges) {
               args.append_command_to(pipeline.out());
@@ -309,13 +365,13 @@ int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* s
             }
             write_ttl(pipeline.out());
             resp::CommandWriter(pipeline.out(), 1).arg("EXEC");
-            pipeline.sent(Pending{replies, 1, key}, check);
+            pipeline.sent(Pending{replies, 1, key, stream_row}, check);
             break;
           }
           case WriteMode::kReplace: {
             // DEL + set + EXPIRE in one transaction: readers see the old value or the new one,
             // never a mix, a half-written value, or a key without its TTL.
-            resp::CommandWriter(pipeline.out(), 1).arg("MULTI");
+            resp::CommandWriter(pipeline.begin_unit(), 1).arg("MULTI");
             resp::CommandWriter(pipeline.out(), 2).arg("DEL").arg(key);
             int replies = 3;  // MULTI, DEL, EXEC, plus what follows
             if (encoder.encode_set(in, row, key, args)) {
@@ -327,11 +383,12 @@ int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* s
               ++replies;
             }
             resp::CommandWriter(pipeline.out(), 1).arg("EXEC");
-            pipeline.sent(Pending{replies, 1, key}, check);
+            pipeline.sent(Pending{replies, 1, key, stream_row}, check);
             break;
           }
           case WriteMode::kFail: {
             const bool stores = encoder.encode_set(in, row, key, args);
+            if (batch_keys.empty()) batch_first_row = stream_row;
             batch_keys.push_back(key);
             batch_argv.arg(int64_t{ttl_kind}).arg(ttl_value).arg(static_cast<int64_t>(stores ? args.size() : 0));
             if (stores) batch_argv.append(args);  // the storing command, argument by argument
@@ -348,7 +405,7 @@ int64_t write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* s
     throw Error(e.kind(), std::string(e.what()) + " [" + std::to_string(pipeline.committed()) +
                               " row(s) were committed before the failure; every key is either fully written or untouched]");
   }
-  return pipeline.committed();
+  return {pipeline.committed(), std::move(pipeline.redirected_rows())};
 }
 
 }  // namespace polars_redis::write

@@ -18,12 +18,15 @@ namespace polars_redis::read {
 using FetcherFactory = std::function<std::unique_ptr<RowFetcher>()>;
 
 // The scan options of each shard's part of `options` over `topology` (primaries, or a healthy
-// replica per shard with read_from_replicas). Throws Error(kInvalidArgument) for a search source
-// (OSS cluster RediSearch keeps an index on one node, covering that node's keys only).
+// replica per shard with read_from_replicas). A search runs on each shard's own index (see
+// cluster_search_index.hpp); a sorted one throws Error(kInvalidArgument): no shard can sort
+// what the others hold.
 std::vector<KeyScanOptions> plan_cluster_scan(const KeyScanOptions& options, const net::ClusterTopology& topology);
 
 // Runs the scan to completion, until n_rows rows were pushed, or until the consumer cancels. The
-// first shard error stops every shard and reaches the consumer after the batches before it.
+// first shard error stops every shard and reaches the consumer after the batches before it. Keys
+// of a key list that a node redirects (MOVED, ASK, TRYAGAIN) are read again, in rounds, from the
+// nodes of a refreshed topology, until none is redirected (Error(kConnection) after 30 s).
 void run_cluster_key_scan(const KeyScanOptions& options, const FetcherFactory& make_fetcher, BatchQueue& queue);
 
 }  // namespace polars_redis::read

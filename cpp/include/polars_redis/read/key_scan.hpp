@@ -6,6 +6,7 @@
 // RowFetcher; finished batches go to the queue that the consumer drains.
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,10 @@ struct KeyScanOptions {
   int64_t batch_size = 1000;                        // rows per batch handed to the consumer
   std::optional<int64_t> n_rows;                    // stop after this many rows
   int64_t max_keys_in_flight = 2048;                // pipeline depth, in keys
+  // Set: a key whose TYPE check or first fetch reply is a cluster redirection (MOVED, ASK,
+  // TRYAGAIN: the node ran nothing) is handed here and gives no row, so the caller can read it
+  // from its new node. Unset: the redirection is an error like any other.
+  std::function<void(std::string_view key)> on_redirect;
 };
 
 // Runs the scan to completion (or until the consumer cancels), pushing batches into `queue`.

@@ -67,6 +67,7 @@ struct KeySourceOptions {
   std::string pattern = "*";   // kScan: SCAN MATCH
   std::string type_filter;     // the reader's Redis type ("hash", "ReJSON-RL", ...); empty: any
   int64_t count_hint = 1000;   // SCAN COUNT, TYPE chunk, cursor COUNT
+  std::function<void(std::string_view key)> on_redirect;  // kKeys: see KeyScanOptions::on_redirect
 };
 
 // Connects and returns the source `options.spec` describes.
