@@ -14,19 +14,15 @@ import redis
 import polars_redis as pr
 from polars_redis import _core
 from polars_redis._dtypes import to_descriptor
+from polars_redis._scan import drain
 from conftest import load_hashes
 
 CITIES = ["paris", "oslo", "rome", "lima"]  # TAG values come back lowercased from GROUPBY
 
 
 def collect(scan: Any) -> pl.DataFrame:
-    frames = []
-    try:
-        while (batch := scan.next_batch()) is not None:
-            frames.append(pl.DataFrame(batch))
-    finally:
-        scan.close()
-    return pl.concat(frames)
+    """Every batch of a native scan as one frame (the first batch always carries the columns)."""
+    return pl.concat(drain(scan))
 
 
 def columns(**dtypes: Any) -> list[list[Any]]:

@@ -13,6 +13,7 @@ import redis
 import polars_redis as pr
 from polars_redis import _core
 from polars_redis._dtypes import to_descriptor
+from polars_redis._scan import drain
 from conftest import load_hashes
 
 STRING = to_descriptor("s", pl.String)
@@ -21,13 +22,7 @@ INT64 = to_descriptor("i", pl.Int64)
 
 def collect(scan: Any) -> pl.DataFrame:
     """Every batch of a native scan as one frame (the first batch always carries the columns)."""
-    frames = []
-    try:
-        while (batch := scan.next_batch()) is not None:
-            frames.append(pl.DataFrame(batch))
-    finally:
-        scan.close()
-    return pl.concat(frames)
+    return pl.concat(drain(scan))
 
 
 def first_rows(scan: Any, n: int) -> pl.DataFrame:
