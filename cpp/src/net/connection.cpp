@@ -221,10 +221,9 @@ bool Connection::peer_alive() {
   return got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
-bool Connection::transfer_available() {
+bool Connection::send_available(short& wait) {
   count_commands();
   bool moved = false;
-  short wait = 0;
   while (out_sent_ < out_.size()) {
     const IoResult sent = transport_->write(out_.data() + out_sent_, out_.size() - out_sent_);
     if (sent.bytes == 0) {
@@ -243,6 +242,18 @@ bool Connection::transfer_available() {
     out_counted_ -= std::min(out_counted_, out_sent_);
     out_sent_ = 0;
   }
+  return moved;
+}
+
+void Connection::try_send() {
+  check_usable();
+  short ignored = 0;  // the next pump() works out what to wait for
+  guarded([&] { return send_available(ignored); });
+}
+
+bool Connection::transfer_available() {
+  short wait = 0;
+  bool moved = send_available(wait);
   // Reading is always tried before waiting: bytes that TLS already decrypted (SSL_pending)
   // are invisible to poll(). Stops when the buffer is full so the caller can parse first.
   make_room();

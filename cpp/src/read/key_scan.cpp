@@ -137,6 +137,7 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
     std::string& follow_up_buffer() override { return conn->out_buffer(); }
     void expect_follow_up(std::string_view key, int replies) override {
       added->push_back({InFlight::kFetch, std::string(key), replies, lane});
+      conn->try_send();  // on its way while the fetcher is still parsing the current reply
     }
     bool limit_reached() const override { return limit(); }
   } context;

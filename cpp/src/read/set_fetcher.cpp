@@ -41,6 +41,14 @@ void SetFetcher::consume(std::span<const std::string_view> keys, int, const resp
   // One call never repeats a member; only a set read in several calls needs deduplicating.
   if (paging == paging_.end() && !finished) paging = paging_.try_emplace(std::string(key)).first;
   SeenKeys* seen = paging == paging_.end() ? nullptr : &paging->second;
+  // SSCAN pages follow one cursor, one call at a time: ask for the next page before parsing this
+  // one, so the server works on it meanwhile.
+  const bool more = paging != paging_.end() && !finished && !context.limit_reached();
+  if (more) {
+    resp::CommandWriter(context.follow_up_buffer(), 5)
+        .arg("SSCAN").arg(key).arg(cursor.str()).arg("COUNT").arg(options_.page_count);
+    context.expect_follow_up(key, 1);
+  }
   auto member = members.first_child();
   for (size_t i = 0, n = members.size(); i < n; ++i, member = member.next_sibling()) {
     std::string_view raw = member.str();
@@ -48,14 +56,7 @@ void SetFetcher::consume(std::span<const std::string_view> keys, int, const resp
     detail::append_member(*member_, raw, options_.ignore_errors, "member", "set", key);
     context.finish_row(key);
   }
-  if (paging == paging_.end()) return;
-  if (finished || context.limit_reached()) {
-    paging_.erase(paging);
-    return;
-  }
-  resp::CommandWriter(context.follow_up_buffer(), 5)
-      .arg("SSCAN").arg(key).arg(cursor.str()).arg("COUNT").arg(options_.page_count);
-  context.expect_follow_up(key, 1);
+  if (paging != paging_.end() && !more) paging_.erase(paging);
 }
 
 void SetFetcher::append_row_without_values() {

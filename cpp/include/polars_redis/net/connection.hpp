@@ -42,6 +42,9 @@ class Connection {
   // pump() without the wait: moves what the socket allows now; false if nothing moved (then
   // wait_any() knows what this connection waits for).
   bool try_pump();
+  // Writes what the socket takes now of the pending output, without reading: the reply handed
+  // out last stays valid (a fetcher can send its next page while it parses the current one).
+  void try_send();
   // Waits until one of `connections` can move bytes (each one's own socket_timeout_ms bounds the
   // wait: the shortest applies). Throws kTimeout naming the endpoints otherwise.
   static void wait_any(std::span<Connection* const> connections);
@@ -80,6 +83,8 @@ class Connection {
   void make_room();
   // Moves bytes without waiting; returns whether any moved and records what to wait for.
   bool transfer_available();
+  // The writing half of transfer_available(): sends what the socket takes now.
+  bool send_available(short& wait);
   // Runs `step` and marks the connection broken if it throws.
   template <typename Step>
   auto guarded(Step step) -> decltype(step());
