@@ -23,6 +23,7 @@ from pathlib import Path
 import polars as pl
 import redis
 from redis.cluster import RedisCluster
+from redis.commands.search.query import Query
 
 import polars_redis as pr
 from polars_redis.server import RedisStackServer
@@ -58,16 +59,15 @@ def wait_indexed(clients: list[redis.Redis], n: int) -> float:
 
 
 def redis_py_cluster_search(shards: list[redis.Redis], oracle: RedisCluster, query: str) -> pl.DataFrame:
-    keys: list[bytes] = []
+    keys: list[str] = []
     for client in shards:
-        index = client.execute_command("FT._LIST")[0]
+        index = client.ft(client.execute_command("FT._LIST")[0].decode())
         offset = 0
         while True:
-            reply = client.execute_command("FT.SEARCH", index, query, "NOCONTENT", "LIMIT", offset, 10_000,
-                                           "DIALECT", 2)
-            keys += reply[1:]
-            offset += len(reply) - 1
-            if len(reply) == 1 or offset >= reply[0]:
+            result = index.search(Query(query).no_content().paging(offset, 10_000).dialect(2))
+            keys += [doc.id for doc in result.docs]
+            offset += len(result.docs)
+            if not result.docs or offset >= result.total:
                 break
     pipe = oracle.pipeline(transaction=False)
     for key in keys:
@@ -82,7 +82,10 @@ def redis_py_single_search(client: redis.Redis, query: str) -> pl.DataFrame:
     reply, cursor = client.execute_command("FT.AGGREGATE", "idx:items", query, "LOAD", 1, "@__key", "DIALECT", 2,
                                            "WITHCURSOR", "COUNT", 1000)
     while True:
-        keys += [row[1] for row in reply[1:]]
+        if isinstance(reply, dict):  # RESP3
+            keys += [row[b"extra_attributes"][b"__key"] for row in reply[b"results"]]
+        else:
+            keys += [row[1] for row in reply[1:]]
         if not cursor:
             break
         reply, cursor = client.execute_command("FT.CURSOR", "READ", "idx:items", cursor, "COUNT", 1000)
