@@ -105,6 +105,27 @@ TEST(RecordBatch, ExportsAStructOfColumns) {
   EXPECT_EQ(static_cast<const uint8_t*>(oks.buffers[1])[0], 0b1001);
 }
 
+TEST(RecordBatch, TruncateKeepsTheFirstRowsAndRecountsNulls) {
+  BatchBuilder builder = three_columns();
+  append_rows(builder, 0, 10);  // names: null on the 5 odd rows
+  RecordBatch batch = builder.finish();
+  batch.truncate(20);  // more than it has: unchanged
+  EXPECT_EQ(batch.num_rows(), 10);
+  batch.truncate(3);   // rows 0, 1, 2: one null name
+  EXPECT_EQ(batch.num_rows(), 3);
+
+  ExportedBatch out;
+  batch.export_to(&out.schema, &out.array);
+  EXPECT_EQ(out.array.length, 3);
+  const ArrowArray& ids = *out.array.children[0];
+  const ArrowArray& names = *out.array.children[1];
+  EXPECT_EQ(ids.length, 3);
+  EXPECT_EQ(int64_at(ids, 2), 2);
+  EXPECT_EQ(names.length, 3);
+  EXPECT_EQ(names.null_count, 1);
+  EXPECT_EQ(out.array.children[2]->length, 3);
+}
+
 TEST(RecordBatch, ParentReleaseFreesChildrenOnce) {
   BatchBuilder builder = three_columns();
   append_rows(builder, 0, 10);
