@@ -89,6 +89,16 @@ def row(n: int, setup: str, reader: str, wall: float, cpus: list[float], baselin
             f"{wall / max(cpus):.2f} | {versus} |")
 
 
+def table_head(rows_label: str) -> list[str]:
+    """The machine line and the header of a table of row() lines."""
+    return [
+        f"Machine: {machine_description()}; cluster: 3 primaries + 3 replicas on the same machine.",
+        "",
+        f"| {rows_label} | setup | reader | wall ms | server CPU ms | CPU ms per shard | wall / busiest shard CPU | vs redis-py |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
@@ -99,12 +109,7 @@ def main() -> None:
 
     cluster = start_cluster()
     single = RedisStackServer().start()
-    lines = [
-        f"Machine: {machine_description()}; cluster: 3 primaries + 3 replicas on the same machine.",
-        "",
-        "| rows | setup | reader | wall ms | server CPU ms | CPU ms per shard | wall / busiest shard CPU | vs redis-py |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
+    lines = table_head("rows")
     try:
         shard_clients = [cluster.client(n.port) for n in cluster.primaries]
         single_client = redis.Redis.from_url(single.url)

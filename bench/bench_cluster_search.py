@@ -19,6 +19,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import redis
@@ -30,9 +31,9 @@ from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
-from bench_cluster import measure, row  # noqa: E402
+from bench_cluster import measure, row, table_head  # noqa: E402
 from cluster_servers import start_cluster  # noqa: E402
-from common import machine_description, publish  # noqa: E402
+from common import publish  # noqa: E402
 
 SCHEMA = {"qty": pl.Int64, "price": pl.Float64, "category": pl.String}
 
@@ -69,7 +70,12 @@ def redis_py_cluster_search(shards: list[redis.Redis], oracle: RedisCluster, que
             offset += len(result.docs)
             if not result.docs or offset >= result.total:
                 break
-    pipe = oracle.pipeline(transaction=False)
+    return fetch_rows(oracle, keys)
+
+
+def fetch_rows(client: redis.Redis | RedisCluster, keys: list[Any]) -> pl.DataFrame:
+    """One pipeline of HGETALL for `keys`, typed into a frame by hand (the baselines' fetch)."""
+    pipe = client.pipeline(transaction=False)
     for key in keys:
         pipe.hgetall(key)
     rows = [{k.decode(): v.decode() for k, v in h.items()} for h in pipe.execute()]
@@ -89,12 +95,7 @@ def redis_py_single_search(client: redis.Redis, query: str) -> pl.DataFrame:
         if not cursor:
             break
         reply, cursor = client.execute_command("FT.CURSOR", "READ", "idx:items", cursor, "COUNT", 1000)
-    pipe = client.pipeline(transaction=False)
-    for key in keys:
-        pipe.hgetall(key)
-    rows = [{k.decode(): v.decode() for k, v in h.items()} for h in pipe.execute()]
-    return pl.DataFrame({"qty": [int(r["qty"]) for r in rows], "price": [float(r["price"]) for r in rows],
-                         "category": [r["category"] for r in rows]})
+    return fetch_rows(client, keys)
 
 
 def main() -> None:
@@ -106,12 +107,7 @@ def main() -> None:
 
     cluster = start_cluster()
     single = RedisStackServer().start()
-    lines = [
-        f"Machine: {machine_description()}; cluster: 3 primaries + 3 replicas on the same machine.",
-        "",
-        "| rows in store | setup | reader | wall ms | server CPU ms | CPU ms per shard | wall / busiest shard CPU | vs redis-py |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
+    lines = table_head("rows in store")
     try:
         shard_clients = [cluster.client(n.port) for n in cluster.primaries]
         single_client = redis.Redis.from_url(single.url)
