@@ -5,6 +5,7 @@ A test that needs a server fails when the server cannot start; nothing here skip
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -31,6 +32,15 @@ def cluster() -> Iterator[LocalCluster]:
     started.stop()
 
 
+@pytest.fixture()
+def oracle(cluster: LocalCluster) -> Iterator[redis.RedisCluster]:
+    """redis-py's cluster client (the independent oracle) over an emptied session cluster."""
+    cluster.flush()
+    client = cluster.oracle()
+    yield client
+    client.close()
+
+
 @pytest.fixture(scope="session")
 def url(stack: RedisStackServer) -> str:
     return stack.url
@@ -44,6 +54,16 @@ def r(stack: RedisStackServer) -> Iterator[redis.Redis]:
     client.config_resetstat()
     yield client
     client.close()
+
+
+def named_connections(r: redis.Redis, name: str, expected: int) -> int:
+    """Connections named `name` in CLIENT LIST, waiting up to 5 s for the server to see `expected`."""
+    deadline = time.monotonic() + 5
+    while True:
+        count = sum(1 for entry in r.client_list() if entry["name"] == name)
+        if count == expected or time.monotonic() > deadline:
+            return count
+        time.sleep(0.02)
 
 
 def command_calls(client: redis.Redis, command: str) -> int:

@@ -18,6 +18,8 @@ import pytest
 import redis
 
 import polars_redis as pr
+
+from conftest import named_connections
 from debian_redis import free_port
 
 
@@ -371,7 +373,7 @@ def test_close_semantics(url: str, r: redis.Redis):
     with pr.connect(url, client_name="pr-close") as c:
         pr.read_hashes(c, "h:*")
         assert c.pool_stats()["idle"] == 2  # the key source's and the fetch connection
-        assert _named_connections(r, "pr-close", 2) == 2
+        assert named_connections(r, "pr-close", 2) == 2
         lazy = pr.scan_hashes(c, "h:*")
     assert c.closed
     assert "closed" in repr(c)
@@ -381,18 +383,8 @@ def test_close_semantics(url: str, r: redis.Redis):
             call()
     c.close()  # twice is fine
     # The pool's connections are gone on the server side.
-    assert _named_connections(r, "pr-close", 0) == 0
+    assert named_connections(r, "pr-close", 0) == 0
     del lazy
-
-
-def _named_connections(r: redis.Redis, name: str, expected: int) -> int:
-    """Connections named `name` in CLIENT LIST, waiting up to 5 s for the server to see `expected`."""
-    deadline = time.monotonic() + 5
-    while True:
-        count = sum(1 for entry in r.client_list() if entry["name"] == name)
-        if count == expected or time.monotonic() > deadline:
-            return count
-        time.sleep(0.02)
 
 
 def test_clients_have_separate_pools(url: str, r: redis.Redis):

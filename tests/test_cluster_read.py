@@ -55,14 +55,6 @@ def wait_replicated(cluster: LocalCluster) -> None:
     seed.close()
 
 
-@pytest.fixture()
-def oracle(cluster: LocalCluster) -> redis.RedisCluster:
-    cluster.flush()
-    client = cluster.oracle()
-    yield client
-    client.close()
-
-
 def by_key(df: pl.DataFrame, key: str = "_key") -> pl.DataFrame:
     return df.sort(key)
 

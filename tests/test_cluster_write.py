@@ -14,14 +14,6 @@ from cluster_servers import LocalCluster
 N = 2000
 
 
-@pytest.fixture()
-def oracle(cluster: LocalCluster) -> redis.RedisCluster:
-    cluster.flush()
-    client = cluster.oracle()
-    yield client
-    client.close()
-
-
 def users(n: int = N) -> pl.DataFrame:
     return pl.DataFrame({"_key": [f"u:{i}" for i in range(n)], "name": [f"n{i}" for i in range(n)],
                          "age": list(range(n))})

@@ -13,6 +13,8 @@ import pytest
 import redis
 
 import polars_redis as pr
+
+from conftest import named_connections
 from polars_redis import _core
 from polars_redis._dtypes import to_descriptor
 
@@ -33,16 +35,6 @@ def _load(r: redis.Redis, n: int, prefix: str = "u") -> list[int]:
 
 def _received(r: redis.Redis) -> int:
     return int(r.info("stats")["total_connections_received"])
-
-
-def _named(r: redis.Redis, name: str, expected: int) -> int:
-    """Connections named `name` in CLIENT LIST, waiting up to 5 s for the server to see `expected`."""
-    deadline = time.monotonic() + 5
-    while True:
-        count = sum(1 for entry in r.client_list() if entry["name"] == name)
-        if count == expected or time.monotonic() > deadline:
-            return count
-        time.sleep(0.02)
 
 
 SCHEMA = {"v": pl.Int64, "s": pl.Utf8}
@@ -94,7 +86,7 @@ def test_pool_keeps_at_most_pool_size_idle(url: str, r: redis.Redis):
     stats = _core.pool_stats(pooled)
     assert stats["created"] > 2  # concurrent scans opened more than the pool keeps
     assert stats["idle"] == stats["open"] == 2
-    assert _named(r, "pr-bounded", 2) == 2
+    assert named_connections(r, "pr-bounded", 2) == 2
 
 
 def test_pool_size_zero_keeps_nothing(url: str, r: redis.Redis):
@@ -104,18 +96,18 @@ def test_pool_size_zero_keeps_nothing(url: str, r: redis.Redis):
         assert pr.read_hashes(pooled, "u:*", SCHEMA).height == 5
     assert _core.pool_stats(pooled)["created"] == 6
     assert _core.pool_stats(pooled)["idle"] == 0
-    assert _named(r, "pr-none", 0) == 0
+    assert named_connections(r, "pr-none", 0) == 0
 
 
 def test_idle_timeout_closes_idle_connections(url: str, r: redis.Redis):
     _load(r, 5)
     pooled = _pooled(url, pool_idle_timeout=0.3, client_name="pr-idle")
     assert pr.read_hashes(pooled, "u:*", SCHEMA).height == 5
-    assert _named(r, "pr-idle", 2) == 2
+    assert named_connections(r, "pr-idle", 2) == 2
     time.sleep(0.5)
     # Expiry runs on the next pool operation (no background thread).
     assert _core.pool_stats(pooled)["idle"] == 0
-    assert _named(r, "pr-idle", 0) == 0
+    assert named_connections(r, "pr-idle", 0) == 0
     assert pr.read_hashes(pooled, "u:*", SCHEMA).height == 5
     assert _core.pool_stats(pooled)["created"] == 4  # two expired, two new
 
@@ -127,7 +119,7 @@ def test_killed_connections_are_detected_and_replaced(url: str, r: redis.Redis):
     for entry in r.client_list():
         if entry["name"] == "pr-killed":
             r.client_kill_filter(_id=entry["id"])
-    assert _named(r, "pr-killed", 0) == 0
+    assert named_connections(r, "pr-killed", 0) == 0
     assert sorted(pr.read_hashes(pooled, "u:*", SCHEMA)["v"].to_list()) == expected
     stats = _core.pool_stats(pooled)
     assert stats["created"] == 4
@@ -142,7 +134,7 @@ def test_failed_scan_discards_its_connections(url: str, r: redis.Redis):
         pr.read_hashes(pooled, "u:*", SCHEMA)
     stats = _core.pool_stats(pooled)
     assert stats["open"] == stats["idle"] == 0
-    assert _named(r, "pr-failed", 0) == 0
+    assert named_connections(r, "pr-failed", 0) == 0
     r.hset("u:1500", "v", "1500")
     assert sorted(pr.read_hashes(pooled, "u:*", SCHEMA)["v"].to_list()) == list(range(3000))
 
@@ -190,7 +182,7 @@ def test_close_pool_opens_fresh_connections(url: str, r: redis.Redis):
     pr.read_hashes(pooled, "u:*", SCHEMA)
     _core.close_pool(pooled)
     assert _core.pool_stats(pooled) == {"open": 0, "idle": 0, "created": 0, "reused": 0}
-    assert _named(r, "pr-closed", 0) == 0
+    assert named_connections(r, "pr-closed", 0) == 0
     assert pr.read_hashes(pooled, "u:*", SCHEMA).height == 5
     assert _core.pool_stats(pooled)["created"] == 2
 

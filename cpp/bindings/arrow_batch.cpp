@@ -31,12 +31,16 @@ nb::tuple export_capsules(ArrowBatch& self, nb::handle requested_schema) {
   auto* array = new ArrowArray{};
   self.batch.export_to(schema, array);
   self.exported = true;
+  return arrow_capsules(schema, array);
+}
+
+}  // namespace
+
+nb::tuple arrow_capsules(ArrowSchema* schema, ArrowArray* array) {
   nb::capsule schema_capsule(schema, "arrow_schema", release_schema_capsule);
   nb::capsule array_capsule(array, "arrow_array", release_array_capsule);
   return nb::make_tuple(schema_capsule, array_capsule);
 }
-
-}  // namespace
 
 void register_arrow_batch(nb::module_& m) {
   nb::class_<ArrowBatch>(m, "ArrowBatch", "One batch of rows from a scan (Arrow struct array).")

@@ -39,6 +39,8 @@ nb::dict dtype_to_dict(const DataType& dtype);
 
 // Wraps a finished batch as a Python object implementing __arrow_c_array__.
 nb::object wrap_batch(arrow::RecordBatch batch);
+// The (schema, array) PyCapsule pair of __arrow_c_array__, taking over the heap-allocated structs.
+nb::tuple arrow_capsules(ArrowSchema* schema, ArrowArray* array);
 
 // A Python NativeScan running `produce` on a background thread.
 nb::object make_native_scan(read::BackgroundReader::Produce produce);

@@ -48,18 +48,6 @@ struct IndexedBatch {
   bool exported = false;
 };
 
-void release_schema_capsule(void* p) noexcept {
-  auto* schema = static_cast<ArrowSchema*>(p);
-  if (schema->release) schema->release(schema);
-  delete schema;
-}
-
-void release_array_capsule(void* p) noexcept {
-  auto* array = static_cast<ArrowArray*>(p);
-  if (array->release) array->release(array);
-  delete array;
-}
-
 nb::tuple export_indexed(IndexedBatch& self, nb::handle) {
   if (self.exported) throw nb::value_error("this batch was already exported (the Arrow C interface moves it)");
   auto schema_joined = std::make_unique<JoinedSchema>();
@@ -91,8 +79,7 @@ nb::tuple export_indexed(IndexedBatch& self, nb::handle) {
   array->children = array_joined->children.data();
   array->release = release_joined_array;
   array->private_data = array_joined.release();
-  return nb::make_tuple(nb::capsule(schema, "arrow_schema", release_schema_capsule),
-                        nb::capsule(array, "arrow_array", release_array_capsule));
+  return arrow_capsules(schema, array);
 }
 
 class ClusterScan {

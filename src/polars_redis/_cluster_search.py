@@ -21,6 +21,7 @@ from polars_redis._aggregate_rows import run_aggregate
 from polars_redis._core import ConfigurationError, ResponseError
 
 Node = tuple[str, int, bool]
+_PAGE = 10_000  # keys per FT.SEARCH page (each page costs the server its offset too)
 
 
 def require_sortable(info: Any, names: Sequence[str], what: str) -> None:
@@ -129,9 +130,6 @@ def sorted_keys(url: str, index: str, query: str, sort_by: list[list[str]], limi
     present = sorted((e for e in entries if e[0] is not None), key=lambda e: e[0], reverse=order == "DESC")
     keys = [key for _, key in present] + [key for value, key in entries if value is None]
     return keys if limit is None else keys[:limit]
-
-
-_PAGE = 10_000
 
 
 def _sort_value(raw: Any) -> Any:

@@ -50,11 +50,9 @@ def grouped_scan(start_native: Callable[[dict[str, Any]], Any], plan: dict[str, 
     ``label=value`` name, as TS.MRANGE names it) and the label columns (the group label; others null).
     """
     label, reducer = plan["group_by"], plan["reducer"]
-    raw = dict(plan, group_by=None, reducer=None, limit=None, with_labels=False, label_columns=[label],
-               include_timestamp=True, timestamp_column_name=_TS, include_value=True, value_column_name=_VALUE,
-               include_key=False)
-    raw.pop("group_by")
-    raw.pop("reducer")
+    raw = {name: value for name, value in plan.items() if name not in ("group_by", "reducer")}
+    raw.update(limit=None, with_labels=False, label_columns=[label], include_timestamp=True,
+               timestamp_column_name=_TS, include_value=True, value_column_name=_VALUE, include_key=False)
     frames = drain(start_native(raw))
     series = pl.concat(frames, how="vertical") if frames else pl.DataFrame(
         schema={_TS: pl.Int64, _VALUE: pl.Float64, label: pl.String})
