@@ -25,6 +25,10 @@ mkdir -p "$out/pkg/polars_redis"
 for f in "$root"/src/polars_redis/*; do ln -sfn "$f" "$out/pkg/polars_redis/"; done
 cp "$out"/cmake/_core*.so "$out/pkg/polars_redis/"
 cd "$root"
+# The RSS growth test measures our allocations, but ASan keeps freed memory in its quarantine
+# (up to 256 MB) by design, so resident memory grows with or without a leak: that test runs in
+# py-test and py-test-polars1, without the sanitizers.
 LD_PRELOAD="$(g++ -print-file-name=libasan.so):$(g++ -print-file-name=libubsan.so)" \
 ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 \
-PYTHONPATH="$out/pkg" "$venv/bin/python" -m pytest -q -p no:cacheprovider -x tests "$@"
+PYTHONPATH="$out/pkg" "$venv/bin/python" -m pytest -q -p no:cacheprovider -x tests \
+  --deselect tests/test_memory_growth.py::test_200_scans_and_200_writes_do_not_grow_memory "$@"
