@@ -1,0 +1,58 @@
+#include "polars_redis/rdb/crc64.hpp"
+
+#include <array>
+#include <cstring>
+
+namespace polars_redis::rdb {
+
+namespace {
+
+constexpr uint64_t reflect(uint64_t value) {
+  uint64_t out = 0;
+  for (int i = 0; i < 64; ++i) {
+    out = (out << 1) | (value & 1);
+    value >>= 1;
+  }
+  return out;
+}
+
+using Tables = std::array<std::array<uint64_t, 256>, 8>;
+
+constexpr Tables make_tables() {
+  constexpr uint64_t kPolynomial = reflect(0xad93d23594c935a9ULL);
+  Tables tables{};
+  for (uint64_t byte = 0; byte < 256; ++byte) {
+    uint64_t crc = byte;
+    for (int bit = 0; bit < 8; ++bit) crc = (crc & 1) ? (crc >> 1) ^ kPolynomial : crc >> 1;
+    tables[0][byte] = crc;
+  }
+  for (size_t byte = 0; byte < 256; ++byte) {
+    for (size_t k = 1; k < 8; ++k) {
+      const uint64_t previous = tables[k - 1][byte];
+      tables[k][byte] = tables[0][previous & 0xff] ^ (previous >> 8);
+    }
+  }
+  return tables;
+}
+
+constexpr Tables kTables = make_tables();
+
+}  // namespace
+
+uint64_t crc64(uint64_t crc, const void* data, size_t size) {
+  auto bytes = static_cast<const unsigned char*>(data);
+  while (size >= 8) {
+    uint64_t word;
+    std::memcpy(&word, bytes, 8);  // little-endian hosts only, as Redis' own RDB files assume
+    crc ^= word;
+    crc = kTables[7][crc & 0xff] ^ kTables[6][(crc >> 8) & 0xff] ^ kTables[5][(crc >> 16) & 0xff] ^
+          kTables[4][(crc >> 24) & 0xff] ^ kTables[3][(crc >> 32) & 0xff] ^
+          kTables[2][(crc >> 40) & 0xff] ^ kTables[1][(crc >> 48) & 0xff] ^ kTables[0][crc >> 56];
+    bytes += 8;
+    size -= 8;
+  }
+  while (size--) crc = kTables[0][(crc ^ *bytes++) & 0xff] ^ (crc >> 8);
+  return crc;
+}
+
+}  // namespace polars_redis::rdb
