@@ -31,6 +31,12 @@ class IndexField:
     sortable: bool = False
     unf: bool = False  # a sortable value kept unnormalized
 
+    @property
+    def multi_value(self) -> bool:
+        """True when the identifier, read as a JSONPath, may select several values (``[*]``,
+        ``..``, filters, slices, unions): anything but plain names and indexes."""
+        return _DEFINITE_PATH.fullmatch(normalize_identifier(self.identifier)) is None
+
 
 @dataclass(frozen=True)
 class IndexInfo:
@@ -54,6 +60,8 @@ class IndexInfo:
         return None
 
 
+# `$`, then `.name` and `[index]` steps only (quoted names are normalized to `.name` first).
+_DEFINITE_PATH = re.compile(r"\$(?:\.[^.\[\]*?()@,:]+|\[-?\d+\])*")
 _BRACKETED = re.compile(r"""\[\s*(['"])((?:(?!\1).)*)\1\s*\]""")
 
 

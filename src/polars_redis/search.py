@@ -219,7 +219,7 @@ class _SearchPlanner:
         if predicate is not None:
             terms = conjuncts(parse_predicate(predicate, schema))
             reason = unusable_reason(info)
-            translation, pushed, _ = translate_for_index(info, self.target(), terms, schema)
+            translation, pushed, _, _ = translate_for_index(info, self.target(), terms, schema)
             # The user's own query already depends on the index; pushing more is only unsafe when
             # the index misses keys, and then the user's query has the same blind spot.
             if translation is not None:
