@@ -231,6 +231,8 @@ def _numeric(node: Node, field: IndexField, dtype: pl.DataType, context: QueryCo
         if node.op == "eq":
             return _range(field, bound, False, bound, False)
         if node.op == "ne":
+            if multi:
+                return Refusal(f"path {field.identifier!r} can match several values, so != is not invertible")
             if not bound[1]:
                 return Refusal(f"{node.value!r} is beyond +/-2^53, where the index's doubles are not exact")
             return Translation(f"-{_range(field, bound, False, bound, False).query}", True)
