@@ -176,7 +176,8 @@ class KeyPushdown:
             warnings.warn(f"index {info.name!r}: not pushed, filtered on the client: " + "; ".join(refused),
                           PushdownWarning, stacklevel=4)
         if translation is None:
-            scan.notes.append(f"no filter term maps to an attribute of index {info.name!r}")
+            scan.notes.append(f"no filter term was pushed to index {info.name!r}" if refused
+                              else f"no filter term maps to an attribute of index {info.name!r}")
             scan.notes.extend(f"not pushed: {line}" for line in refused)
             return scan
         # Keys from the index must still match the scan's own pattern (the index may cover more).
@@ -223,11 +224,13 @@ def translate_for_index(info: IndexInfo, target: SearchTarget, terms: tuple[Node
 
 
 def unusable_reason(info: IndexInfo) -> str | None:
-    """Why the index cannot be trusted to hold every key the scan would see, if it cannot."""
+    """Why the index cannot be trusted to hold every key the scan would see, if it cannot.
+
+    FT.INFO tells the indexing state, the failure count and the FILTER; it does not tell that an
+    index was created with SKIPINITIALSCAN (RediSearch 2.10), so that case is documented as the
+    caller's to avoid."""
     if info.indexing:
         return "it is still indexing existing keys"
-    if "SKIPINITIALSCAN" in info.options:
-        return "it was created with SKIPINITIALSCAN, so keys written before it may be missing"
     if info.indexing_failures:
         return f"{info.indexing_failures} key(s) failed to index (see FT.INFO), so the index lacks them"
     if info.filter is not None:
