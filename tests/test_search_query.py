@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from polars_redis._expr_tree import And, Between, Compare, IsIn, IsNull, Not, Opaque, Or, StringMatch
+from polars_redis._expr_tree import And, Between, Compare, IsIn, IsNull, Not, Opaque, Or, StringMatch, parse_predicate
 from polars_redis._redis_glob import escape_glob, literal_prefix, narrow_to_prefix
 from polars_redis._search_index import DEFAULT_STOPWORDS, IndexField, normalize_identifier
 from polars_redis._search_query import QueryContext, escape_text, translate_predicate
@@ -133,3 +133,49 @@ def test_glob_helpers() -> None:
     assert narrow_to_prefix("user:12*", "user:1") == ("user:12*", None)
     assert narrow_to_prefix("user:*", "order:") is None
     assert narrow_to_prefix("user:5", "user:6") is None
+
+
+JSON_CONTEXT = QueryContext(
+    {"n": IndexField("n", "$.n", "NUMERIC"), "m": IndexField("m", "$.m", "TAG", index_missing=True),
+     "p": IndexField("p", "$.items[*].p", "NUMERIC")},
+    {"n": pl.Int64(), "m": pl.String(), "p": pl.Float64()}, DEFAULT_STOPWORDS, 2, True, key_type="JSON",
+)
+
+
+@pytest.mark.parametrize(
+    ("node", "expected", "exact"),
+    [
+        (IsNull("m", False), None, None),  # ismissing() does not match a present JSON null
+        (IsNull("m", True), "-ismissing(@m)", False),  # a superset: a null is not missing
+        (IsNull("n", False), "-@n:[-inf +inf]", True),  # a null has no number either
+        (Compare("p", "eq", 5.0, pl.Float64()), "@p:[5.0 5.0]", False),  # first match vs any match
+        (Compare("p", "ne", 5.0, pl.Float64()), None, None),
+        (Not(Compare("p", "gt", 5.0, pl.Float64())), None, None),
+        (IsNull("p", True), None, None),
+    ],
+)
+def test_json_rules(node, expected: str | None, exact: bool | None) -> None:
+    translation = translate_predicate(node, JSON_CONTEXT).translation
+    assert (None if translation is None else (translation.query, translation.exact)) == (
+        None if expected is None else (expected, exact))
+
+
+def test_refusals_name_the_reason() -> None:
+    result = translate_predicate(Compare("p", "ne", 5.0, pl.Float64()), JSON_CONTEXT)
+    assert result.translation is None and "several values" in result.refusals[0][1]
+
+
+@pytest.mark.parametrize(
+    ("expr", "is_term"),
+    [
+        (pl.col("i32").cast(pl.Int64) > 0, True),  # widening: the identity on values
+        (pl.col("i32").cast(pl.Int64, strict=False) > 0, True),
+        (pl.col("u64").cast(pl.Int64, wrap_numerical=True) < 0, False),  # 2**63 wraps negative
+        (pl.col("u64").cast(pl.Int64, strict=False).is_null(), False),  # ... or becomes null
+        (pl.col("f").cast(pl.Int64, strict=False) > 0, False),  # truncates
+        (pl.col("i32").cast(pl.Int16, wrap_numerical=True) > 0, False),
+    ],
+)
+def test_only_value_preserving_casts_are_terms_over_the_column(expr: pl.Expr, is_term: bool) -> None:
+    schema = pl.Schema({"i32": pl.Int32, "u64": pl.UInt64, "f": pl.Float64})
+    assert (not isinstance(parse_predicate(expr, schema), Opaque)) == is_term
