@@ -356,3 +356,16 @@ def test_spec_customer_analytics_example(url: str, r: redis.Redis) -> None:
     assert ca_whales["lifetime_value"].to_list() == [v for v, _ in expected]
     assert set(ca_whales["state"]) == {"CA"}
     assert math.isclose(ca_whales["lifetime_value"].min(), expected[-1][0])
+
+
+def test_text_is_not_pushed_where_it_may_be_tokenized_as_chinese(url: str, r: redis.Redis) -> None:
+    # The Chinese tokenizer does not split on every separator: "foo.bar" holds neither "foo" nor "bar".
+    load_hashes(r, {"zh:1": {"tx": "foo.bar"}, "zh:2": {"tx": "12.5 kg"}, "zh:3": {"tx": "foo bar"}})
+    r.execute_command("FT.CREATE", "idx:zh", "ON", "HASH", "PREFIX", "1", "zh:", "LANGUAGE", "chinese",
+                      "SCHEMA", "tx", "TEXT")
+    _wait_indexed(r, "idx:zh")
+    for literal, key in (("foo.bar", "zh:1"), ("12.5 kg", "zh:2")):
+        lf = pr.scan_hashes(url, "zh:*", {"tx": pl.String}, search_index="idx:zh").filter(pl.col("tx") == literal)
+        with pytest.warns(pr.PushdownWarning, match="Chinese"):
+            assert "FT.AGGREGATE" not in pr.explain(lf)
+        assert _collect(lf)["_key"].to_list() == [key]

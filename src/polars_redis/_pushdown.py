@@ -219,6 +219,7 @@ def translate_for_index(info: IndexInfo, target: SearchTarget, terms: tuple[Node
     context = QueryContext(
         fields=fields, dtypes=dict(schema), stopwords=info.stopwords, min_prefix=info.min_prefix,
         nulls_only_when_missing=not target.ignore_errors, key_type=info.key_type,
+        separator_tokenizer=info.language != "chinese" and info.language_field is None,
     )
     return translate_predicate(_and(terms), context) if terms else PushedQuery(None, [], [], [])
 

@@ -67,6 +67,9 @@ class QueryContext:
     min_prefix: int
     nulls_only_when_missing: bool  # False under ignore_errors: an unparsable value reads as null
     key_type: str = "HASH"  # JSON: a value can be a present null, and paths can match several values
+    # False when TEXT may be tokenized as Chinese (LANGUAGE chinese, or a per-document
+    # LANGUAGE_FIELD): words are then not delimited by the separators alone.
+    separator_tokenizer: bool = True
 
 
 class PushedQuery(NamedTuple):
@@ -363,6 +366,9 @@ def _text(node: Node, field: IndexField, dtype: pl.DataType, context: QueryConte
         return _missing(node, field, context, multi)
     if dtype != pl.String:
         return Refusal(f"a {dtype} column's text form is not matched as words")
+    if not context.separator_tokenizer:
+        return Refusal("the index may tokenize TEXT as Chinese (LANGUAGE chinese or LANGUAGE_FIELD), "
+                       "whose words are not delimited by separators")
     if isinstance(node, Compare) and node.op == "eq" and isinstance(node.value, str):
         return _text_phrase(node.value, "equal", field, context)
     if isinstance(node, IsIn) and node.values and all(isinstance(v, str) for v in node.values):
