@@ -219,12 +219,13 @@ class _SearchPlanner:
         if predicate is not None:
             terms = conjuncts(parse_predicate(predicate, schema))
             reason = unusable_reason(info)
-            translation, pushed, _, _ = translate_for_index(info, self.target(), terms, schema)
+            translation, pushed, _, refusals = translate_for_index(info, self.target(), terms, schema)
             # The user's own query already depends on the index; pushing more is only unsafe when
             # the index misses keys, and then the user's query has the same blind spot.
             if translation is not None:
                 query = translation.query if self.query.strip() == "*" else f"({self.query}) {translation.query}"
                 notes.append("pushed: " + " & ".join(describe(t) for t in pushed))
+            notes.extend(f"not pushed: {describe(term)}: {why}" for term, why in refusals)
             if reason is not None:
                 notes.append(f"warning: index {self.index!r}: {reason}")
         params = [[name, value if isinstance(value, (bytes, str)) else str(value)] for name, value in (self.params or {}).items()]
