@@ -30,8 +30,8 @@ EXAMPLES = int(os.environ.get("POLARS_REDIS_DIFFERENTIAL_EXAMPLES", "60"))
 SETTINGS = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
-HASH_SCHEMA = {"n": pl.Int64, "u": pl.UInt64, "f": pl.Float64, "nm": pl.Int64, "t": pl.String, "tc": pl.String, "tm": pl.String,
-               "tx": pl.String, "tn": pl.String, "b": pl.Boolean}
+HASH_SCHEMA = {"n": pl.Int64, "u": pl.UInt64, "f": pl.Float64, "nm": pl.Int64, "t": pl.String, "tc": pl.String,
+               "tm": pl.String, "tx": pl.String, "tn": pl.String, "b": pl.Boolean}
 JSON_SCHEMA = {"n": pl.Int64, "f": pl.Float64, "nm": pl.Int64, "t": pl.String, "tc": pl.String, "tm": pl.String,
                "tx": pl.String, "b": pl.Boolean, "p": pl.Float64}
 JSON_PATHS = {"p": "$.items[*].p"}
@@ -174,7 +174,8 @@ def predicates(draw: st.DrawFn, numeric: tuple[str, ...], strings: tuple[str, ..
     if kind == "string":
         return draw(string_term(strings, stored))
     if kind == "bool":
-        return draw(st.sampled_from([pl.col("b"), ~pl.col("b"), pl.col("b") == False, pl.col("b").is_null()]))  # noqa: E712
+        flag = pl.col("b")
+        return draw(st.sampled_from([flag, ~flag, flag == False, flag.is_null()]))  # noqa: E712
     left = draw(predicates(numeric, strings, stored, depth + 1))
     if kind == "not":
         return ~left
