@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import polars as pl
@@ -13,24 +13,18 @@ from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import SchemaLike, normalize_schema, to_descriptor
+from polars_redis._epoch import epoch_ms
 from polars_redis._recorder import start_native
 from polars_redis._scan import ScanErrors, collect, iterate_batches, lazy_frame
 
 __all__ = ["scan_stream", "read_stream", "read_stream_group", "ack_stream", "create_stream_group"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
 def _epoch_ms(value: datetime | int, name: str) -> int:
-    """Milliseconds since the epoch; a naive datetime is UTC (as in Polars)."""
+    """Milliseconds since the epoch: a datetime by the shared rule (naive is local time)."""
     if isinstance(value, bool) or not isinstance(value, datetime | int):
         raise ConfigurationError(f"{name} must be a datetime or epoch milliseconds (int), got {value!r}")
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        # Integer arithmetic on the timedelta: float seconds would round some milliseconds away.
-        delta = value - _EPOCH
-        value = (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+        return epoch_ms(value, name)
     if value < 0:
         raise ConfigurationError(f"{name} is before 1970-01-01, which no stream entry ID can be: {value} ms")
     return value
@@ -155,7 +149,8 @@ def scan_stream(
         end_id: last entry ID, inclusive (``"+"``: the end); ``"(<id>"`` excludes it. Without a
             sequence it covers the whole millisecond.
         start_time: instead of `start_id`: the first millisecond, inclusive, as a ``datetime``
-            (naive means UTC) or epoch milliseconds.
+            (naive means local time, as ``datetime.timestamp()`` takes it; aware is exact) or
+            epoch milliseconds.
         end_time: instead of `end_id`: the last millisecond, inclusive.
         count: at most this many entries per key (the first ones of the range).
         include_id: add the entry ID column named `id_column_name`.
