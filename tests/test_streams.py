@@ -113,7 +113,7 @@ def test_range_by_time(r: redis.Redis, url: str) -> None:
         return pr.read_stream(url, "s", {"value": pl.Int64}, **kwargs)["_id"].to_list()
 
     assert read(start_time=start) == ids[2:]
-    assert read(start_time=start.replace(tzinfo=timezone.utc)) == ids[2:]
+    assert read(start_time=start.astimezone(timezone.utc)) == ids[2:]
     assert read(start_time=datetime(2023, 11, 14, 23, 13, 21, tzinfo=timezone(timedelta(hours=1)))) == ids[2:]
     assert read(start_time=base + 1000) == ids[2:]
     # Both bounds are inclusive of their whole millisecond.
