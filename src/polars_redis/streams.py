@@ -14,6 +14,7 @@ from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import SchemaLike, normalize_schema, to_descriptor
 from polars_redis._epoch import epoch_ms
+from polars_redis._key_columns import ROW_INDEX_MAX, check_row_index_offset, row_index_overflow
 from polars_redis._recorder import start_native
 from polars_redis._scan import ScanErrors, collect, iterate_batches, lazy_frame
 
@@ -90,13 +91,16 @@ class _RowIndexed:
     """
 
     def __init__(self, scan: _core.NativeScan, name: str, offset: int) -> None:
-        self._scan, self._name, self._next = scan, name, offset
+        self._scan, self._name, self._offset, self._next = scan, name, offset, offset
 
     def next_batch(self) -> pl.DataFrame | None:
         batch = self._scan.next_batch()
         if batch is None:
             return None
-        frame = pl.DataFrame(batch).with_row_index(self._name, offset=self._next)
+        frame = pl.DataFrame(batch)
+        if self._next + frame.height - 1 > ROW_INDEX_MAX:
+            raise row_index_overflow(self._name, self._offset, self._next - self._offset + frame.height)
+        frame = frame.with_row_index(self._name, offset=self._next)
         self._next += frame.height
         return frame
 
@@ -178,8 +182,7 @@ def scan_stream(
     _check_positive(batch_size=batch_size, page_size=page_size)
     if count is not None and count < 0:
         raise ConfigurationError(f"count must be >= 0, got {count}")
-    if row_index_offset < 0:
-        raise ConfigurationError(f"row_index_offset must be >= 0, got {row_index_offset}")
+    check_row_index_offset(row_index_offset)
     start_id, end_id = _id_range(start_id, end_id, start_time, end_time)
     fields = normalize_schema(schema)
     include_key = not isinstance(key, str)
