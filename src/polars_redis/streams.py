@@ -100,7 +100,9 @@ class _RowIndexed:
         frame = pl.DataFrame(batch)
         if self._next + frame.height - 1 > ROW_INDEX_MAX:
             raise row_index_overflow(self._name, self._offset, self._next - self._offset + frame.height)
-        frame = frame.with_row_index(self._name, offset=self._next)
+        # Built in Int64 and cast: with_row_index refuses a batch that ends on UInt32's maximum.
+        index = pl.int_range(self._next, self._next + frame.height, dtype=pl.Int64, eager=True)
+        frame = frame.insert_column(0, index.cast(pl.UInt32).alias(self._name))
         self._next += frame.height
         return frame
 

@@ -34,7 +34,7 @@ std::vector<std::pair<std::string, DataType>> infer_hash_schema(const net::Conne
       if (inserted) {
         // A field name becomes a column name, which Polars holds as UTF-8 text.
         if (!convert::is_utf8(it->first)) {
-          throw Error(ErrorKind::kSchema, "hash " + quote_for_message(keys[k]) + ": field name '" +
+          throw Error(ErrorKind::kSchema, "hash '" + quote_for_message(keys[k]) + "': field name '" +
                                               quote_for_message(it->first) +
                                               "' is not valid UTF-8, so it cannot name a column: narrow the "
                                               "pattern or pass a schema of the fields to read");
