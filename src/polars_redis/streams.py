@@ -20,6 +20,7 @@ from polars_redis._scan import ScanErrors, collect, iterate_batches, lazy_frame
 
 __all__ = ["scan_stream", "read_stream", "read_stream_group", "ack_stream", "create_stream_group"]
 
+
 def _epoch_ms(value: datetime | int, name: str) -> int:
     """Milliseconds since the epoch: a datetime by the shared rule (naive is local time)."""
     if isinstance(value, bool) or not isinstance(value, datetime | int):

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 
 namespace polars_redis::convert {
@@ -217,28 +218,23 @@ TEST(ParseDecimal, ScalesExactly) {
 }
 
 TEST(ParseDecimal, ExponentForm) {
-  EXPECT_EQ(parse_decimal("1e-7", 38, 10), __int128{1000});
-  EXPECT_EQ(parse_decimal("1E-7", 38, 10), __int128{1000});
-  EXPECT_EQ(parse_decimal("1e20", 38, 0), pow10(20));
-  EXPECT_EQ(parse_decimal("1e+20", 38, 2), pow10(22));
-  EXPECT_EQ(parse_decimal("-1.25e2", 10, 1), __int128{-1250});
-  EXPECT_EQ(parse_decimal("12.5e-1", 10, 2), __int128{125});
-  EXPECT_EQ(parse_decimal(".5e1", 5, 0), __int128{5});
-  EXPECT_EQ(parse_decimal("5.e0", 5, 0), __int128{5});
-  EXPECT_EQ(parse_decimal("0.00012e4", 5, 2), __int128{120});
-  // Digits the scale drops round half away from zero, as without an exponent.
-  EXPECT_EQ(parse_decimal("1.5e-2", 10, 1), __int128{0});
-  EXPECT_EQ(parse_decimal("5e-2", 10, 1), __int128{1});
-  EXPECT_EQ(parse_decimal("-5e-1", 10, 0), __int128{-1});
-  EXPECT_EQ(parse_decimal("4.9e-1", 10, 0), __int128{0});
-  // Zero and far-away exponents end quickly; too large is nullopt, too small is zero.
-  EXPECT_EQ(parse_decimal("0e999999999999999999", 10, 2), __int128{0});
-  EXPECT_EQ(parse_decimal("1e999999999999999999", 38, 0), std::nullopt);
-  EXPECT_EQ(parse_decimal("1e-999999999999999999", 38, 10), __int128{0});
-  EXPECT_EQ(parse_decimal("9.99e37", 38, 0), __int128{999} * pow10(35));
-  EXPECT_EQ(parse_decimal("1e38", 38, 0), std::nullopt);
-  EXPECT_EQ(parse_decimal("1e17", 20, 2), pow10(19));
-  EXPECT_EQ(parse_decimal("1e18", 20, 2), std::nullopt);
+  struct Case {
+    const char* text;
+    int precision, scale;
+    std::optional<__int128> expected;
+  };
+  const Case cases[] = {
+      {"1e-7", 38, 10, 1000}, {"1E-7", 38, 10, 1000}, {"1e20", 38, 0, pow10(20)}, {"1e+20", 38, 2, pow10(22)},
+      {"-1.25e2", 10, 1, -1250}, {"12.5e-1", 10, 2, 125}, {".5e1", 5, 0, 5}, {"5.e0", 5, 0, 5},
+      {"0.00012e4", 5, 2, 120},
+      // Digits the scale drops round half away from zero, as without an exponent.
+      {"1.5e-2", 10, 1, 0}, {"5e-2", 10, 1, 1}, {"-5e-1", 10, 0, -1}, {"4.9e-1", 10, 0, 0},
+      // Zero and far-away exponents end quickly; too large is nullopt, too small is zero.
+      {"0e999999999999999999", 10, 2, 0}, {"1e999999999999999999", 38, 0, std::nullopt},
+      {"1e-999999999999999999", 38, 10, 0}, {"9.99e37", 38, 0, __int128{999} * pow10(35)},
+      {"1e38", 38, 0, std::nullopt}, {"1e17", 20, 2, pow10(19)}, {"1e18", 20, 2, std::nullopt},
+  };
+  for (const Case& c : cases) EXPECT_EQ(parse_decimal(c.text, c.precision, c.scale), c.expected) << c.text;
   for (const char* bad : {"1e", "1e+", "e5", ".e5", "1e5.5", "1e 5", "1ee5", "1e5x", "--1e5", "1e--5"}) {
     EXPECT_EQ(parse_decimal(bad, 38, 2), std::nullopt) << bad;
   }
