@@ -98,9 +98,11 @@ class _RowIndexed:
         batch = self._scan.next_batch()
         if batch is None:
             return None
+        rows = batch.num_rows
+        if self._next + rows - 1 > ROW_INDEX_MAX:
+            del batch  # the error's traceback must not keep the batch's memory alive
+            raise row_index_overflow(self._name, self._offset, self._next - self._offset + rows)
         frame = pl.DataFrame(batch)
-        if self._next + frame.height - 1 > ROW_INDEX_MAX:
-            raise row_index_overflow(self._name, self._offset, self._next - self._offset + frame.height)
         # Built in Int64 and cast: with_row_index refuses a batch that ends on UInt32's maximum.
         index = pl.int_range(self._next, self._next + frame.height, dtype=pl.Int64, eager=True)
         frame = frame.insert_column(0, index.cast(pl.UInt32).alias(self._name))
