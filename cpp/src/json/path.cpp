@@ -1,5 +1,7 @@
 #include "polars_redis/json/path.hpp"
 
+#include <string>
+
 namespace polars_redis::json {
 
 namespace {
@@ -62,13 +64,9 @@ bool is_definite(std::string_view path) {
   return true;
 }
 
-}  // namespace polars_redis::json
-
-namespace polars_redis::json {
-
 namespace {
 
-// A recursive-descent reader of one path; `fail` records the first problem and its position.
+// A recursive-descent reader of one path; `error` records the first problem and its position.
 class PathChecker {
  public:
   explicit PathChecker(std::string_view path) : p_(path) {}
