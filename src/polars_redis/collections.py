@@ -17,6 +17,7 @@ from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import normalize_schema, to_descriptor
+from polars_redis._key_columns import check_row_index_offset, check_scan_sizes
 from polars_redis._pushdown import KeyPushdown
 from polars_redis._recorder import start_native
 from polars_redis._scan import ScanErrors, collect, lazy_frame
@@ -81,12 +82,8 @@ def _scan(
     flag is set in the plan only when Polars needs that column.
     """
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
-    if batch_size < 1:
-        raise ConfigurationError(f"batch_size must be at least 1, got {batch_size}")
-    if count_hint < 1:
-        raise ConfigurationError(f"count_hint must be at least 1, got {count_hint}")
-    if row_index_offset < 0:
-        raise ConfigurationError(f"row_index_offset must be >= 0, got {row_index_offset}")
+    check_scan_sizes(batch_size, count_hint)
+    check_row_index_offset(row_index_offset)
     columns: list[tuple[str, pl.DataType]] = []
     if include_row_index:
         columns.append((row_index_column_name, pl.UInt32()))

@@ -95,7 +95,8 @@ def scan_hashes(
             column (after the key column) parsed from the key, typed by `key_template_schema`
             (String by default). With the default pattern the scan covers the template's keys
             (``order:*:*``); an equality filter on a String part narrows SCAN MATCH
-            (``order:eu:*``). Keys that do not fit get null parts.
+            (``order:eu:*``). A part matches any characters, newline included (every part but the
+            last as few as it can); keys that do not fit get null parts.
         key_template_schema: part name -> Polars dtype for `key_template`.
         search_index: a RediSearch index over these keys. A ``filter`` is then translated into
             a query (see the pushdown guide) and only the matching keys are fetched; terms the

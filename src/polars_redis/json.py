@@ -44,7 +44,8 @@ def infer_json_schema(url: str | Client, pattern: str = "*", sample_size: int = 
     return {name: from_descriptor(spec) for name, spec in fields}
 
 
-def _check_paths(paths: Mapping[str, str] | None) -> dict[str, str]:
+def check_paths(paths: Mapping[str, str] | None) -> dict[str, str]:
+    """`paths` as a dict, each a JSONPath RedisJSON accepts: a bad one fails when the scan is built."""
     if paths is None:
         return {}
     if not isinstance(paths, Mapping):
@@ -56,6 +57,9 @@ def _check_paths(paths: Mapping[str, str] | None) -> dict[str, str]:
             raise ConfigurationError(
                 f"paths: {column!r} -> {path!r}: expected a column name mapped to a JSONPath starting with '$'"
             )
+        problem = _core.json_path_error(path)
+        if problem is not None:
+            raise ConfigurationError(f"paths: column {column!r}: {path!r} is not a valid JSONPath: {problem}")
         if path in seen:
             raise ConfigurationError(f"paths: columns {seen[path]!r} and {column!r} both select {path!r}")
         seen[path] = column
@@ -124,7 +128,8 @@ def scan_json(
             column (after the key column) parsed from the key, typed by `key_template_schema`
             (String by default). With the default pattern the scan covers the template's keys
             (``order:*:*``); an equality filter on a String part narrows SCAN MATCH
-            (``order:eu:*``). Keys that do not fit get null parts.
+            (``order:eu:*``). A part matches any characters, newline included (every part but the
+            last as few as it can); keys that do not fit get null parts.
         key_template_schema: part name -> Polars dtype for `key_template`.
         search_index: a RediSearch index over these keys. A ``filter`` is then translated into
             a query (see the pushdown guide) and only the matching keys are fetched; terms the
@@ -141,7 +146,7 @@ def scan_json(
     url = as_url(url)
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
     check_scan_sizes(batch_size, count_hint)
-    column_paths = _check_paths(paths)
+    column_paths = check_paths(paths)
     template, pattern = resolve_template(key_template, key_template_schema, pattern, include_key)
     key_columns = KeyColumns(
         include_key=include_key, key_column_name=key_column_name,

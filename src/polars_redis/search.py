@@ -25,6 +25,7 @@ from polars_redis._pushdown import (SEARCH_DIALECT, KeyOrder, SearchTarget, Sour
                                     unusable_reason)
 from polars_redis._scan import ScanErrors, collect
 from polars_redis._search_index import IndexInfo, describe_index
+from polars_redis.json import check_paths
 from polars_redis._search_query import attribute
 
 __all__ = ["search_hashes", "search_json", "read_search_hashes", "aggregate", "create_index", "infer_schema_from_index"]
@@ -302,7 +303,7 @@ def _search(
         raise ConfigurationError("knn results are matched to their distance by key: it needs include_key=True")
     if sort_by is not None and not include_key and is_cluster(url):
         raise ConfigurationError("sort_by on a Redis Cluster orders the shards' rows by key: it needs include_key=True")
-    column_paths = dict(paths or {})
+    column_paths = check_paths(paths)  # a bad JSONPath fails here, as for scan_json
     nested = key_type == "JSON"
 
     def resolve_fields() -> dict[str, pl.DataType]:

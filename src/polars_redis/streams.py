@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import polars as pl
@@ -13,24 +13,20 @@ from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import SchemaLike, normalize_schema, to_descriptor
+from polars_redis._epoch import epoch_ms
+from polars_redis._key_columns import ROW_INDEX_MAX, check_row_index_offset, row_index_overflow
 from polars_redis._recorder import start_native
 from polars_redis._scan import ScanErrors, collect, iterate_batches, lazy_frame
 
 __all__ = ["scan_stream", "read_stream", "read_stream_group", "ack_stream", "create_stream_group"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
 
 def _epoch_ms(value: datetime | int, name: str) -> int:
-    """Milliseconds since the epoch; a naive datetime is UTC (as in Polars)."""
+    """Milliseconds since the epoch: a datetime by the shared rule (naive is local time)."""
     if isinstance(value, bool) or not isinstance(value, datetime | int):
         raise ConfigurationError(f"{name} must be a datetime or epoch milliseconds (int), got {value!r}")
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        # Integer arithmetic on the timedelta: float seconds would round some milliseconds away.
-        delta = value - _EPOCH
-        value = (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+        return epoch_ms(value, name)
     if value < 0:
         raise ConfigurationError(f"{name} is before 1970-01-01, which no stream entry ID can be: {value} ms")
     return value
@@ -96,13 +92,20 @@ class _RowIndexed:
     """
 
     def __init__(self, scan: _core.NativeScan, name: str, offset: int) -> None:
-        self._scan, self._name, self._next = scan, name, offset
+        self._scan, self._name, self._offset, self._next = scan, name, offset, offset
 
     def next_batch(self) -> pl.DataFrame | None:
         batch = self._scan.next_batch()
         if batch is None:
             return None
-        frame = pl.DataFrame(batch).with_row_index(self._name, offset=self._next)
+        rows = batch.num_rows
+        if self._next + rows - 1 > ROW_INDEX_MAX:
+            del batch  # the error's traceback must not keep the batch's memory alive
+            raise row_index_overflow(self._name, self._offset, self._next - self._offset + rows)
+        frame = pl.DataFrame(batch)
+        # Built in Int64 and cast: with_row_index refuses a batch that ends on UInt32's maximum.
+        index = pl.int_range(self._next, self._next + frame.height, dtype=pl.Int64, eager=True)
+        frame = frame.insert_column(0, index.cast(pl.UInt32).alias(self._name))
         self._next += frame.height
         return frame
 
@@ -155,7 +158,8 @@ def scan_stream(
         end_id: last entry ID, inclusive (``"+"``: the end); ``"(<id>"`` excludes it. Without a
             sequence it covers the whole millisecond.
         start_time: instead of `start_id`: the first millisecond, inclusive, as a ``datetime``
-            (naive means UTC) or epoch milliseconds.
+            (naive means local time, as ``datetime.timestamp()`` takes it; aware is exact) or
+            epoch milliseconds.
         end_time: instead of `end_id`: the last millisecond, inclusive.
         count: at most this many entries per key (the first ones of the range).
         include_id: add the entry ID column named `id_column_name`.
@@ -183,8 +187,7 @@ def scan_stream(
     _check_positive(batch_size=batch_size, page_size=page_size)
     if count is not None and count < 0:
         raise ConfigurationError(f"count must be >= 0, got {count}")
-    if row_index_offset < 0:
-        raise ConfigurationError(f"row_index_offset must be >= 0, got {row_index_offset}")
+    check_row_index_offset(row_index_offset)
     start_id, end_id = _id_range(start_id, end_id, start_time, end_time)
     fields = normalize_schema(schema)
     include_key = not isinstance(key, str)

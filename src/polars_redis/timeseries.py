@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 from typing import Any, Union
 
 import polars as pl
@@ -14,6 +14,7 @@ from polars_redis._cluster_writes import is_cluster
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
+from polars_redis._epoch import epoch_ms
 from polars_redis._recorder import start_native
 from polars_redis._scan import ScanErrors, collect, lazy_frame
 
@@ -30,18 +31,6 @@ REDUCERS = ("avg", "sum", "min", "max", "range", "count", "std.p", "std.s", "var
 # Samples per reply at most: a long range is read in pages of this many samples (about 3 MB of
 # RESP), so memory stays bounded while each round trip still carries plenty of work.
 _PAGE_SIZE = 100_000
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-def _epoch_ms(value: datetime | date, what: str) -> int:
-    if not isinstance(value, datetime):
-        value = datetime.combine(value, time())
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)  # naive datetimes are UTC
-    ms = (value - _EPOCH) // timedelta(milliseconds=1)
-    if ms < 0:
-        raise ConfigurationError(f"{what} {value.isoformat()} is before 1970: time series timestamps are >= 0")
-    return ms
 
 
 def _timestamp(value: Any, what: str, symbol: str | None = None) -> int | str:
@@ -55,7 +44,7 @@ def _timestamp(value: Any, what: str, symbol: str | None = None) -> int | str:
             raise ConfigurationError(f"{what} must be >= 0 (epoch milliseconds), got {value}")
         return value
     elif isinstance(value, (datetime, date)):
-        return _epoch_ms(value, what)
+        return epoch_ms(value, what)
     elif isinstance(value, str):
         text = value.strip()
         try:
@@ -63,7 +52,7 @@ def _timestamp(value: Any, what: str, symbol: str | None = None) -> int | str:
         except ValueError:
             pass
         else:
-            return _epoch_ms(parsed, what)
+            return epoch_ms(parsed, what)
     accepted = f'"{symbol}", ' if symbol else ""
     raise ConfigurationError(
         f"{what} must be {accepted}epoch milliseconds (int), a datetime or an ISO 8601 string, got {value!r}"
@@ -160,7 +149,8 @@ def scan_timeseries(
         url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` or ``unix://``.
         key: the series' key. A missing key raises :class:`ResponseError` at collect time.
         start: first timestamp: ``"-"`` (oldest), epoch milliseconds, a ``datetime`` (naive means
-            UTC) or an ISO 8601 string.
+            local time, as ``datetime.timestamp()`` takes it; aware is exact), a ``date`` (its
+            local midnight) or an ISO 8601 string (without an offset it is local time too).
         end: last timestamp (inclusive): ``"+"`` (newest) or the same forms as `start`.
         count: at most this many rows (samples, or buckets when aggregating).
         aggregation: one of avg, sum, min, max, range, count, first, last, std.p, std.s, var.p,
