@@ -209,8 +209,9 @@ class RedisStackServer:
         for module in self.modules:
             args += ["--loadmodule", str(stack / "lib" / f"{module}.so")]
         args += list(self.extra_args)
-        log = open(Path(self._dir.name) / "server.log", "wb")  # noqa: SIM115 - lives as long as the process
-        self._process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
+        # The child keeps its own descriptor for the log; ours is closed at once.
+        with open(Path(self._dir.name) / "server.log", "wb") as log:
+            self._process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -220,6 +221,9 @@ class RedisStackServer:
             time.sleep(0.05)
         tail = (Path(self._dir.name) / "server.log").read_text(errors="replace")[-2000:]
         self.stop()
+        if "Address already in use" in tail:
+            raise ServerError(f"Redis Stack did not start: 127.0.0.1:{self.port} is already in use "
+                              "(choose another port, or 0 for a free one)")
         raise ServerError(f"Redis Stack did not start on 127.0.0.1:{self.port}:\n{tail}")
 
     def stop(self) -> None:
@@ -253,8 +257,3 @@ class RedisStackServer:
         state = f"127.0.0.1:{self.port}" if self.running else "stopped"
         return f"RedisStackServer({state})"
 
-
-if __name__ == "__main__":
-    # `python -m polars_redis.server` prepares the runtime (fetches OpenSSL 1.1 where needed).
-    prepare_runtime()
-    print("Redis Stack runtime ready")
