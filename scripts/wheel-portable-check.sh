@@ -19,6 +19,10 @@ if [ ${#wheels[@]} -ne 1 ] || [ ! -f "${wheels[0]}" ]; then
   exit 1
 fi
 wheel=${wheels[0]}
+# Commands in the root get a clean environment: nothing of the host's (PYTHONPATH,
+# LD_LIBRARY_PATH, pip settings) may help the wheel there.
+chroot=$(command -v chroot || echo /usr/sbin/chroot)
+in_root() { env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/root LANG=C.UTF-8 "$chroot" "$rootfs" "$@"; }
 
 # Debian's mirror as the host's apt is configured (MIRROR overrides).
 mirror=${MIRROR:-$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)}
@@ -37,7 +41,7 @@ if [ ! -f "$rootfs/.complete" ]; then
   touch "$rootfs/.complete"
 fi
 for absent in g++ gcc cc libsimdjson.so libssl-dev; do  # what the proof relies on being missing
-  if chroot "$rootfs" /bin/sh -c "command -v $absent || ls /usr/lib/*/$absent* /usr/share/doc/$absent" \
+  if in_root /bin/sh -c "command -v $absent || ls /usr/lib/*/$absent* /usr/share/doc/$absent" \
       >/dev/null 2>&1; then
     echo "wheel-portable-check: the minimal root unexpectedly has $absent" >&2
     exit 1
@@ -46,7 +50,7 @@ done
 
 # Polars (and its dependencies) for the root's Python, fetched by the host's pip (same suite, so
 # the same Python) and installed offline: the root needs no network but the loopback.
-pyver=$(chroot "$rootfs" python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+pyver=$(in_root python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 hostver=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 if [ "$pyver" != "$hostver" ]; then
   echo "wheel-portable-check: the root has Python $pyver, the host $hostver; build the wheel for $pyver" >&2
@@ -68,8 +72,8 @@ trap cleanup EXIT
 mount -t proc proc "$rootfs/proc" && mounted=1
 rm -rf "$rootfs/opt/check" && mkdir -p "$rootfs/opt/check/wheels"
 cp "$wheel" "$downloads"/*.whl "$rootfs/opt/check/wheels/"
-chroot "$rootfs" python3 -m venv /opt/check/venv
-chroot "$rootfs" /opt/check/venv/bin/pip install -q --no-index --find-links /opt/check/wheels \
+in_root python3 -m venv /opt/check/venv
+in_root /opt/check/venv/bin/pip install -q --no-index --find-links /opt/check/wheels \
   "/opt/check/wheels/$(basename "$wheel")" "$polars"
 
 # A Redis Stack on the host, loaded by redis-py (the oracle) with rows the chroot must read back.
@@ -122,5 +126,5 @@ else:
     raise AssertionError("no connection error")
 print(f"polars-redis {pr.__version__} with polars {pl.__version__}: {users.height} hashes and a JSON document read")
 PY
-chroot "$rootfs" /opt/check/venv/bin/python /opt/check/read.py "$url"
+in_root /opt/check/venv/bin/python /opt/check/read.py "$url"
 echo "wheel-portable-check: $(basename "$wheel") works in a minimal $suite root OK"

@@ -14,11 +14,22 @@ def main(argv: list[str] | None = None) -> int:
     1 after printing one ``polars-redis: error: ...`` line on stderr; usage errors exit with 2
     (``SystemExit`` from argparse).
 
-    Example:
-        >>> from polars_redis.__main__ import main                                      # doctest: +SKIP
-        >>> main(["export", "redis://localhost:6379", "--pattern", "user:*",            # doctest: +SKIP
+    Args:
+        argv: the arguments after the program name.
+
+    Returns:
+        The exit code.
+
+    Raises:
+        SystemExit: on usage errors (code 2), ``--help`` and ``--version`` (code 0).
+
+    Examples:
+        >>> from polars_redis.__main__ import main
+        >>> main(["export", "redis://localhost:6379", "--pattern", "user:*",
         ...       "--schema", "name=String,age=Int64", "-o", "users.parquet"])
         0
+        >>> pl.read_parquet("users.parquet").height
+        3
     """
     from polars_redis._version import __version__
 
