@@ -34,8 +34,10 @@ for page in index getting-started choosing hashes performance cli api; do
   [ -f "$path" ] || { echo "docs: $path was not built" >&2; exit 1; }
   # A fresh profile per page: no state shared between shots or with any other Chromium.
   profile=$(mktemp -d)
+  height=1600
+  [ "$page" = api ] && height=4000  # past the error table, into the first functions and examples
   timeout 120 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$profile" \
-    --window-size=1280,1600 --screenshot="$shots/$page.png" "file://$path" >/dev/null 2>&1 || true
+    --window-size=1280,$height --screenshot="$shots/$page.png" "file://$path" >/dev/null 2>&1 || true
   rm -rf "$profile"
   # A blank or failed render is a few KB; a rendered page with text is far larger.
   size=$(stat -c %s "$shots/$page.png" 2>/dev/null || echo 0)
