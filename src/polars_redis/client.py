@@ -18,7 +18,8 @@ _CERT_REQS = ("required", "none")
 class Client:
     """Connection options plus a private connection pool, accepted wherever a URL is.
 
-    Create one with [connect][polars_redis.client.connect]. Every ``scan_*``, ``read_*``, ``write_*``, ``sink_*``,
+    Create one with [connect][polars_redis.client.connect]. Every ``scan_*``, ``read_*``,
+    ``write_*``, ``sink_*``,
     ``infer_*`` and search function takes a ``Client`` in place of the URL; calls through one
     client reuse its connections. Safe to share between threads.
 
@@ -140,7 +141,8 @@ def connect(
     ssl_check_hostname: bool | None = None,
     **extra: Any,
 ) -> Client:
-    """Validate connection options once and return a [Client][polars_redis.client.Client] with its own pool.
+    """Validate connection options once and return a [Client][polars_redis.client.Client] with its
+    own pool.
 
     Options may be given here or as query parameters of `url` (not both). Nothing is sent to
     Redis until the first call uses the client.

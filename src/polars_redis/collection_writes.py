@@ -72,7 +72,8 @@ def write_set(
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see [writes][polars_redis.writes].
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
         batch_size: rows encoded and pipelined per batch.
@@ -120,7 +121,8 @@ def write_list(
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see [writes][polars_redis.writes].
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
         batch_size: rows encoded and pipelined per batch.
@@ -170,7 +172,8 @@ def write_zset(
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see [writes][polars_redis.writes].
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
         batch_size: rows encoded and pipelined per batch.

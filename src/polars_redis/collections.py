@@ -151,7 +151,8 @@ def scan_set(
         url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS, or
             ``unix:///path?db=N``.
         pattern: SCAN MATCH pattern; keys of other types are skipped.
-        member_type: dtype the members are parsed as (any scalar dtype [scan_hashes][polars_redis.hashes.scan_hashes]
+        member_type: dtype the members are parsed as (any scalar dtype
+            [scan_hashes][polars_redis.hashes.scan_hashes]
             accepts, parsed the same way).
         member_column_name: name of the member column.
         include_key: add the key as a String column named `key_column_name`.
@@ -247,7 +248,8 @@ def scan_list(
     Args:
         url: Redis URL (see [scan_set][polars_redis.collections.scan_set]).
         pattern: SCAN MATCH pattern; keys of other types are skipped.
-        element_type: dtype the elements are parsed as (any scalar dtype [scan_hashes][polars_redis.hashes.scan_hashes]
+        element_type: dtype the elements are parsed as (any scalar dtype
+            [scan_hashes][polars_redis.hashes.scan_hashes]
             accepts).
         element_column_name: name of the element column.
         include_position: add the element's 0-based index in its list as an Int64 column.
@@ -363,7 +365,8 @@ def scan_zset(
         score_column_name: name of the Float64 score column.
         count: read at most this many members per key (the lowest-scored in range), like
             ``ZRANGE ... LIMIT 0 count``.
-        member_type: dtype the members are parsed as (any scalar dtype [scan_hashes][polars_redis.hashes.scan_hashes]
+        member_type: dtype the members are parsed as (any scalar dtype
+            [scan_hashes][polars_redis.hashes.scan_hashes]
             accepts).
         include_rank: add the member's rank as an Int64 column: its 0-based position in the
             whole sorted set by ascending score (Redis ZRANK), so with a `min_score` the first

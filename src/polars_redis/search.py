@@ -401,7 +401,8 @@ def search_hashes(
         url: the Redis URL.
         index: a RediSearch index ON HASH.
         query: RediSearch query syntax (DIALECT 2), e.g. ``"@age:[30 +inf] @city:{Oslo}"``.
-        schema: field -> dtype; ``None``: from the index ([infer_schema_from_index][polars_redis.search.infer_schema_from_index]).
+        schema: field -> dtype; ``None``: from the index
+            ([infer_schema_from_index][polars_redis.search.infer_schema_from_index]).
         sort_by: a field, or a list of fields / ``(field, descending)`` pairs; rows keep that order.
         limit: at most this many results.
         params: query parameters (``$name`` in the query).
@@ -464,7 +465,8 @@ def search_json(
     ignore_errors: bool = False,
     _errors: ScanErrors | None = None,
 ) -> pl.LazyFrame:
-    """Lazily read the JSON documents a RediSearch query matches (see [search_hashes][polars_redis.search.search_hashes]).
+    """Lazily read the JSON documents a RediSearch query matches (see
+    [search_hashes][polars_redis.search.search_hashes]).
 
     Columns are read from ``paths[column]`` or ``$.column``; with ``schema=None`` they are the
     index's attributes read from their JSONPaths.

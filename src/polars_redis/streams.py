@@ -240,7 +240,8 @@ def scan_stream(
 
 
 def read_stream(url: str | Client, key: str | Sequence[str], schema: SchemaLike, **kwargs: Any) -> pl.DataFrame:
-    """Read Redis stream entries into a DataFrame (eager [scan_stream][polars_redis.streams.scan_stream]).
+    """Read Redis stream entries into a DataFrame (eager
+    [scan_stream][polars_redis.streams.scan_stream]).
 
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
@@ -324,7 +325,8 @@ def read_stream_group(
     """Read the entries a consumer group delivers to `consumer` (XREADGROUP), unacknowledged.
 
     Each entry of the stream is delivered to one consumer of the group only. Delivered entries
-    stay in the group's pending list until [ack_stream][polars_redis.streams.ack_stream] acknowledges them, which gives an
+    stay in the group's pending list until [ack_stream][polars_redis.streams.ack_stream]
+    acknowledges them, which gives an
     at-least-once pipeline:
 
     1. ``df = read_stream_group(url, key, group, consumer, schema)`` (new entries),
@@ -417,7 +419,8 @@ def ack_stream(url: str | Client, key: str, group: str, ids: Iterable[str] | pl.
         url: the Redis URL.
         key: the stream key.
         group: the consumer group.
-        ids: entry IDs, e.g. the ``_id`` column of [read_stream_group][polars_redis.streams.read_stream_group]'s frame.
+        ids: entry IDs, e.g. the ``_id`` column of
+            [read_stream_group][polars_redis.streams.read_stream_group]'s frame.
 
     Returns:
         How many entries were acknowledged (IDs not pending in the group are not counted).

@@ -66,7 +66,8 @@ def scan_strings(
         row_index_column_name: name of the row number column.
         row_index_offset: the first row number.
         batch_size: rows per batch handed to Polars.
-        count_hint: SCAN COUNT hint (1000 keeps the MGET pipeline fed; see [scan_hashes][polars_redis.hashes.scan_hashes]).
+        count_hint: SCAN COUNT hint (1000 keeps the MGET pipeline fed; see
+            [scan_hashes][polars_redis.hashes.scan_hashes]).
         ignore_errors: read values that do not parse as `value_type` as null instead of raising
             `SchemaError`.
 

@@ -214,7 +214,8 @@ def scan_timeseries(
 
 
 def read_timeseries(url: str | Client, key: str, **kwargs: Any) -> pl.DataFrame:
-    """Read one RedisTimeSeries series into a DataFrame (eager [scan_timeseries][polars_redis.timeseries.scan_timeseries]).
+    """Read one RedisTimeSeries series into a DataFrame (eager
+    [scan_timeseries][polars_redis.timeseries.scan_timeseries]).
 
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
@@ -390,7 +391,8 @@ def scan_timeseries_multi(
 
 
 def read_timeseries_multi(url: str | Client, filters: list[str], **kwargs: Any) -> pl.DataFrame:
-    """Read every series matching label filters into a DataFrame (eager [scan_timeseries_multi][polars_redis.timeseries.scan_timeseries_multi]).
+    """Read every series matching label filters into a DataFrame (eager
+    [scan_timeseries_multi][polars_redis.timeseries.scan_timeseries_multi]).
 
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].

@@ -150,7 +150,8 @@ def write_hashes(
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see [writes][polars_redis.writes].
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
         batch_size: rows encoded and pipelined per batch.
@@ -201,7 +202,8 @@ def write_json(
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see [writes][polars_redis.writes].
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
         batch_size: rows encoded and pipelined per batch.
@@ -242,7 +244,8 @@ def write_strings(
 ) -> int:
     """Write `value_column` of each row as a Redis string; returns the number of rows written.
 
-    Values are written as canonical text (see [write_hashes][polars_redis.writes.write_hashes]); a null value writes nothing.
+    Values are written as canonical text (see [write_hashes][polars_redis.writes.write_hashes]); a
+    null value writes nothing.
     Other columns are ignored. Keys, TTLs and ``if_exists`` follow the module's rules.
 
     Args:
@@ -252,7 +255,8 @@ def write_strings(
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see [writes][polars_redis.writes].
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
         batch_size: rows encoded and pipelined per batch.
@@ -296,7 +300,8 @@ def sink_hashes(
 ) -> int:
     """Stream a LazyFrame into Redis hashes batch by batch; returns the rows written.
 
-    Like [write_hashes][polars_redis.writes.write_hashes], without materialising the frame: memory stays bounded by
+    Like [write_hashes][polars_redis.writes.write_hashes], without materialising the frame: memory
+    stays bounded by
     ``batch_size`` rows. Row-number keys (``key_column=None``) continue across batches. Under
     ``if_exists="fail"`` the key column is computed first (the query runs twice) so that every key
     is checked before anything is written.
@@ -307,7 +312,8 @@ def sink_hashes(
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see [writes][polars_redis.writes].
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
         batch_size: rows encoded and pipelined per batch.
@@ -346,7 +352,8 @@ def sink_json(
     ttl: int | str | None = None,
     batch_size: int = 1000,
 ) -> int:
-    """Stream a LazyFrame into RedisJSON documents batch by batch (see [sink_hashes][polars_redis.writes.sink_hashes]).
+    """Stream a LazyFrame into RedisJSON documents batch by batch (see
+    [sink_hashes][polars_redis.writes.sink_hashes]).
 
     Args:
         lf: the LazyFrame to stream (its query runs in batches).
@@ -354,7 +361,8 @@ def sink_json(
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see [writes][polars_redis.writes].
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
         batch_size: rows encoded and pipelined per batch.
@@ -393,7 +401,8 @@ def sink_strings(
     batch_size: int = 1000,
     if_exists: IfExists = "replace",
 ) -> int:
-    """Stream a LazyFrame's `value_column` into Redis strings batch by batch (see [sink_hashes][polars_redis.writes.sink_hashes]).
+    """Stream a LazyFrame's `value_column` into Redis strings batch by batch (see
+    [sink_hashes][polars_redis.writes.sink_hashes]).
 
     Args:
         lf: the LazyFrame to stream (its query runs in batches).
@@ -402,7 +411,8 @@ def sink_strings(
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see [writes][polars_redis.writes].
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
         batch_size: rows encoded and pipelined per batch.
