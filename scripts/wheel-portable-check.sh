@@ -31,6 +31,8 @@ if [ -z "$mirror" ]; then
     /etc/apt/sources.list 2>/dev/null)
 fi
 
+# A run that was killed may have left /proc mounted in the root: never delete through a mount.
+if mountpoint -q "$rootfs/proc" 2>/dev/null; then umount "$rootfs/proc" || umount -l "$rootfs/proc"; fi
 if [ ! -f "$rootfs/.complete" ]; then
   command -v debootstrap >/dev/null || { echo "wheel-portable-check: install debootstrap" >&2; exit 1; }
   rm -rf "$rootfs"
@@ -78,6 +80,7 @@ in_root /opt/check/venv/bin/pip install -q --no-index --find-links /opt/check/wh
 
 # A Redis Stack on the host, loaded by redis-py (the oracle) with rows the chroot must read back.
 out=$cache/server.out
+: >"$out"  # emptied here: the background job's own redirection may come after the first read
 "$python" -m polars_redis.server --port 0 >"$out" 2>&1 &
 server_pid=$!
 url=""
