@@ -22,7 +22,8 @@ test: install wheel-smoke wheel-portable cpp-test fuzz asan-test py-test py-test
 setup: install
 
 system-deps: .cache/system-deps.stamp
-.cache/system-deps.stamp:
+# Checked again whenever this file changes (APT_PACKAGES may have grown).
+.cache/system-deps.stamp: Makefile
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
