@@ -40,12 +40,13 @@ def run_server(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
         with server:
-            pid = server._process.pid if server._process is not None else 0
+            process = server._process  # started: the context manager raised otherwise
+            assert process is not None
             print(f"Redis Stack is listening on 127.0.0.1:{server.port} (modules: {', '.join(modules) or 'none'})")
             print(f"URL: {server.url}")
             print(f"Stop it with Ctrl-C, or `kill {os.getpid()}`; nothing is persisted.", flush=True)
-            code = server._process.wait() if server._process is not None else 0
-            print(f"polars-redis: error: the server (pid {pid}) exited with status {code}", file=sys.stderr)
+            code = process.wait()
+            print(f"polars-redis: error: the server (pid {process.pid}) exited with status {code}", file=sys.stderr)
             return 1
     except KeyboardInterrupt:
         print("Redis Stack stopped.")
