@@ -99,3 +99,20 @@ def test_start_and_stop_leave_no_resource_warning() -> None:
         del server
         gc.collect()
     assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_a_server_that_dies_ends_the_command_with_an_error() -> None:
+    process = subprocess.Popen(_python("-m", "polars_redis", "server", "--port", "0"), env=_env(),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        url = next(line for line in iter(process.stdout.readline, "") if line.startswith("URL: "))[5:].strip()
+        with redis.Redis.from_url(url) as client:
+            os.kill(int(client.info("server")["process_id"]), signal.SIGKILL)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 1
+    assert err.startswith("polars-redis: error: the server (pid ") and "exited with status -9" in err, err
