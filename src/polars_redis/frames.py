@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from typing import Literal
 
 import polars as pl
-from polars.io.plugins import register_io_source
 
 from polars_redis import _core
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError, ResponseError
+from polars_redis._scan import register_source
 
 __all__ = ["read_frame", "scan_frame", "write_frame"]
 
@@ -39,9 +39,28 @@ def write_frame(
 ) -> int:
     """Store `df` under `key` as Arrow IPC; returns the bytes stored.
 
-    Example:
-        >>> pr.write_frame(daily_totals, url, "cache:daily", ttl=3600)   # doctest: +SKIP
-        184320
+    Args:
+        df: the frame to store.
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key: the Redis key (a hash), replaced atomically.
+        ttl: seconds until the key expires (``None``: never).
+        compression: ``"zstd"`` (default), ``"lz4"`` or ``"uncompressed"`` Arrow IPC.
+        chunk_size: the largest piece stored in one hash field, at most 512 MiB.
+
+    Returns:
+        The number of bytes stored.
+
+    Raises:
+        ConfigurationError: an invalid URL, `compression`, `ttl` or `chunk_size`.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server rejected the write (e.g. out of memory).
+
+    Examples:
+        >>> daily_totals = pl.DataFrame({"day": ["mon", "tue"], "total": [12.5, 8.0]})
+        >>> pr.write_frame(daily_totals, url, "cache:daily", ttl=3600) > 0
+        True
     """
     url = as_url(url)
     _core.validate_url(url)
@@ -88,8 +107,26 @@ def _load(url: str, key: str) -> bytes:
 def read_frame(url: str | Client, key: str, *, columns: list[str] | None = None) -> pl.DataFrame:
     """Read the frame stored under `key` (optionally only some columns).
 
-    Example:
-        >>> df = pr.read_frame(url, "cache:daily")   # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key: the key [write_frame][polars_redis.frames.write_frame] stored the frame under.
+        columns: read only these columns.
+
+    Returns:
+        The stored frame, with its exact dtypes.
+
+    Raises:
+        ConfigurationError: an invalid URL.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: no frame is stored under `key`, or it is incomplete, corrupt or of a newer
+            format version.
+
+    Examples:
+        >>> stored = pr.write_frame(pl.DataFrame({"day": ["mon"], "total": [12.5]}), url, "cache:daily")
+        >>> pr.read_frame(url, "cache:daily").rows()
+        [('mon', 12.5)]
     """
     url = as_url(url)
     return pl.read_ipc(io.BytesIO(_load(url, key)), columns=columns)
@@ -100,8 +137,27 @@ def scan_frame(url: str | Client, key: str) -> pl.LazyFrame:
 
     The schema is read when this is called; the data is fetched again at every collect.
 
-    Example:
-        >>> pr.scan_frame(url, "cache:daily").filter(pl.col("total") > 10).collect()   # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key: the key [write_frame][polars_redis.frames.write_frame] stored the frame under.
+
+    Returns:
+        A LazyFrame; every collect reads the stored frame again.
+
+    Raises:
+        ConfigurationError: an invalid URL.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: no frame is stored under `key`, or it is incomplete, corrupt or of a newer
+            format version.
+            Raised here (the schema is read now) and at collect.
+
+    Examples:
+        >>> frame = pl.DataFrame({"day": ["mon", "tue"], "total": [12.5, 8.0]})
+        >>> stored = pr.write_frame(frame, url, "cache:daily")
+        >>> pr.scan_frame(url, "cache:daily").filter(pl.col("total") > 10).collect().rows()
+        [('mon', 12.5)]
     """
     url = as_url(url)
     schema = pl.read_ipc_schema(io.BytesIO(_load(url, key)))
@@ -116,4 +172,4 @@ def scan_frame(url: str | Client, key: str) -> pl.LazyFrame:
             frame = frame.head(n_rows)
         yield frame
 
-    return register_io_source(source, schema=pl.Schema(schema))
+    return register_source(source, pl.Schema(schema), name="redis frame", detail=f"key={key!r}")

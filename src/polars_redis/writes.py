@@ -14,7 +14,7 @@ Modes (``if_exists``):
   MULTI/EXEC): a reader sees the old value or the new one, never a mix or a key without its TTL.
 - ``"append"``: hashes get their fields merged (HSET), JSON documents are merged (JSON.MERGE, null
   cells left out), strings are overwritten but keep an existing TTL (SET KEEPTTL).
-- ``"fail"``: if any target key exists, :class:`KeyExistsError` names them before anything is
+- ``"fail"``: if any target key exists, `KeyExistsError` names them before anything is
   written; each batch of ``batch_size`` keys is then checked and written atomically (one Lua
   script), so a concurrent writer cannot slip in between.
 
@@ -144,9 +144,34 @@ def write_hashes(
     round-trip form, decimals exactly, dates and datetimes in ISO 8601 (``Z`` for zoned columns),
     lists and structs as JSON text. Keys, TTLs and ``if_exists`` follow the module's rules.
 
-    Example:
-        >>> df = pl.DataFrame({"id": [1, 2], "name": ["Alice", "Bob"]})      # doctest: +SKIP
-        >>> pr.write_hashes(df, url, key_column="id", key_prefix="user:")   # doctest: +SKIP
+    Args:
+        df: the frame to write.
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
+            the rows instead.
+        key_prefix: prepended to every key.
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
+        ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
+            expire at (null: no expiry).
+        batch_size: rows encoded and pipelined per batch.
+
+    Returns:
+        The number of rows written.
+
+    Raises:
+        ConfigurationError: an invalid URL or option, a missing column, a duplicate or null key,
+            or a value Redis cannot store; nothing is written then.
+        KeyExistsError: ``if_exists="fail"`` found keys that already exist; nothing is written.
+        RedisConnectionError: the server cannot be reached or the connection was lost
+            (AuthenticationError when it rejects the credentials); the message says which keys
+            were committed.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server rejected a command.
+
+    Examples:
+        >>> df = pl.DataFrame({"id": [1, 2], "name": ["Alice", "Bob"]})
+        >>> pr.write_hashes(df, url, key_column="id", key_prefix="user:")
         2
     """
     url = as_url(url)
@@ -171,9 +196,34 @@ def write_json(
     JSON null, lists and structs nested. NaN and infinity have no JSON form and are an error.
     Keys, TTLs and ``if_exists`` follow the module's rules.
 
-    Example:
-        >>> df = pl.DataFrame({"_key": ["doc:1"], "tags": [["a", "b"]], "n": [1]})  # doctest: +SKIP
-        >>> pr.write_json(df, url)                                                 # doctest: +SKIP
+    Args:
+        df: the frame to write.
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
+            the rows instead.
+        key_prefix: prepended to every key.
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
+        ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
+            expire at (null: no expiry).
+        batch_size: rows encoded and pipelined per batch.
+
+    Returns:
+        The number of rows written.
+
+    Raises:
+        ConfigurationError: an invalid URL or option, a missing column, a duplicate or null key,
+            or a value Redis cannot store; nothing is written then.
+        KeyExistsError: ``if_exists="fail"`` found keys that already exist; nothing is written.
+        RedisConnectionError: the server cannot be reached or the connection was lost
+            (AuthenticationError when it rejects the credentials); the message says which keys
+            were committed.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server rejected a command.
+
+    Examples:
+        >>> df = pl.DataFrame({"_key": ["doc:1"], "tags": [["a", "b"]], "n": [1]})
+        >>> pr.write_json(df, url)
         1
     """
     url = as_url(url)
@@ -194,12 +244,39 @@ def write_strings(
 ) -> int:
     """Write `value_column` of each row as a Redis string; returns the number of rows written.
 
-    Values are written as canonical text (see :func:`write_hashes`); a null value writes nothing.
+    Values are written as canonical text (see [write_hashes][polars_redis.writes.write_hashes]); a
+    null value writes nothing.
     Other columns are ignored. Keys, TTLs and ``if_exists`` follow the module's rules.
 
-    Example:
-        >>> df = pl.DataFrame({"_key": ["result:1", "result:2"], "value": [100, 200]})  # doctest: +SKIP
-        >>> pr.write_strings(df, url, ttl=3600)                                       # doctest: +SKIP
+    Args:
+        df: the frame to write.
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        value_column: the column written as each key's value.
+        key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
+            the rows instead.
+        key_prefix: prepended to every key.
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
+        ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
+            expire at (null: no expiry).
+        batch_size: rows encoded and pipelined per batch.
+
+    Returns:
+        The number of rows written.
+
+    Raises:
+        ConfigurationError: an invalid URL or option, a missing column, a duplicate or null key,
+            or a value Redis cannot store; nothing is written then.
+        KeyExistsError: ``if_exists="fail"`` found keys that already exist; nothing is written.
+        RedisConnectionError: the server cannot be reached or the connection was lost
+            (AuthenticationError when it rejects the credentials); the message says which keys
+            were committed.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server rejected a command.
+
+    Examples:
+        >>> df = pl.DataFrame({"_key": ["result:1", "result:2"], "value": [100, 200]})
+        >>> pr.write_strings(df, url, ttl=3600)
         2
     """
     url = as_url(url)
@@ -223,14 +300,42 @@ def sink_hashes(
 ) -> int:
     """Stream a LazyFrame into Redis hashes batch by batch; returns the rows written.
 
-    Like :func:`write_hashes`, without materialising the frame: memory stays bounded by
+    Like [write_hashes][polars_redis.writes.write_hashes], without materialising the frame: memory
+    stays bounded by
     ``batch_size`` rows. Row-number keys (``key_column=None``) continue across batches. Under
     ``if_exists="fail"`` the key column is computed first (the query runs twice) so that every key
     is checked before anything is written.
 
-    Example:
-        >>> lf = pl.scan_parquet("users.parquet")                     # doctest: +SKIP
-        >>> pr.sink_hashes(lf, url, key_column="id", key_prefix="user:")  # doctest: +SKIP
+    Args:
+        lf: the LazyFrame to stream (its query runs in batches).
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
+            the rows instead.
+        key_prefix: prepended to every key.
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
+        ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
+            expire at (null: no expiry).
+        batch_size: rows encoded and pipelined per batch.
+
+    Returns:
+        The number of rows written.
+
+    Raises:
+        ConfigurationError: an invalid URL or option, a missing column, a duplicate or null key,
+            or a value Redis cannot store; nothing is written then.
+        KeyExistsError: ``if_exists="fail"`` found keys that already exist; nothing is written.
+        RedisConnectionError: the server cannot be reached or the connection was lost
+            (AuthenticationError when it rejects the credentials); the message says which keys
+            were committed.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server rejected a command.
+
+    Examples:
+        >>> pl.DataFrame({"id": [1, 2], "name": ["Ada", "Bo"]}).write_parquet("users.parquet")
+        >>> lf = pl.scan_parquet("users.parquet")
+        >>> pr.sink_hashes(lf, url, key_column="id", key_prefix="user:")
+        2
     """
     url = as_url(url)
     return _sink(_core.write_hashes, lf, url, key_column=key_column, key_prefix=key_prefix,
@@ -247,10 +352,38 @@ def sink_json(
     ttl: int | str | None = None,
     batch_size: int = 1000,
 ) -> int:
-    """Stream a LazyFrame into RedisJSON documents batch by batch (see :func:`sink_hashes`).
+    """Stream a LazyFrame into RedisJSON documents batch by batch (see
+    [sink_hashes][polars_redis.writes.sink_hashes]).
 
-    Example:
-        >>> pr.sink_json(pl.scan_ndjson("events.ndjson"), url, key_column="id", key_prefix="event:")  # doctest: +SKIP
+    Args:
+        lf: the LazyFrame to stream (its query runs in batches).
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
+            the rows instead.
+        key_prefix: prepended to every key.
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
+        ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
+            expire at (null: no expiry).
+        batch_size: rows encoded and pipelined per batch.
+
+    Returns:
+        The number of rows written.
+
+    Raises:
+        ConfigurationError: an invalid URL or option, a missing column, a duplicate or null key,
+            or a value Redis cannot store; nothing is written then.
+        KeyExistsError: ``if_exists="fail"`` found keys that already exist; nothing is written.
+        RedisConnectionError: the server cannot be reached or the connection was lost
+            (AuthenticationError when it rejects the credentials); the message says which keys
+            were committed.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server rejected a command.
+
+    Examples:
+        >>> pl.DataFrame({"id": [7], "kind": ["signup"]}).write_ndjson("events.ndjson")
+        >>> pr.sink_json(pl.scan_ndjson("events.ndjson"), url, key_column="id", key_prefix="event:")
+        1
     """
     url = as_url(url)
     return _sink(_core.write_json, lf, url, key_column=key_column, key_prefix=key_prefix,
@@ -268,10 +401,39 @@ def sink_strings(
     batch_size: int = 1000,
     if_exists: IfExists = "replace",
 ) -> int:
-    """Stream a LazyFrame's `value_column` into Redis strings batch by batch (see :func:`sink_hashes`).
+    """Stream a LazyFrame's `value_column` into Redis strings batch by batch (see
+    [sink_hashes][polars_redis.writes.sink_hashes]).
 
-    Example:
-        >>> pr.sink_strings(lf.select("_key", "value"), url, ttl=60)  # doctest: +SKIP
+    Args:
+        lf: the LazyFrame to stream (its query runs in batches).
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        value_column: the column written as each key's value.
+        key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
+            the rows instead.
+        key_prefix: prepended to every key.
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
+        ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
+            expire at (null: no expiry).
+        batch_size: rows encoded and pipelined per batch.
+
+    Returns:
+        The number of rows written.
+
+    Raises:
+        ConfigurationError: an invalid URL or option, a missing column, a duplicate or null key,
+            or a value Redis cannot store; nothing is written then.
+        KeyExistsError: ``if_exists="fail"`` found keys that already exist; nothing is written.
+        RedisConnectionError: the server cannot be reached or the connection was lost
+            (AuthenticationError when it rejects the credentials); the message says which keys
+            were committed.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server rejected a command.
+
+    Examples:
+        >>> lf = pl.LazyFrame({"_key": ["session:a", "session:b"], "value": ["x", "y"]})
+        >>> pr.sink_strings(lf.select("_key", "value"), url, ttl=60)
+        2
     """
     url = as_url(url)
     columns = lf.collect_schema().names()
