@@ -4,9 +4,10 @@ Every writer's commands touch one key (HSET, JSON.SET, MULTI/DEL/.../EXEC, XADD,
 key's commands can run on its own node with the same per-key guarantees as on a single node. The
 core says which primary serves each row (CRC16 of the key the row writer renders, over the
 topology read at the start); each node's part is written by the ordinary row writer, pipelined,
-all nodes at once (the core releases the GIL). ``if_exists="fail"`` checks every key on every
-node before anything is written, and its atomic check-and-write runs one key per script call
-(a script's keys must share a hash slot).
+all nodes at once (the core releases the GIL). Every row of the frame is checked once before any
+node is written to. ``if_exists="fail"`` checks every key on every node before anything is
+written, and its WATCH-guarded check-and-write runs one key per batch (a transaction's keys must
+share a hash slot).
 
 A slot that moves during the write (a resharding) makes its old node answer ``MOVED``, ``ASK``
 or ``TRYAGAIN`` for that slot's rows. Such a row took no effect: the node's writer reports it and
@@ -158,20 +159,22 @@ def check_absent(keys: pl.DataFrame, url: str, plan: dict[str, Any]) -> None:
     _place(keys, url, plan, _check_part)
 
 
-def write(native: Callable[..., Any], df: pl.DataFrame, url: str, plan: dict[str, Any], *,
-          with_precheck: bool = True) -> int:
+def write(native: Callable[..., Any], df: pl.DataFrame, url: str, plan: dict[str, Any]) -> int:
     """Write `df` with `native` on every primary of the cluster; returns the rows written.
 
-    `with_precheck`: `native` takes (url, stream, precheck, plan) rather than (url, stream, plan).
+    Every row is checked (the whole frame, once) before any node is written to.
     """
     df, plan = _with_key(df, plan)
+    native(url, df.__arrow_c_stream__(), df.__arrow_c_stream__(), {**plan, "check_only": True, "precheck": False})
     if plan.get("if_exists") == "fail":
         if plan.get("precheck", True):
             _place(df, url, plan, _check_part)  # every node's keys before any node is written: all or nothing
-        plan = {**plan, "precheck": False, "batch_size": 1}
+        plan = {**plan, "precheck": False}
+    # WATCH-guarded batches (fail, append with a TTL) hold one key each: keys of a batch must
+    # share a hash slot.
+    plan = {**plan, "batch_size": 1}
 
     def send(url: str, part: pl.DataFrame, node_plan: dict[str, Any]) -> tuple[int, list[tuple[int, str, str, int]]]:
-        stream = part.__arrow_c_stream__()
-        return native(url, stream, None, node_plan) if with_precheck else native(url, stream, node_plan)
+        return native(url, part.__arrow_c_stream__(), part.__arrow_c_stream__(), node_plan)
 
     return _place(df, url, plan, send)

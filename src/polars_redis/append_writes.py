@@ -73,8 +73,8 @@ def write_stream(
         return 0
     plan = _plan(key_column, "", "append", None, batch_size, id_column=id_column or "", trim=trim)
     if _cluster_writes.is_cluster(url):
-        return _cluster_writes.write(_core.write_stream, df, url, plan, with_precheck=False)
-    return _core.write_stream(url, df.__arrow_c_stream__(), plan)
+        return _cluster_writes.write(_core.write_stream, df, url, plan)
+    return _core.write_stream(url, df.__arrow_c_stream__(), df.__arrow_c_stream__(), plan)
 
 
 def write_timeseries(
@@ -130,5 +130,5 @@ def write_timeseries(
                  value_column=value_column, add_options=options,
                  ignored_columns=[c for c in df.columns if c not in (key_column, timestamp_column, value_column)])
     if _cluster_writes.is_cluster(url):
-        return _cluster_writes.write(_core.write_timeseries, df, url, plan, with_precheck=False)
-    return _core.write_timeseries(url, df.__arrow_c_stream__(), plan)
+        return _cluster_writes.write(_core.write_timeseries, df, url, plan)
+    return _core.write_timeseries(url, df.__arrow_c_stream__(), df.__arrow_c_stream__(), plan)

@@ -1,6 +1,11 @@
 #pragma once
 // What a Redis type contributes to a write: the command that stores one DataFrame row under its
 // key. Modes, TTLs, pipelining and atomicity are the row writer's (row_writer.hpp).
+//
+// Encoding is also the validation: an encoder throws Error(kInvalidArgument), naming the column
+// and the value, for every value the server could reject for data reasons (a NaN score, a JSON
+// document too deep, a stream ID out of order...). The row writer encodes the whole frame once
+// before sending anything, so that what it then sends cannot fail for the data's sake.
 #include <memory>
 #include <string>
 #include <string_view>
@@ -14,8 +19,12 @@ namespace polars_redis::write {
 class ValueEncoder {
  public:
   virtual ~ValueEncoder() = default;
-  // Checks the frame's columns (the value columns are every column but the excluded ones).
+  // Checks the frame's columns (the value columns are every column but the excluded ones) and
+  // starts a pass over the frame (state kept across rows, such as stream IDs, starts anew).
   virtual void bind(const arrow::ImportedStream& in, const std::vector<int>& value_columns) = 0;
+  // The TYPE a key must have (or not exist) for encode_merge's command to apply; empty when the
+  // command applies to any key (SET).
+  virtual std::string_view redis_type() const = 0;
   // The command creating the row's value from scratch (HSET, JSON.SET, SET); false when the row
   // has nothing to store (a hash row whose fields are all null).
   virtual bool encode_set(const arrow::ImportedStream& in, int64_t row, std::string_view key,
@@ -25,10 +34,15 @@ class ValueEncoder {
                             resp::ArgumentList& args) = 0;
 };
 
+// RedisJSON refuses documents nesting deeper than this (levels of arrays and objects, the
+// document's own object included).
+inline constexpr int kRedisJsonMaxDepth = 127;
+
 // Hash fields from every value column; null cells are left out.
 std::unique_ptr<ValueEncoder> make_hash_encoder();
 // One JSON document per row: an object of every value column (null cells are JSON null; in a
-// merge they are left out, so existing fields stay).
+// merge they are left out at every level, so existing fields stay). Numbers must survive
+// RedisJSON's doubles exactly (a Decimal that would be rounded is an error).
 std::unique_ptr<ValueEncoder> make_json_encoder();
 // The value column's text as the string; a null value stores nothing.
 std::unique_ptr<ValueEncoder> make_string_encoder(std::string value_column);
@@ -41,6 +55,8 @@ std::unique_ptr<ValueEncoder> make_zset_encoder(std::string members_column, std:
 
 // Stream entries: XADD <key> [MAXLEN|MINID [~] n] <id or *> field value ... of every value column
 // but the ID column; null cells are left out. `trim` holds the trimming arguments, if any.
+// IDs are checked: <ms>, <ms>-<seq> or <ms>-* (64-bit parts, above 0-0), increasing per key; an
+// explicit ID after a server-assigned one (a null) for the same key cannot be checked: an error.
 std::unique_ptr<ValueEncoder> make_stream_encoder(std::string id_column, std::vector<std::string> trim);
 // Time-series samples: TS.ADD <key> <timestamp> <value> <add_options...>; the timestamp column
 // holds epoch milliseconds (integers) or Datetimes. `add_options` (RETENTION, LABELS,
