@@ -116,13 +116,12 @@ class FloatView final : public ColumnView {
       throw Error(ErrorKind::kInvalidArgument, std::string("JSON has no NaN or infinity (value ") +
                                                    (v != v ? "nan" : (v > 0 ? "inf" : "-inf")) + ")");
     }
-    if constexpr (sizeof(T) == 4) {
-      // RedisJSON keeps doubles: the float's exact double value reads back as the same float,
-      // its shortest float text (3.4028235e38 for the largest) may not.
-      if (style.redisjson_numbers) {
-        convert::format_double(static_cast<double>(v), out);
-        return;
-      }
+    // RedisJSON keeps doubles, parsed not quite exactly: write a form it parses to the value when
+    // there is one (for a Float32, to its double value, which reads back as the same float). For
+    // a few doubles there is none; the server then keeps a neighbour one unit in the last place off.
+    if (style.redisjson_numbers) {
+      if (!json::append_redisjson_double(static_cast<double>(v), out)) convert::format_double(static_cast<double>(v), out);
+      return;
     }
     append_text(row, out);
   }
