@@ -1,8 +1,9 @@
 """Writing rows that append to a key: stream entries (XADD) and time-series samples (TS.ADD).
 
-Each row adds one entry or sample; nothing is replaced, so there is no ``if_exists``. Commands
-are encoded in C++ from the Arrow buffers and pipelined; an error states how many rows were
-committed before it.
+Each row adds one entry or sample; nothing is replaced, so there is no ``if_exists``. Every row
+is checked before anything is sent (stream IDs: syntax, above 0-0, increasing per key; samples:
+timestamps from 1970, no NaN). Commands are encoded in C++ from the Arrow buffers and pipelined;
+an error after sending began names exactly the rows committed.
 """
 
 from __future__ import annotations
