@@ -122,6 +122,7 @@ def test_a_bad_value_writes_nothing(r: redis.Redis, url: str, case: str, mode: s
 
 def test_bad_stream_ids_write_nothing(r: redis.Redis, url: str) -> None:
     r.xadd("events", {"a": "1"}, id="5-0")
+    r.set("not-a-stream", "x")
     before = _state(r)
     # An ID that looks like an XADD option, with a column named like its argument.
     with pytest.raises(pr.ConfigurationError, match=r"row 0 .*'id'.*'MAXLEN' is not a stream ID"):
@@ -131,6 +132,11 @@ def test_bad_stream_ids_write_nothing(r: redis.Redis, url: str) -> None:
                         id_column="id")
     with pytest.raises(pr.ConfigurationError, match="greater than 0-0"):
         pr.write_stream(pl.DataFrame({"id": ["0-0"], "a": ["x"]}), url, "events", id_column="id")
+    with pytest.raises(pr.ConfigurationError, match=r"key 'events', column 'id': ID 5-0 is not greater than the "
+                                                    r"stream's last ID 5-0"):
+        pr.write_stream(pl.DataFrame({"id": ["5-0", "6-0"], "a": ["x", "y"]}), url, "events", id_column="id")
+    with pytest.raises(pr.ResponseError, match="'not-a-stream' does not hold a stream"):
+        pr.write_stream(pl.DataFrame({"id": ["1-1"], "a": ["x"]}), url, "not-a-stream", id_column="id")
     with pytest.raises(pr.ConfigurationError, match="minid"):
         pr.write_stream(pl.DataFrame({"a": ["x"]}), url, "events", minid="LIMIT")
     assert _state(r) == before

@@ -3,9 +3,11 @@
 #include <charconv>
 #include <cmath>
 #include <optional>
+#include <tuple>
 #include <unordered_map>
 
 #include "polars_redis/error.hpp"
+#include "polars_redis/resp/encoder.hpp"
 #include "polars_redis/write/value_encoder.hpp"
 
 namespace polars_redis::write {
@@ -60,6 +62,7 @@ class StreamEncoder final : public ValueEncoder {
   }
   void bind(const arrow::ImportedStream& in, const std::vector<int>& value_columns) override {
     last_.clear();
+    first_.clear();
     id_index_ = id_column_.empty() ? -1 : required_column(in, id_column_, "id column");
     fields_.clear();
     for (int column : value_columns) {
@@ -96,12 +99,45 @@ class StreamEncoder final : public ValueEncoder {
     return encode_set(in, row, key, args);
   }
   std::string_view redis_type() const override { return "stream"; }
+  void verify(net::Connection& conn) override {
+    for (const auto& [key, id, text] : first_) resp::CommandWriter(conn.out_buffer(), 3).arg("XINFO").arg("STREAM").arg(key);
+    std::optional<Error> failure;
+    for (const auto& [key, id, text] : first_) {
+      resp::Reply reply = conn.read_reply();
+      const resp::NodeView root = reply.root();
+      if (failure) continue;  // every reply is read, so the connection stays in step
+      const std::string where = "key '" + quote_for_message(key) + "'";
+      if (root.is_error()) {
+        const std::string_view message = root.str();
+        if (message.starts_with("WRONGTYPE")) failure.emplace(ErrorKind::kResponse, where + " does not hold a stream (WRONGTYPE)");
+        continue;  // no such key, or a redirection: the write decides
+      }
+      std::string last;
+      auto item = root.first_child();
+      const size_t items = root.type() == resp::Type::kMap ? 2 * root.size() : root.size();
+      for (size_t i = 0; i + 1 < items; i += 2) {
+        const auto value = item.next_sibling();
+        if (item.str() == "last-generated-id") last = std::string(value.str());
+        item = value.next_sibling();
+      }
+      const StreamId top = parse_stream_id(last, "the stream's last ID");
+      const bool above = id.auto_seq ? id.ms >= top.ms : id.ms > top.ms || (id.ms == top.ms && id.seq > top.seq);
+      if (!above) {
+        failure.emplace(ErrorKind::kInvalidArgument, where + ", column '" + id_column_ + "': ID " + text +
+                                                         " is not greater than the stream's last ID " + last);
+      }
+    }
+    if (failure) throw *failure;
+  }
 
  private:
   // XADD refuses an ID not above the stream's last one: the frame's IDs must increase per key.
   void check_order(std::string_view key, const StreamId& id) {
     auto [it, fresh] = last_.try_emplace(std::string(key), id);
-    if (fresh) return;
+    if (fresh) {
+      first_.emplace_back(std::string(key), id, value_);
+      return;
+    }
     const std::optional<StreamId> previous = it->second;
     if (!previous) {
       throw Error(ErrorKind::kInvalidArgument, "column '" + id_column_ + "': an explicit ID after a server-assigned "
@@ -122,6 +158,7 @@ class StreamEncoder final : public ValueEncoder {
   std::string id_column_;
   std::vector<std::string> trim_;
   std::unordered_map<std::string, std::optional<StreamId>> last_;  // per key: its last ID in the frame
+  std::vector<std::tuple<std::string, StreamId, std::string>> first_;  // per key: its first ID, and its text
   int id_index_ = -1;
   std::vector<int> fields_;
   std::string value_;

@@ -278,6 +278,13 @@ std::vector<RedirectedRow> check_rows(net::Connection& conn, ArrowArrayStream* s
   if (pipeline.failure()) {
     throw Error(pipeline.failure()->first.kind(), std::string(pipeline.failure()->first.what()) + "; nothing was written");
   }
+  if (encoder && !options.check_only) {  // a cluster's whole-frame check runs on no key's node
+    try {
+      encoder->verify(conn);
+    } catch (const Error& e) {
+      throw Error(e.kind(), std::string(e.what()) + "; nothing was written");
+    }
+  }
   if (existing_count > 0) {
     std::string names;
     for (size_t i = 0; i < existing.size(); ++i) names += (i ? ", " : "") + quoted(existing[i]);

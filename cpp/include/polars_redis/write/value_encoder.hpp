@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "polars_redis/arrow/imported_stream.hpp"
+#include "polars_redis/net/connection.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
 namespace polars_redis::write {
@@ -25,6 +26,9 @@ class ValueEncoder {
   // The TYPE a key must have (or not exist) for encode_merge's command to apply; empty when the
   // command applies to any key (SET).
   virtual std::string_view redis_type() const = 0;
+  // After a pass over the whole frame, checks what depends on the server's current values (a
+  // stream's last ID); throws Error naming the key. Redirections are left to the write.
+  virtual void verify(net::Connection&) {}
   // The command creating the row's value from scratch (HSET, JSON.SET, SET); false when the row
   // has nothing to store (a hash row whose fields are all null).
   virtual bool encode_set(const arrow::ImportedStream& in, int64_t row, std::string_view key,
@@ -57,6 +61,7 @@ std::unique_ptr<ValueEncoder> make_zset_encoder(std::string members_column, std:
 // but the ID column; null cells are left out. `trim` holds the trimming arguments, if any.
 // IDs are checked: <ms>, <ms>-<seq> or <ms>-* (64-bit parts, above 0-0), increasing per key; an
 // explicit ID after a server-assigned one (a null) for the same key cannot be checked: an error.
+// Each key's first explicit ID must be above the stream's last ID on the server (XINFO STREAM).
 std::unique_ptr<ValueEncoder> make_stream_encoder(std::string id_column, std::vector<std::string> trim);
 // Time-series samples: TS.ADD <key> <timestamp> <value> <add_options...>; the timestamp column
 // holds epoch milliseconds (integers) or Datetimes. `add_options` (RETENTION, LABELS,
