@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import polars_redis as pr
+from cluster_servers import LocalCluster
 from polars_redis.__main__ import main
 
 SETTINGS = settings(max_examples=8, deadline=None, derandomize=True,
@@ -277,3 +278,23 @@ def test_frame_reads_see_one_version_under_concurrent_writes(r: redis.Redis, url
     finally:
         stop.set()
         writer.join()
+
+
+def test_cluster_writes_check_the_whole_frame_first(cluster: LocalCluster, oracle: redis.RedisCluster) -> None:
+    """The frame is split by node only after every row was checked: no node writes anything."""
+    n = 300
+    df = pl.DataFrame({"_key": [f"z:{i}" for i in range(n)], "member": ["m"] * n,
+                       "score": [float("nan") if i == n - 1 else 1.0 for i in range(n)]})
+    for mode in ("replace", "append", "fail"):
+        with pytest.raises(pr.ConfigurationError, match=f"row {n - 1} \\(key 'z:{n - 1}'\\).*NaN"):
+            pr.write_zset(df, cluster.url, if_exists=mode)
+        assert sum(cluster.client(node.port).dbsize() for node in cluster.primaries) == 0
+
+
+def test_cluster_sink_counts_the_rows_of_every_batch(cluster: LocalCluster, oracle: redis.RedisCluster) -> None:
+    oracle.set("k:25", "a string")
+    lf = pl.LazyFrame({"_key": [f"k:{i}" for i in range(30)], "a": list(range(30))})
+    with pytest.raises(pr.ResponseError, match="earlier batches") as info:
+        pr.sink_hashes(lf, cluster.url, if_exists="append", batch_size=10)
+    assert info.value.committed_rows == 29
+    assert sum(oracle.type(f"k:{i}") == b"hash" for i in range(30)) == 29

@@ -9,6 +9,8 @@ node is written to. ``if_exists="fail"`` checks every key on every node before a
 written, and its WATCH-guarded check-and-write runs one key per batch (a transaction's keys must
 share a hash slot).
 
+Errors name the failing key; row numbers in them count within the node's part of the frame.
+
 A slot that moves during the write (a resharding) makes its old node answer ``MOVED``, ``ASK``
 or ``TRYAGAIN`` for that slot's rows. Such a row took no effect: the node's writer reports it and
 goes on, and the rows that succeeded are never sent again (XADD, RPUSH, TS.ADD are not
@@ -55,7 +57,8 @@ def _with_key(df: pl.DataFrame, plan: dict[str, Any]) -> tuple[pl.DataFrame, dic
     if any(name.startswith(_PREFIX) for name in df.columns):
         raise ConfigurationError(f"columns starting with {_PREFIX!r} are reserved for cluster writes")
     if plan.get("key_column") is not None:
-        return df, plan
+        # Each node's part numbers its rows from 0 (a sink adds its earlier batches itself).
+        return df, {**plan, "row_offset": 0}
     start = int(plan.get("row_offset", 0))
     keys = pl.int_range(start, start + df.height, eager=True).cast(pl.String)
     df = df.with_columns((pl.lit(plan.get("key_prefix", "")) + keys).alias(_KEY))
@@ -136,6 +139,7 @@ def _place(df: pl.DataFrame, url: str, plan: dict[str, Any], send: _Send) -> int
         written += count
         if failure is not None:
             failure.args = (f"{failure} [cluster: {written} row(s) were committed by the rest of the write]",)
+            failure.committed_rows = written + getattr(failure, "committed_rows", 0)  # type: ignore[attr-defined]
             raise failure
         if not redirected:
             break

@@ -42,7 +42,7 @@ import polars as pl
 from polars_redis import _cluster_writes, _core
 from polars_redis._connection import as_url
 from polars_redis.client import Client
-from polars_redis._core import ConfigurationError
+from polars_redis._core import ConfigurationError, RedisError
 
 __all__ = ["sink_hashes", "sink_json", "sink_strings", "write_hashes", "write_json", "write_strings"]
 
@@ -144,10 +144,17 @@ def _sink(
         else:
             _core.check_keys_absent(url, keys.__arrow_c_stream__(), check_plan)
     written = 0
+    cluster = _cluster_writes.is_cluster(url)
     for batch in lf.collect_batches(chunk_size=batch_size):
         # row_offset: the rows before were all committed (a failure names them too).
-        n = _write(native, batch, url, key_column=key_column, key_prefix=key_prefix, if_exists=if_exists,
-                   ttl=ttl, batch_size=batch_size, row_offset=written, precheck=False, **extra)
+        try:
+            n = _write(native, batch, url, key_column=key_column, key_prefix=key_prefix, if_exists=if_exists,
+                       ttl=ttl, batch_size=batch_size, row_offset=written, precheck=False, **extra)
+        except RedisError as error:
+            if cluster and written and hasattr(error, "committed_rows"):  # a cluster's parts count from 0
+                error.args = (f"{error} [and the {written} row(s) of earlier batches]",)
+                error.committed_rows += written
+            raise
         written += n
         if on_batch is not None:
             on_batch(n)
