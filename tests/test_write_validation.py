@@ -90,6 +90,7 @@ CASES: dict[str, tuple[Callable[[int, int], pl.DataFrame], str, Callable[..., in
                                 lambda df, url, **kw: pr.write_strings(df, url, value_column="v", ttl="ttl", **kw),
                                 lambda r, k: r.set(k, "old")),
     "null key": (_null_key, "_key", pr.write_hashes, lambda r, k: r.hset(k, "old", "1")),
+    "hash NaN in a list": (_json_nan_in_list, "v", pr.write_hashes, lambda r, k: r.hset(k, "old", "1")),
 }
 
 

@@ -87,7 +87,7 @@ class StreamEncoder final : public ValueEncoder {
       const auto& column = in.column(static_cast<size_t>(field));
       if (column.is_null(row)) continue;
       value_.clear();
-      column.append_text(row, value_);
+      append_cell_text(column, row, value_);
       args.arg(column.name()).arg(value_);
     }
     if (args.size() == before) {

@@ -4,6 +4,14 @@
 
 namespace polars_redis::write {
 
+void append_cell_text(const arrow::ColumnView& column, int64_t row, std::string& out) {
+  try {
+    column.append_text(row, out);
+  } catch (const Error& e) {
+    throw Error(e.kind(), "column '" + column.name() + "': " + e.what());
+  }
+}
+
 namespace {
 
 class HashEncoder final : public ValueEncoder {
@@ -18,7 +26,7 @@ class HashEncoder final : public ValueEncoder {
       const auto& column = in.column(static_cast<size_t>(field));
       if (column.is_null(row)) continue;
       value_.clear();
-      column.append_text(row, value_);
+      append_cell_text(column, row, value_);
       args.arg(column.name()).arg(value_);
     }
     return args.size() > 2;
@@ -88,7 +96,7 @@ class StringEncoder final : public ValueEncoder {
     const auto& column = in.column(static_cast<size_t>(index_));
     if (column.is_null(row)) return false;
     value_.clear();
-    column.append_text(row, value_);
+    append_cell_text(column, row, value_);
     args.arg("SET").arg(key).arg(value_);
     return true;
   }

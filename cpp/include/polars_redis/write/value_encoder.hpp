@@ -38,6 +38,10 @@ class ValueEncoder {
                             resp::ArgumentList& args) = 0;
 };
 
+// Appends a cell's text; an error names the frame's column (a list's own message knows only its
+// items).
+void append_cell_text(const arrow::ColumnView& column, int64_t row, std::string& out);
+
 // RedisJSON refuses documents nesting deeper than this (levels of arrays and objects, the
 // document's own object included).
 inline constexpr int kRedisJsonMaxDepth = 127;
