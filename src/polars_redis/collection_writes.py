@@ -3,6 +3,8 @@
 Keys, TTLs and ``if_exists`` follow :mod:`polars_redis.writes`; a TTL column gives each key the
 TTL of its first row. Under ``"replace"`` each key's old members are dropped with the new ones
 written (one MULTI/EXEC); ``"append"`` adds members (SADD / RPUSH / ZADD, which updates scores).
+A null member and a NaN score are errors naming the key, the column and the item's position
+among the key's rows, raised before anything is written.
 """
 
 from __future__ import annotations

@@ -202,8 +202,11 @@ def write_json(
 
     The document is an object of every column other than the key (and a TTL column): numbers,
     booleans, strings, decimals as exact numbers, temporal values as ISO 8601 strings, nulls as
-    JSON null, lists and structs nested. NaN and infinity have no JSON form and are an error.
-    Keys, TTLs and ``if_exists`` follow the module's rules.
+    JSON null, lists and structs nested. NaN and infinity have no JSON form, a document may nest
+    at most 127 levels, and a Decimal that RedisJSON (which keeps doubles) would round is refused:
+    each is an error naming the row, key and column, before anything is written. Floats are sent
+    in a form RedisJSON parses to exactly their value where one exists. Keys, TTLs and
+    ``if_exists`` follow the module's rules.
 
     Example:
         >>> df = pl.DataFrame({"_key": ["doc:1"], "tags": [["a", "b"]], "n": [1]})  # doctest: +SKIP
