@@ -395,8 +395,12 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
     }
     auto item = reply.first_child();
     for (size_t i = 0, n = reply.size(); i < n; ++i, item = item.next_sibling()) {
-      // Validated values cannot fail; a failure here is the server's (OOM, ACL): name it.
-      if (item.is_error()) fail_reply(item, pending, "EXEC");
+      // Checked values and WATCHed keys leave nothing to fail at run time; should a command fail
+      // anyway, Redis has applied the others: say so rather than call the keys untouched.
+      if (item.is_error()) {
+        throw Error(ErrorKind::kResponse, "a command of the transaction for " + quoted(pending.key) +
+                                              " failed after the others were applied: " + std::string(item.str()));
+      }
     }
     return pending.rows;
   };
