@@ -58,6 +58,11 @@ def _json_deep(n: int, bad: int) -> pl.DataFrame:
     return pl.DataFrame({"_key": [f"k:{i}" for i in range(n)], "v": column})
 
 
+def _null_member(n: int, bad: int) -> pl.DataFrame:
+    return pl.DataFrame({"_key": [f"k:{i}" for i in range(n)], "member": [None if i == bad else "m" for i in range(n)]},
+                        schema={"_key": pl.String, "member": pl.String})
+
+
 def _json_nan_in_list(n: int, bad: int) -> pl.DataFrame:
     return pl.DataFrame({"_key": [f"k:{i}" for i in range(n)],
                          "v": [[1.0, float("nan")] if i == bad else [1.0] for i in range(n)]})
@@ -80,6 +85,7 @@ def _null_key(n: int, bad: int) -> pl.DataFrame:
 
 CASES: dict[str, tuple[Callable[[int, int], pl.DataFrame], str, Callable[..., int], Callable[[redis.Redis, str], None]]] = {
     "zset NaN score": (_zset, "score", pr.write_zset, lambda r, k: r.zadd(k, {"old": 1})),
+    "set null member": (_null_member, "member", pr.write_set, lambda r, k: r.sadd(k, "old")),
     "json too deep": (_json_deep, "v", pr.write_json, lambda r, k: r.json().set(k, "$", {"old": 1})),
     "json NaN in a list": (_json_nan_in_list, "v", pr.write_json, lambda r, k: r.json().set(k, "$", {"old": 1})),
     "json inexact decimal": (_json_decimal, "v", pr.write_json, lambda r, k: r.json().set(k, "$", {"old": 1})),
