@@ -305,3 +305,16 @@ def test_cluster_sink_counts_the_rows_of_every_batch(cluster: LocalCluster, orac
         pr.sink_hashes(lf, cluster.url, if_exists="append", batch_size=10)
     assert info.value.committed_rows == 29
     assert sum(oracle.type(f"k:{i}") == b"hash" for i in range(30)) == 29
+
+
+def test_collection_errors_name_the_frames_row(r: redis.Redis, url: str) -> None:
+    """Rows are grouped by key before writing; an error still names the row of the frame."""
+    keys = ["a", "b", "a", "b", "c", "b", "a", "b"]
+    scores = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, float("nan")]
+    df = pl.DataFrame({"_key": keys, "member": [f"m{i}" for i in range(8)], "score": scores})
+    with pytest.raises(pr.ConfigurationError, match=r"^row 7 \(key 'b'\): column 'score': NaN"):
+        pr.write_zset(df, url)
+    members = pl.DataFrame({"_key": keys, "member": ["x", "y", None, "z", "w", "v", "u", "t"]})
+    with pytest.raises(pr.ConfigurationError, match=r"^row 2 \(key 'a'\): column 'member': a null"):
+        pr.write_set(members, url)
+    assert r.dbsize() == 0

@@ -42,6 +42,7 @@ write::RowWriteOptions options_from_plan(const nb::dict& plan) {
     options.ttl_seconds = seconds;
   }
   if (plan.contains("ttl_column") && !plan["ttl_column"].is_none()) options.ttl_column = nb::cast<std::string>(plan["ttl_column"]);
+  if (plan.contains("source_rows_column")) options.source_rows_column = nb::cast<std::string>(plan["source_rows_column"]);
   if (plan.contains("ignored_columns")) options.ignored_columns = nb::cast<std::vector<std::string>>(plan["ignored_columns"]);
   options.batch_size = plan_get<int64_t>(plan, "batch_size", options.batch_size);
   options.row_offset = plan_get<int64_t>(plan, "row_offset", options.row_offset);

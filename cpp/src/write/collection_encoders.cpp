@@ -31,8 +31,8 @@ class ListColumn {
   // `position`: the item's place among its key's items, for messages.
   void append_item(const arrow::ColumnView& view, int64_t item, int64_t position, std::string& out) const {
     if (view.is_null(item)) {
-      throw Error(ErrorKind::kInvalidArgument, "column '" + name_ + "', item " + std::to_string(position) +
-                                                   ": a null (Redis collections cannot hold nulls)");
+      throw ItemError(ErrorKind::kInvalidArgument, "column '" + name_ + "': a null (Redis collections cannot hold nulls)",
+                      position);
     }
     out.clear();
     view.append_text(item, out);
@@ -92,8 +92,7 @@ class ZsetEncoder final : public ValueEncoder {
       scores_.append_item(*scores, s_start + i, i, value_);
       // ZADD refuses NaN (infinities are valid scores).
       if (value_ == "NaN" || value_ == "nan") {
-        throw Error(ErrorKind::kInvalidArgument, "column '" + scores_.name() + "', item " + std::to_string(i) +
-                                                     ": NaN is not a valid sorted-set score");
+        throw ItemError(ErrorKind::kInvalidArgument, "column '" + scores_.name() + "': NaN is not a valid sorted-set score", i);
       }
       args.arg(value_);
       members_.append_item(*members, m_start + i, i, value_);

@@ -21,6 +21,7 @@ std::string quoted(std::string_view text) { return "'" + quote_for_message(text)
 struct Layout {
   int key = -1;
   int ttl = -1;
+  int source_rows = -1;
   std::vector<int> fields;
 };
 
@@ -34,11 +35,12 @@ Layout layout_of(const arrow::ImportedStream& in, const RowWriteOptions& options
     layout.ttl = in.index_of(*options.ttl_column);
     if (layout.ttl < 0) throw Error(ErrorKind::kInvalidArgument, "ttl column " + quoted(*options.ttl_column) + " is not a column of the frame");
   }
+  if (options.source_rows_column) layout.source_rows = in.index_of(*options.source_rows_column);
   for (int i = 0; i < static_cast<int>(in.names().size()); ++i) {
     const auto& name = in.names()[static_cast<size_t>(i)];
     const bool ignored = std::find(options.ignored_columns.begin(), options.ignored_columns.end(), name) !=
                          options.ignored_columns.end();
-    if (i != layout.key && i != layout.ttl && !ignored) layout.fields.push_back(i);
+    if (i != layout.key && i != layout.ttl && i != layout.source_rows && !ignored) layout.fields.push_back(i);
   }
   return layout;
 }
@@ -224,6 +226,18 @@ std::string row_label(int64_t global_row, const std::string& key) {
   return "row " + std::to_string(global_row) + " (key " + quoted(key) + ")";
 }
 
+// The frame row an item of a grouped row came from (the row itself when the frame is not grouped).
+int64_t source_row(const arrow::ImportedStream& in, const Layout& layout, int64_t row, int64_t item, int64_t global_row) {
+  if (layout.source_rows < 0) return global_row;
+  const arrow::ColumnView* rows = nullptr;
+  int64_t start = 0, end = 0, value = 0;
+  const auto& column = in.column(static_cast<size_t>(layout.source_rows));
+  if (!column.list_items(row, rows, start, end) || start + item >= end || !rows->as_int64(start + item, value)) {
+    return global_row;
+  }
+  return value;
+}
+
 // The check pass over a second export of the frame: every row's key, TTL and value are encoded
 // as they will be sent (the encoders validate), and under kFail every key is checked absent.
 // Nothing has been sent when it throws. `encoder` null: the stream holds only the keys.
@@ -261,6 +275,9 @@ std::vector<RedirectedRow> check_rows(net::Connection& conn, ArrowArrayStream* s
                             " bytes; Redis takes arguments up to 512 MiB and commands up to 1 GiB)");
           }
         }
+      } catch (const ItemError& e) {
+        throw Error(e.kind(), row_label(source_row(in, layout, row, e.item(), global_row), key) + ": " + e.what() +
+                                  "; nothing was written");
       } catch (const Error& e) {
         throw Error(e.kind(), (key.empty() ? "row " + std::to_string(global_row) : row_label(global_row, key)) + ": " +
                                   e.what() + "; nothing was written");

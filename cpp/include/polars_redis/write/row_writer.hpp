@@ -55,6 +55,9 @@ struct RowWriteOptions {
   std::optional<int64_t> ttl_seconds;     // the same TTL for every key
   std::optional<std::string> ttl_column;  // per-row TTL: integer seconds, or a Datetime to expire at
   std::vector<std::string> ignored_columns;  // neither key, TTL nor value (e.g. a string's extras)
+  // Grouped frames (collections): a list column of each item's row in the frame before grouping,
+  // for errors to name that row.
+  std::optional<std::string> source_rows_column;
   int64_t batch_size = 1000;              // keys per WATCH-guarded batch (kFail, kAppend with a TTL)
   int64_t row_offset = 0;                 // number of the first row: a sink's later batches, whose
                                           // earlier rows were all committed

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "polars_redis/arrow/imported_stream.hpp"
+#include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
@@ -36,6 +37,17 @@ class ValueEncoder {
   // The command merging the row into an existing value (HSET, JSON.MERGE, SET KEEPTTL).
   virtual bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key,
                             resp::ArgumentList& args) = 0;
+};
+
+// An encoder's error about one item of a list cell (a collection's member or score): `item` is
+// its position in the cell, so the writer can name the frame row it came from.
+class ItemError : public Error {
+ public:
+  ItemError(ErrorKind kind, const std::string& message, int64_t item) : Error(kind, message), item_(item) {}
+  int64_t item() const noexcept { return item_; }
+
+ private:
+  int64_t item_;
 };
 
 // Appends a cell's text; an error names the frame's column (a list's own message knows only its
