@@ -1,8 +1,9 @@
 """Writing rows that append to a key: stream entries (XADD) and time-series samples (TS.ADD).
 
-Each row adds one entry or sample; nothing is replaced, so there is no ``if_exists``. Commands
-are encoded in C++ from the Arrow buffers and pipelined; an error states how many rows were
-committed before it.
+Each row adds one entry or sample; nothing is replaced, so there is no ``if_exists``. Every row
+is checked before anything is sent (stream IDs: syntax, above 0-0, increasing per key; samples:
+timestamps from 1970, no NaN). Commands are encoded in C++ from the Arrow buffers and pipelined;
+an error after sending began names exactly the rows committed.
 """
 
 from __future__ import annotations
@@ -96,8 +97,8 @@ def write_stream(
         return 0
     plan = _plan(key_column, "", "append", None, batch_size, id_column=id_column or "", trim=trim)
     if _cluster_writes.is_cluster(url):
-        return _cluster_writes.write(_core.write_stream, df, url, plan, with_precheck=False)
-    return _core.write_stream(url, df.__arrow_c_stream__(), plan)
+        return _cluster_writes.write(_core.write_stream, df, url, plan)
+    return _core.write_stream(url, df.__arrow_c_stream__(), df.__arrow_c_stream__(), plan)
 
 
 def write_timeseries(
@@ -178,5 +179,5 @@ def write_timeseries(
                  value_column=value_column, add_options=options,
                  ignored_columns=[c for c in df.columns if c not in (key_column, timestamp_column, value_column)])
     if _cluster_writes.is_cluster(url):
-        return _cluster_writes.write(_core.write_timeseries, df, url, plan, with_precheck=False)
-    return _core.write_timeseries(url, df.__arrow_c_stream__(), plan)
+        return _cluster_writes.write(_core.write_timeseries, df, url, plan)
+    return _core.write_timeseries(url, df.__arrow_c_stream__(), df.__arrow_c_stream__(), plan)

@@ -3,6 +3,8 @@
 Keys, TTLs and ``if_exists`` follow `writes`; a TTL column gives each key the
 TTL of its first row. Under ``"replace"`` each key's old members are dropped with the new ones
 written (one MULTI/EXEC); ``"append"`` adds members (SADD / RPUSH / ZADD, which updates scores).
+A null member and a NaN score are errors naming the frame's row (before grouping), the key and
+the column, raised before anything is written.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from polars_redis._core import ConfigurationError
 from polars_redis.writes import IfExists, _write
 
 __all__ = ["write_list", "write_set", "write_zset"]
+
+_ROWS = "__polars_redis_rows"
 
 
 def _write_grouped(
@@ -37,14 +41,18 @@ def _write_grouped(
     for column in [key_column, *item_columns]:
         if column not in df.columns:
             raise ConfigurationError(f"column {column!r} is not in the frame ({df.columns})")
-    aggregations = [pl.col(c) for c in item_columns]
+    if _ROWS in df.columns:
+        raise ConfigurationError(f"the column name {_ROWS!r} is reserved")
+    # Each item's row in the frame, so that an error names the row rather than the key's group.
+    df = df.with_row_index(_ROWS)
+    aggregations = [pl.col(c) for c in [*item_columns, _ROWS]]
     if isinstance(ttl, str):
         if ttl not in df.columns:
             raise ConfigurationError(f"ttl column {ttl!r} is not in the frame ({df.columns})")
         aggregations.append(pl.col(ttl).first())
     # One row per key, items in frame order (group_by keeps the order within each group).
     grouped = df.group_by(key_column, maintain_order=True).agg(aggregations)
-    extra = {"items_column": item_columns[0]}
+    extra = {"items_column": item_columns[0], "source_rows_column": _ROWS}
     if len(item_columns) > 1:
         extra["scores_column"] = item_columns[1]
     _write(native, grouped, url, key_column=key_column, key_prefix=key_prefix, if_exists=if_exists, ttl=ttl,

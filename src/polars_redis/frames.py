@@ -3,7 +3,9 @@
 A frame is one Redis hash: a ``meta`` field (JSON: format, version, rows, bytes, chunk count,
 compression) and ``chunk:0`` ... ``chunk:N-1`` holding the Arrow IPC file in pieces of at most
 ``chunk_size`` bytes (a Redis value may not exceed 512 MB). Writing replaces the key atomically,
-with its TTL. Every Polars dtype round-trips exactly (it is Polars' own IPC).
+with its TTL (one MULTI/EXEC); reading takes the meta and every chunk in one MULTI/EXEC under
+WATCH (again if a writer replaced the frame in between), so a read returns exactly one version.
+Every Polars dtype round-trips exactly (it is Polars' own IPC).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError, ResponseError
 from polars_redis._scan import register_source
+from polars_redis.writes import _check_ttl
 
 __all__ = ["read_frame", "scan_frame", "write_frame"]
 
@@ -66,8 +69,8 @@ def write_frame(
     _core.validate_url(url)
     if compression not in ("uncompressed", "lz4", "zstd"):
         raise ConfigurationError(f"compression must be 'uncompressed', 'lz4' or 'zstd', got {compression!r}")
-    if ttl is not None and (isinstance(ttl, bool) or ttl <= 0):
-        raise ConfigurationError(f"ttl must be a positive number of seconds, got {ttl!r}")
+    if ttl is not None:
+        _check_ttl(ttl)
     if not 1 <= chunk_size <= 512 * 2**20:
         raise ConfigurationError(f"chunk_size must be between 1 byte and 512 MiB, got {chunk_size}")
     buffer = io.BytesIO()
@@ -83,10 +86,12 @@ def write_frame(
 
 
 def _load(url: str, key: str) -> bytes:
+    """The frame's IPC bytes: meta and chunks of one version (read in one transaction)."""
     _core.validate_url(url)
-    (raw_meta,) = _core.get_hash_fields(url, key, ["meta"])
-    if raw_meta is None:
+    stored = _core.get_chunked_value(url, key)
+    if stored is None:
         raise ResponseError(f"no frame is stored under key {key!r}")
+    raw_meta, chunks = stored
     try:
         meta = json.loads(raw_meta)
         if meta.get("format") != FORMAT:
@@ -95,9 +100,8 @@ def _load(url: str, key: str) -> bytes:
         raise ResponseError(f"key {key!r} does not hold a polars-redis frame") from None
     if meta["version"] > VERSION:
         raise ResponseError(f"frame {key!r} has format version {meta['version']}; this library reads up to {VERSION}")
-    chunks = _core.get_hash_fields(url, key, [f"chunk:{i}" for i in range(meta["chunks"])])
-    if any(chunk is None for chunk in chunks):
-        raise ResponseError(f"frame {key!r} is incomplete: a chunk is missing")
+    if len(chunks) != meta["chunks"]:
+        raise ResponseError(f"frame {key!r} is incomplete: {len(chunks)} chunk(s) instead of {meta['chunks']}")
     data = b"".join(chunks)
     if len(data) != meta["bytes"]:
         raise ResponseError(f"frame {key!r} is corrupt: {len(data)} bytes instead of {meta['bytes']}")
