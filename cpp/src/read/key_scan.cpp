@@ -11,6 +11,7 @@
 #include "polars_redis/read/glob_match.hpp"
 #include "polars_redis/read/key_queue.hpp"
 #include "polars_redis/read/seen_keys.hpp"
+#include "polars_redis/read/snapshot_scan.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
 namespace polars_redis::read {
@@ -55,6 +56,7 @@ class AbandonGuard {
 }  // namespace
 
 void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue& queue) {
+  if (options.source.is_snapshot()) return run_snapshot_scan(options, fetcher, queue);
   // The key source runs on a connection of its own: on the fetch connection each SCAN (or cursor
   // read) reply would queue behind every fetch already sent, so keys would arrive one COUNT-sized
   // chunk per round trip and the server would idle between chunks. Apart, the next request is
