@@ -19,6 +19,7 @@ from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import normalize_schema, to_descriptor
 from polars_redis._pushdown import KeyPushdown
 from polars_redis._recorder import start_native
+from polars_redis._snapshot_source import snapshot_pushdown
 from polars_redis._scan import ScanErrors, collect, lazy_frame
 
 __all__ = ["scan_set", "read_set", "scan_list", "read_list", "scan_zset", "read_zset"]
@@ -74,6 +75,8 @@ def _scan(
     count_hint: int,
     ignore_errors: bool,
     errors: ScanErrors | None,
+    snapshot: bool = False,
+    rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """A LazyFrame over the key scan of one collection type.
 
@@ -116,7 +119,9 @@ def _scan(
             plan.update(entries)
         return start_native(start, url, plan)
 
-    pushdown = KeyPushdown(url, pattern, key_column_name if include_key else None)
+    pushdown = snapshot_pushdown(url, pattern, key_column_name if include_key else None, snapshot=snapshot,
+                                 rdb_path=rdb_path)
+    pushdown = pushdown or KeyPushdown(url, pattern, key_column_name if include_key else None)
     return lazy_frame(start_scan, schema, name=name, detail=f"pattern={pattern!r}", errors=errors, pushdown=pushdown)
 
 
@@ -139,7 +144,9 @@ def scan_set(
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
+    snapshot: bool = False,
     _errors: ScanErrors | None = None,
+    _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis sets whose keys match `pattern`: one row per member.
 
@@ -173,7 +180,7 @@ def scan_set(
         name="redis sets", include_key=include_key, key_column_name=key_column_name,
         include_row_index=include_row_index, row_index_column_name=row_index_column_name,
         row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
-        ignore_errors=ignore_errors, errors=_errors,
+        ignore_errors=ignore_errors, errors=_errors, snapshot=snapshot, rdb_path=_rdb_path,
     )
 
 
@@ -204,7 +211,9 @@ def scan_list(
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
+    snapshot: bool = False,
     _errors: ScanErrors | None = None,
+    _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis lists whose keys match `pattern`: one row per element, duplicates kept.
 
@@ -243,7 +252,7 @@ def scan_list(
         name="redis lists", include_key=include_key, key_column_name=key_column_name,
         include_row_index=include_row_index, row_index_column_name=row_index_column_name,
         row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
-        ignore_errors=ignore_errors, errors=_errors,
+        ignore_errors=ignore_errors, errors=_errors, snapshot=snapshot, rdb_path=_rdb_path,
     )
 
 
@@ -278,7 +287,9 @@ def scan_zset(
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
+    snapshot: bool = False,
     _errors: ScanErrors | None = None,
+    _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis sorted sets whose keys match `pattern`: one row per member in range.
 
@@ -333,7 +344,7 @@ def scan_zset(
         name="redis sorted sets", include_key=include_key, key_column_name=key_column_name,
         include_row_index=include_row_index, row_index_column_name=row_index_column_name,
         row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
-        ignore_errors=ignore_errors, errors=_errors,
+        ignore_errors=ignore_errors, errors=_errors, snapshot=snapshot, rdb_path=_rdb_path,
     )
 
 

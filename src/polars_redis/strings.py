@@ -13,6 +13,7 @@ from polars_redis._dtypes import normalize_schema, to_descriptor
 from polars_redis._key_columns import KeyColumns, check_scan_sizes
 from polars_redis._pushdown import KeyPushdown
 from polars_redis._recorder import start_native
+from polars_redis._snapshot_source import snapshot_pushdown
 from polars_redis._scan import ScanErrors, collect, lazy_frame
 
 __all__ = ["scan_strings", "read_strings"]
@@ -36,7 +37,9 @@ def scan_strings(
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
+    snapshot: bool = False,
     _errors: ScanErrors | None = None,
+    _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis strings whose keys match `pattern`: one row per key.
 
@@ -64,6 +67,9 @@ def scan_strings(
         count_hint: SCAN COUNT hint (1000 keeps the MGET pipeline fed; see :func:`scan_hashes`).
         ignore_errors: read values that do not parse as `value_type` as null instead of raising
             :class:`SchemaError`.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
 
     Example:
         >>> lf = pr.scan_strings(url, "counter:page_views:*", value_type=pl.Int64)  # doctest: +SKIP
@@ -97,7 +103,9 @@ def scan_strings(
         }
         return start_native(_core.scan_strings, url, plan)
 
-    pushdown = KeyPushdown(url, pattern, key_column_name if include_key else None)
+    pushdown = snapshot_pushdown(url, pattern, key_column_name if include_key else None, snapshot=snapshot,
+                                 rdb_path=_rdb_path, include_memory_usage=include_memory_usage)
+    pushdown = pushdown or KeyPushdown(url, pattern, key_column_name if include_key else None)
     return lazy_frame(start_scan, schema, name="redis strings", detail=f"pattern={pattern!r}", errors=_errors,
                       pushdown=pushdown)
 

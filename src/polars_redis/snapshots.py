@@ -1,0 +1,95 @@
+"""Reads from RDB files (backups), with no server: ``scan_rdb`` / ``read_rdb``.
+
+The same decoder serves ``snapshot=True`` on the scan functions (a replication full resync from a
+live server); see docs/snapshots.md for when a snapshot beats SCAN.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import polars as pl
+
+from polars_redis._core import ConfigurationError
+from polars_redis._dtypes import SchemaLike
+from polars_redis._scan import ScanErrors, collect
+
+# The scans never connect with an RDB file as their source; the URL only carries the database.
+_NO_SERVER = "redis://rdb-file.invalid"
+
+KEY_TYPES = ("hash", "json", "string", "set", "list", "zset")
+
+
+def scan_rdb(
+    path: str | os.PathLike[str],
+    pattern: str = "*",
+    schema: SchemaLike | None = None,
+    *,
+    key_type: str = "hash",
+    db: int = 0,
+    **kwargs: Any,
+) -> pl.LazyFrame:
+    """Lazily read the keys of an RDB file (a ``SAVE`` / ``BGSAVE`` dump or a backup): no server.
+
+    The file is decoded as it is read (memory stays bounded, whatever its size) by the same
+    decoder as ``snapshot=True``, into the same columns as the matching scan function:
+
+    ============  ==============================  ======================================
+    key_type      rows like                       `schema` / options
+    ============  ==============================  ======================================
+    ``"hash"``    :func:`scan_hashes`             field -> dtype (required)
+    ``"json"``    :func:`scan_json`               field -> dtype (required; top-level fields)
+    ``"string"``  :func:`scan_strings`            ``value_type=`` etc.
+    ``"set"``     :func:`scan_set`                ``member_type=`` etc.
+    ``"list"``    :func:`scan_list`               ``element_type=`` etc.
+    ``"zset"``    :func:`scan_zset`               ``member_type=``, ``min_score=`` etc.
+    ============  ==============================  ======================================
+
+    Keys whose expiry has passed are not read (a server loading the file would drop them); the
+    TTL column counts from now. RDB versions 9 to 12 (Redis 6.0 to 7.4+) and Valkey's are read;
+    a truncated or corrupt file raises :class:`ProtocolError` naming the byte offset.
+
+    Args:
+        path: the RDB file.
+        pattern: glob over the keys (as SCAN MATCH).
+        schema: for hashes and JSON, field name -> Polars dtype.
+        key_type: which keys to read (others are skipped).
+        db: the database number (``SELECT``) whose keys are read.
+        **kwargs: the options of the matching scan function (key, TTL and row-index columns,
+            ``ignore_errors``, ``batch_size``, ...).
+
+    Example:
+        >>> pr.scan_rdb("dump.rdb", "user:*", {"name": pl.String, "age": pl.Int64}).collect()  # doctest: +SKIP
+    """
+    from polars_redis import collections, hashes, json, strings
+
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise ConfigurationError(f"RDB file {path!r} does not exist")
+    if db < 0:
+        raise ConfigurationError(f"db must be >= 0, got {db}")
+    url = f"{_NO_SERVER}/{db}"
+    if key_type in ("hash", "json"):
+        if schema is None:
+            raise ConfigurationError(f"scan_rdb(key_type={key_type!r}) needs a schema: an RDB file has no server to sample")
+        scan = hashes.scan_hashes if key_type == "hash" else json.scan_json
+        return scan(url, pattern, schema, _rdb_path=path, **kwargs)
+    if schema is not None:
+        raise ConfigurationError(f"schema applies to hashes and JSON; key_type={key_type!r} takes its scan's options")
+    scans = {"string": strings.scan_strings, "set": collections.scan_set,
+             "list": collections.scan_list, "zset": collections.scan_zset}
+    if key_type not in scans:
+        raise ConfigurationError(f"key_type must be one of {KEY_TYPES}, got {key_type!r}")
+    return scans[key_type](url, pattern, _rdb_path=path, **kwargs)
+
+
+def read_rdb(
+    path: str | os.PathLike[str],
+    pattern: str = "*",
+    schema: SchemaLike | None = None,
+    **kwargs: Any,
+) -> pl.DataFrame:
+    """Read the keys of an RDB file into a DataFrame (eager :func:`scan_rdb`)."""
+    errors = ScanErrors()
+    return collect(scan_rdb(path, pattern, schema, _errors=errors, **kwargs), errors)
