@@ -236,12 +236,19 @@ void SnapshotResponder::answer_one(const std::vector<std::string_view>& args, co
     }
     return;
   }
-  if (is(command, "JSON.GET") && args.size() == 3 && args[2] == "$") {
+  // The whole document, as `$` selects it: `[<document>]`.
+  auto whole_document = [&] {
     if (value.type != ValueType::kJson) return nil(out);
     json_scratch_.assign("[");
     json_scratch_.append(value.item(0));
     json_scratch_.append("]");
-    return bulk(out, json_scratch_);
+    bulk(out, json_scratch_);
+  };
+  if (is(command, "JSON.GET") && args.size() == 3 && args[2] == "$") return whole_document();
+  if (is(command, "JSON.MGET") && args.size() >= 3 && args.back() == "$") {
+    array(out, args.size() - 2);
+    for (size_t i = 2; i < args.size(); ++i) whole_document();
+    return;
   }
   throw Error(ErrorKind::kInvalidArgument,
               "a snapshot cannot answer " + std::string(command) + " with these arguments (" + std::to_string(args.size() - 1) +

@@ -1,0 +1,240 @@
+"""Snapshot reads (snapshot=True: a replication full resync) and RDB files (scan_rdb), checked
+against the SCAN path and redis-py on the same data, written by Redis Stack 7.4 (RDB 12) and
+Debian's redis-server 7.0 (RDB 10). The data forces every encoding those servers write: small
+values (listpack, intset, int-encoded strings) and large ones (hashtable, skiplist, quicklist
+with several and plain nodes, LZF-compressed strings), expiries and several databases."""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pytest
+import redis
+
+import polars_redis as pr
+from debian_redis import DebianRedis
+
+SCHEMA = {"a": pl.Int64, "b": pl.String, "c": pl.Float64}
+
+
+def wait_for_no_fork(client: redis.Redis) -> None:
+    """The replication fork may outlive our closed link; SAVE refuses to run beside it."""
+    deadline = time.monotonic() + 60
+    while client.info("persistence")["rdb_bgsave_in_progress"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def load(client: redis.Redis, seed: int) -> None:
+    rng = random.Random(seed)
+    pipe = client.pipeline(transaction=False)
+    for i in range(40):
+        mapping = {"a": str(rng.randint(-10**12, 10**12)), "b": rng.choice(["x", "hello", "é" * 30]), "c": str(rng.random())}
+        if i % 5 == 0:  # hashtable: many fields, or a long value
+            mapping |= {f"extra{j}": str(j) for j in range(300)}
+        if i % 7 == 0:
+            mapping["b"] = "compressible " * 40  # LZF
+        if i % 3 == 0:
+            del mapping["c"]
+        pipe.hset(f"h:{i}", mapping=mapping)
+        if i % 4 == 0:
+            pipe.expire(f"h:{i}", 1000 + i)
+    pipe.hset("other:1", mapping={"a": "1"})
+    pipe.set("h:string", "a string among the hashes")  # another type under the pattern: skipped
+    for i in range(20):
+        pipe.set(f"s:{i}", rng.choice([str(rng.randint(-(2**40), 2**40)), str(rng.randint(0, 100)), "text" * i, "z" * 300]))
+    pipe.sadd("set:ints", *range(50))
+    pipe.sadd("set:big-ints", *[2**40 + i for i in range(600)])
+    pipe.sadd("set:small", "a", "b", "c")
+    pipe.sadd("set:large", *[f"m{i}" for i in range(700)])
+    pipe.rpush("l:small", "a", "1", "-5")
+    pipe.rpush("l:large", *[str(i) if i % 2 else f"e{i}" for i in range(3000)])
+    pipe.rpush("l:plain", "p" * 20000, "q", "r" * 9000)
+    pipe.zadd("z:small", {"a": 1.5, "b": -2, "c": float("inf")})
+    pipe.zadd("z:large", {f"m{i}": rng.uniform(-1e6, 1e6) for i in range(400)})
+    pipe.execute()
+    pipe = client.pipeline(transaction=True)
+    pipe.execute_command("SELECT", 1)
+    pipe.hset("h:db1", mapping={"a": "9", "b": "one"})
+    pipe.execute_command("SELECT", 0)
+    pipe.execute()
+
+
+
+
+def frames(source: dict) -> dict[str, pl.DataFrame]:
+    def tidy(df: pl.DataFrame) -> pl.DataFrame:
+        return df.sort(df.columns)
+
+    read = source["read"]
+    return {
+        "hash": tidy(read("hash", "h:*", SCHEMA, include_ttl=True)),
+        "hash_db1": tidy(read("hash", "*", SCHEMA, db=1)),
+        "string": tidy(read("string", "s:*", include_ttl=True)),
+        "string_int": tidy(read("string", "s:*", value_type=pl.Int64, ignore_errors=True)),
+        "set": tidy(read("set", "set:*")),
+        "list": tidy(read("list", "l:*")),
+        "zset": tidy(read("zset", "z:*")),
+        "zset_range": tidy(read("zset", "z:*", min_score=-100, max_score="(1000", include_rank=True)),
+    }
+
+
+def scan_source(url: str, snapshot: bool) -> dict:
+    functions = {"hash": pr.read_hashes, "string": pr.read_strings, "set": pr.read_set,
+                 "list": pr.read_list, "zset": pr.read_zset}
+
+    def read(kind: str, pattern: str, *args, db: int = 0, **kwargs) -> pl.DataFrame:
+        return functions[kind](f"{url}/{db}", pattern, *args, snapshot=snapshot, **kwargs)
+
+    return {"read": read}
+
+
+def rdb_source(path: Path) -> dict:
+    def read(kind: str, pattern: str, *args, **kwargs) -> pl.DataFrame:
+        return pr.read_rdb(path, pattern, *args, key_type=kind, **kwargs)
+
+    return {"read": read}
+
+
+def assert_same(expected: dict[str, pl.DataFrame], got: dict[str, pl.DataFrame]) -> None:
+    for name, frame in expected.items():
+        other = got[name]
+        # TTLs count down between the reads: allow the seconds that passed.
+        if "_ttl" in frame.columns:
+            diff = (frame["_ttl"] - other["_ttl"]).abs().max()
+            assert diff is None or diff <= 5, name
+            frame, other = frame.drop("_ttl"), other.drop("_ttl")
+        assert frame.equals(other), f"{name}:\n{frame}\n{other}"
+
+
+@pytest.fixture(scope="module")
+def debian(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DebianRedis]:
+    directory = tmp_path_factory.mktemp("debian-snapshot")
+    server = DebianRedis(directory, "--repl-diskless-sync-delay", "0")
+    server.wait_until_listening(server.port)
+    yield server
+    server.process.terminate()
+    server.process.wait()
+
+
+def check_server(url: str, client: redis.Redis, rdb_dir: Path) -> None:
+    load(client, seed=7)
+    expected = frames(scan_source(url, snapshot=False))
+    # The oracle: redis-py's view of the hashes.
+    oracle = {key.decode(): client.hgetall(key) for key in client.scan_iter("h:*", _type="hash")}
+    assert set(expected["hash"]["_key"]) == set(oracle)
+    for row in expected["hash"].iter_rows(named=True):
+        fields = oracle[row["_key"]]
+        assert row["b"] == (fields[b"b"].decode() if b"b" in fields else None)
+        assert row["a"] == int(fields[b"a"])
+    assert len(expected["set"]) == sum(client.scard(k) for k in client.scan_iter("set:*"))
+    assert_same(expected, frames(scan_source(url, snapshot=True)))
+    wait_for_no_fork(client)
+    client.save()
+    assert_same(expected, frames(rdb_source(rdb_dir / "dump.rdb")))
+
+
+def test_debian_redis_70(debian: DebianRedis) -> None:
+    client = redis.Redis(port=debian.port)
+    client.flushall()
+    check_server(f"redis://127.0.0.1:{debian.port}", client, debian.directory)
+
+
+def test_debian_redis_70_hashtable_forms(debian: DebianRedis) -> None:
+    """Every value in its large form (hashtable, skiplist) by configuration."""
+    client = redis.Redis(port=debian.port)
+    client.flushall()
+    for name in ("hash-max-listpack-entries", "zset-max-listpack-entries", "set-max-intset-entries"):
+        client.config_set(name, 0)
+    try:
+        check_server(f"redis://127.0.0.1:{debian.port}", client, debian.directory)
+    finally:
+        client.config_set("hash-max-listpack-entries", 128)
+        client.config_set("zset-max-listpack-entries", 128)
+        client.config_set("set-max-intset-entries", 512)
+
+
+def test_redis_stack_74(r: redis.Redis, url: str, stack, tmp_path: Path) -> None:
+    previous = r.config_get("repl-diskless-sync-delay")["repl-diskless-sync-delay"]
+    r.config_set("repl-diskless-sync-delay", 0)
+    try:
+        directory = Path(r.config_get("dir")["dir"])
+        check_server(re.sub(r"/\d+$", "", url), r, directory)
+    finally:
+        r.config_set("repl-diskless-sync-delay", previous)
+
+
+def test_json_documents(r: redis.Redis, url: str) -> None:
+    r.config_set("repl-diskless-sync-delay", 0)
+    docs = {f"doc:{i}": {"name": f"n{i}", "age": i, "tags": ["x", str(i)], "nested": {"k": i}} for i in range(30)}
+    for key, doc in docs.items():
+        r.json().set(key, "$", doc)
+    r.hset("doc:hash", "name", "not json")
+    schema = {"name": pl.String, "age": pl.Int64, "tags": pl.List(pl.String)}
+    scan = pr.read_json(url, "doc:*", schema).sort("_key")
+    snap = pr.read_json(url, "doc:*", schema, snapshot=True).sort("_key")
+    assert scan.equals(snap)
+    projected = pr.scan_json(url, "doc:*", schema, snapshot=True).select("_key", "age").collect().sort("_key")
+    assert projected.equals(scan.select("_key", "age"))
+    assert snap["age"].to_list() == [docs[k]["age"] for k in snap["_key"]]
+    wait_for_no_fork(r)
+    r.save()
+    path = Path(r.config_get("dir")["dir"]) / r.config_get("dbfilename")["dbfilename"]
+    assert pr.read_rdb(path, "doc:*", schema, key_type="json").sort("_key").equals(scan)
+
+
+def test_pushdown_n_rows_and_row_index(debian: DebianRedis) -> None:
+    client = redis.Redis(port=debian.port)
+    client.flushall()
+    load(client, seed=3)
+    url = f"redis://127.0.0.1:{debian.port}"
+    lf = pr.scan_hashes(url, "h:*", SCHEMA, snapshot=True, include_row_index=True)
+    head = lf.head(5).collect()
+    assert head.height == 5 and head["_index"].to_list() == list(range(5))
+    filtered = lf.filter(pl.col("_key").str.starts_with("h:1")).collect().sort("_key")
+    assert set(filtered["_key"]) == {k.decode() for k in client.scan_iter("h:1*")}
+    assert "snapshot" in pr.explain(lf) and "repl-diskless-sync-delay" in pr.explain(lf)
+    # Nothing stays registered: the replica link is gone once the read is over.
+    deadline = time.monotonic() + 10
+    while any(c.get("flags", "").find("S") >= 0 for c in client.client_list()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [c for c in client.client_list() if "S" in c.get("flags", "")]
+
+
+def test_psync_refused_by_acl(debian: DebianRedis) -> None:
+    client = redis.Redis(port=debian.port)
+    client.acl_setuser("nopsync", enabled=True, passwords=["+pw"], keys=["*"], commands=["+@all", "-psync", "-sync"])
+    with pytest.raises(pr.RedisError, match=r"PSYNC refused.*NOPERM.*snapshot=False"):
+        pr.read_hashes(f"redis://nopsync:pw@127.0.0.1:{debian.port}", "h:*", SCHEMA, snapshot=True)
+
+
+def test_memory_usage_is_refused() -> None:
+    with pytest.raises(pr.ConfigurationError, match="MEMORY USAGE"):
+        pr.scan_hashes("redis://127.0.0.1:1", "*", SCHEMA, snapshot=True, include_memory_usage=True)
+
+
+def test_truncated_and_corrupt_files(debian: DebianRedis, tmp_path: Path) -> None:
+    client = redis.Redis(port=debian.port)
+    client.flushall()
+    load(client, seed=5)
+    wait_for_no_fork(client)
+    client.save()
+    data = (debian.directory / "dump.rdb").read_bytes()
+    rng = random.Random(1)
+    for cut in [5, 9, 20, len(data) // 2, len(data) - 9, len(data) - 1] + [rng.randrange(len(data)) for _ in range(10)]:
+        path = tmp_path / "cut.rdb"
+        path.write_bytes(data[:cut])
+        with pytest.raises(pr.RedisError, match=r"(truncated|not an RDB|bad|corrupt|unknown).* at byte \d+"):
+            pr.read_rdb(path, "*", SCHEMA)
+    for _ in range(10):
+        position = rng.randrange(9, len(data) - 8)
+        corrupt = bytearray(data)
+        corrupt[position] ^= 0x5A
+        path = tmp_path / "flip.rdb"
+        path.write_bytes(bytes(corrupt))
+        with pytest.raises(pr.RedisError, match=r"at byte \d+"):
+            pr.read_rdb(path, "*", SCHEMA)
