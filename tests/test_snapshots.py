@@ -238,3 +238,37 @@ def test_truncated_and_corrupt_files(debian: DebianRedis, tmp_path: Path) -> Non
         path.write_bytes(bytes(corrupt))
         with pytest.raises(pr.RedisError, match=r"at byte \d+"):
             pr.read_rdb(path, "*", SCHEMA)
+
+
+def test_cluster_one_snapshot_per_shard(cluster, oracle) -> None:
+    for node in cluster.primaries:
+        client = cluster.client(node.port)
+        client.config_set("repl-diskless-sync-delay", 0)
+        client.close()
+    rows = {f"c:{i}": {"a": str(i), "b": f"v{i}"} for i in range(300)}
+    for key, mapping in rows.items():
+        oracle.hset(key, mapping=mapping)
+    snap = pr.read_hashes(cluster.url, "c:*", SCHEMA, snapshot=True).sort("_key")
+    assert snap.height == len(rows)
+    assert snap["a"].to_list() == [int(rows[k]["a"]) for k in snap["_key"]]
+    assert snap.equals(pr.read_hashes(cluster.url, "c:*", SCHEMA).sort("_key"))
+
+
+def test_cli_exports_an_rdb_file(debian: DebianRedis, tmp_path: Path) -> None:
+    from polars_redis.__main__ import main
+
+    client = redis.Redis(port=debian.port)
+    client.flushall()
+    load(client, seed=11)
+    wait_for_no_fork(client)
+    client.save()
+    out = tmp_path / "hashes.csv"
+    assert main(["export", str(debian.directory / "dump.rdb"), "--pattern", "h:*", "--schema", "a=Int64,b=String,c=Float64",
+                 "--where", 'pl.col("a") > 0', "-o", str(out), "--quiet"]) == 0
+    expected = pr.read_hashes(f"redis://127.0.0.1:{debian.port}", "h:*", SCHEMA).filter(pl.col("a") > 0)
+    assert pl.read_csv(out, schema_overrides=SCHEMA).sort("_key").equals(expected.sort("_key"))
+    snapshot_out = tmp_path / "snapshot.csv"
+    assert main(["export", f"redis://127.0.0.1:{debian.port}", "--pattern", "h:*", "--schema", "a=Int64,b=String,c=Float64",
+                 "--snapshot", "-o", str(snapshot_out), "--quiet"]) == 0
+    got = pl.read_csv(snapshot_out, schema_overrides=SCHEMA).sort("_key")
+    assert got.equals(pr.read_hashes(f"redis://127.0.0.1:{debian.port}", "h:*", SCHEMA).sort("_key"))
