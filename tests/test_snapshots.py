@@ -272,3 +272,26 @@ def test_cli_exports_an_rdb_file(debian: DebianRedis, tmp_path: Path) -> None:
                  "--snapshot", "-o", str(snapshot_out), "--quiet"]) == 0
     got = pl.read_csv(snapshot_out, schema_overrides=SCHEMA).sort("_key")
     assert got.equals(pr.read_hashes(f"redis://127.0.0.1:{debian.port}", "h:*", SCHEMA).sort("_key"))
+
+
+def test_streams(debian: DebianRedis) -> None:
+    client = redis.Redis(port=debian.port)
+    client.flushall()
+    ids = {}
+    for key, n in (("st:a", 50), ("st:b", 3000)):
+        ids[key] = [client.xadd(key, {"n": str(i), **({"extra": "x"} if i % 3 else {})}).decode() for i in range(n)]
+        client.xdel(key, ids[key][1])  # a deleted entry inside a node
+    client.xgroup_create("st:b", "g", "0")
+    client.xreadgroup("g", "c", {"st:b": ">"}, count=10)
+    url = f"redis://127.0.0.1:{debian.port}"
+    schema = {"n": pl.Int64, "extra": pl.String}
+    cases = [dict(), dict(start_id=ids["st:b"][5], end_id=ids["st:b"][2000]), dict(start_id="(" + ids["st:b"][5], count=7)]
+    for keys in (["st:b", "st:a"], "st:a", ["st:missing", "st:a"]):
+        for case in cases:
+            expected = pr.read_stream(url, keys, schema, **case)
+            assert pr.read_stream(url, keys, schema, snapshot=True, **case).equals(expected), (keys, case)
+    wait_for_no_fork(client)
+    client.save()
+    expected = pr.read_stream(url, ["st:b", "st:a"], schema)
+    assert pr.read_rdb(debian.directory / "dump.rdb", ["st:b", "st:a"], schema, key_type="stream").equals(expected)
+    assert expected.height == 50 + 3000 - 2

@@ -167,6 +167,9 @@ def scan_set(
         count_hint: SCAN COUNT hint for finding the keys.
         ignore_errors: read members that do not parse as `member_type` as null instead of raising
             :class:`SchemaError`.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
 
     Example:
         >>> lf = pr.scan_set(url, "tags:*")                                  # doctest: +SKIP
@@ -235,6 +238,9 @@ def scan_list(
         count_hint: SCAN COUNT hint for finding the keys.
         ignore_errors: read elements that do not parse as `element_type` as null instead of
             raising :class:`SchemaError`.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
 
     Example:
         >>> lf = pr.scan_list(url, "queue:*", element_type=pl.Int64)        # doctest: +SKIP
@@ -320,6 +326,9 @@ def scan_zset(
         count_hint: SCAN COUNT hint for finding the keys.
         ignore_errors: read members that do not parse as `member_type` as null instead of
             raising :class:`SchemaError`.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
 
     Example:
         >>> lf = pr.scan_zset(url, pattern="leaderboard:*", min_score=0)          # doctest: +SKIP

@@ -18,12 +18,12 @@ from polars_redis._scan import ScanErrors, collect
 # The scans never connect with an RDB file as their source; the URL only carries the database.
 _NO_SERVER = "redis://rdb-file.invalid"
 
-KEY_TYPES = ("hash", "json", "string", "set", "list", "zset")
+KEY_TYPES = ("hash", "json", "string", "set", "list", "zset", "stream")
 
 
 def scan_rdb(
     path: str | os.PathLike[str],
-    pattern: str = "*",
+    pattern: str | list[str] = "*",
     schema: SchemaLike | None = None,
     *,
     key_type: str = "hash",
@@ -44,6 +44,8 @@ def scan_rdb(
     ``"set"``     :func:`scan_set`                ``member_type=`` etc.
     ``"list"``    :func:`scan_list`               ``element_type=`` etc.
     ``"zset"``    :func:`scan_zset`               ``member_type=``, ``min_score=`` etc.
+    ``"stream"``  :func:`scan_stream`             `pattern` is the stream key (or a list of
+                                                  keys); field -> dtype (required)
     ============  ==============================  ======================================
 
     Keys whose expiry has passed are not read (a server loading the file would drop them); the
@@ -62,7 +64,7 @@ def scan_rdb(
     Example:
         >>> pr.scan_rdb("dump.rdb", "user:*", {"name": pl.String, "age": pl.Int64}).collect()  # doctest: +SKIP
     """
-    from polars_redis import collections, hashes, json, strings
+    from polars_redis import collections, hashes, json, streams, strings
 
     path = os.fspath(path)
     if not os.path.isfile(path):
@@ -70,6 +72,10 @@ def scan_rdb(
     if db < 0:
         raise ConfigurationError(f"db must be >= 0, got {db}")
     url = f"{_NO_SERVER}/{db}"
+    if key_type == "stream":
+        if schema is None:
+            raise ConfigurationError("scan_rdb(key_type='stream') needs a schema: an RDB file has no server to sample")
+        return streams.scan_stream(url, pattern, schema, _rdb_path=path, **kwargs)
     if key_type in ("hash", "json"):
         if schema is None:
             raise ConfigurationError(f"scan_rdb(key_type={key_type!r}) needs a schema: an RDB file has no server to sample")
