@@ -217,13 +217,18 @@ def test_memory_usage_is_refused() -> None:
         pr.scan_hashes("redis://127.0.0.1:1", "*", SCHEMA, snapshot=True, include_memory_usage=True)
 
 
-def test_truncated_and_corrupt_files(debian: DebianRedis, tmp_path: Path) -> None:
-    client = redis.Redis(port=debian.port)
+def saved_dump(server: DebianRedis, seed: int) -> Path:
+    """The server's dump.rdb after loading the test data anew."""
+    client = redis.Redis(port=server.port)
     client.flushall()
-    load(client, seed=5)
+    load(client, seed=seed)
     wait_for_no_fork(client)
     client.save()
-    data = (debian.directory / "dump.rdb").read_bytes()
+    return server.directory / "dump.rdb"
+
+
+def test_truncated_and_corrupt_files(debian: DebianRedis, tmp_path: Path) -> None:
+    data = saved_dump(debian, seed=5).read_bytes()
     rng = random.Random(1)
     for cut in [5, 9, 20, len(data) // 2, len(data) - 9, len(data) - 1] + [rng.randrange(len(data)) for _ in range(10)]:
         path = tmp_path / "cut.rdb"
@@ -257,13 +262,9 @@ def test_cluster_one_snapshot_per_shard(cluster, oracle) -> None:
 def test_cli_exports_an_rdb_file(debian: DebianRedis, tmp_path: Path) -> None:
     from polars_redis.__main__ import main
 
-    client = redis.Redis(port=debian.port)
-    client.flushall()
-    load(client, seed=11)
-    wait_for_no_fork(client)
-    client.save()
+    dump = saved_dump(debian, seed=11)
     out = tmp_path / "hashes.csv"
-    assert main(["export", str(debian.directory / "dump.rdb"), "--pattern", "h:*", "--schema", "a=Int64,b=String,c=Float64",
+    assert main(["export", str(dump), "--pattern", "h:*", "--schema", "a=Int64,b=String,c=Float64",
                  "--where", 'pl.col("a") > 0', "-o", str(out), "--quiet"]) == 0
     expected = pr.read_hashes(f"redis://127.0.0.1:{debian.port}", "h:*", SCHEMA).filter(pl.col("a") > 0)
     assert pl.read_csv(out, schema_overrides=SCHEMA).sort("_key").equals(expected.sort("_key"))

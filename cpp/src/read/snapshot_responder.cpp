@@ -82,6 +82,34 @@ Bound bound(std::string_view text) {
 bool above(double score, Bound lo) { return lo.exclusive ? score > lo.value : score >= lo.value; }
 bool below(double score, Bound hi) { return hi.exclusive ? score < hi.value : score <= hi.value; }
 
+// An XRANGE bound: "-" / "+", "<ms>" (completed to <ms>-0 as a start, <ms>-<max> as an end),
+// "<ms>-<seq>", each optionally "(" for exclusive.
+struct StreamBound {
+  std::pair<uint64_t, uint64_t> id;
+  bool exclusive = false;
+};
+StreamBound stream_bound(std::string_view text, bool is_start) {
+  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
+  if (text == "-") return {{0, 0}, false};
+  if (text == "+") return {{kMax, kMax}, false};
+  StreamBound bound;
+  if (!text.empty() && text.front() == '(') {
+    bound.exclusive = true;
+    text.remove_prefix(1);
+  }
+  auto number = [&](std::string_view part, uint64_t& out) {
+    const auto result = std::from_chars(part.data(), part.data() + part.size(), out);
+    if (result.ec != std::errc() || result.ptr != part.data() + part.size()) {
+      throw Error(ErrorKind::kInvalidArgument, "invalid stream ID '" + quote_for_message(text) + "'");
+    }
+  };
+  const size_t dash = text.find('-');
+  number(text.substr(0, dash), bound.id.first);
+  bound.id.second = is_start ? 0 : kMax;
+  if (dash != std::string_view::npos) number(text.substr(dash + 1), bound.id.second);
+  return bound;
+}
+
 bool is(std::string_view arg, std::string_view name) {
   return arg.size() == name.size() && std::equal(arg.begin(), arg.end(), name.begin(), [](char a, char b) {
            return std::toupper(static_cast<unsigned char>(a)) == b;
@@ -233,6 +261,28 @@ void SnapshotResponder::answer_one(const std::vector<std::string_view>& args, co
       array(out, 2);
       bulk(out, value.item(i));
       dbl(out, value.scores[i]);
+    }
+    return;
+  }
+  if (is(command, "XRANGE") && args.size() >= 4) {
+    if (!wants(ValueType::kStream)) return;
+    const StreamBound start = stream_bound(args[2], true), end = stream_bound(args[3], false);
+    int64_t count = std::numeric_limits<int64_t>::max();
+    if (args.size() == 6 && is(args[4], "COUNT")) count = to_int(args[5]);
+    std::vector<const rdb::StreamEntry*> picked;
+    for (const rdb::StreamEntry& entry : value.entries) {
+      if (static_cast<int64_t>(picked.size()) >= count) break;
+      const std::pair<uint64_t, uint64_t> id{entry.ms, entry.seq};
+      const bool after = start.exclusive ? id > start.id : id >= start.id;
+      const bool before = end.exclusive ? id < end.id : id <= end.id;
+      if (after && before) picked.push_back(&entry);
+    }
+    array(out, picked.size());  // [[id, [field, value, ...]], ...]
+    for (const rdb::StreamEntry* entry : picked) {
+      array(out, 2);
+      bulk(out, std::to_string(entry->ms) + "-" + std::to_string(entry->seq));
+      array(out, 2 * entry->fields);
+      for (size_t f = 0; f < 2 * entry->fields; ++f) bulk(out, value.item(entry->first + f));
     }
     return;
   }

@@ -6,6 +6,7 @@
 #include "polars_redis/rdb/decoder.hpp"
 #include "polars_redis/rdb/replication_stream.hpp"
 #include "polars_redis/read/glob_match.hpp"
+#include "polars_redis/read/key_row_columns.hpp"
 #include "polars_redis/read/snapshot_responder.hpp"
 
 namespace polars_redis::read {
@@ -32,12 +33,8 @@ void run_snapshot_scan(const KeyScanOptions& scan, RowFetcher& fetcher, BatchQue
   const int64_t db = scan.connection.db;
 
   arrow::BatchBuilder batch;
-  arrow::ColumnBuilder* index_column =
-      scan.include_row_index ? &batch.add_column(scan.row_index_column_name, DataType::of(TypeId::kUInt32)) : nullptr;
-  arrow::ColumnBuilder* key_column =
-      scan.include_key ? &batch.add_column(scan.key_column_name, DataType::of(TypeId::kString)) : nullptr;
+  KeyRowColumns row_columns(scan, batch);
   fetcher.add_columns(batch);
-  const bool no_columns = batch.num_columns() == 0;
   int64_t rows_total = 0;
   auto limit_reached = [&] { return scan.n_rows && rows_total >= *scan.n_rows; };
 
@@ -59,15 +56,7 @@ void run_snapshot_scan(const KeyScanOptions& scan, RowFetcher& fetcher, BatchQue
   } context;
   context.fetcher = &fetcher;
   context.limit = limit_reached;
-  context.row = [&](std::string_view key) {
-    if (index_column) index_column->append_int64(scan.row_index_offset + rows_total);
-    if (key_column && !key_column->append_text(key)) {
-      throw Error(ErrorKind::kSchema, "key " + quote_for_message(key) + " is not valid UTF-8, so it cannot go into the String column '" +
-                                          scan.key_column_name + "': narrow the pattern or pass include_key=False");
-    }
-    if (no_columns) batch.add_row_without_columns();
-    ++rows_total;
-  };
+  context.row = [&](std::string_view key) { row_columns.finish_row(key, rows_total++); };
 
   const std::string* match = scan.match_pattern ? &*scan.match_pattern : nullptr;
   const rdb::Decoder::Filter want = [&](int64_t key_db, std::string_view key, rdb::ValueType type) {

@@ -2,7 +2,7 @@
 // Answers a RowFetcher's commands from one decoded snapshot key instead of a server: the same
 // fetchers (and so the same conversions, errors and column rules) serve SCAN reads, snapshot
 // reads and RDB files. It answers what the fetchers send for one key (HGETALL, HMGET, GET, MGET,
-// TTL, SCARD/SSCAN, LLEN/LRANGE, ZCOUNT/ZRANGE, JSON.GET/JSON.MGET of top-level fields and `$`)
+// TTL, SCARD/SSCAN, LLEN/LRANGE, ZCOUNT/ZRANGE, XRANGE, JSON.GET/JSON.MGET of `$`)
 // with the replies the server would give for that key at the snapshot's time.
 #include <cstdint>
 #include <string>
