@@ -16,24 +16,21 @@ namespace {
 
 using rdb::ValueType;
 
-void integer(std::string& out, int64_t value) {
-  out += ':';
-  out += std::to_string(value);
+// `<prefix><number>\r\n`, the head of most replies.
+void header(std::string& out, char prefix, int64_t value) {
+  char text[24];
+  out += prefix;
+  out.append(text, std::to_chars(text, text + sizeof text, value).ptr);
   out += "\r\n";
 }
+void integer(std::string& out, int64_t value) { header(out, ':', value); }
 void bulk(std::string& out, std::string_view text) {
-  out += '$';
-  out += std::to_string(text.size());
-  out += "\r\n";
+  header(out, '$', static_cast<int64_t>(text.size()));
   out += text;
   out += "\r\n";
 }
 void nil(std::string& out) { out += "_\r\n"; }
-void array(std::string& out, size_t n) {
-  out += '*';
-  out += std::to_string(n);
-  out += "\r\n";
-}
+void array(std::string& out, size_t n) { header(out, '*', static_cast<int64_t>(n)); }
 void dbl(std::string& out, double value) {
   out += ',';
   if (std::isinf(value)) {
