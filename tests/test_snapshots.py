@@ -15,6 +15,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 import redis
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
 
 import polars_redis as pr
 from debian_redis import DebianRedis
@@ -296,3 +298,38 @@ def test_streams(debian: DebianRedis) -> None:
     expected = pr.read_stream(url, ["st:b", "st:a"], schema)
     assert pr.read_rdb(debian.directory / "dump.rdb", ["st:b", "st:a"], schema, key_type="stream").equals(expected)
     assert expected.height == 50 + 3000 - 2
+
+
+# Values that stress the encodings: integer-looking text (Redis int-encodes only canonical
+# integers: "007", "-0", "1e3" and 20-digit numbers stay strings), long and repetitive text (LZF),
+# and arbitrary bytes.
+VALUES = st.one_of(
+    st.integers(min_value=-(2**63), max_value=2**63 - 1).map(str),
+    st.sampled_from(["007", "-0", "+1", "1e3", " 1", "18446744073709551616", "", "0"]),
+    st.text(max_size=40),
+    st.text(alphabet="ab", min_size=20, max_size=400),
+    st.binary(max_size=30),
+)
+
+
+@seed(20261203)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.dictionaries(st.text(alphabet="abcdefghXYZ_19", min_size=1, max_size=8), VALUES, min_size=1, max_size=12), min_size=1, max_size=8),
+       st.lists(VALUES, min_size=1, max_size=20))
+def test_values_round_trip_through_the_rdb(debian: DebianRedis, hashes: list[dict], members: list) -> None:
+    """Whatever the server stored, the RDB read gives what redis-py reads back (the oracle)."""
+    client = redis.Redis(port=debian.port)
+    client.flushall()
+    for i, mapping in enumerate(hashes):
+        client.hset(f"p:{i}", mapping=mapping)
+    client.rpush("p:list", *members)
+    wait_for_no_fork(client)
+    client.save()
+    dump = debian.directory / "dump.rdb"
+    fields = sorted({field for mapping in hashes for field in mapping})
+    got = pr.read_rdb(dump, "p:*", {field: pl.Binary for field in fields}).sort("_key")
+    for row in got.iter_rows(named=True):
+        stored = client.hgetall(row["_key"])
+        assert {f: row[f] for f in fields if row[f] is not None} == {k.decode(): v for k, v in stored.items()}
+    elements = pr.read_rdb(dump, "p:list", key_type="list", element_type=pl.Binary).sort("position")
+    assert elements["element"].to_list() == client.lrange("p:list", 0, -1)
