@@ -108,7 +108,7 @@ def run(n: int, lines: list[str]) -> None:
         stdout=subprocess.DEVNULL,
     )
     try:
-        client = redis.Redis(port=port)
+        client = redis.Redis(port=port, socket_timeout=600)  # SAVE of 1M hashes on a loaded machine
         for _ in range(100):
             try:
                 client.ping()
