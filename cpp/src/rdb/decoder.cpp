@@ -62,10 +62,14 @@ std::string_view value_type_name(ValueType type) {
 Decoder::Decoder(ByteSource& source, DecoderOptions options) : input_(source), options_(options) { read_header(); }
 
 void Decoder::read_header() {
+  // "REDIS" and 4 digits, or (Valkey 9+) "VALKEY" and 3 digits.
   const std::string_view magic = input_.take(9);
-  if (magic.substr(0, 5) != kMagic) input_.fail("not an RDB: it does not start with \"REDIS\"");
+  const size_t prefix = magic.starts_with(kValkeyMagic) ? kValkeyMagic.size() : kMagic.size();
+  if (!magic.starts_with(kMagic) && !magic.starts_with(kValkeyMagic)) {
+    input_.fail("not an RDB: it does not start with \"REDIS\" or \"VALKEY\"");
+  }
   int version = 0;
-  for (char c : magic.substr(5)) {
+  for (char c : magic.substr(prefix)) {
     if (c < '0' || c > '9') input_.fail("not an RDB: bad version digits");
     version = version * 10 + (c - '0');
   }

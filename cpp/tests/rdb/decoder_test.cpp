@@ -183,6 +183,12 @@ TEST(RdbDecoder, ChecksumTruncationAndBadHeader) {
   }
   EXPECT_THROW(decode_all("REDIS0008" + rdb.substr(9)), Error);
   EXPECT_THROW(decode_all("NOTRDB000"), Error);
+  // Valkey 9 writes its own magic and version 80.
+  Builder valkey;
+  valkey.bytes = "VALKEY080";
+  valkey.byte(0).str("k").str("v");
+  EXPECT_EQ(decode_all(valkey.finish()).size(), 1u);
+
   // rdbchecksum no: a zero trailer is accepted.
   Builder unchecked;
   unchecked.byte(0).str("k").str("v");
