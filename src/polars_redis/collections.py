@@ -165,11 +165,11 @@ def scan_set(
         include_row_index: add a UInt32 row number column starting at `row_index_offset`.
         batch_size: rows per batch handed to Polars (a page of a large set may make a larger one).
         count_hint: SCAN COUNT hint for finding the keys.
-        ignore_errors: read members that do not parse as `member_type` as null instead of raising
-            :class:`SchemaError`.
         snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
             connection of its own) instead of SCAN: the server's main thread does almost no work,
             but the whole dataset crosses the wire. See the snapshots guide.
+        ignore_errors: read members that do not parse as `member_type` as null instead of raising
+            :class:`SchemaError`.
 
     Example:
         >>> lf = pr.scan_set(url, "tags:*")                                  # doctest: +SKIP
@@ -236,11 +236,11 @@ def scan_list(
         include_row_index: add a UInt32 row number column starting at `row_index_offset`.
         batch_size: rows per batch handed to Polars (a page of a long list may make a larger one).
         count_hint: SCAN COUNT hint for finding the keys.
-        ignore_errors: read elements that do not parse as `element_type` as null instead of
-            raising :class:`SchemaError`.
         snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
             connection of its own) instead of SCAN: the server's main thread does almost no work,
             but the whole dataset crosses the wire. See the snapshots guide.
+        ignore_errors: read elements that do not parse as `element_type` as null instead of
+            raising :class:`SchemaError`.
 
     Example:
         >>> lf = pr.scan_list(url, "queue:*", element_type=pl.Int64)        # doctest: +SKIP
@@ -324,11 +324,11 @@ def scan_zset(
         include_row_index: add a UInt32 row number column starting at `row_index_offset`.
         batch_size: rows per batch handed to Polars (a page of a large key may make a larger one).
         count_hint: SCAN COUNT hint for finding the keys.
-        ignore_errors: read members that do not parse as `member_type` as null instead of
-            raising :class:`SchemaError`.
         snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
             connection of its own) instead of SCAN: the server's main thread does almost no work,
             but the whole dataset crosses the wire. See the snapshots guide.
+        ignore_errors: read members that do not parse as `member_type` as null instead of
+            raising :class:`SchemaError`.
 
     Example:
         >>> lf = pr.scan_zset(url, pattern="leaderboard:*", min_score=0)          # doctest: +SKIP

@@ -38,19 +38,19 @@ def scan_rdb(
     ============  ==============================  ======================================
     key_type      rows like                       `schema` / options
     ============  ==============================  ======================================
-    ``"hash"``    :func:`scan_hashes`             field -> dtype (required)
-    ``"json"``    :func:`scan_json`               field -> dtype (required; top-level fields)
-    ``"string"``  :func:`scan_strings`            ``value_type=`` etc.
-    ``"set"``     :func:`scan_set`                ``member_type=`` etc.
-    ``"list"``    :func:`scan_list`               ``element_type=`` etc.
-    ``"zset"``    :func:`scan_zset`               ``member_type=``, ``min_score=`` etc.
-    ``"stream"``  :func:`scan_stream`             `pattern` is the stream key (or a list of
+    ``"hash"``    `scan_hashes`             field -> dtype (required)
+    ``"json"``    `scan_json`               field -> dtype (required; top-level fields)
+    ``"string"``  `scan_strings`            ``value_type=`` etc.
+    ``"set"``     `scan_set`                ``member_type=`` etc.
+    ``"list"``    `scan_list`               ``element_type=`` etc.
+    ``"zset"``    `scan_zset`               ``member_type=``, ``min_score=`` etc.
+    ``"stream"``  `scan_stream`             `pattern` is the stream key (or a list of
                                                   keys); field -> dtype (required)
     ============  ==============================  ======================================
 
     Keys whose expiry has passed are not read (a server loading the file would drop them); the
     TTL column counts from now. RDB versions 9 to 12 (Redis 6.0 to 7.4+) and Valkey's are read;
-    a truncated or corrupt file raises :class:`ProtocolError` naming the byte offset.
+    a truncated or corrupt file raises `ProtocolError` naming the byte offset.
 
     Args:
         path: the RDB file.
@@ -96,6 +96,6 @@ def read_rdb(
     schema: SchemaLike | None = None,
     **kwargs: Any,
 ) -> pl.DataFrame:
-    """Read the keys of an RDB file into a DataFrame (eager :func:`scan_rdb`)."""
+    """Read the keys of an RDB file into a DataFrame (eager `scan_rdb`)."""
     errors = ScanErrors()
     return collect(scan_rdb(path, pattern, schema, _errors=errors, **kwargs), errors)

@@ -166,11 +166,11 @@ def scan_stream(
         include_row_index: add a UInt32 row number column first, starting at `row_index_offset`.
         batch_size: rows per batch handed to Polars.
         page_size: entries per XRANGE call.
-        ignore_errors: read values that do not parse as their dtype as null instead of raising
-            :class:`SchemaError`.
         snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
             connection of its own) instead of SCAN: the server's main thread does almost no work,
             but the whole dataset crosses the wire. See the snapshots guide.
+        ignore_errors: read values that do not parse as their dtype as null instead of raising
+            :class:`SchemaError`.
 
     Example:
         >>> from datetime import datetime, timedelta                   # doctest: +SKIP

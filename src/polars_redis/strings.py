@@ -65,11 +65,11 @@ def scan_strings(
         include_row_index: add a UInt32 row number column starting at `row_index_offset`.
         batch_size: rows per batch handed to Polars.
         count_hint: SCAN COUNT hint (1000 keeps the MGET pipeline fed; see :func:`scan_hashes`).
-        ignore_errors: read values that do not parse as `value_type` as null instead of raising
-            :class:`SchemaError`.
         snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
             connection of its own) instead of SCAN: the server's main thread does almost no work,
             but the whole dataset crosses the wire. See the snapshots guide.
+        ignore_errors: read values that do not parse as `value_type` as null instead of raising
+            :class:`SchemaError`.
 
     Example:
         >>> lf = pr.scan_strings(url, "counter:page_views:*", value_type=pl.Int64)  # doctest: +SKIP
