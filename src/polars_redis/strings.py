@@ -53,6 +53,9 @@ def scan_strings(
         url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS, or
             ``unix:///path?db=N``.
         pattern: SCAN MATCH pattern, e.g. ``"cache:*"``.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
         value_type: Polars dtype of the value column: String (the default), Binary (any bytes,
             also values that are not UTF-8), Boolean, Int8..Int64, UInt8..UInt64, Float32,
             Float64, Decimal, Date, Datetime, Time, Categorical or Enum, parsed from the Redis
@@ -65,9 +68,6 @@ def scan_strings(
         include_row_index: add a UInt32 row number column starting at `row_index_offset`.
         batch_size: rows per batch handed to Polars.
         count_hint: SCAN COUNT hint (1000 keeps the MGET pipeline fed; see :func:`scan_hashes`).
-        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
-            connection of its own) instead of SCAN: the server's main thread does almost no work,
-            but the whole dataset crosses the wire. See the snapshots guide.
         ignore_errors: read values that do not parse as `value_type` as null instead of raising
             :class:`SchemaError`.
 
