@@ -34,35 +34,45 @@ def scan_rdb(
 
     The file is decoded as it is read (memory stays bounded, whatever its size) by the same
     decoder as ``snapshot=True``, into the same columns as the matching scan function:
-
-    ============  ==============================  ======================================
-    key_type      rows like                       `schema` / options
-    ============  ==============================  ======================================
-    ``"hash"``    `scan_hashes`             field -> dtype (required)
-    ``"json"``    `scan_json`               field -> dtype (required; top-level fields)
-    ``"string"``  `scan_strings`            ``value_type=`` etc.
-    ``"set"``     `scan_set`                ``member_type=`` etc.
-    ``"list"``    `scan_list`               ``element_type=`` etc.
-    ``"zset"``    `scan_zset`               ``member_type=``, ``min_score=`` etc.
-    ``"stream"``  `scan_stream`             `pattern` is the stream key (or a list of
-                                                  keys); field -> dtype (required)
-    ============  ==============================  ======================================
+    ``"hash"`` like [scan_hashes][polars_redis.hashes.scan_hashes], ``"json"`` like
+    [scan_json][polars_redis.json.scan_json] (top-level fields), ``"string"`` like
+    [scan_strings][polars_redis.strings.scan_strings], ``"set"``, ``"list"`` and ``"zset"`` like
+    [scan_set][polars_redis.collections.scan_set], [scan_list][polars_redis.collections.scan_list]
+    and [scan_zset][polars_redis.collections.scan_zset], ``"stream"`` like
+    [scan_stream][polars_redis.streams.scan_stream] (then `pattern` is the stream key, or a list
+    of keys).
 
     Keys whose expiry has passed are not read (a server loading the file would drop them); the
-    TTL column counts from now. RDB versions 9 to 12 (Redis 6.0 to 7.4+) and Valkey's are read;
-    a truncated or corrupt file raises `ProtocolError` naming the byte offset.
+    TTL column counts from now. RDB versions 9 to 12 (Redis 6.0 to 7.4+) and Valkey's are read.
 
     Args:
         path: the RDB file.
-        pattern: glob over the keys (as SCAN MATCH).
-        schema: for hashes and JSON, field name -> Polars dtype.
-        key_type: which keys to read (others are skipped).
+        pattern: glob over the keys (as SCAN MATCH); for streams the key or keys.
+        schema: for hashes, JSON and streams, field name -> Polars dtype (required for those).
+        key_type: which keys to read: ``"hash"``, ``"json"``, ``"string"``, ``"set"``,
+            ``"list"``, ``"zset"`` or ``"stream"`` (keys of other types are skipped).
         db: the database number (``SELECT``) whose keys are read.
         **kwargs: the options of the matching scan function (key, TTL and row-index columns,
-            ``ignore_errors``, ``batch_size``, ...).
+            ``ignore_errors``, ``batch_size``, ``value_type``, ``min_score``, ...).
 
-    Example:
-        >>> pr.scan_rdb("dump.rdb", "user:*", {"name": pl.String, "age": pl.Int64}).collect()  # doctest: +SKIP
+    Returns:
+        A LazyFrame; every collect reads the file again.
+
+    Raises:
+        ConfigurationError: a missing file, an unknown `key_type`, a missing schema (raised here).
+        ProtocolError: the file is not an RDB, is truncated or corrupt (at collect; the message
+            names the byte offset).
+        SchemaError: a value does not parse as its dtype (at collect; see ``ignore_errors``).
+
+    Examples:
+        >>> import os, redis
+        >>> r = redis.Redis.from_url(url)
+        >>> r.save()
+        True
+        >>> dump = os.path.join(r.config_get("dir")["dir"], r.config_get("dbfilename")["dbfilename"])
+        >>> lf = pr.scan_rdb(dump, "user:*", {"name": pl.String, "age": pl.Int64})
+        >>> lf.filter(pl.col("age") > 30).sort("name").collect()["name"].to_list()
+        ['Ada', 'Cy']
     """
     from polars_redis import collections, hashes, json, streams, strings
 
@@ -96,6 +106,32 @@ def read_rdb(
     schema: SchemaLike | None = None,
     **kwargs: Any,
 ) -> pl.DataFrame:
-    """Read the keys of an RDB file into a DataFrame (eager `scan_rdb`)."""
+    """Read the keys of an RDB file into a DataFrame (eager [scan_rdb][polars_redis.snapshots.scan_rdb]).
+
+    Args:
+        path: the RDB file.
+        pattern: glob over the keys (as SCAN MATCH); for streams the key or keys.
+        schema: for hashes, JSON and streams, field name -> Polars dtype.
+        **kwargs: any keyword of [scan_rdb][polars_redis.snapshots.scan_rdb] (``key_type``,
+            ``db``, the scan function's options).
+
+    Returns:
+        The rows as a DataFrame.
+
+    Raises:
+        ConfigurationError: a missing file, an unknown `key_type`, a missing schema.
+        ProtocolError: the file is not an RDB, is truncated or corrupt (the message names the
+            byte offset).
+        SchemaError: a value does not parse as its dtype (see ``ignore_errors``).
+
+    Examples:
+        >>> import os, redis
+        >>> r = redis.Redis.from_url(url)
+        >>> r.save()
+        True
+        >>> dump = os.path.join(r.config_get("dir")["dir"], r.config_get("dbfilename")["dbfilename"])
+        >>> pr.read_rdb(dump, "tags:*", key_type="set").sort("member")["member"].to_list()
+        ['polars', 'polars', 'redis']
+    """
     errors = ScanErrors()
     return collect(scan_rdb(path, pattern, schema, _errors=errors, **kwargs), errors)
