@@ -43,7 +43,8 @@ auto infer_on_cluster(const net::ConnectionOptions& seed, Infer infer) -> declty
 // single node.
 template <typename Fetcher, typename FetchOptions>
 std::optional<nb::object> cluster_key_scan(const read::KeyScanOptions& options, const FetchOptions& fetch) {
-  if (!reaches_cluster(options.connection)) return std::nullopt;
+  // An RDB file needs no server; a snapshot of a cluster is one per shard, like SCAN.
+  if (options.source.kind == read::KeySourceSpec::Kind::kRdbFile || !reaches_cluster(options.connection)) return std::nullopt;
   FetchOptions per_shard = fetch;
   // MGET / JSON.MGET must not span hash slots (CROSSSLOT; RedisJSON even answers nil for keys
   // another node serves), and the key scan groups keys in SCAN order: one key per command.

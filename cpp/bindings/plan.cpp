@@ -23,6 +23,15 @@ read::KeySourceSpec key_source_from_plan(const nb::dict& spec) {
   read::KeySourceSpec source;
   const std::string kind = plan_get<std::string>(spec, "kind", "scan");
   if (kind == "scan") return source;
+  if (kind == "snapshot") {
+    source.kind = read::KeySourceSpec::Kind::kSnapshot;
+    return source;
+  }
+  if (kind == "rdb") {
+    source.kind = read::KeySourceSpec::Kind::kRdbFile;
+    source.rdb_path = nb::cast<std::string>(spec["path"]);
+    return source;
+  }
   if (kind == "keys") {
     source.kind = read::KeySourceSpec::Kind::kKeys;
     for (auto key : nb::cast<nb::list>(spec["keys"])) source.keys.push_back(text_or_bytes(key));

@@ -16,6 +16,7 @@ from polars_redis.collections import read_list, read_set, read_zset, scan_list, 
 from polars_redis.hashes import infer_hash_schema, read_hashes, scan_hashes
 from polars_redis.json import infer_json_schema, read_json, scan_json
 from polars_redis.strings import read_strings, scan_strings
+from polars_redis.snapshots import read_rdb, scan_rdb
 from polars_redis.streams import ack_stream, create_stream_group, read_stream, read_stream_group, scan_stream
 from polars_redis.timeseries import read_timeseries, read_timeseries_multi, scan_timeseries, scan_timeseries_multi
 from polars_redis.writes import sink_hashes, sink_json, sink_strings, write_hashes, write_json, write_strings
@@ -52,6 +53,8 @@ __all__ = [
     "read_hashes",
     "read_strings",
     "scan_hashes",
+    "scan_rdb",
+    "read_rdb",
     "scan_strings",
     "ack_stream",
     "create_stream_group",

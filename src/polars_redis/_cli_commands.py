@@ -11,7 +11,7 @@ from polars_redis._cli_export import add_export_options, expected_keys, export, 
 from polars_redis._cli_import import add_import_options, import_file
 from polars_redis._cli_infer import add_infer_options, infer
 from polars_redis._cli_progress import Progress
-from polars_redis._cli_scan import add_scan_options, build_scan
+from polars_redis._cli_scan import add_scan_options, build_scan, rdb_file
 from polars_redis._scan import ScanErrors
 from polars_redis.client import Client
 
@@ -43,6 +43,8 @@ def add_data_commands(commands: argparse._SubParsersAction) -> None:
 def run_data_command(args: argparse.Namespace) -> int:
     """Run a parsed data command; returns the exit code (errors: one stderr line, code 1)."""
     try:
+        if args.command in ("export", "explain") and rdb_file(args.url):
+            return _dispatch(None, args)
         with client_from_args(args) as client:
             return _dispatch(client, args)
     except KeyboardInterrupt:
@@ -56,7 +58,7 @@ def run_data_command(args: argparse.Namespace) -> int:
         return 1
 
 
-def _dispatch(client: Client, args: argparse.Namespace) -> int:
+def _dispatch(client: Client | None, args: argparse.Namespace) -> int:
     if args.command == "infer":
         print(infer(client, args))
         return 0
@@ -68,7 +70,8 @@ def _dispatch(client: Client, args: argparse.Namespace) -> int:
     if args.command == "export":
         fmt = file_format(args.output, args.format, "--format")
         lf = build_scan(client, args, errors)
-        progress = Progress("export", enabled=show, total=expected_keys(client, args.search_index) if show else None)
+        total = expected_keys(client, args.search_index) if show and client is not None else None
+        progress = Progress("export", enabled=show, total=total)
         rows = export(lf, errors, args.output, fmt, progress)
         if show:
             print(f"wrote {rows:,} rows to {args.output}", file=sys.stderr)

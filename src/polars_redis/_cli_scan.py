@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -15,7 +16,8 @@ READ_TYPES = ("hash", "json", "string", "set", "list", "zset")
 
 
 def add_scan_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("url", help="redis://[[user]:password@]host[:port][/db], rediss://, unix://")
+    parser.add_argument("url", help="redis://[[user]:password@]host[:port][/db], rediss://, unix://, or an RDB file "
+                                    "(a dump or backup, read with no server)")
     parser.add_argument("--pattern", default="*", help="SCAN MATCH pattern, e.g. 'user:*' (default: *)")
     parser.add_argument("--type", dest="redis_type", choices=READ_TYPES, default="hash",
                         help="the Redis type to read (default: hash)")
@@ -25,9 +27,17 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
                         help="infer the hash/json schema from a sample (the default without --schema)")
     parser.add_argument("--where", help="a Polars filter, e.g. 'pl.col(\"age\") > 30' (pushed down like .filter)")
     parser.add_argument("--search-index", help="a RediSearch index over the keys: --where becomes a query")
+    parser.add_argument("--snapshot", action="store_true",
+                        help="read a replication snapshot (PSYNC) instead of SCAN; see docs/snapshots.md")
+    parser.add_argument("--db", type=int, default=0, help="with an RDB file: the database to read (default: 0)")
 
 
-def build_scan(client: Client, args: argparse.Namespace, errors: ScanErrors) -> pl.LazyFrame:
+def rdb_file(target: str) -> bool:
+    """The command's target is an RDB file rather than a server URL."""
+    return "://" not in target and Path(target).is_file()
+
+
+def build_scan(client: Client | None, args: argparse.Namespace, errors: ScanErrors) -> pl.LazyFrame:
     """The scan with --where applied as a filter (so Polars pushes it into the scan)."""
     import polars_redis as pr
 
@@ -39,6 +49,14 @@ def build_scan(client: Client, args: argparse.Namespace, errors: ScanErrors) -> 
     where = parse_where(args.where) if args.where else None  # checked before anything is sent
     schema = parse_schema(args.schema) if args.schema else None
     common: dict[str, Any] = {"_errors": errors}
+    if client is None:  # an RDB file
+        if kind in ("hash", "json") and schema is None:
+            raise CliError("reading an RDB file needs --schema for --type hash or json (there is no server to sample)")
+        if args.search_index:
+            raise CliError("--search-index needs a server, not an RDB file")
+        lf = pr.scan_rdb(args.url, args.pattern, schema, key_type=kind, db=args.db, **common)
+        return lf.filter(where) if where is not None else lf
+    common["snapshot"] = args.snapshot
     if kind == "hash":
         lf = pr.scan_hashes(client, args.pattern, schema, search_index=args.search_index, **common)
     elif kind == "json":

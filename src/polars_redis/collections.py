@@ -20,6 +20,7 @@ from polars_redis._dtypes import normalize_schema, to_descriptor
 from polars_redis._key_columns import check_row_index_offset, check_scan_sizes
 from polars_redis._pushdown import KeyPushdown
 from polars_redis._recorder import start_native
+from polars_redis._snapshot_source import snapshot_pushdown
 from polars_redis._scan import ScanErrors, collect, lazy_frame
 
 __all__ = ["scan_set", "read_set", "scan_list", "read_list", "scan_zset", "read_zset"]
@@ -75,6 +76,8 @@ def _scan(
     count_hint: int,
     ignore_errors: bool,
     errors: ScanErrors | None,
+    snapshot: bool = False,
+    rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """A LazyFrame over the key scan of one collection type.
 
@@ -113,7 +116,9 @@ def _scan(
             plan.update(entries)
         return start_native(start, url, plan)
 
-    pushdown = KeyPushdown(url, pattern, key_column_name if include_key else None)
+    pushdown = snapshot_pushdown(url, pattern, key_column_name if include_key else None, snapshot=snapshot,
+                                 rdb_path=rdb_path)
+    pushdown = pushdown or KeyPushdown(url, pattern, key_column_name if include_key else None)
     return lazy_frame(start_scan, schema, name=name, detail=f"pattern={pattern!r}", errors=errors, pushdown=pushdown)
 
 
@@ -136,7 +141,9 @@ def scan_set(
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
+    snapshot: bool = False,
     _errors: ScanErrors | None = None,
+    _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis sets whose keys match `pattern`: one row per member.
 
@@ -159,6 +166,9 @@ def scan_set(
         row_index_offset: the first row number.
         batch_size: rows per batch handed to Polars (a page of a large set may make a larger one).
         count_hint: SCAN COUNT hint for finding the keys.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
         ignore_errors: read members that do not parse as `member_type` as null instead of raising
             `SchemaError`.
 
@@ -186,7 +196,7 @@ def scan_set(
         name="redis sets", include_key=include_key, key_column_name=key_column_name,
         include_row_index=include_row_index, row_index_column_name=row_index_column_name,
         row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
-        ignore_errors=ignore_errors, errors=_errors,
+        ignore_errors=ignore_errors, errors=_errors, snapshot=snapshot, rdb_path=_rdb_path,
     )
 
 
@@ -234,7 +244,9 @@ def scan_list(
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
+    snapshot: bool = False,
     _errors: ScanErrors | None = None,
+    _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis lists whose keys match `pattern`: one row per element, duplicates kept.
 
@@ -258,6 +270,9 @@ def scan_list(
         row_index_offset: the first row number.
         batch_size: rows per batch handed to Polars (a page of a long list may make a larger one).
         count_hint: SCAN COUNT hint for finding the keys.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
         ignore_errors: read elements that do not parse as `element_type` as null instead of
             raising `SchemaError`.
 
@@ -289,7 +304,7 @@ def scan_list(
         name="redis lists", include_key=include_key, key_column_name=key_column_name,
         include_row_index=include_row_index, row_index_column_name=row_index_column_name,
         row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
-        ignore_errors=ignore_errors, errors=_errors,
+        ignore_errors=ignore_errors, errors=_errors, snapshot=snapshot, rdb_path=_rdb_path,
     )
 
 
@@ -341,7 +356,9 @@ def scan_zset(
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
+    snapshot: bool = False,
     _errors: ScanErrors | None = None,
+    _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis sorted sets whose keys match `pattern`: one row per member in range.
 
@@ -374,6 +391,9 @@ def scan_zset(
         row_index_offset: the first row number.
         batch_size: rows per batch handed to Polars (a page of a large key may make a larger one).
         count_hint: SCAN COUNT hint for finding the keys.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
         ignore_errors: read members that do not parse as `member_type` as null instead of
             raising `SchemaError`.
 
@@ -412,7 +432,7 @@ def scan_zset(
         name="redis sorted sets", include_key=include_key, key_column_name=key_column_name,
         include_row_index=include_row_index, row_index_column_name=row_index_column_name,
         row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
-        ignore_errors=ignore_errors, errors=_errors,
+        ignore_errors=ignore_errors, errors=_errors, snapshot=snapshot, rdb_path=_rdb_path,
     )
 
 

@@ -71,8 +71,11 @@ def _render(record: ScanRecord) -> str:
         lines.append(f"  keys:   {keys}")
     if plan.get("match_pattern"):
         lines.append(f"  check:  keys must match {_quote(plan['match_pattern'])}")
-    for command in _fetch(record.native or "", plan):
+    snapshot = (plan.get("key_source") or {}).get("kind") in ("snapshot", "rdb")
+    for command in [] if snapshot else _fetch(record.native or "", plan):
         lines.append(f"  fetch:  {command}")
+    if snapshot:
+        lines.append("  fetch:  none: every value comes decoded from the RDB (no command per key)")
     if plan.get("n_rows") is not None:
         lines.append(f"  limit:  stops after {plan['n_rows']} rows")
     for note in record.notes:
@@ -91,6 +94,10 @@ def _key_source(native: str, plan: dict[str, Any]) -> str | None:
         listed = source.get("keys") or []
         shown = " ".join(_quote(k) for k in listed[:5]) + (" ..." if len(listed) > 5 else "")
         return f"{len(listed)} named key(s), each checked with TYPE: {shown}".rstrip(": ")
+    if source["kind"] in ("snapshot", "rdb"):
+        pattern = _quote(plan.get("pattern", "*"))
+        origin = "PSYNC ? -1 (full resync, its own connection)" if source["kind"] == "snapshot" else "the RDB file"
+        return f"every key of {origin}, kept when it matches {pattern} and is a {_SCAN_TYPES[native]}"
     if source["kind"] == "search":
         sort_by = source.get("sort_by") or []
         command = ["FT.AGGREGATE", source["index"], source["query"], "LOAD", str(1 + len(sort_by)), "@__key"]

@@ -16,6 +16,7 @@ from polars_redis._key_template import resolve_template
 from polars_redis._pushdown import SearchTarget
 from polars_redis._field_scan import field_scan
 from polars_redis._scan import ScanErrors, collect
+from polars_redis._snapshot_source import snapshot_pushdown
 from polars_redis._core import ConfigurationError
 
 __all__ = ["scan_hashes", "read_hashes", "infer_hash_schema"]
@@ -80,7 +81,9 @@ def scan_hashes(
     key_template: str | None = None,
     key_template_schema: Mapping[str, Any] | None = None,
     search_index: str | None = None,
+    snapshot: bool = False,
     _errors: ScanErrors | None = None,
+    _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis hashes whose keys match `pattern`.
 
@@ -124,6 +127,9 @@ def scan_hashes(
             index cannot answer are still applied on the client, so results are the same
             as without the index. The index must cover the pattern's prefix; it is never
             created implicitly.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.
@@ -156,6 +162,9 @@ def scan_hashes(
     def search(fields: dict[str, pl.DataType]) -> SearchTarget:
         return SearchTarget(str(search_index), "HASH", {f: f for f in fields}, ignore_errors)
 
+    snapshot_source = snapshot_pushdown(url, pattern, key_column_name if include_key else None, snapshot=snapshot,
+                                        rdb_path=_rdb_path, include_memory_usage=include_memory_usage, template=template)
+
     return field_scan(
         _core.scan_hashes, url, pattern,
         resolve_fields=lambda: infer_hash_schema(url, pattern) if schema is None else normalize_schema(schema),
@@ -163,6 +172,7 @@ def scan_hashes(
         schema_given=schema is not None, key_columns=key_columns, batch_size=batch_size,
         count_hint=count_hint, ignore_errors=ignore_errors, name="redis hashes", errors=_errors,
         template=template, search=search if search_index is not None else None,
+        planner=(lambda _fields: snapshot_source) if snapshot_source else None,
     )
 
 

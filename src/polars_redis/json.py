@@ -17,6 +17,7 @@ from polars_redis._key_template import resolve_template
 from polars_redis._modules import require_command
 from polars_redis._pushdown import SearchTarget
 from polars_redis._field_scan import field_scan
+from polars_redis._snapshot_source import snapshot_pushdown
 from polars_redis._scan import ScanErrors, collect
 
 __all__ = ["scan_json", "read_json", "infer_json_schema"]
@@ -103,7 +104,9 @@ def scan_json(
     key_template: str | None = None,
     key_template_schema: Mapping[str, Any] | None = None,
     search_index: str | None = None,
+    snapshot: bool = False,
     _errors: ScanErrors | None = None,
+    _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan RedisJSON documents whose keys match `pattern`.
 
@@ -157,6 +160,10 @@ def scan_json(
             index cannot answer are still applied on the client, so results are the same
             as without the index. The index must cover the pattern's prefix; it is never
             created implicitly.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
+            Columns read from a snapshot take their top-level field (custom `paths` need SCAN).
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.
@@ -193,6 +200,9 @@ def scan_json(
         identifiers = {f: column_paths.get(f, "$." + f) for f in fields}
         return SearchTarget(str(search_index), "JSON", identifiers, ignore_errors)
 
+    snapshot_source = snapshot_pushdown(url, pattern, key_column_name if include_key else None, snapshot=snapshot,
+                                        rdb_path=_rdb_path, include_memory_usage=include_memory_usage, template=template)
+
     def resolve_fields() -> dict[str, pl.DataType]:
         given = infer_json_schema(url, pattern) if schema is None else normalize_schema(schema, nested=True)
         missing = [column for column in column_paths if column not in given]
@@ -209,7 +219,8 @@ def scan_json(
         schema_given=schema is not None, key_columns=key_columns, batch_size=batch_size,
         count_hint=count_hint, ignore_errors=ignore_errors, name="redis json", errors=_errors,
         template=template, search=search if search_index is not None else None,
-        preflight=lambda: require_command(url, "JSON.GET", "RedisJSON"),
+        preflight=None if _rdb_path is not None else lambda: require_command(url, "JSON.GET", "RedisJSON"),
+        planner=(lambda _fields: snapshot_source) if snapshot_source else None,
     )
 
 

@@ -134,7 +134,9 @@ def scan_stream(
     batch_size: int = 10_000,
     page_size: int = 1000,
     ignore_errors: bool = False,
+    snapshot: bool = False,
     _errors: ScanErrors | None = None,
+    _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """Lazily read the entries of one or more Redis streams (XRANGE).
 
@@ -172,6 +174,9 @@ def scan_stream(
         row_index_offset: the first row number.
         batch_size: rows per batch handed to Polars.
         page_size: entries per XRANGE call.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
         ignore_errors: read values that do not parse as their dtype as null instead of raising
             `SchemaError`.
 
@@ -232,6 +237,8 @@ def scan_stream(
             "page_size": page_size,
             "n_rows": n_rows,
             "ignore_errors": ignore_errors,
+            "snapshot": snapshot or _rdb_path is not None,
+            "rdb_path": _rdb_path,
         }
         scan = start_native(_core.scan_stream, url, plan)
         if include_row_index and row_index_column_name in wanted:

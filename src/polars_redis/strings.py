@@ -13,6 +13,7 @@ from polars_redis._dtypes import normalize_schema, to_descriptor
 from polars_redis._key_columns import KeyColumns, check_scan_sizes
 from polars_redis._pushdown import KeyPushdown
 from polars_redis._recorder import start_native
+from polars_redis._snapshot_source import snapshot_pushdown
 from polars_redis._scan import ScanErrors, collect, lazy_frame
 
 __all__ = ["scan_strings", "read_strings"]
@@ -36,7 +37,9 @@ def scan_strings(
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
+    snapshot: bool = False,
     _errors: ScanErrors | None = None,
+    _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis strings whose keys match `pattern`: one row per key.
 
@@ -50,6 +53,9 @@ def scan_strings(
         url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS, or
             ``unix:///path?db=N``.
         pattern: SCAN MATCH pattern, e.g. ``"cache:*"``.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
         value_type: Polars dtype of the value column: String (the default), Binary (any bytes,
             also values that are not UTF-8), Boolean, Int8..Int64, UInt8..UInt64, Float32,
             Float64, Decimal, Date, Datetime, Time, Categorical or Enum, parsed from the Redis
@@ -115,7 +121,9 @@ def scan_strings(
         }
         return start_native(_core.scan_strings, url, plan)
 
-    pushdown = KeyPushdown(url, pattern, key_column_name if include_key else None)
+    pushdown = snapshot_pushdown(url, pattern, key_column_name if include_key else None, snapshot=snapshot,
+                                 rdb_path=_rdb_path, include_memory_usage=include_memory_usage)
+    pushdown = pushdown or KeyPushdown(url, pattern, key_column_name if include_key else None)
     return lazy_frame(start_scan, schema, name="redis strings", detail=f"pattern={pattern!r}", errors=_errors,
                       pushdown=pushdown)
 

@@ -270,6 +270,16 @@ bool Connection::transfer_available() {
   return moved;
 }
 
+size_t Connection::read_raw(char* data, size_t size) {
+  check_usable();
+  release_reply();
+  while (in_end_ == in_start_) pump();
+  const size_t n = std::min(size, in_end_ - in_start_);
+  std::memcpy(data, in_.get() + in_start_, n);
+  in_start_ += n;
+  return n;
+}
+
 void Connection::flush() {
   while (pending_output() > 0) pump();
 }

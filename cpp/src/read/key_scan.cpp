@@ -10,8 +10,9 @@
 #include "polars_redis/net/redirect.hpp"
 #include "polars_redis/read/glob_match.hpp"
 #include "polars_redis/read/key_queue.hpp"
-#include "polars_redis/read/row_index.hpp"
+#include "polars_redis/read/key_row_columns.hpp"
 #include "polars_redis/read/seen_keys.hpp"
+#include "polars_redis/read/snapshot_scan.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
 namespace polars_redis::read {
@@ -56,6 +57,7 @@ class AbandonGuard {
 }  // namespace
 
 void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue& queue) {
+  if (options.source.is_snapshot()) return run_snapshot_scan(options, fetcher, queue);
   // The key source runs on a connection of its own: on the fetch connection each SCAN (or cursor
   // read) reply would queue behind every fetch already sent, so keys would arrive one COUNT-sized
   // chunk per round trip and the server would idle between chunks. Apart, the next request is
@@ -75,12 +77,8 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
   net::Connection& source_conn = source->connection();
 
   arrow::BatchBuilder batch;
-  arrow::ColumnBuilder* index_column =
-      options.include_row_index ? &batch.add_column(options.row_index_column_name, DataType::of(TypeId::kUInt32)) : nullptr;
-  arrow::ColumnBuilder* key_column =
-      options.include_key ? &batch.add_column(options.key_column_name, DataType::of(TypeId::kString)) : nullptr;
+  KeyRowColumns row_columns(options, batch);
   fetcher.add_columns(batch);
-  const bool no_columns = batch.num_columns() == 0;
 
   KeyQueue pending;      // keys found, not yet fetched
   KeyQueue fetching;     // keys whose fetch commands are in flight, in send order
@@ -102,18 +100,7 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
   auto may_start_more = [&](int64_t extra) {
     return !options.n_rows || rows_total + keys_in_flight + extra < *options.n_rows;
   };
-  auto finish_row = [&](std::string_view key) {
-    if (index_column) {
-      index_column->append_int64(row_index_value(options.row_index_offset, rows_total, options.row_index_column_name));
-    }
-    if (key_column && !key_column->append_text(key)) {
-      // The key column is String (UTF-8); a binary key would leave the row's columns uneven.
-      throw Error(ErrorKind::kSchema, "key " + quote_for_message(key) + " is not valid UTF-8, so it cannot go into the String column '" +
-                                          options.key_column_name + "': narrow the pattern or pass include_key=False");
-    }
-    if (no_columns) batch.add_row_without_columns();
-    ++rows_total;
-  };
+  auto finish_row = [&](std::string_view key) { row_columns.finish_row(key, rows_total++); };
   auto emit_if_full = [&]() -> bool {
     if (batch.num_rows() < options.batch_size) return true;
     return queue.push(batch.finish());

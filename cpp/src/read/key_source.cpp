@@ -13,6 +13,8 @@ std::unique_ptr<KeySource> open_key_source(const KeySourceOptions& options) {
     case KeySourceSpec::Kind::kSearch:
       return open_search_key_source(options);
     case KeySourceSpec::Kind::kScan:
+    case KeySourceSpec::Kind::kSnapshot:  // never here: run_key_scan hands snapshots to run_snapshot_scan
+    case KeySourceSpec::Kind::kRdbFile:
       break;
   }
   return open_scan_key_source(options);

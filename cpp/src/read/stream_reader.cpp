@@ -7,6 +7,7 @@
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
 #include "polars_redis/net/connection_pool.hpp"
+#include "polars_redis/read/stream_snapshot.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
 namespace polars_redis::read {
@@ -46,6 +47,7 @@ std::string quoted(std::string_view text) { return "'" + quote_for_message(text)
 }  // namespace
 
 void run_stream_scan(const StreamScanOptions& options, BatchQueue& queue) {
+  if (options.snapshot) return run_stream_snapshot(options, queue);
   auto connection = net::acquire(options.connection);
   net::Connection& conn = *connection;
   const int64_t page_size = std::max<int64_t>(1, options.page_size);

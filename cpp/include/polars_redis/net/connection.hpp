@@ -58,6 +58,10 @@ class Connection {
   resp::Reply command(std::initializer_list<std::string_view> args);
   resp::Reply command(std::span<const std::string_view> args);
 
+  // Bytes that are not RESP (a replica link's RDB payload after PSYNC): copies up to `size`
+  // received bytes into `data`, waiting (as pump() does) when none are buffered. Never 0.
+  size_t read_raw(char* data, size_t size);
+
   // True when the socket was closed or a previous operation failed; the connection is unusable.
   bool broken() const { return broken_; }
 

@@ -12,6 +12,8 @@ namespace polars_redis::rdb {
 inline constexpr std::string_view kMagic = "REDIS";
 inline constexpr int kMinVersion = 9;    // Redis 5.0 / 6.0 (ziplists)
 inline constexpr int kMaxVersion = 12;   // Redis 7.4 (hash field expiry types)
+inline constexpr int kValkeyVersion = 80;  // Valkey 9: its own version range, Redis' 7.2 types
+inline constexpr std::string_view kValkeyMagic = "VALKEY";  // Valkey 9+: "VALKEY" + 3 digits
 
 // Object types stored before each key (and first byte of a DUMP payload).
 enum class ObjectType : uint8_t {

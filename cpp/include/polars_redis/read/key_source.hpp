@@ -30,10 +30,14 @@ struct SearchKeyQuery {
 };
 
 struct KeySourceSpec {
-  enum class Kind { kScan, kKeys, kSearch };
+  // kSnapshot: the keys and values of a replication full resync (see read/snapshot_scan.hpp);
+  // kRdbFile: those of an RDB file, with no server at all.
+  enum class Kind { kScan, kKeys, kSearch, kSnapshot, kRdbFile };
   Kind kind = Kind::kScan;
   std::vector<std::string> keys;  // kKeys
   SearchKeyQuery search;          // kSearch
+  std::string rdb_path;           // kRdbFile
+  bool is_snapshot() const { return kind == Kind::kSnapshot || kind == Kind::kRdbFile; }
 };
 
 class KeySource {

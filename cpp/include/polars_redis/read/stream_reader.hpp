@@ -26,6 +26,10 @@ struct StreamScanOptions {
   int64_t batch_size = 10000;          // rows per batch handed to the consumer
   std::optional<int64_t> n_rows;       // stop after this many rows in total
   size_t keys_in_flight = 16;          // keys (or segments) read at once
+  // Read the entries from an RDB instead of XRANGE (see read/stream_snapshot.hpp): a replication
+  // full resync of `connection`, or the file `rdb_path` when it is not empty.
+  bool snapshot = false;
+  std::string rdb_path;
 };
 
 // Runs the scan to completion (or until the consumer cancels), pushing batches into `queue`. A

@@ -1,0 +1,175 @@
+"""Snapshot reads vs the SCAN path, with the server's main-thread CPU, its children's CPU (the
+fork that writes the RDB) and the GET latency another client sees meanwhile.
+
+Starts Debian's redis-server (--repl-diskless-sync-delay 0, no persistence), loads N hashes x 10
+fields with a server-side script, then times in the same run:
+  read_hashes (SCAN + pipelined HGETALL),
+  read_hashes(snapshot=True) (a replication full resync, diskless),
+  read_rdb on the file SAVE wrote (no server involved),
+and for each: wall time, main-thread CPU (used_cpu_*_main_thread), children CPU
+(used_cpu_*_children) measured alone, then in a second run the p50/p99 latency of GETs a separate
+process sends throughout (next to the same probe's figures on the idle server).
+
+Usage: python bench/bench_snapshots.py [--sizes 1000000] [--markdown FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+import redis
+
+import polars_redis as pr
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import machine_description, publish  # noqa: E402
+
+SCHEMA = {
+    "f0": pl.String, "f1": pl.Int64, "f2": pl.Float64, "f3": pl.String, "f4": pl.Int64,
+    "f5": pl.Boolean, "f6": pl.String, "f7": pl.Float64, "f8": pl.Int64, "f9": pl.String,
+}
+# Creates hashes bench:<from> .. bench:<to - 1> with the same 10 fields as bench_hashes.py.
+LOAD_SCRIPT = """
+for i = tonumber(ARGV[1]), tonumber(ARGV[2]) - 1 do
+  redis.call('HSET', 'bench:' .. i, 'f0', 'name-' .. i, 'f1', i, 'f2', i * 0.5, 'f3', 'city-' .. (i % 100),
+             'f4', i % 1000, 'f5', (i % 2 == 1) and 'true' or 'false', 'f6', 'user' .. i .. '@example.com',
+             'f7', i / 7, 'f8', -i, 'f9', 'some longer text value for the benchmark')
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def cpu(client: redis.Redis) -> tuple[float, float]:
+    """(main thread, children) CPU seconds so far."""
+    info = client.info("cpu")
+    main = float(info["used_cpu_user_main_thread"]) + float(info["used_cpu_sys_main_thread"])
+    children = float(info["used_cpu_user_children"]) + float(info["used_cpu_sys_children"])
+    return main, children
+
+
+def probe(port: int, stop: multiprocessing.Event, out: multiprocessing.Queue) -> None:
+    """Another client: GETs back to back until told to stop; hands over the latencies (ms)."""
+    client = redis.Redis(port=port)
+    client.set("probe", "x")
+    latencies = []
+    while not stop.is_set():
+        start = time.perf_counter()
+        client.get("probe")
+        latencies.append((time.perf_counter() - start) * 1e3)
+    out.put(latencies)
+
+
+def with_probe(port: int, work: Callable[[], object]) -> tuple[float, list[float]]:
+    stop, out = multiprocessing.Event(), multiprocessing.Queue()
+    process = multiprocessing.Process(target=probe, args=(port, stop, out))
+    process.start()
+    time.sleep(0.3)  # the probe is connected and running
+    start = time.perf_counter()
+    work()
+    wall = time.perf_counter() - start
+    stop.set()
+    latencies = out.get()
+    process.join()
+    return wall, latencies
+
+
+def percentile(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=1000)[int(p * 10) - 1] if len(values) > 10 else float("nan")
+
+
+def wait_for_no_fork(client: redis.Redis) -> None:
+    while client.info("persistence")["rdb_bgsave_in_progress"]:
+        time.sleep(0.05)
+
+
+def run(n: int, lines: list[str]) -> None:
+    directory = Path(tempfile.mkdtemp(prefix="bench-snapshots-"))
+    port = free_port()
+    server = subprocess.Popen(
+        [shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(directory), "--repl-diskless-sync-delay", "0"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        client = redis.Redis(port=port, socket_timeout=600)  # SAVE of 1M hashes on a loaded machine
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        for start in range(0, n, 20000):
+            client.eval(LOAD_SCRIPT, 0, start, min(start + 20000, n))
+        url = f"redis://127.0.0.1:{port}"
+        client.save()
+        dump = directory / "dump.rdb"
+
+        idle_wall, idle = with_probe(port, lambda: time.sleep(3))
+        results = []
+        for label, work in (
+            ("SCAN + HGETALL (read_hashes)", lambda: pr.read_hashes(url, "bench:*", SCHEMA)),
+            ("snapshot=True (PSYNC, diskless)", lambda: pr.read_hashes(url, "bench:*", SCHEMA, snapshot=True)),
+            ("read_rdb on the saved file", lambda: pr.read_rdb(dump, "bench:*", SCHEMA)),
+        ):
+            # CPU and wall without the probe (its GETs cost the main thread too), then the
+            # latency run with it.
+            wait_for_no_fork(client)
+            main0, children0 = cpu(client)
+            start = time.perf_counter()
+            height = work().height
+            wall = time.perf_counter() - start
+            wait_for_no_fork(client)  # the fork's CPU is counted once it has exited
+            main1, children1 = cpu(client)
+            assert height == n, (label, height)
+            wait_for_no_fork(client)
+            _, latencies = with_probe(port, work)
+            results.append((label, wall, main1 - main0, children1 - children0, latencies))
+        scan_wall, scan_main = results[0][1], results[0][2]
+        lines.append(f"| {n:,} | idle (probe only) | {idle_wall:.2f} | | | {percentile(idle, 50):.3f} | "
+                     f"{percentile(idle, 99):.3f} | |")
+        for label, wall, main, children, latencies in results:
+            lines.append(
+                f"| {n:,} | {label} | {wall:.2f} | {main:.2f} ({100 * main / scan_main:.1f}% of SCAN) | {children:.2f} | "
+                f"{percentile(latencies, 50):.3f} | {percentile(latencies, 99):.3f} | {scan_wall / wall:.2f}x |"
+            )
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--markdown", type=Path)
+    args = parser.parse_args()
+    lines = [
+        f"Machine: {machine_description()}",
+        "",
+        "| hashes | read | wall s | main-thread CPU s | children CPU s | GET p50 ms | GET p99 ms | speed vs SCAN |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n in args.sizes:
+        run(n, lines)
+    publish(lines, args.markdown)
+
+
+if __name__ == "__main__":
+    main()
