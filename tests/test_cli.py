@@ -18,7 +18,7 @@ import pytest
 import redis
 
 import polars_redis as pr
-from conftest import command_calls, load_hashes
+from conftest import command_calls, load_hashes, wait_indexed
 from polars_redis.__main__ import main
 from polars_redis._cli_progress import Progress
 
@@ -137,8 +137,7 @@ def test_search_index_answers_the_where(r: redis.Redis, url: str, tmp_path: Path
                                         capsys: pytest.CaptureFixture[str]) -> None:
     load_hashes(r, USERS)
     r.execute_command("FT.CREATE", "idx:cli", "ON", "HASH", "PREFIX", "1", "user:", "SCHEMA", "age", "NUMERIC")
-    while int(r.ft("idx:cli").info()["indexing"]):
-        time.sleep(0.01)
+    wait_indexed(r, "idx:cli")
     r.config_resetstat()
     out = tmp_path / "old.parquet"
     assert main(["export", url, "--pattern", "user:*", "--schema", SCHEMA, "--search-index", "idx:cli",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from urllib.parse import unquote, urlsplit
 
 from polars_redis import _core
 from polars_redis.client import Client, connect
@@ -34,15 +33,10 @@ def client_from_args(args: argparse.Namespace) -> Client:
 
 
 def scrub(message: str, url: str | None) -> str:
-    """`message` with `url` redacted and its password (raw or percent-decoded) masked."""
+    """`message` with `url` redacted and its passwords (raw or percent-decoded) masked."""
     if not url:
         return message
-    try:
-        message = message.replace(url, _core.redact_url(url))
-    except Exception:  # an unparseable URL has no recognisable password field to redact
-        pass
-    password = urlsplit(url).password if "://" in url else None
-    for secret in {password, unquote(password)} if password else ():
-        if secret:
-            message = message.replace(secret, "***")
+    message = message.replace(url, _core.redact_url(url))
+    for secret in sorted(_core.url_secrets(url), key=len, reverse=True):
+        message = message.replace(secret, "***")
     return message
