@@ -94,3 +94,10 @@ def test_random_user_info_passwords_never_show(password: str, tail: str) -> None
             texts.append(str(exc))
     for text in texts:
         assert not _leaks(text, password), text
+
+
+def test_cli_url_with_undecodable_bytes_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    # What Python makes of non-UTF-8 bytes in argv (surrogate escapes).
+    assert main(["infer", "redis://:s3cr\udcffetpw@127.0.0.1:1/0"]) == 1
+    err = capsys.readouterr().err
+    assert err == "polars-redis: error: the URL is not valid UTF-8; percent-encode other bytes (%FF)\n"
