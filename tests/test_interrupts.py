@@ -184,3 +184,11 @@ def test_connect_timeout_bounds_the_whole_handshake() -> None:
         assert time.monotonic() - started < 300  # far below the 600 s socket timeout
     finally:
         listener.close()
+
+
+def test_every_blocking_binding_releases_the_gil_through_released_gil() -> None:
+    """nb::gil_scoped_release would neither arm Ctrl-C nor survive re-taking the GIL at exit."""
+    bindings = Path(__file__).resolve().parent.parent / "cpp" / "bindings"
+    plain = [f"{path.name}:{n}" for path in sorted(bindings.glob("*.cpp"))
+             for n, line in enumerate(path.read_text().splitlines(), 1) if "gil_scoped_release" in line]
+    assert plain == []
