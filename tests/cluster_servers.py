@@ -144,7 +144,7 @@ def _start_node(root: Path, cluster: LocalCluster, env: dict[str, str]) -> Clust
     log = open(node_dir / "server.log", "wb")  # noqa: SIM115 - lives as long as the process
     process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
     node = ClusterNode(port, bus_port, process, node_dir)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 300  # waits on state: generous for a loaded machine
     while time.monotonic() < deadline:
         if process.poll() is not None:
             break
@@ -191,7 +191,7 @@ def start_cluster(n_primaries: int = 3, *, replicas: bool = True, tls: bool = Fa
             end = SLOTS - 1 if i == n_primaries - 1 else (i + 1) * step - 1
             cluster.client(node.port).execute_command("CLUSTER", "ADDSLOTSRANGE", i * step, end)
         # A replica can follow a primary only once it knows it through the gossip.
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 300  # waits on state: generous for a loaded machine
         for primary, replica in zip(cluster.primaries, cluster.replicas):
             primary_id = cluster.client(primary.port).execute_command("CLUSTER", "MYID")
             client = cluster.client(replica.port)

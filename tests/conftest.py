@@ -56,9 +56,25 @@ def r(stack: RedisStackServer) -> Iterator[redis.Redis]:
     client.close()
 
 
+# How long a test waits for a state it expects (an index built, a connection seen): generous, since
+# the CI machine may be loaded; a test that works only returns as soon as the state holds.
+STATE_DEADLINE = 300.0
+
+
+def wait_indexed(r: redis.Redis, index: str) -> None:
+    """Wait until RediSearch reports `index` fully built (indexing 0, percent_indexed 1)."""
+    deadline = time.monotonic() + STATE_DEADLINE
+    while time.monotonic() < deadline:
+        info = r.ft(index).info()
+        if int(info["indexing"]) == 0 and float(info.get("percent_indexed", 1)) >= 1:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"{index} is still indexing after {STATE_DEADLINE} s")
+
+
 def named_connections(r: redis.Redis, name: str, expected: int) -> int:
-    """Connections named `name` in CLIENT LIST, waiting up to 5 s for the server to see `expected`."""
-    deadline = time.monotonic() + 5
+    """Connections named `name` in CLIENT LIST, waiting up to STATE_DEADLINE for `expected`."""
+    deadline = time.monotonic() + STATE_DEADLINE
     while True:
         count = sum(1 for entry in r.client_list() if entry["name"] == name)
         if count == expected or time.monotonic() > deadline:

@@ -3,7 +3,6 @@ redis-py's own FT.AGGREGATE and against the loaded data."""
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from typing import Any
 
@@ -15,7 +14,7 @@ import polars_redis as pr
 from polars_redis import _core
 from polars_redis._dtypes import to_descriptor
 from polars_redis._scan import drain
-from conftest import load_hashes
+from conftest import load_hashes, wait_indexed
 
 CITIES = ["paris", "oslo", "rome", "lima"]  # TAG values come back lowercased from GROUPBY
 
@@ -45,8 +44,7 @@ def load_people(r: redis.Redis, n: int) -> dict[str, dict[str, str]]:
     load_hashes(r, rows)
     r.execute_command("FT.CREATE", "idx:p", "ON", "HASH", "PREFIX", "1", "p:", "SCHEMA", "name", "TEXT",
                       "city", "TAG", "SORTABLE", "age", "NUMERIC", "SORTABLE", "score", "NUMERIC")
-    while int(as_dict(r.execute_command("FT.INFO", "idx:p"))["indexing"]):
-        time.sleep(0.02)
+    wait_indexed(r, "idx:p")
     return rows
 
 
@@ -167,8 +165,7 @@ def test_errors_name_command_index_and_query(r: redis.Redis, url: str) -> None:
 def test_prefix_expansion_limit_is_an_error(r: redis.Redis, url: str) -> None:
     load_hashes(r, {f"w:{i}": {"f": f"ab{i}"} for i in range(250)})
     r.execute_command("FT.CREATE", "idx:w", "ON", "HASH", "PREFIX", "1", "w:", "SCHEMA", "f", "TEXT")
-    while int(as_dict(r.execute_command("FT.INFO", "idx:w"))["indexing"]):
-        time.sleep(0.02)
+    wait_indexed(r, "idx:w")
     plan = {"index": "idx:w", "query": "@f:$p*", "args": ["PARAMS", "2", "p", "ab", "LOAD", "1", "@f", "DIALECT", "2"],
             "columns": columns(f=pl.String)}
     with pytest.raises(pr.ResponseError, match=r"idx:w.*[Mm]ax prefix expansion"):

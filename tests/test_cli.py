@@ -18,7 +18,7 @@ import pytest
 import redis
 
 import polars_redis as pr
-from conftest import command_calls, load_hashes
+from conftest import command_calls, load_hashes, wait_indexed
 from polars_redis.__main__ import main
 from polars_redis._cli_progress import Progress
 
@@ -107,6 +107,16 @@ def test_where_matches_a_python_filter(r: redis.Redis, url: str, tmp_path: Path)
     assert pl.read_parquet(out).sort("_key").equals(expected)
 
 
+def test_where_takes_sql(r: redis.Redis, url: str, tmp_path: Path) -> None:
+    load_hashes(r, USERS)
+    out = tmp_path / "some.parquet"
+    assert main(["export", url, "--pattern", "user:*", "--schema", SCHEMA,
+                 "--where", "age > 60 AND name <> 'n41'", "-o", str(out)]) == 0
+    expected = _expected_users((pl.col("age") > 60) & (pl.col("name") != "n41"))
+    assert 0 < expected.height < len(USERS)
+    assert pl.read_parquet(out).sort("_key").equals(expected)
+
+
 def test_where_on_keys_is_pushed_to_the_server(r: redis.Redis, url: str, tmp_path: Path) -> None:
     load_hashes(r, USERS)
     wanted = ["user:3", "user:7", "user:11"]
@@ -127,8 +137,7 @@ def test_search_index_answers_the_where(r: redis.Redis, url: str, tmp_path: Path
                                         capsys: pytest.CaptureFixture[str]) -> None:
     load_hashes(r, USERS)
     r.execute_command("FT.CREATE", "idx:cli", "ON", "HASH", "PREFIX", "1", "user:", "SCHEMA", "age", "NUMERIC")
-    while int(r.ft("idx:cli").info()["indexing"]):
-        time.sleep(0.01)
+    wait_indexed(r, "idx:cli")
     r.config_resetstat()
     out = tmp_path / "old.parquet"
     assert main(["export", url, "--pattern", "user:*", "--schema", SCHEMA, "--search-index", "idx:cli",
@@ -269,8 +278,10 @@ def test_errors_are_one_line_with_exit_code_1(r: redis.Redis, url: str, tmp_path
     assert "not allowed" in _error_line(capsys)
     assert main(["export", url, "--schema", SCHEMA, "--where", 'pl.col("zzz") > 1', "-o", out]) == 1
     assert 'unable to find column "zzz"' in _error_line(capsys)  # Polars' plan dump is left out
-    assert main(["export", url, "--where", "1 + 1", "-o", out]) == 1
+    assert main(["export", url, "--where", "pl.Int64", "-o", out]) == 1
     assert "must be a Polars expression" in _error_line(capsys)
+    assert main(["export", url, "--where", "age >", "-o", out]) == 1
+    assert "not a valid SQL expression" in _error_line(capsys)
     assert main(["export", url, "--type", "set", "--schema", SCHEMA, "-o", out]) == 1
     assert "--schema applies to --type hash or json" in _error_line(capsys)
     assert main(["import", str(tmp_path / "missing.parquet"), url]) == 1

@@ -19,7 +19,7 @@ import redis
 
 import polars_redis as pr
 
-from conftest import named_connections
+from conftest import named_connections, wait_indexed
 from debian_redis import free_port
 
 
@@ -51,11 +51,9 @@ def _index(r: redis.Redis) -> None:
                       "NUMERIC")
     r.execute_command("FT.CREATE", "idx:j", "ON", "JSON", "PREFIX", "1", "j:", "SCHEMA", "$.name", "AS", "name",
                       "TAG")
-    for _ in range(100):  # indexing existing keys runs in the background
-        if all(int(r.ft(i).info()["num_docs"]) == 2 for i in ("idx:h", "idx:j")):
-            return
-        time.sleep(0.02)
-    raise AssertionError("the test indexes did not finish indexing")
+    for index in ("idx:h", "idx:j"):  # indexing existing keys runs in the background
+        wait_indexed(r, index)
+    assert all(int(r.ft(i).info()["num_docs"]) == 2 for i in ("idx:h", "idx:j"))
 
 
 def _sorted(df: pl.DataFrame, column: str) -> list:

@@ -3,7 +3,6 @@ through the native scans with hand-built plans and checked with redis-py."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import polars as pl
@@ -14,7 +13,7 @@ import polars_redis as pr
 from polars_redis import _core
 from polars_redis._dtypes import to_descriptor
 from polars_redis._scan import drain
-from conftest import load_hashes
+from conftest import load_hashes, wait_indexed
 
 STRING = to_descriptor("s", pl.String)
 INT64 = to_descriptor("i", pl.Int64)
@@ -63,8 +62,7 @@ def open_cursors(r: redis.Redis, index: str) -> int:
 
 def create_index(r: redis.Redis, index: str, *args: str) -> None:
     r.execute_command("FT.CREATE", index, *args)
-    while int(info(r, index)["indexing"]):
-        time.sleep(0.02)
+    wait_indexed(r, index)
 
 
 def people_index(r: redis.Redis, n: int) -> dict[str, dict[str, str]]:

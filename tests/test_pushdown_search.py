@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import re
-import time
 import warnings
 
 import polars as pl
@@ -13,7 +12,7 @@ import pytest
 import redis
 
 import polars_redis as pr
-from conftest import command_calls, load_hashes
+from conftest import command_calls, load_hashes, wait_indexed
 
 SCHEMA = {
     "qty": pl.Int64, "price": pl.Float64, "big": pl.Int64, "category": pl.String, "name": pl.String,
@@ -88,12 +87,7 @@ def indexed(r: redis.Redis, url: str) -> pl.DataFrame:
 
 
 def _wait_indexed(r: redis.Redis, index: str) -> None:
-    for _ in range(200):
-        info = r.ft(index).info()
-        if int(info["indexing"]) == 0:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"{index} still indexing")
+    wait_indexed(r, index)
 
 
 def _collect(lf: pl.LazyFrame) -> pl.DataFrame:

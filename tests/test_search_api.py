@@ -4,24 +4,19 @@
 from __future__ import annotations
 
 import struct
-import time
 
 import polars as pl
 import pytest
 import redis
 
 import polars_redis as pr
-from conftest import command_calls, load_hashes
+from conftest import command_calls, load_hashes, wait_indexed
 
 CITIES = ["Oslo", "Paris", "Rome", "Lima"]
 
 
 def _wait(r: redis.Redis, index: str) -> None:
-    for _ in range(200):
-        if int(r.ft(index).info()["indexing"]) == 0:
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"{index} still indexing")
+    wait_indexed(r, index)
 
 
 @pytest.fixture()

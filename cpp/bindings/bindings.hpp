@@ -33,6 +33,23 @@ void register_aggregate_scan(nb::module_& m);
 void register_cluster_scan(nb::module_& m);
 void register_pool(nb::module_& m);
 
+void register_interrupts(nb::module_& m);
+
+// Releases the GIL around a blocking call, and (re)arms Ctrl-C for it (net/interrupt.hpp: the
+// call's socket waits give up, and net::Interrupted becomes KeyboardInterrupt). Re-taking the GIL
+// while the interpreter shuts down would end this thread with a forced unwind through C++ frames
+// (std::terminate): then the thread waits for the process to exit instead.
+class ReleasedGil {
+ public:
+  ReleasedGil();
+  ~ReleasedGil();
+  ReleasedGil(const ReleasedGil&) = delete;
+  ReleasedGil& operator=(const ReleasedGil&) = delete;
+
+ private:
+  PyThreadState* state_;
+};
+
 // dtype descriptors cross the boundary as dicts: {"id": "datetime", "unit": "us", "tz": "UTC", ...}
 DataType dtype_from_dict(const nb::dict& spec);
 nb::dict dtype_to_dict(const DataType& dtype);

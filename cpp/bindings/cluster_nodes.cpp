@@ -19,7 +19,7 @@ nb::list cluster_nodes(const std::string& url, bool read) {
   const net::ConnectionOptions seed = net::parse_url(url);
   net::ClusterTopology topology;
   {
-    nb::gil_scoped_release release;
+    ReleasedGil release;
     topology = net::discover_topology(seed);
   }
   nb::list out;
@@ -35,7 +35,7 @@ nb::list cluster_index_names(const std::string& url, const std::string& name, bo
   const net::ConnectionOptions seed = net::parse_url(url);
   std::vector<std::pair<net::ConnectionOptions, std::string>> names;
   {
-    nb::gil_scoped_release release;
+    ReleasedGil release;
     for (const net::ClusterShard& shard : net::discover_topology(seed).shards) {
       if (create) {
         names.emplace_back(net::node_options(seed, shard.primary, false), read::shard_index_name(name, shard));

@@ -96,7 +96,7 @@ class ClusterScan {
   nb::object next_batch() {
     std::optional<arrow::RecordBatch> batch;
     {
-      nb::gil_scoped_release release;
+      ReleasedGil release;
       batch = reader_->next();
     }
     if (!batch) return nb::none();
@@ -111,7 +111,7 @@ class ClusterScan {
   }
 
   void close() {
-    nb::gil_scoped_release release;
+    ReleasedGil release;
     reader_->cancel();
   }
 
@@ -125,7 +125,7 @@ class ClusterScan {
 }  // namespace
 
 bool reaches_cluster(const net::ConnectionOptions& options) {
-  nb::gil_scoped_release release;
+  ReleasedGil release;
   return net::is_cluster(options);
 }
 

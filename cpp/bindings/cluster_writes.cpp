@@ -36,7 +36,7 @@ std::pair<std::vector<std::pair<std::string, int>>, nb::object> cluster_route(co
   std::vector<std::pair<std::string, int>> nodes;
   arrow::BatchBuilder builder;
   {
-    nb::gil_scoped_release release;
+    ReleasedGil release;
     const net::ClusterTopology topology = net::discover_topology(seed);
     for (const net::ClusterShard& shard : topology.shards) nodes.emplace_back(shard.primary.host, shard.primary.port);
     arrow::ColumnBuilder& node = builder.add_column("node", DataType::of(TypeId::kUInt16));

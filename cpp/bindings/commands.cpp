@@ -141,7 +141,7 @@ bool changes_session(std::string_view name) {
 
 std::vector<OwnedReply> run(const std::string& url, const std::vector<Args>& commands, const nb::handle& node) {
   net::ConnectionOptions options = command_connection(url, node);
-  nb::gil_scoped_release release;
+  ReleasedGil release;
   auto connection = net::acquire(options);
   std::vector<std::string_view> views;
   for (const auto& args : commands) {

@@ -16,7 +16,7 @@ void register_frames(nb::module_& m) {
         std::vector<std::string_view> views;
         for (const auto& chunk : chunks) views.emplace_back(chunk.c_str(), chunk.size());
         const net::ConnectionOptions connection = net::parse_url(url);
-        nb::gil_scoped_release release;  // the bytes objects stay alive: `chunks` holds them
+        ReleasedGil release;  // the bytes objects stay alive: `chunks` holds them
         write::put_chunked_value(connection, key, meta, views, ttl_seconds);
       },
       nb::arg("url"), nb::arg("key"), nb::arg("meta"), nb::arg("chunks"), nb::arg("ttl_seconds").none());
@@ -26,7 +26,7 @@ void register_frames(nb::module_& m) {
         std::optional<write::ChunkedValue> value;
         {
           const net::ConnectionOptions connection = net::parse_url(url);
-          nb::gil_scoped_release release;
+          ReleasedGil release;
           value = write::get_chunked_value(connection, key);
         }
         if (!value) return nb::none();

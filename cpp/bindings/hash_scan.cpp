@@ -35,7 +35,7 @@ std::vector<std::pair<std::string, nb::dict>> infer_hash_schema(const std::strin
   const net::ConnectionOptions connection = net::parse_url(url);
   const bool cluster = reaches_cluster(connection);
   {
-    nb::gil_scoped_release release;
+    ReleasedGil release;
     auto infer = [&](const net::ConnectionOptions& node) {
       return read::infer_hash_schema(node, pattern, sample_size, type_inference);
     };

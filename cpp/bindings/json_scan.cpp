@@ -52,7 +52,7 @@ std::vector<std::pair<std::string, nb::dict>> infer_json_schema(const std::strin
   const net::ConnectionOptions connection = net::parse_url(url);
   const bool cluster = reaches_cluster(connection);
   {
-    nb::gil_scoped_release release;
+    ReleasedGil release;
     auto infer = [&](const net::ConnectionOptions& node) { return read::infer_json_schema(node, pattern, sample_size); };
     schema = cluster ? infer_on_cluster(connection, infer) : infer(connection);
   }

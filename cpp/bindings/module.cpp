@@ -3,6 +3,7 @@
 NB_MODULE(_core, m) {
   m.doc() = "polars-redis C++ core";
   polars_redis::bindings::register_errors(m);
+  polars_redis::bindings::register_interrupts(m);
   polars_redis::bindings::register_arrow_batch(m);
   polars_redis::bindings::register_native_scan(m);
   polars_redis::bindings::register_hash_scan(m);

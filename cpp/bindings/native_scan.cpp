@@ -1,5 +1,6 @@
 // The one Python scan object: a background reader whose batches are pulled with the GIL released.
 #include "bindings.hpp"
+#include "polars_redis/net/interrupt.hpp"
 
 namespace polars_redis::bindings {
 
@@ -12,16 +13,20 @@ class NativeScan {
 
   nb::object next_batch() {
     std::optional<arrow::RecordBatch> batch;
-    {
-      nb::gil_scoped_release release;
-      batch = reader_->next();
+    try {
+      ReleasedGil release;
+      const uint64_t seen = net::interrupt_count();
+      batch = reader_->next([seen] { net::throw_if_interrupted(seen); });
+    } catch (const net::Interrupted&) {
+      close();  // the producer's waits give up too: no thread or connection is left behind
+      throw;
     }
     if (!batch) return nb::none();
     return wrap_batch(std::move(*batch));
   }
 
   void close() {
-    nb::gil_scoped_release release;
+    ReleasedGil release;
     reader_->cancel();
   }
 

@@ -39,7 +39,7 @@ void register_pool(nb::module_& m) {
       [](const std::string& url) {
         const net::ConnectionOptions options = net::parse_url(url);
         // Closing sockets (TLS shutdown included) must not hold the GIL.
-        nb::gil_scoped_release release;
+        ReleasedGil release;
         net::close_pool(options);
       },
       nb::arg("url"), "Close the idle connections of the URL's pool; later calls open fresh ones.");

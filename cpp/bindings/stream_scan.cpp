@@ -80,14 +80,14 @@ nb::object read_stream_group(const std::string& url, const nb::dict& plan) {
 bool create_stream_group(const std::string& url, const std::string& key, const std::string& group,
                          const std::string& start_id) {
   net::ConnectionOptions connection = net::parse_url(url);
-  nb::gil_scoped_release release;
+  ReleasedGil release;
   return read::create_stream_group(net::key_node_options(connection, key, false), key, group, start_id);
 }
 
 int64_t ack_stream(const std::string& url, const std::string& key, const std::string& group,
                    const std::vector<std::string>& ids) {
   net::ConnectionOptions connection = net::parse_url(url);
-  nb::gil_scoped_release release;
+  ReleasedGil release;
   return read::ack_stream(net::key_node_options(connection, key, false), key, group, ids);
 }
 

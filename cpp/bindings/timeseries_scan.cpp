@@ -77,7 +77,7 @@ nb::object scan_timeseries_multi(const std::string& url, const nb::dict& plan) {
 std::vector<std::string> timeseries_label_names(const std::string& url, const std::vector<std::string>& filters) {
   net::ConnectionOptions connection = net::parse_url(url);
   const bool cluster = reaches_cluster(connection);
-  nb::gil_scoped_release release;
+  ReleasedGil release;
   return cluster ? read::cluster_timeseries_label_names(connection, filters) : read::timeseries_label_names(connection, filters);
 }
 

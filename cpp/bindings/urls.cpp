@@ -1,6 +1,7 @@
 // URL helpers for the Python layer: validate early (at scan_* time, not at collect time) and
 // redact credentials for messages and reprs.
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
 #include "polars_redis/net/url.hpp"
@@ -12,6 +13,8 @@ void register_urls(nb::module_& m) {
         "Raise ConfigurationError if the URL is malformed.");
   m.def("redact_url", [](const std::string& url) { return net::redact_url(url); }, nb::arg("url"),
         "The URL with its password replaced by ***.");
+  m.def("url_secrets", [](const std::string& url) { return net::url_secrets(url); }, nb::arg("url"),
+        "The passwords the URL holds (user info and ?password=), raw and percent-decoded.");
 }
 
 }  // namespace polars_redis::bindings

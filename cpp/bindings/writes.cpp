@@ -71,7 +71,7 @@ nb::object write_rows(const std::string& url, nb::handle stream, nb::handle chec
   ArrowArrayStream* check_stream = stream_from_capsule(check);
   write::WriteResult result;
   {
-    nb::gil_scoped_release release;
+    ReleasedGil release;
     result = write::write_rows(connection, main_stream, check_stream, options, *encoder);
   }
   if (!options.collect_redirects || options.check_only) return nb::int_(result.written);
@@ -90,7 +90,7 @@ void register_writes(nb::module_& m) {
         ArrowArrayStream* keys = stream_from_capsule(stream);
         std::vector<write::RedirectedRow> redirected;
         {
-          nb::gil_scoped_release release;
+          ReleasedGil release;
           redirected = write::check_keys_absent(connection, keys, options);
         }
         return redirected_rows(redirected);

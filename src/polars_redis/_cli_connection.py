@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from urllib.parse import unquote, urlsplit
 
 from polars_redis import _core
+from polars_redis._cli_expr import CliError
 from polars_redis.client import Client, connect
 
 
@@ -27,6 +27,10 @@ _OPTIONS = ("connect_timeout", "socket_timeout", "ssl_ca_certs", "ssl_ca_path", 
 
 def client_from_args(args: argparse.Namespace) -> Client:
     """A client for ``args.url`` with the options given on the command line."""
+    try:
+        args.url.encode()
+    except UnicodeError:  # bytes the shell passed that are not UTF-8 (the password among them?)
+        raise CliError("the URL is not valid UTF-8; percent-encode other bytes (%FF)") from None
     # Checked alone first, so a bad URL is reported as typed (not with connect()'s pool options).
     _core.validate_url(args.url)
     options = {name: getattr(args, name) for name in _OPTIONS if getattr(args, name) is not None}
@@ -34,15 +38,14 @@ def client_from_args(args: argparse.Namespace) -> Client:
 
 
 def scrub(message: str, url: str | None) -> str:
-    """`message` with `url` redacted and its password (raw or percent-decoded) masked."""
+    """`message` with `url` redacted and its passwords (raw or percent-decoded) masked."""
     if not url:
         return message
     try:
-        message = message.replace(url, _core.redact_url(url))
-    except Exception:  # an unparseable URL has no recognisable password field to redact
-        pass
-    password = urlsplit(url).password if "://" in url else None
-    for secret in {password, unquote(password)} if password else ():
-        if secret:
-            message = message.replace(secret, "***")
+        redacted, secrets = _core.redact_url(url), _core.url_secrets(url)
+    except (UnicodeError, TypeError):  # undecodable bytes from the command line: show no part of it
+        return message.replace(url, "(the URL)")
+    message = message.replace(url, redacted)
+    for secret in sorted(secrets, key=len, reverse=True):
+        message = message.replace(secret, "***")
     return message

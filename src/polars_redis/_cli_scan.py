@@ -25,7 +25,7 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     schema.add_argument("--schema", help="hash/json fields and dtypes, e.g. 'name=String,age=Int64'")
     schema.add_argument("--infer", action="store_true",
                         help="infer the hash/json schema from a sample (the default without --schema)")
-    parser.add_argument("--where", help="a Polars filter, e.g. 'pl.col(\"age\") > 30' (pushed down like .filter)")
+    parser.add_argument("--where", help="a filter in SQL, e.g. \"age > 30 AND city = 'Paris'\", or Polars syntax, e.g. 'pl.col(\"age\") > 30' (never evaluated as Python; pushed down like .filter)")
     parser.add_argument("--search-index", help="a RediSearch index over the keys: --where becomes a query")
     parser.add_argument("--snapshot", action="store_true",
                         help="read a replication snapshot (PSYNC) instead of SCAN; see docs/snapshots.md")

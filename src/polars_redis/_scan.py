@@ -240,7 +240,7 @@ def lazy_frame(
         try:
             yield from iterate_batches(start_scan, resolved, with_columns, predicate, n_rows,
                                        name=name, pushdown=pushdown, derived=derived)
-        except Exception as exc:
+        except (Exception, KeyboardInterrupt) as exc:  # Polars 1.x wraps either in a ComputeError
             if errors is not None:
                 errors.error = exc
             raise

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "polars_redis/error.hpp"
+#include "polars_redis/net/interrupt.hpp"
 #include "polars_redis/resp/encoder.hpp"
 #include "transport.hpp"
 
@@ -50,7 +51,9 @@ std::unique_ptr<Connection> Connection::open(const ConnectionOptions& options) {
   connection->transport_ = options.tls.enabled
                                ? make_tls_transport(std::move(fd), options, deadline)
                                : make_socket_transport(std::move(fd), options.endpoint());
+  connection->open_deadline_ = deadline;
   connection->handshake();
+  connection->open_deadline_.reset();
   return connection;
 }
 
@@ -126,7 +129,8 @@ void Connection::pump() {
   check_usable();
   release_reply();
   guarded([&] {
-    const auto deadline = Clock::now() + std::chrono::milliseconds(options_.socket_timeout_ms);
+    auto deadline = Clock::now() + std::chrono::milliseconds(options_.socket_timeout_ms);
+    if (open_deadline_) deadline = std::min(deadline, *open_deadline_);
     while (!transfer_available()) {
       if (!wait_for(transport_->fd(), wait_events_, deadline)) throw_timeout();
     }
@@ -147,13 +151,21 @@ void Connection::wait_any(std::span<Connection* const> connections) {
     timeout_ms = std::min(timeout_ms, conn->options_.socket_timeout_ms);
   }
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  const uint64_t interrupts = interrupt_count();
   for (;;) {
+    try {
+      throw_if_interrupted(interrupts);
+    } catch (const Interrupted&) {
+      for (Connection* conn : connections) conn->broken_ = true;  // replies are still due
+      throw;
+    }
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) {
       for (Connection* conn : connections) conn->broken_ = true;
       connections.front()->throw_timeout();
     }
-    const int ready = ::poll(entries.data(), entries.size(), static_cast<int>(left));
+    const int ready = ::poll(entries.data(), entries.size(),
+                             static_cast<int>(std::min<int64_t>(left, kCancelCheck.count())));
     if (ready > 0) return;
     if (ready < 0 && errno != EINTR) {
       throw Error(ErrorKind::kConnection, std::string("poll() failed: ") + std::strerror(errno));
@@ -162,6 +174,11 @@ void Connection::wait_any(std::span<Connection* const> connections) {
 }
 
 void Connection::throw_timeout() const {
+  if (open_deadline_ && Clock::now() >= *open_deadline_) {
+    throw Error(ErrorKind::kTimeout, "connecting to " + options_.endpoint() + " timed out after " +
+                                         std::to_string(options_.connect_timeout_ms) +
+                                         " ms (no answer to the handshake)");
+  }
   throw Error(ErrorKind::kTimeout, std::string(pending_output() > 0 ? "sending to " : "waiting for a reply from ") +
                                        options_.endpoint() + " timed out after " +
                                        std::to_string(options_.socket_timeout_ms) + " ms");

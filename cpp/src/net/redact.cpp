@@ -3,7 +3,7 @@
 namespace polars_redis::net {
 namespace {
 
-bool any_contains(std::initializer_list<std::string_view> secrets, char c) {
+bool any_contains(const std::vector<std::string_view>& secrets, char c) {
   for (std::string_view secret : secrets) {
     if (secret.find(c) != std::string_view::npos) return true;
   }
@@ -12,7 +12,7 @@ bool any_contains(std::initializer_list<std::string_view> secrets, char c) {
 
 }  // namespace
 
-std::string redact_secrets(std::string text, std::initializer_list<std::string_view> secrets) {
+std::string redact_secrets(std::string text, const std::vector<std::string_view>& secrets) {
   // Any occurrence overlapping a run of `mask` would contain `mask`, which no secret does; so one
   // left-to-right pass per secret removes them all.
   int candidate = 0;

@@ -7,12 +7,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstring>
 
 #include "transport.hpp"
 #include "polars_redis/error.hpp"
+#include "polars_redis/net/interrupt.hpp"
 
 namespace polars_redis::net {
 
@@ -29,11 +31,13 @@ UniqueFd::~UniqueFd() {
 }
 
 bool wait_for(int fd, short events, Clock::time_point deadline) {
+  const uint64_t interrupts = interrupt_count();
   for (;;) {
+    throw_if_interrupted(interrupts);
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) return false;
     pollfd entry{fd, events, 0};
-    const int timeout = left.count() > INT_MAX ? INT_MAX : static_cast<int>(left.count());
+    const int timeout = static_cast<int>(std::min<int64_t>(left.count(), kCancelCheck.count()));
     const int ready = ::poll(&entry, 1, timeout);
     if (ready > 0) return true;
     if (ready < 0 && errno != EINTR) {

@@ -8,6 +8,7 @@
 #include <climits>
 #include <optional>
 #include <set>
+#include <vector>
 
 #include "polars_redis/error.hpp"
 #include "redact.hpp"
@@ -67,6 +68,46 @@ UrlCredentials locate_credentials(std::string_view url) {
   return found;
 }
 
+bool names_a_secret(std::string_view name) {
+  for (size_t i = 0; i + 4 <= name.size(); ++i) {
+    if ((name[i] | 0x20) == 'p' && (name[i + 1] | 0x20) == 'a' && (name[i + 2] | 0x20) == 's' &&
+        (name[i + 3] | 0x20) == 's') {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The values of query items whose name contains "pass" in any case (?password=...). Items are
+// looked for after every '?' and '&' of the URL, so a stray '?' in the user info, or an '@' in
+// such a value, cannot hide one.
+std::vector<std::string_view> query_secrets(std::string_view url) {
+  std::vector<std::string_view> values;
+  for (size_t at = url.find_first_of("?&"); at != std::string_view::npos;
+       at = url.find_first_of("?&", at + 1)) {
+    const size_t end = std::min(url.find('&', at + 1), url.size());
+    const std::string_view item = url.substr(at + 1, end - at - 1);
+    const size_t eq = item.find('=');
+    if (eq != std::string_view::npos && names_a_secret(item.substr(0, eq))) {
+      values.push_back(item.substr(eq + 1));
+    }
+  }
+  return values;
+}
+
+// `url` with the values query_secrets() finds replaced by "***".
+std::string mask_query_secrets(std::string_view url) {
+  std::string out;
+  size_t copied = 0;
+  for (std::string_view value : query_secrets(url)) {
+    const size_t start = static_cast<size_t>(value.data() - url.data());
+    if (start < copied) continue;  // inside a value masked already
+    out.append(url.substr(copied, start - copied)).append("***");
+    copied = start + value.size();
+  }
+  return out.append(url.substr(copied));
+}
+
 bool is_host_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.' || c == '_';
@@ -97,9 +138,11 @@ class UrlParser {
   explicit UrlParser(std::string_view url) : url_(url), credentials_(locate_credentials(url)) {
     const size_t last_at = url.rfind('@');
     hide_before_ = last_at == std::string_view::npos ? 0 : last_at;
-    decoded_secret_ = percent_decode(credentials_.secret).value_or(std::string());
-    escaped_secret_ = quote_for_message(credentials_.secret, credentials_.secret.size());
-    escaped_decoded_secret_ = quote_for_message(decoded_secret_, decoded_secret_.size());
+    for (const std::string& secret : url_secrets(url)) {
+      secrets_.push_back(secret);
+      secrets_.push_back(quote_for_message(secret, secret.size()));  // as messages show them
+    }
+    secret_views_.assign(secrets_.begin(), secrets_.end());
   }
 
   ConnectionOptions parse() {
@@ -150,13 +193,11 @@ class UrlParser {
   [[noreturn]] void fail(const std::string& problem) const {
     const std::string message = "invalid Redis URL '" +
                                 quote_for_message(redacted(redact_url(url_)), 200) + "': " + problem;
-    throw Error(ErrorKind::kInvalidArgument,
-                redact_secrets(message, {credentials_.secret, decoded_secret_, escaped_secret_,
-                                         escaped_decoded_secret_}));
+    throw Error(ErrorKind::kInvalidArgument, redact_secrets(message, secret_views_));
   }
 
   std::string redacted(std::string text) const {
-    return redact_secrets(std::move(text), {credentials_.secret, decoded_secret_});
+    return redact_secrets(std::move(text), secret_views_);
   }
 
   // A quoted piece of the URL. Pieces before the last '@' are not shown: a password with an
@@ -184,6 +225,7 @@ class UrlParser {
     }
     options_.username = decode(userinfo.substr(0, colon), "user name");
     options_.password = decode(userinfo.substr(colon + 1), "password");
+    credentials_in_userinfo_ = true;
   }
 
   void parse_host_port(std::string_view host_port) {
@@ -282,6 +324,12 @@ class UrlParser {
     if (name == "db") {
       if (db_in_path_) fail("db is given both in the path and as ?db=");
       set_db(value, raw);
+    } else if (name == "password" || name == "username") {
+      // redis-py's spelling; one place per URL, so that no precedence rule is needed.
+      if (credentials_in_userinfo_) {
+        fail(std::string(name) + " is given both before '@' and as ?" + std::string(name) + "=");
+      }
+      (name == "password" ? options_.password : options_.username) = value;
     } else if (name == "connect_timeout") {
       options_.connect_timeout_ms = timeout_ms(name, raw, value);
     } else if (name == "socket_timeout") {
@@ -302,7 +350,7 @@ class UrlParser {
       set_tls_option(name, raw, value);
     } else if (!set_client_option(name, raw, value)) {
       fail("unknown option " + show(name) +
-           " (known: db, connect_timeout, socket_timeout, client_name, protocol, pool, pool_size, "
+           " (known: db, username, password, connect_timeout, socket_timeout, client_name, protocol, pool, pool_size, "
            "pool_idle_timeout, retries, parallel, read_from_replicas, ssl_ca_certs, ssl_ca_path, ssl_certfile, "
            "ssl_keyfile, ssl_cert_reqs, ssl_check_hostname, ssl_server_name)");
     }
@@ -388,11 +436,11 @@ class UrlParser {
   std::string_view url_;
   UrlCredentials credentials_;
   size_t hide_before_ = 0;
-  std::string decoded_secret_;
-  std::string escaped_secret_;  // as quote_for_message() shows them
-  std::string escaped_decoded_secret_;
+  std::vector<std::string> secrets_;  // raw, decoded and escaped as messages show them
+  std::vector<std::string_view> secret_views_;
   ConnectionOptions options_;
   bool db_in_path_ = false;
+  bool credentials_in_userinfo_ = false;
 };
 
 }  // namespace
@@ -406,7 +454,31 @@ std::string ConnectionOptions::endpoint() const {
 
 ConnectionOptions parse_url(std::string_view url) { return UrlParser(url).parse(); }
 
-std::string redact_url(std::string_view url) {
+std::vector<std::string> url_secrets(std::string_view url) {
+  std::vector<std::string_view> raw = query_secrets(url);
+  raw.push_back(locate_credentials(url).secret);
+  std::vector<std::string> secrets;
+  for (std::string_view secret : raw) {
+    if (secret.empty()) continue;
+    secrets.emplace_back(secret);
+    std::optional<std::string> decoded = percent_decode(secret);
+    if (decoded && !decoded->empty() && *decoded != secret) secrets.push_back(*std::move(decoded));
+  }
+  return secrets;
+}
+
+std::string redact_url(std::string_view original) {
+  // Query values are masked first: an '@' left in one would look like the end of the user info.
+  const std::string masked = mask_query_secrets(original);
+  const size_t separator = original.find(kSchemeSeparator);
+  for (std::string_view value : query_secrets(original)) {
+    if (value.find('@') != std::string_view::npos && separator != std::string_view::npos) {
+      // Whether that '@' ended the user info or belongs to the value cannot be told apart
+      // (a user-info password may hold "&pass="): show the scheme only.
+      return std::string(original.substr(0, separator + kSchemeSeparator.size())) + "***";
+    }
+  }
+  const std::string_view url = masked;
   const size_t last_at = url.rfind('@');
   if (last_at == std::string_view::npos) return std::string(url);
   const UrlCredentials credentials = locate_credentials(url);

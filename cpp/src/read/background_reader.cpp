@@ -1,5 +1,7 @@
 #include "polars_redis/read/background_reader.hpp"
 
+#include "polars_redis/net/interrupt.hpp"
+
 namespace polars_redis::read {
 
 BackgroundReader::BackgroundReader(Produce produce, size_t queue_capacity)
@@ -7,10 +9,11 @@ BackgroundReader::BackgroundReader(Produce produce, size_t queue_capacity)
 
 BackgroundReader::~BackgroundReader() { cancel(); }
 
-std::optional<arrow::RecordBatch> BackgroundReader::next() {
+std::optional<arrow::RecordBatch> BackgroundReader::next(const std::function<void()>& check) {
   if (!started_) {
     started_ = true;
     thread_ = std::thread([this] {
+      const net::CancelScope scope(&cancelled_);
       try {
         produce_(queue_);
         queue_.close();
@@ -19,10 +22,11 @@ std::optional<arrow::RecordBatch> BackgroundReader::next() {
       }
     });
   }
-  return queue_.pop();
+  return queue_.pop(check);
 }
 
 void BackgroundReader::cancel() {
+  cancelled_ = true;
   queue_.cancel();
   if (thread_.joinable()) thread_.join();
 }

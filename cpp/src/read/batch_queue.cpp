@@ -1,5 +1,7 @@
 #include "polars_redis/read/batch_queue.hpp"
 
+#include "polars_redis/net/interrupt.hpp"
+
 namespace polars_redis::read {
 
 bool BatchQueue::push(arrow::RecordBatch batch) {
@@ -29,9 +31,15 @@ bool BatchQueue::cancelled() const {
   return cancelled_;
 }
 
-std::optional<arrow::RecordBatch> BatchQueue::pop() {
+std::optional<arrow::RecordBatch> BatchQueue::pop(const std::function<void()>& check) {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return !batches_.empty() || closed_; });
+  while (!changed_.wait_for(lock, net::kCancelCheck, [&] { return !batches_.empty() || closed_; })) {
+    if (check) {
+      lock.unlock();
+      check();
+      lock.lock();
+    }
+  }
   // Batches finished before an error are still delivered; the error follows them.
   if (!batches_.empty()) {
     arrow::RecordBatch batch = std::move(batches_.front());

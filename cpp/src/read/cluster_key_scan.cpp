@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "polars_redis/error.hpp"
+#include "polars_redis/net/interrupt.hpp"
 #include "polars_redis/read/cluster_search_index.hpp"
 
 namespace polars_redis::read {
@@ -24,7 +25,13 @@ class ShardThreads {
   }
   ShardThreads(const ShardThreads&) = delete;
   ShardThreads& operator=(const ShardThreads&) = delete;
-  void start(std::function<void()> body) { threads_.emplace_back(std::move(body)); }
+  // Each shard thread gives up its socket waits when the scan that started it is cancelled.
+  void start(std::function<void()> body) {
+    threads_.emplace_back([flag = net::current_cancel_flag(), body = std::move(body)] {
+      const net::CancelScope scope(flag);
+      body();
+    });
+  }
 
  private:
   BatchQueue& merged_;

@@ -339,5 +339,33 @@ TEST(RedactUrl, HidesEverythingUpToAnAtAfterTheHost) {
   EXPECT_EQ(redact_url("pa:ss@h"), "***@h");
 }
 
+TEST(ParseUrl, QueryCredentialsAsRedisPyAcceptsThem) {
+  const ConnectionOptions o = parse_url("redis://h:1/2?password=p%40ss%26w&username=al%20ice");
+  EXPECT_EQ(o.password, "p@ss&w");
+  EXPECT_EQ(o.username, "al ice");
+  EXPECT_EQ(parse_url("redis://h?password=").password, "");
+}
+
+TEST(ParseUrlErrors, QueryPasswordsNeverShow) {
+  const std::string secret = "Tr0ub4dor";
+  expect_invalid("redis://:x@h?password=" + secret, "given both before '@' and as ?password=", {secret});
+  expect_invalid("redis://h?password=" + secret + "&password=" + secret, "given twice", {secret});
+  for (const std::string tail : {"&db=x", "&unknown=1", "&socket_timeout=0", "#frag", "&protocol=9"}) {
+    expect_invalid("redis://h:1/0?password=" + secret + tail, "", {secret});
+    expect_invalid("redis://h:1/0?password=Tr0ub%34dor" + tail, "", {"Tr0ub%34dor", secret});
+    expect_invalid("redis://h:1/0?password=Tr@ub4dor" + tail, "", {"Tr@ub4dor", "ub4dor"});
+  }
+}
+
+TEST(RedactUrl, HidesQueryPasswords) {
+  EXPECT_EQ(redact_url("redis://h:1/0?db=1&password=s3cret&protocol=3"),
+            "redis://h:1/0?db=1&password=***&protocol=3");
+  EXPECT_EQ(redact_url("redis://u:pw@h?PassWord=s3cret"), "redis://u:***@h?PassWord=***");
+  // An '@' in the value could be the end of the user info: only the scheme is left.
+  EXPECT_EQ(redact_url("redis://h/0?password=p@ss"), "redis://***");
+  EXPECT_EQ(url_secrets("redis://u:a%40b@h?password=c%26d"),
+            (std::vector<std::string>{"c%26d", "c&d", "a%40b", "a@b"}));
+}
+
 }  // namespace
 }  // namespace polars_redis::net

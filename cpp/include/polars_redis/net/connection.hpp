@@ -5,6 +5,7 @@
 // Buffers: outgoing commands are appended to out_buffer() and sent by flush()/pump(); incoming
 // bytes are parsed in place. A Reply returned by next_reply()/read_reply() stays valid until the
 // next call to next_reply(), read_reply(), pump() or command(), whichever comes first.
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -109,6 +110,8 @@ class Connection {
   short wait_events_ = 0;           // poll events the last transfer stopped on
   int protocol_ = 2;
   bool broken_ = false;
+  // While opening: connect_timeout bounds the whole handshake, not only the TCP/TLS connect.
+  std::optional<std::chrono::steady_clock::time_point> open_deadline_;
   size_t out_counted_ = 0;  // out_ bytes already counted as commands
   size_t commands_ = 0;     // commands counted so far
   size_t replies_ = 0;      // replies handed out so far (push messages excluded)

@@ -8,7 +8,8 @@
 // Query options: connect_timeout, socket_timeout (seconds, fractional allowed; 0 = no timeout is
 // rejected: no call may hang forever), db, client_name, protocol (2 or 3), and for TLS:
 // ssl_ca_certs, ssl_ca_path, ssl_certfile, ssl_keyfile, ssl_cert_reqs (required|none),
-// ssl_check_hostname (true|false), ssl_server_name. User and password are percent-decoded.
+// ssl_check_hostname (true|false), ssl_server_name. User and password are percent-decoded; as
+// in redis-py they may also be given as ?username= and ?password= (but not in both places).
 // Client-side options (they change no session state): pool (a pool name: connections are shared
 // only within one name), pool_size (idle connections kept per pool, >= 0), pool_idle_timeout
 // (seconds), retries (restarts of a read that failed to connect, >= 0), parallel (fetch
@@ -16,6 +17,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace polars_redis::net {
 
@@ -64,7 +66,12 @@ struct ConnectionOptions {
 // Throws Error(kInvalidArgument) naming what is wrong, never including the password.
 ConnectionOptions parse_url(std::string_view url);
 
-// The URL with any password replaced by "***", for messages and reprs.
+// The URL with any password replaced by "***", for messages and reprs: the user info's, and the
+// value of every query item whose name contains "pass" (any case).
 std::string redact_url(std::string_view url);
+
+// The passwords `url` holds (what redact_url() hides), raw and percent-decoded, for scrubbing
+// them from text that may quote them in another form.
+std::vector<std::string> url_secrets(std::string_view url);
 
 }  // namespace polars_redis::net

@@ -2,6 +2,7 @@
 // Runs one reader's producing loop on a background thread and hands its batches to the consumer
 // through a bounded queue: every reader (key scans, streams, time series) shares this, and the
 // bindings expose it as the one Python scan object.
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <thread>
@@ -22,13 +23,16 @@ class BackgroundReader {
   BackgroundReader& operator=(const BackgroundReader&) = delete;
 
   // Next batch (starting the thread on first use); nullopt at the end; rethrows the error.
-  std::optional<arrow::RecordBatch> next();
-  // Stops the producer early and waits for its thread.
+  // `check` runs every net::kCancelCheck while it waits and may throw to give up.
+  std::optional<arrow::RecordBatch> next(const std::function<void()>& check = {});
+  // Stops the producer early and waits for its thread: its socket waits give up within
+  // net::kCancelCheck (see net/interrupt.hpp), also when the server stalls.
   void cancel();
 
  private:
   Produce produce_;
   BatchQueue queue_;
+  std::atomic<bool> cancelled_{false};  // the producer thread's net::CancelScope flag
   std::thread thread_;
   bool started_ = false;
 };

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <optional>
 
@@ -21,8 +22,9 @@ class BatchQueue {
   void fail(std::exception_ptr error);   // no more batches; the consumer rethrows `error`
   bool cancelled() const;
 
-  // Consumer side. Blocks; nullopt at the end; rethrows the producer's error.
-  std::optional<arrow::RecordBatch> pop();
+  // Consumer side. Blocks; nullopt at the end; rethrows the producer's error. `check` runs
+  // every net::kCancelCheck while it waits (without the lock) and may throw to give up.
+  std::optional<arrow::RecordBatch> pop(const std::function<void()>& check = {});
   void cancel();                         // wakes the producer, which stops
 
  private:
