@@ -1,0 +1,172 @@
+#include "polars_redis/rdb/payload_encoder.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "polars_redis/rdb/format.hpp"
+#include "polars_redis/rdb/intset_writer.hpp"
+#include "polars_redis/rdb/payload_writer.hpp"
+#include "polars_redis/rdb/score_text.hpp"
+
+namespace polars_redis::rdb {
+
+namespace {
+
+void begin(std::string& out, ObjectType type) {
+  out.clear();
+  out.push_back(static_cast<char>(type));
+}
+
+size_t longest(std::span<const std::string_view> items) {
+  size_t n = 0;
+  for (auto item : items) n = std::max(n, item.size());
+  return n;
+}
+
+// Quicklist node capacity (quicklist.c of Redis 7.0): a negative fill caps a node's bytes at
+// 4 KiB << (-fill - 1), a positive one its entries (within an 8 KiB safety limit). Each element
+// is estimated at its length plus 8 bytes, as the server estimates it.
+bool node_has_room(const ListpackWriter& node, size_t element_size, int64_t fill) {
+  if (node.count() == 0) return true;
+  const size_t estimated = node.bytes() + element_size + 8;
+  if (fill < 0) return estimated <= (size_t{4096} << (std::min<int64_t>(-fill, 5) - 1));
+  return estimated <= 8192 && node.count() < static_cast<uint64_t>(fill);
+}
+
+}  // namespace
+
+PayloadEncoder::PayloadEncoder(int rdb_version, EncodingLimits limits) : rdb_version_(rdb_version), limits_(limits) {
+  if (rdb_version < 10 || rdb_version > kMaxVersion) {
+    throw std::invalid_argument("RESTORE payloads are written for RDB versions 10 to " + std::to_string(kMaxVersion));
+  }
+}
+
+void PayloadEncoder::string(std::string_view value, std::string& out) {
+  begin(out, ObjectType::kString);
+  append_string(out, value);
+  append_trailer(out, rdb_version_);
+}
+
+void PayloadEncoder::hash(std::span<const std::string_view> fields_and_values, std::string& out) {
+  const size_t pairs = fields_and_values.size() / 2;
+  if (static_cast<int64_t>(pairs) <= limits_.hash_max_listpack_entries &&
+      static_cast<int64_t>(longest(fields_and_values)) <= limits_.hash_max_listpack_value) {
+    begin(out, ObjectType::kHashListpack);
+    listpack_.clear();
+    for (auto item : fields_and_values) listpack_.append(item);
+    append_string(out, listpack_.finish());
+  } else {
+    begin(out, ObjectType::kHash);
+    append_length(out, pairs);
+    for (auto item : fields_and_values) append_string(out, item);
+  }
+  append_trailer(out, rdb_version_);
+}
+
+void PayloadEncoder::set(std::vector<std::string_view>& members, std::string& out) {
+  // Distinct members in order of first appearance, as SADD leaves them in a listpack.
+  {
+    std::unordered_map<std::string_view, bool> seen;
+    seen.reserve(members.size());
+    auto kept = std::remove_if(members.begin(), members.end(), [&](std::string_view m) { return !seen.emplace(m, true).second; });
+    members.erase(kept, members.end());
+  }
+  integers_.clear();
+  for (auto member : members) {
+    int64_t value = 0;
+    if (!canonical_int64(member, value)) break;
+    integers_.push_back(value);
+  }
+  const auto n = static_cast<int64_t>(members.size());
+  if (integers_.size() == members.size() && n <= limits_.set_max_intset_entries) {
+    begin(out, ObjectType::kSetIntset);
+    text_.clear();
+    append_intset(integers_, text_);
+    append_string(out, text_);
+  } else if (rdb_version_ >= 11 && n <= limits_.set_max_listpack_entries &&
+             static_cast<int64_t>(longest(members)) <= limits_.set_max_listpack_value) {
+    begin(out, ObjectType::kSetListpack);
+    listpack_.clear();
+    for (auto member : members) listpack_.append(member);
+    append_string(out, listpack_.finish());
+  } else {
+    begin(out, ObjectType::kSet);
+    append_length(out, members.size());
+    for (auto member : members) append_string(out, member);
+  }
+  append_trailer(out, rdb_version_);
+}
+
+void PayloadEncoder::list(std::span<const std::string_view> elements, std::string& out) {
+  begin(out, ObjectType::kListQuicklist2);
+  // The node count comes first: nodes are built into `text_` and counted before.
+  text_.clear();
+  uint64_t nodes = 0;
+  listpack_.clear();
+  auto flush = [&] {
+    append_length(text_, kQuicklistNodePacked);
+    append_string(text_, listpack_.finish());
+    listpack_.clear();
+    ++nodes;
+  };
+  for (auto element : elements) {
+    if (!node_has_room(listpack_, element.size(), limits_.list_max_listpack_size)) flush();
+    listpack_.append(element);
+  }
+  if (listpack_.count() > 0) flush();
+  append_length(out, nodes);
+  out += text_;
+  append_trailer(out, rdb_version_);
+}
+
+void PayloadEncoder::zset(std::vector<ScoredMember>& members, std::string& out) {
+  {
+    std::unordered_map<std::string_view, size_t> position;
+    position.reserve(members.size());
+    size_t kept = 0;
+    for (size_t i = 0; i < members.size(); ++i) {
+      auto [it, inserted] = position.emplace(members[i].member, kept);
+      if (inserted) members[kept++] = members[i];
+      else members[it->second].score = members[i].score;  // ZADD: the last score wins
+    }
+    members.resize(kept);
+  }
+  size_t longest_member = 0;
+  for (const auto& m : members) longest_member = std::max(longest_member, m.member.size());
+  if (static_cast<int64_t>(members.size()) <= limits_.zset_max_listpack_entries &&
+      static_cast<int64_t>(longest_member) <= limits_.zset_max_listpack_value) {
+    // Ascending by score, then by member bytes: the listpack's order.
+    std::sort(members.begin(), members.end(), [](const ScoredMember& a, const ScoredMember& b) {
+      return a.score < b.score || (a.score == b.score && a.member < b.member);
+    });
+    begin(out, ObjectType::kZsetListpack);
+    listpack_.clear();
+    for (const auto& m : members) {
+      listpack_.append(m.member);
+      text_.clear();
+      append_score_text(m.score, rdb_version_, text_);
+      listpack_.append(text_);
+    }
+    append_string(out, listpack_.finish());
+  } else {
+    begin(out, ObjectType::kZset2);
+    append_length(out, members.size());
+    for (const auto& m : members) {
+      append_string(out, m.member);
+      append_binary_double(out, m.score);
+    }
+  }
+  append_trailer(out, rdb_version_);
+}
+
+void PayloadEncoder::json(std::string_view document, std::string& out) {
+  begin(out, ObjectType::kModule2);
+  append_length(out, module_type_id(kRedisJsonModuleName, kRedisJsonEncodingVersion));
+  out.push_back(static_cast<char>(ModuleOpcode::kString));
+  append_string(out, document);
+  out.push_back(static_cast<char>(ModuleOpcode::kEof));
+  append_trailer(out, rdb_version_);
+}
+
+}  // namespace polars_redis::rdb
