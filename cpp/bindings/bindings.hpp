@@ -32,6 +32,7 @@ void register_commands(nb::module_& m);
 void register_aggregate_scan(nb::module_& m);
 void register_cluster_scan(nb::module_& m);
 void register_pool(nb::module_& m);
+void register_restore(nb::module_& m);
 
 // dtype descriptors cross the boundary as dicts: {"id": "datetime", "unit": "us", "tz": "UTC", ...}
 DataType dtype_from_dict(const nb::dict& spec);

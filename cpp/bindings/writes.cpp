@@ -9,6 +9,7 @@
 
 #include "bindings.hpp"
 #include "cluster_scan.hpp"
+#include "restore.hpp"
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/url.hpp"
 #include "polars_redis/write/row_writer.hpp"
@@ -64,6 +65,7 @@ nb::object write_rows(const std::string& url, nb::handle stream, nb::handle prec
   if (options.mode == write::WriteMode::kFail && options.precheck && precheck_stream == nullptr) {
     throw Error(ErrorKind::kInvalidArgument, "if_exists='fail' needs the frame twice (a precheck stream)");
   }
+  encoder = with_restore(plan, std::move(encoder));
   write::WriteResult result;
   {
     nb::gil_scoped_release release;

@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from polars_redis import _cluster_writes, _core
+from polars_redis import _cluster_writes, _core, restore_writes
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
@@ -85,6 +85,7 @@ def _write(
     if df.height == 0:
         return 0
     plan = _plan(key_column, key_prefix, if_exists, ttl, batch_size, **extra)
+    restore_writes.choose(native, url, plan)
     # "fail" reads the frame twice: every key is checked before anything is written.
     if _cluster_writes.is_cluster(url):
         return _cluster_writes.write(native, df, url, plan)
@@ -120,10 +121,13 @@ def _sink(
             _cluster_writes.check_absent(keys, url, check_plan)
         else:
             _core.check_keys_absent(url, keys.__arrow_c_stream__(), check_plan)
+    method: dict[str, Any] = {"if_exists": if_exists}
+    restore_writes.choose(native, url, method)  # once for every batch
     written = 0
     for batch in lf.collect_batches(chunk_size=batch_size):
         written += _write(native, batch, url, key_column=key_column, key_prefix=key_prefix, if_exists=if_exists,
-                          ttl=ttl, batch_size=batch_size, row_offset=written, precheck=False, **extra)
+                          ttl=ttl, batch_size=batch_size, row_offset=written, precheck=False,
+                          **{k: v for k, v in method.items() if k != "if_exists"}, **extra)
     return written
 
 

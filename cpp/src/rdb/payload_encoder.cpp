@@ -64,28 +64,65 @@ void PayloadEncoder::hash(std::span<const std::string_view> fields_and_values, s
   append_trailer(out, rdb_version_);
 }
 
+// The encoding SADD key m1 m2 ... leaves (t_set.c), replayed member by member: the first member
+// and the member count choose the initial form (7.2 on; 7.0 has no set listpack and looks at the
+// first member only), then each new member may convert it. SADD counts repeated members too,
+// but the server's loader turns a small hash table back into an intset or listpack, so the
+// distinct members count here.
 void PayloadEncoder::set(std::vector<std::string_view>& members, std::string& out) {
-  // Distinct members in order of first appearance, as SADD leaves them in a listpack.
+  enum class Form { kIntset, kListpack, kTable };
+  int64_t hint = 0;
   {
-    std::unordered_map<std::string_view, bool> seen;
-    seen.reserve(members.size());
-    auto kept = std::remove_if(members.begin(), members.end(), [&](std::string_view m) { return !seen.emplace(m, true).second; });
-    members.erase(kept, members.end());
+    std::unordered_map<std::string_view, bool> distinct;
+    for (auto member : members) hint += distinct.emplace(member, true).second ? 1 : 0;
   }
-  integers_.clear();
-  for (auto member : members) {
+  const bool listpacks = rdb_version_ >= 11;
+  int64_t first = 0;
+  const bool first_is_integer = canonical_int64(members.front(), first);
+  Form form = first_is_integer && (!listpacks || hint <= limits_.set_max_intset_entries) ? Form::kIntset
+              : listpacks && hint <= limits_.set_max_listpack_entries                    ? Form::kListpack
+                                                                                         : Form::kTable;
+  std::unordered_map<std::string_view, int64_t> seen;  // member -> its integer value, if any
+  seen.reserve(members.size());
+  size_t kept = 0;  // members[0, kept): distinct members in the form's order
+  for (size_t i = 0; i < members.size(); ++i) {
+    const std::string_view member = members[i];
     int64_t value = 0;
-    if (!canonical_int64(member, value)) break;
-    integers_.push_back(value);
+    const bool integer = canonical_int64(member, value);
+    if (!seen.emplace(member, value).second) continue;
+    const auto count = static_cast<int64_t>(kept);
+    if (form == Form::kIntset && integer) {
+      if (count + 1 > limits_.set_max_intset_entries) form = Form::kTable;
+    } else if (form == Form::kIntset) {
+      // The intset's members become listpack entries in ascending order, the new one after them.
+      size_t widest = 0;
+      for (size_t j = 0; j < kept; ++j) widest = std::max(widest, members[j].size());
+      if (listpacks && count < limits_.set_max_listpack_entries &&
+          static_cast<int64_t>(member.size()) <= limits_.set_max_listpack_value &&
+          static_cast<int64_t>(widest) <= limits_.set_max_listpack_value) {
+        std::sort(members.begin(), members.begin() + static_cast<std::ptrdiff_t>(kept),
+                  [&](std::string_view a, std::string_view b) { return seen[a] < seen[b]; });
+        form = Form::kListpack;
+      } else {
+        form = Form::kTable;
+      }
+    } else if (form == Form::kListpack) {
+      if (count >= limits_.set_max_listpack_entries ||
+          static_cast<int64_t>(member.size()) > limits_.set_max_listpack_value) {
+        form = Form::kTable;
+      }
+    }
+    members[kept++] = member;
   }
-  const auto n = static_cast<int64_t>(members.size());
-  if (integers_.size() == members.size() && n <= limits_.set_max_intset_entries) {
+  members.resize(kept);
+  if (form == Form::kIntset) {
+    integers_.clear();
+    for (auto member : members) integers_.push_back(seen[member]);
     begin(out, ObjectType::kSetIntset);
     text_.clear();
     append_intset(integers_, text_);
     append_string(out, text_);
-  } else if (rdb_version_ >= 11 && n <= limits_.set_max_listpack_entries &&
-             static_cast<int64_t>(longest(members)) <= limits_.set_max_listpack_value) {
+  } else if (form == Form::kListpack) {
     begin(out, ObjectType::kSetListpack);
     listpack_.clear();
     for (auto member : members) listpack_.append(member);
@@ -134,6 +171,8 @@ void PayloadEncoder::zset(std::vector<ScoredMember>& members, std::string& out) 
   }
   size_t longest_member = 0;
   for (const auto& m : members) longest_member = std::max(longest_member, m.member.size());
+  // Distinct members decide, as the server's loader converts a small skiplist back to a listpack
+  // (so a ZADD whose repeated members alone exceed the threshold cannot be mirrored).
   if (static_cast<int64_t>(members.size()) <= limits_.zset_max_listpack_entries &&
       static_cast<int64_t>(longest_member) <= limits_.zset_max_listpack_value) {
     // Ascending by score, then by member bytes: the listpack's order.

@@ -62,8 +62,8 @@ void append_score_text(double value, int rdb_version, std::string& out) {
     out += value < 0 ? "-inf" : "inf";
     return;
   }
-  if (value == 0) {
-    out += std::signbit(value) ? "-0" : "0";
+  if (value == 0) {  // -0 too: ZADD k -0 m leaves the integer 0 in the listpack (7.0 and 7.4)
+    out += "0";
     return;
   }
   char buffer[32];

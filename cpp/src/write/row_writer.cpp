@@ -273,6 +273,10 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
         }
         [[fallthrough]];  // a transaction, checked like replace's
       case WriteMode::kReplace:
+        if (pending.replies == 1) {  // one RESTORE ... REPLACE (or DEL) per key
+          if (reply.is_error() && !pipeline.redirected(reply, pending)) fail_reply(reply, pending, "RESTORE");
+          return pending.rows;
+        }
         // MULTI, queued commands, EXEC: only the EXEC reply says whether the key was written. A
         // redirected queued command makes EXEC answer EXECABORT; a key migrated away between
         // queuing and EXEC makes EXEC itself answer the redirection. Neither applied anything.
@@ -369,6 +373,13 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
             break;
           }
           case WriteMode::kReplace: {
+            if (encoder.whole_values()) {
+              // One RESTORE ... REPLACE with the TTL: atomic by itself. Nothing to store: DEL.
+              if (!encoder.encode_restore(in, row, key, ttl_kind, ttl_value, true, args)) args.arg("DEL").arg(key);
+              args.append_command_to(pipeline.begin_unit());
+              pipeline.sent(Pending{1, 1, key, stream_row}, check);
+              break;
+            }
             // DEL + set + EXPIRE in one transaction: readers see the old value or the new one,
             // never a mix, a half-written value, or a key without its TTL.
             resp::CommandWriter(pipeline.begin_unit(), 1).arg("MULTI");
@@ -387,10 +398,13 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
             break;
           }
           case WriteMode::kFail: {
-            const bool stores = encoder.encode_set(in, row, key, args);
+            // A whole-value encoder's RESTORE carries the TTL itself.
+            const bool whole = encoder.whole_values();
+            const bool stores = whole ? encoder.encode_restore(in, row, key, ttl_kind, ttl_value, false, args)
+                                      : encoder.encode_set(in, row, key, args);
             if (batch_keys.empty()) batch_first_row = stream_row;
             batch_keys.push_back(key);
-            batch_argv.arg(int64_t{ttl_kind}).arg(ttl_value).arg(static_cast<int64_t>(stores ? args.size() : 0));
+            batch_argv.arg(int64_t{whole ? 0 : ttl_kind}).arg(ttl_value).arg(static_cast<int64_t>(stores ? args.size() : 0));
             if (stores) batch_argv.append(args);  // the storing command, argument by argument
             if (static_cast<int64_t>(batch_keys.size()) >= options.batch_size) flush_fail_batch();
             break;

@@ -147,7 +147,8 @@ TEST(ScoreText, VersionsFormatLikeTheServer) {
   };
   EXPECT_EQ(text(0.1, 10), "0.10000000000000001");
   EXPECT_EQ(text(0.1, 12), "0.1");
-  EXPECT_EQ(text(-0.0, 12), "-0");
+  EXPECT_EQ(text(-0.0, 12), "0");  // as DUMP shows after ZADD k -0 m
+  EXPECT_EQ(text(-0.0, 10), "0");
   EXPECT_EQ(text(2, 12), "2");
   EXPECT_EQ(text(1e-7, 12), "1e-7");
   EXPECT_EQ(text(1.5e300, 12), "1.5e+300");
