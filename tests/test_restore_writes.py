@@ -279,3 +279,22 @@ def test_renamed_restore_falls_back_to_commands(tmp_path: Path) -> None:
         assert redis.Redis(port=server.port).hgetall("a") == {b"v": b"1"}
     finally:
         server.stop()
+
+
+def test_cluster_routes_restore_payloads(cluster, oracle: redis.RedisCluster) -> None:  # noqa: ANN001
+    """Every primary gets RESTOREs for its own keys (slot routing as for commands), in every mode."""
+    for node in cluster.primaries:
+        cluster.client(node.port).config_resetstat()
+    assert pr.write_method(cluster.url)["method"] == "restore"
+    n = 200
+    df = pl.DataFrame({"_key": [f"k{i}" for i in range(n)], "v": [str(i) for i in range(n)]})
+    assert pr.write_hashes(df, cluster.url, key_prefix="h:", ttl=300) == n
+    assert pr.write_hashes(df, cluster.url, key_prefix="f:", if_exists="fail") == n
+    pr.write_zset(pl.DataFrame({"_key": ["z"] * 3, "member": ["a", "b", "c"], "score": [3.0, 1.5, -2.0]}),
+                  cluster.url)
+    for i in range(n):
+        assert oracle.hgetall(f"h:k{i}") == {b"v": str(i).encode()} == oracle.hgetall(f"f:k{i}")
+        assert 0 < oracle.ttl(f"h:k{i}") <= 300
+    assert oracle.zrange("z", 0, -1, withscores=True) == [(b"c", -2.0), (b"b", 1.5), (b"a", 3.0)]
+    restores = [command_calls(cluster.client(node.port), "restore") for node in cluster.primaries]
+    assert all(count > 0 for count in restores) and sum(restores) >= n
