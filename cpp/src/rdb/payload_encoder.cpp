@@ -42,6 +42,20 @@ PayloadEncoder::PayloadEncoder(int rdb_version, EncodingLimits limits) : rdb_ver
   }
 }
 
+void PayloadEncoder::listpack_value(ObjectType type, std::span<const std::string_view> items, std::string& out) {
+  begin(out, type);
+  listpack_.clear();
+  for (auto item : items) listpack_.append(item);
+  append_string(out, listpack_.finish());
+}
+
+void PayloadEncoder::plain_value(ObjectType type, uint64_t length, std::span<const std::string_view> items,
+                                 std::string& out) {
+  begin(out, type);
+  append_length(out, length);
+  for (auto item : items) append_string(out, item);
+}
+
 void PayloadEncoder::string(std::string_view value, std::string& out) {
   begin(out, ObjectType::kString);
   append_string(out, value);
@@ -52,14 +66,9 @@ void PayloadEncoder::hash(std::span<const std::string_view> fields_and_values, s
   const size_t pairs = fields_and_values.size() / 2;
   if (static_cast<int64_t>(pairs) <= limits_.hash_max_listpack_entries &&
       static_cast<int64_t>(longest(fields_and_values)) <= limits_.hash_max_listpack_value) {
-    begin(out, ObjectType::kHashListpack);
-    listpack_.clear();
-    for (auto item : fields_and_values) listpack_.append(item);
-    append_string(out, listpack_.finish());
+    listpack_value(ObjectType::kHashListpack, fields_and_values, out);
   } else {
-    begin(out, ObjectType::kHash);
-    append_length(out, pairs);
-    for (auto item : fields_and_values) append_string(out, item);
+    plain_value(ObjectType::kHash, pairs, fields_and_values, out);
   }
   append_trailer(out, rdb_version_);
 }
@@ -123,14 +132,9 @@ void PayloadEncoder::set(std::vector<std::string_view>& members, std::string& ou
     append_intset(integers_, text_);
     append_string(out, text_);
   } else if (form == Form::kListpack) {
-    begin(out, ObjectType::kSetListpack);
-    listpack_.clear();
-    for (auto member : members) listpack_.append(member);
-    append_string(out, listpack_.finish());
+    listpack_value(ObjectType::kSetListpack, members, out);
   } else {
-    begin(out, ObjectType::kSet);
-    append_length(out, members.size());
-    for (auto member : members) append_string(out, member);
+    plain_value(ObjectType::kSet, members.size(), members, out);
   }
   append_trailer(out, rdb_version_);
 }

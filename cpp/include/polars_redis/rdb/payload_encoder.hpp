@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "polars_redis/rdb/encoding_limits.hpp"
+#include "polars_redis/rdb/format.hpp"
 #include "polars_redis/rdb/listpack_writer.hpp"
 
 namespace polars_redis::rdb {
@@ -41,6 +42,10 @@ class PayloadEncoder {
   void json(std::string_view document, std::string& out);
 
  private:
+  // The type byte and the items as one listpack / as a length and plain strings.
+  void listpack_value(ObjectType type, std::span<const std::string_view> items, std::string& out);
+  void plain_value(ObjectType type, uint64_t length, std::span<const std::string_view> items, std::string& out);
+
   int rdb_version_;
   EncodingLimits limits_;
   ListpackWriter listpack_;
