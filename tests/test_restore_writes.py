@@ -95,12 +95,12 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     chosen.reset_limits()
 
 
-def write_both(target: Target, write, df: pl.DataFrame, **options) -> None:  # noqa: ANN001
+def write_both(target: Target, write, df: pl.DataFrame, key_prefix_suffix: str = "", **options) -> None:  # noqa: ANN001
     """Writes `df` with keys prefixed r: (RESTORE) and c: (commands); checks the methods ran."""
     before = command_calls(target.client, "restore")
-    write(df, target.restore_url, key_prefix="r:", **options)
+    write(df, target.restore_url, key_prefix="r:" + key_prefix_suffix, **options)
     restores = command_calls(target.client, "restore") - before
-    write(df, target.commands_url, key_prefix="c:", **options)
+    write(df, target.commands_url, key_prefix="c:" + key_prefix_suffix, **options)
     assert command_calls(target.client, "restore") - before == restores  # the command path sent none
     assert restores > 0 or options.get("if_exists") == "fail"  # fail runs RESTORE inside its script
 
@@ -185,7 +185,13 @@ def test_typed_columns_strings_and_ttls(target: Target) -> None:
     write_both(target, pr.write_hashes, df.drop("n"), ttl="t")
     write_both(target, pr.write_strings, df.select(pl.col("_key") + "s", pl.col("s").alias("value")), ttl=60)
     write_both(target, pr.write_strings, df.select(pl.col("_key") + "i", pl.col("i").alias("value"), "n"), ttl="n")
-    assert_same_values(target, expect_keys=8)  # "ci" has a null value: nothing to store
+    nested = pl.DataFrame({
+        "l": [[1, 2], [], None], "st": [{"a": 1, "b": "x"}, None, {"a": None, "b": "é"}],
+        "dec": pl.Series([1.25, None, -3.5]).cast(pl.Decimal(10, 3)),
+        "dt": [dt.datetime(2024, 5, 6, 7, 8, 9, 123456)] * 3, "u8": pl.Series([0, 255, 7], dtype=pl.UInt8),
+    })
+    write_both(target, pr.write_hashes, nested, key_column=None, key_prefix_suffix="row:")
+    assert_same_values(target, expect_keys=11)  # "ci" has a null value: nothing to store
     assert 0 < target.client.pttl("r:a") <= 3_600_000
     assert target.client.pttl("r:b") == -1
 
@@ -298,3 +304,21 @@ def test_cluster_routes_restore_payloads(cluster, oracle: redis.RedisCluster) ->
     assert oracle.zrange("z", 0, -1, withscores=True) == [(b"c", -2.0), (b"b", 1.5), (b"a", 3.0)]
     restores = [command_calls(cluster.client(node.port), "restore") for node in cluster.primaries]
     assert all(count > 0 for count in restores) and sum(restores) >= n
+
+
+@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.text(), min_size=2, max_size=2),
+       numbers=st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=2, max_size=2),
+       ints=st.lists(st.lists(st.integers(-(2**63), 2**63 - 1), max_size=4), min_size=2, max_size=2),
+       size=st.sampled_from([0, 50, 20_000, 70_000]))
+def test_json_documents_property(stack74: Target, texts: list[str], numbers: list[float], ints: list[list[int]],
+                                 size: int) -> None:
+    """Documents of every length form (6/14/32-bit lengths, integer-looking texts) load the same."""
+    client = stack74.client
+    client.flushall()
+    df = pl.DataFrame({"_key": ["a", "b"], "t": texts, "x": numbers, "i": ints, "pad": ["p" * size, "7"]},
+                      schema_overrides={"i": pl.List(pl.Int64)})
+    write_both(stack74, pr.write_json, df)
+    for key in ("a", "b"):
+        assert json.loads(client.execute_command("JSON.GET", f"r:{key}")) == json.loads(
+            client.execute_command("JSON.GET", f"c:{key}"))
