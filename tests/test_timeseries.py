@@ -160,24 +160,25 @@ def test_time_bounds_in_every_form(r: redis.Redis, url: str) -> None:
     expected = frame([s for s in samples if lo <= s[0] <= hi])
     assert expected.height > 100
     assert_frame_equal(frame(r.ts().range("ts:bounds", lo, hi)), expected)
-    lo_dt = datetime(2023, 11, 14, 22, 16, 40)  # 1_700_000_200_000 ms as naive UTC
-    hi_dt = datetime(2023, 11, 14, 22, 28, 20, 123_000)
-    assert int(lo_dt.replace(tzinfo=timezone.utc).timestamp() * 1000) == lo
+    lo_dt = datetime(2023, 11, 14, 22, 16, 40, tzinfo=timezone.utc)  # 1_700_000_200_000 ms
+    hi_dt = datetime(2023, 11, 14, 22, 28, 20, 123_000, tzinfo=timezone.utc)
+    assert int(lo_dt.timestamp() * 1000) == lo
     forms = [
         (lo, hi),
         (lo_dt, hi_dt),
-        (lo_dt.replace(tzinfo=timezone.utc).astimezone(timezone(timedelta(hours=5, minutes=30))),
-         hi_dt.replace(tzinfo=timezone.utc)),
-        ("2023-11-14T22:16:40Z", "2023-11-14T22:28:20.123"),
+        (lo_dt.astimezone(timezone(timedelta(hours=5, minutes=30))), hi_dt),
+        # Naive values and ISO text without an offset are local time (tests/test_time_bounds.py).
+        (lo_dt.astimezone().replace(tzinfo=None), hi_dt.astimezone().replace(tzinfo=None).isoformat()),
+        ("2023-11-14T22:16:40Z", "2023-11-14T22:28:20.123Z"),
         ("2023-11-15T00:16:40+02:00", "2023-11-14 22:28:20.123+00:00"),
     ]
     for start, end in forms:
         assert_frame_equal(pr.read_timeseries(url, "ts:bounds", start=start, end=end), expected)
-    # Open ends and a date (midnight UTC).
+    # Open ends and a date (local midnight: 2023-11-16 is after every sample in any zone).
     assert_frame_equal(pr.read_timeseries(url, "ts:bounds", start="-", end=hi), frame([s for s in samples if s[0] <= hi]))
     assert_frame_equal(pr.read_timeseries(url, "ts:bounds", start=lo, end="+"), frame([s for s in samples if s[0] >= lo]))
-    assert pr.read_timeseries(url, "ts:bounds", start=date(2023, 11, 15)).height == 0
-    assert_frame_equal(pr.read_timeseries(url, "ts:bounds", end=date(2023, 11, 15)), frame(samples))
+    assert pr.read_timeseries(url, "ts:bounds", start=date(2023, 11, 16)).height == 0
+    assert_frame_equal(pr.read_timeseries(url, "ts:bounds", end=date(2023, 11, 16)), frame(samples))
 
 
 def test_count_and_head_ask_the_server_for_that_many(r: redis.Redis, url: str, slowlog: None) -> None:

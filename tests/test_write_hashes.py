@@ -88,7 +88,7 @@ def test_ttl_seconds_and_columns(r: redis.Redis, url: str) -> None:
     at = pl.DataFrame({"_key": ["t:5"], "x": [1], "until": [expire_at]})
     write_hashes(at, url, ttl="until", if_exists="replace")
     assert r.pexpiretime("t:5") == int(expire_at.timestamp() * 1000)
-    with pytest.raises(pr.ConfigurationError, match="positive"):
+    with pytest.raises(pr.ConfigurationError, match="TTL -5 is out of range"):
         write_hashes(pl.DataFrame({"_key": ["t:6"], "x": [1], "ttl": [-5]}), url, ttl="ttl")
     with pytest.raises(pr.ConfigurationError):
         write_hashes(pl.DataFrame({"_key": ["t:6"], "x": [1]}), url, ttl=0)

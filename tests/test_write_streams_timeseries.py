@@ -25,8 +25,8 @@ def test_stream_entries_ids_and_trimming(r: redis.Redis, url: str) -> None:
     assert r.xrange("ids")[0][1] == {b"x": b"a"}
     write_stream(pl.DataFrame({"v": list(range(50))}), url, "trim", maxlen=10, approximate=False)
     assert r.xlen("trim") == 10
-    with pytest.raises(pr.ResponseError, match="XADD|ID"):
-        write_stream(pl.DataFrame({"id": ["1-1"], "x": ["late"]}), url, "ids", id_column="id")  # smaller than 5-2
+    with pytest.raises(pr.ConfigurationError, match="ID 1-1 is not greater than the stream's last ID 5-2"):
+        write_stream(pl.DataFrame({"id": ["1-1"], "x": ["late"]}), url, "ids", id_column="id")  # checked before sending
     with pytest.raises(pr.ConfigurationError):
         write_stream(df, url)  # no key
 

@@ -7,6 +7,7 @@
 
 #include "cluster_scan.hpp"
 #include "polars_redis/net/cluster_topology.hpp"
+#include "polars_redis/read/row_index.hpp"
 
 namespace polars_redis::bindings {
 
@@ -86,7 +87,7 @@ class ClusterScan {
  public:
   ClusterScan(read::KeyScanOptions options, read::FetcherFactory make_fetcher)
       : index_(options.include_row_index ? std::optional<std::string>(options.row_index_column_name) : std::nullopt),
-        next_index_(options.row_index_offset),
+        offset_(options.row_index_offset),
         reader_(std::make_unique<read::BackgroundReader>(
             [options = std::move(options), make_fetcher = std::move(make_fetcher)](read::BatchQueue& queue) {
               read::run_cluster_key_scan(options, make_fetcher, queue);
@@ -103,7 +104,9 @@ class ClusterScan {
     arrow::BatchBuilder builder;
     arrow::ColumnBuilder& column = builder.add_column(*index_, DataType::of(TypeId::kUInt32));
     column.reserve(batch->num_rows());
-    for (int64_t i = 0; i < batch->num_rows(); ++i) column.append_int64(next_index_++);
+    for (int64_t i = 0; i < batch->num_rows(); ++i) {
+      column.append_int64(read::row_index_value(offset_, rows_++, *index_));
+    }
     return nb::cast(IndexedBatch{builder.finish(), std::move(*batch)}, nb::rv_policy::move);
   }
 
@@ -114,7 +117,8 @@ class ClusterScan {
 
  private:
   std::optional<std::string> index_;
-  int64_t next_index_;
+  int64_t offset_;
+  int64_t rows_ = 0;  // rows numbered so far
   std::unique_ptr<read::BackgroundReader> reader_;
 };
 

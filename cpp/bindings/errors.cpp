@@ -2,6 +2,7 @@
 #include "bindings.hpp"
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/missing_module.hpp"
+#include "polars_redis/write/row_writer.hpp"
 
 namespace polars_redis::bindings {
 
@@ -46,6 +47,16 @@ void register_errors(nb::module_& m) {
   nb::register_exception_translator([](const std::exception_ptr& p, void*) {
     try {
       std::rethrow_exception(p);
+    } catch (const write::WriteFailure& e) {
+      // The rows committed, as an attribute, so a sink can add its earlier batches.
+      PyObject* type = g_errors[static_cast<int>(e.kind())];
+      PyObject* error = PyObject_CallFunction(type, "s", e.what());
+      if (error == nullptr) return;
+      PyObject* committed = PyLong_FromLongLong(e.committed());
+      PyObject_SetAttrString(error, "committed_rows", committed);
+      Py_XDECREF(committed);
+      PyErr_SetObject(type, error);
+      Py_DECREF(error);
     } catch (const Error& e) {
       const std::string hint = e.kind() == ErrorKind::kResponse ? net::missing_module_hint(e.what()) : std::string();
       PyErr_SetString(g_errors[static_cast<int>(e.kind())], hint.empty() ? e.what() : (e.what() + hint).c_str());

@@ -21,25 +21,20 @@ void register_frames(nb::module_& m) {
       },
       nb::arg("url"), nb::arg("key"), nb::arg("meta"), nb::arg("chunks"), nb::arg("ttl_seconds").none());
   m.def(
-      "get_hash_fields",
-      [](const std::string& url, const std::string& key, const std::vector<std::string>& fields) {
-        std::vector<std::optional<std::string>> values;
+      "get_chunked_value",
+      [](const std::string& url, const std::string& key) -> nb::object {
+        std::optional<write::ChunkedValue> value;
         {
           const net::ConnectionOptions connection = net::parse_url(url);
           nb::gil_scoped_release release;
-          values = write::get_hash_fields(connection, key, fields);
+          value = write::get_chunked_value(connection, key);
         }
-        nb::list result;
-        for (auto& value : values) {
-          if (value) {
-            result.append(nb::bytes(value->data(), value->size()));
-          } else {
-            result.append(nb::none());
-          }
-        }
-        return result;
+        if (!value) return nb::none();
+        nb::list chunks;
+        for (const auto& chunk : value->chunks) chunks.append(nb::bytes(chunk.data(), chunk.size()));
+        return nb::make_tuple(nb::bytes(value->meta.data(), value->meta.size()), chunks);
       },
-      nb::arg("url"), nb::arg("key"), nb::arg("fields"));
+      nb::arg("url"), nb::arg("key"));
 }
 
 }  // namespace polars_redis::bindings

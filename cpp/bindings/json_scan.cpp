@@ -1,12 +1,15 @@
 // scan_json / infer_json_schema entry points.
 #include <memory>
 
+#include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/string_view.h>
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
 #include "cluster_scan.hpp"
+#include "polars_redis/json/path.hpp"
 #include "polars_redis/read/json_fetcher.hpp"
 #include "polars_redis/read/json_schema_inference.hpp"
 
@@ -63,6 +66,8 @@ std::vector<std::pair<std::string, nb::dict>> infer_json_schema(const std::strin
 void register_json_scan(nb::module_& m) {
   m.def("scan_json", &scan_json, nb::arg("url"), nb::arg("plan"), "Start a scan of RedisJSON documents.");
   m.def("infer_json_schema", &infer_json_schema, nb::arg("url"), nb::arg("pattern"), nb::arg("sample_size"));
+  m.def("json_path_error", &json::path_error, nb::arg("path"),
+        "Why `path` is not a JSONPath RedisJSON accepts, or None when it is one.");
 }
 
 }  // namespace polars_redis::bindings

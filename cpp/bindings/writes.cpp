@@ -1,4 +1,5 @@
-// write_hashes / write_json / write_strings: the DataFrame arrives as Arrow C stream capsules;
+// write_hashes / write_json / write_strings / ...: the DataFrame arrives as two Arrow C stream
+// capsules of the same frame (the first is checked in full before the second is written);
 // the write runs without the GIL. With plan["cluster_node"] (a write to one node of a cluster,
 // see _cluster_writes.py) a write returns (written, redirected rows) and check_keys_absent the
 // redirected rows, each (row index, "MOVED" | "ASK" | "TRYAGAIN", host, port), for the caller to
@@ -36,12 +37,18 @@ write::RowWriteOptions options_from_plan(const nb::dict& plan) {
   if (plan.contains("key_column") && !plan["key_column"].is_none()) options.key_column = nb::cast<std::string>(plan["key_column"]);
   options.key_prefix = plan_get<std::string>(plan, "key_prefix", "");
   options.mode = mode_from_string(plan_get<std::string>(plan, "if_exists", "replace"));
-  if (plan.contains("ttl_seconds") && !plan["ttl_seconds"].is_none()) options.ttl_seconds = nb::cast<int64_t>(plan["ttl_seconds"]);
+  if (plan.contains("ttl_seconds") && !plan["ttl_seconds"].is_none()) {
+    int64_t seconds = 0;
+    if (!nb::try_cast<int64_t>(plan["ttl_seconds"], seconds)) throw Error(ErrorKind::kInvalidArgument, "ttl does not fit in 64 bits");
+    options.ttl_seconds = seconds;
+  }
   if (plan.contains("ttl_column") && !plan["ttl_column"].is_none()) options.ttl_column = nb::cast<std::string>(plan["ttl_column"]);
+  if (plan.contains("source_rows_column")) options.source_rows_column = nb::cast<std::string>(plan["source_rows_column"]);
   if (plan.contains("ignored_columns")) options.ignored_columns = nb::cast<std::vector<std::string>>(plan["ignored_columns"]);
   options.batch_size = plan_get<int64_t>(plan, "batch_size", options.batch_size);
   options.row_offset = plan_get<int64_t>(plan, "row_offset", options.row_offset);
   options.precheck = plan_get<bool>(plan, "precheck", options.precheck);
+  options.check_only = plan_get<bool>(plan, "check_only", false);
   options.collect_redirects = plan.contains("cluster_node") && !plan["cluster_node"].is_none();
   options.asking = plan_get<bool>(plan, "asking", false);
   return options;
@@ -56,28 +63,27 @@ nb::list redirected_rows(const std::vector<write::RedirectedRow>& rows) {
   return out;
 }
 
-nb::object write_rows(const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan,
+// `check` is a second export of the same frame: every row is checked before anything is sent.
+nb::object write_rows(const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan,
                       std::unique_ptr<write::ValueEncoder> encoder) {
   const write::RowWriteOptions options = options_from_plan(plan);
   const net::ConnectionOptions connection = write_connection(url, plan);
   ArrowArrayStream* main_stream = stream_from_capsule(stream);
-  ArrowArrayStream* precheck_stream = precheck.is_none() ? nullptr : stream_from_capsule(precheck);
-  if (options.mode == write::WriteMode::kFail && options.precheck && precheck_stream == nullptr) {
-    throw Error(ErrorKind::kInvalidArgument, "if_exists='fail' needs the frame twice (a precheck stream)");
-  }
+  ArrowArrayStream* check_stream = stream_from_capsule(check);
   encoder = with_restore(plan, std::move(encoder));
   write::WriteResult result;
   {
     nb::gil_scoped_release release;
-    result = write::write_rows(connection, main_stream, precheck_stream, options, *encoder);
+    result = write::write_rows(connection, main_stream, check_stream, options, *encoder);
   }
-  if (!options.collect_redirects) return nb::int_(result.written);
+  if (!options.collect_redirects || options.check_only) return nb::int_(result.written);
   return nb::make_tuple(result.written, redirected_rows(result.redirected));
 }
 
 }  // namespace
 
 void register_writes(nb::module_& m) {
+  m.attr("MAX_TTL_SECONDS") = write::kMaxTtlSeconds;
   m.def(
       "check_keys_absent",
       [](const std::string& url, nb::handle stream, const nb::dict& plan) {
@@ -94,62 +100,62 @@ void register_writes(nb::module_& m) {
       nb::arg("url"), nb::arg("stream"), nb::arg("plan"));
   m.def(
       "write_hashes",
-      [](const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {
-        return write_rows(url, stream, precheck, plan, write::make_hash_encoder());
+      [](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan) {
+        return write_rows(url, stream, check, plan, write::make_hash_encoder());
       },
-      nb::arg("url"), nb::arg("stream"), nb::arg("precheck").none(), nb::arg("plan"));
+      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
   m.def(
       "write_json",
-      [](const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {
-        return write_rows(url, stream, precheck, plan, write::make_json_encoder());
+      [](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan) {
+        return write_rows(url, stream, check, plan, write::make_json_encoder());
       },
-      nb::arg("url"), nb::arg("stream"), nb::arg("precheck").none(), nb::arg("plan"));
+      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
   // Collections: the frame is grouped by key first (one row per key, list columns).
   m.def(
       "write_set",
-      [](const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {
-        return write_rows(url, stream, precheck, plan, write::make_set_encoder(nb::cast<std::string>(plan["items_column"])));
+      [](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan) {
+        return write_rows(url, stream, check, plan, write::make_set_encoder(nb::cast<std::string>(plan["items_column"])));
       },
-      nb::arg("url"), nb::arg("stream"), nb::arg("precheck").none(), nb::arg("plan"));
+      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
   m.def(
       "write_list",
-      [](const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {
-        return write_rows(url, stream, precheck, plan, write::make_list_encoder(nb::cast<std::string>(plan["items_column"])));
+      [](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan) {
+        return write_rows(url, stream, check, plan, write::make_list_encoder(nb::cast<std::string>(plan["items_column"])));
       },
-      nb::arg("url"), nb::arg("stream"), nb::arg("precheck").none(), nb::arg("plan"));
+      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
   m.def(
       "write_zset",
-      [](const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {
-        return write_rows(url, stream, precheck, plan,
+      [](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan) {
+        return write_rows(url, stream, check, plan,
                           write::make_zset_encoder(nb::cast<std::string>(plan["items_column"]),
                                                    nb::cast<std::string>(plan["scores_column"])));
       },
-      nb::arg("url"), nb::arg("stream"), nb::arg("precheck").none(), nb::arg("plan"));
+      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
   // Appending types: every row adds to its key (modes do not apply; the Python layer uses append).
   m.def(
       "write_stream",
-      [](const std::string& url, nb::handle stream, const nb::dict& plan) {
-        return write_rows(url, stream, nb::none(), plan,
+      [](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan) {
+        return write_rows(url, stream, check, plan,
                           write::make_stream_encoder(plan_get<std::string>(plan, "id_column", ""),
                                                      nb::cast<std::vector<std::string>>(plan["trim"])));
       },
-      nb::arg("url"), nb::arg("stream"), nb::arg("plan"));
+      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
   m.def(
       "write_timeseries",
-      [](const std::string& url, nb::handle stream, const nb::dict& plan) {
-        return write_rows(url, stream, nb::none(), plan,
+      [](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan) {
+        return write_rows(url, stream, check, plan,
                           write::make_timeseries_encoder(nb::cast<std::string>(plan["timestamp_column"]),
                                                          nb::cast<std::string>(plan["value_column"]),
                                                          nb::cast<std::vector<std::string>>(plan["add_options"])));
       },
-      nb::arg("url"), nb::arg("stream"), nb::arg("plan"));
+      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
   m.def(
       "write_strings",
-      [](const std::string& url, nb::handle stream, nb::handle precheck, const nb::dict& plan) {
-        return write_rows(url, stream, precheck, plan,
+      [](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan) {
+        return write_rows(url, stream, check, plan,
                           write::make_string_encoder(plan_get<std::string>(plan, "value_column", "value")));
       },
-      nb::arg("url"), nb::arg("stream"), nb::arg("precheck").none(), nb::arg("plan"));
+      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
 }
 
 }  // namespace polars_redis::bindings

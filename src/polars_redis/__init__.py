@@ -35,12 +35,7 @@ from polars_redis.explain import explain
 from polars_redis._pushdown import PushdownWarning
 from polars_redis import server
 
-try:
-    from importlib.metadata import version as _version
-
-    __version__ = _version("polars-redis")  # the one version number lives in pyproject.toml
-except Exception:  # pragma: no cover - running from a source tree without metadata
-    __version__ = "0+unknown"
+from polars_redis._version import __version__
 
 __all__ = [
     "AuthenticationError",

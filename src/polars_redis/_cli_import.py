@@ -7,12 +7,12 @@ from pathlib import Path
 
 import polars as pl
 
-from polars_redis import _cluster_writes, _core
+from polars_redis import _core
 from polars_redis._cli_export import FORMATS, file_format
 from polars_redis._cli_expr import CliError
 from polars_redis._cli_progress import Progress
 from polars_redis.client import Client
-from polars_redis.writes import _plan as write_plan
+from polars_redis.writes import _sink
 
 WRITE_TYPES = ("hash", "json", "string")
 
@@ -39,20 +39,13 @@ def scan_file(path: str, fmt: str) -> pl.LazyFrame:
     return {"parquet": pl.scan_parquet, "csv": pl.scan_csv, "ndjson": pl.scan_ndjson, "ipc": pl.scan_ipc}[fmt](path)
 
 
-def _check_absent(lf: pl.LazyFrame, url: str, key_column: str, key_prefix: str) -> None:
-    """Under --if-exists fail every key is checked before the first chunk is written."""
-    keys = lf.select(key_column).collect()
-    plan = write_plan(key_column, key_prefix, "fail", None, 1000)
-    if _cluster_writes.is_cluster(url):
-        _cluster_writes.check_absent(keys, url, plan)
-    else:
-        _core.check_keys_absent(url, keys.__arrow_c_stream__(), plan)
-
-
 def import_file(client: Client, args: argparse.Namespace, progress: Progress) -> int:
-    """Write the file's rows to Redis chunk by chunk; returns the rows written."""
-    import polars_redis as pr
+    """Write the file's rows to Redis chunk by chunk; returns the rows written.
 
+    The chunks go through the sinks' machinery: under --if-exists fail every key is checked before
+    the first chunk is written, row numbers in errors count from the file's first row, and a
+    failure names every row committed, earlier chunks' included.
+    """
     if args.chunk_size < 1:
         raise CliError(f"--chunk-size must be at least 1, got {args.chunk_size}")
     lf = scan_file(args.file, file_format(args.file, args.format, "--format"))
@@ -61,21 +54,15 @@ def import_file(client: Client, args: argparse.Namespace, progress: Progress) ->
                          ("--value-column", args.value_column if args.redis_type == "string" else None)):
         if column is not None and column not in columns:
             raise CliError(f"{flag} {column!r} is not a column of {args.file} ({', '.join(columns)})")
-    if args.if_exists == "fail":
-        _check_absent(lf, client.url, args.key_column, args.key_prefix)
     if progress.enabled:
         progress.total = lf.select(pl.len()).collect().item()
-    options = {"key_column": args.key_column, "key_prefix": args.key_prefix, "if_exists": args.if_exists,
-               "ttl": args.ttl}
-    written = 0
-    for chunk in lf.collect_batches(chunk_size=args.chunk_size):
-        if args.redis_type == "hash":
-            n = pr.write_hashes(chunk, client, **options)
-        elif args.redis_type == "json":
-            n = pr.write_json(chunk, client, **options)
-        else:
-            n = pr.write_strings(chunk, client, value_column=args.value_column, **options)
-        written += n
-        progress.add(n, n)
+    native = {"hash": _core.write_hashes, "json": _core.write_json, "string": _core.write_strings}[args.redis_type]
+    extra = {}
+    if args.redis_type == "string":
+        extra = {"value_column": args.value_column,
+                 "ignored_columns": [c for c in columns if c not in (args.key_column, args.value_column)]}
+    written = _sink(native, lf, client.url, key_column=args.key_column, key_prefix=args.key_prefix,
+                    if_exists=args.if_exists, ttl=args.ttl, batch_size=args.chunk_size,
+                    on_batch=lambda n: progress.add(n, n), **extra)
     progress.finish()
     return written

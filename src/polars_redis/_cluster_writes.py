@@ -4,9 +4,12 @@ Every writer's commands touch one key (HSET, JSON.SET, MULTI/DEL/.../EXEC, XADD,
 key's commands can run on its own node with the same per-key guarantees as on a single node. The
 core says which primary serves each row (CRC16 of the key the row writer renders, over the
 topology read at the start); each node's part is written by the ordinary row writer, pipelined,
-all nodes at once (the core releases the GIL). ``if_exists="fail"`` checks every key on every
-node before anything is written, and its atomic check-and-write runs one key per script call
-(a script's keys must share a hash slot).
+all nodes at once (the core releases the GIL). Every row of the frame is checked once before any
+node is written to. ``if_exists="fail"`` checks every key on every node before anything is
+written, and its WATCH-guarded check-and-write runs one key per batch (a transaction's keys must
+share a hash slot).
+
+Errors name the failing key; row numbers in them count within the node's part of the frame.
 
 A slot that moves during the write (a resharding) makes its old node answer ``MOVED``, ``ASK``
 or ``TRYAGAIN`` for that slot's rows. Such a row took no effect: the node's writer reports it and
@@ -54,7 +57,8 @@ def _with_key(df: pl.DataFrame, plan: dict[str, Any]) -> tuple[pl.DataFrame, dic
     if any(name.startswith(_PREFIX) for name in df.columns):
         raise ConfigurationError(f"columns starting with {_PREFIX!r} are reserved for cluster writes")
     if plan.get("key_column") is not None:
-        return df, plan
+        # Each node's part numbers its rows from 0 (a sink adds its earlier batches itself).
+        return df, {**plan, "row_offset": 0}
     start = int(plan.get("row_offset", 0))
     keys = pl.int_range(start, start + df.height, eager=True).cast(pl.String)
     df = df.with_columns((pl.lit(plan.get("key_prefix", "")) + keys).alias(_KEY))
@@ -135,6 +139,7 @@ def _place(df: pl.DataFrame, url: str, plan: dict[str, Any], send: _Send) -> int
         written += count
         if failure is not None:
             failure.args = (f"{failure} [cluster: {written} row(s) were committed by the rest of the write]",)
+            failure.committed_rows = written + getattr(failure, "committed_rows", 0)  # type: ignore[attr-defined]
             raise failure
         if not redirected:
             break
@@ -158,20 +163,22 @@ def check_absent(keys: pl.DataFrame, url: str, plan: dict[str, Any]) -> None:
     _place(keys, url, plan, _check_part)
 
 
-def write(native: Callable[..., Any], df: pl.DataFrame, url: str, plan: dict[str, Any], *,
-          with_precheck: bool = True) -> int:
+def write(native: Callable[..., Any], df: pl.DataFrame, url: str, plan: dict[str, Any]) -> int:
     """Write `df` with `native` on every primary of the cluster; returns the rows written.
 
-    `with_precheck`: `native` takes (url, stream, precheck, plan) rather than (url, stream, plan).
+    Every row is checked (the whole frame, once) before any node is written to.
     """
     df, plan = _with_key(df, plan)
+    native(url, df.__arrow_c_stream__(), df.__arrow_c_stream__(), {**plan, "check_only": True, "precheck": False})
     if plan.get("if_exists") == "fail":
         if plan.get("precheck", True):
             _place(df, url, plan, _check_part)  # every node's keys before any node is written: all or nothing
-        plan = {**plan, "precheck": False, "batch_size": 1}
+        plan = {**plan, "precheck": False}
+    # WATCH-guarded batches (fail, append with a TTL) hold one key each: keys of a batch must
+    # share a hash slot.
+    plan = {**plan, "batch_size": 1}
 
     def send(url: str, part: pl.DataFrame, node_plan: dict[str, Any]) -> tuple[int, list[tuple[int, str, str, int]]]:
-        stream = part.__arrow_c_stream__()
-        return native(url, stream, None, node_plan) if with_precheck else native(url, stream, node_plan)
+        return native(url, part.__arrow_c_stream__(), part.__arrow_c_stream__(), node_plan)
 
     return _place(df, url, plan, send)

@@ -148,6 +148,12 @@ def _matches(sub: pl.Expr, tree: Any) -> bool:
         return False
 
 
+# Integer dtypes every value of which Int64 holds: a cast of them to Int64 is the identity on
+# values, whatever its strict / wrap_numerical options. Any other cast can change values (UInt64
+# wraps or becomes null), so a term over it is not a term over the column.
+_LOSSLESS_TO_INT64 = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32)
+
+
 def _column_name(tree: Any) -> str | None:
     """The column a node refers to: a plain column, or an integer column widened by a cast
     (Polars 1.x casts Int32 columns to Int64 for is_in)."""
@@ -167,7 +173,7 @@ def _column(tree: Any, schema: pl.Schema) -> str:
     name = _column_name(tree)
     if name is None or name not in schema:
         raise _Untranslatable
-    if "Cast" in tree and not schema[name].is_integer():
+    if "Cast" in tree and not isinstance(schema[name], _LOSSLESS_TO_INT64):
         raise _Untranslatable
     return name
 

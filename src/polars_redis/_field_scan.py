@@ -34,8 +34,8 @@ def field_scan(
     planner: Callable[[Callable[[], dict[str, pl.DataType]]], SourcePlanner] | None = None,
     preflight: Callable[[], None] | None = None,
 ) -> pl.LazyFrame:
-    """Fields come from `resolve_fields` (the given schema, or an inference run once, when first
-    needed); `describe` turns a projected field into its entry in the native plan. `template`
+    """Fields come from `resolve_fields` (the given schema, or an inference run once, when the
+    scan is built); `describe` turns a projected field into its entry in the native plan. `template`
     adds columns parsed from the key; `search` names the index a filter may be pushed to;
     `planner` (given the fields getter) replaces the key pushdown entirely (search_hashes);
     `preflight` runs before every scan (e.g. a check that the server has the module)."""
@@ -71,7 +71,8 @@ def field_scan(
 
     key_column = key_columns.key_column_name if key_columns.include_key else None
     derived = TemplateColumns(template, key_column, ignore_errors) if template and key_column else None
-    # A given schema is resolved now (so errors in it surface here); None is inferred on demand.
+    # A given schema is resolved here; an inferred one by lazy_frame (both now, so errors surface
+    # as ours rather than as Polars' "schema callable failed").
     return lazy_frame(
         start_scan, output_schema() if schema_given else output_schema,
         name=name, detail=f"pattern={pattern!r}", errors=errors,

@@ -19,6 +19,26 @@ def check_scan_sizes(batch_size: int, count_hint: int) -> None:
         raise ConfigurationError(f"count_hint must be at least 1, got {count_hint}")
 
 
+ROW_INDEX_MAX = 2**32 - 1  # the row index column is UInt32, as Polars' with_row_index makes it
+
+
+def check_row_index_offset(offset: object) -> None:
+    """Reject an offset the UInt32 row index column cannot hold, when the scan is built."""
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= ROW_INDEX_MAX:
+        raise ConfigurationError(
+            f"row_index_offset must be an int from 0 to {ROW_INDEX_MAX} (the row index column is UInt32), "
+            f"got {offset!r}"
+        )
+
+
+def row_index_overflow(column: str, offset: int, rows: int) -> ConfigurationError:
+    """The error for a scan whose rows carry the row index past UInt32 (the core says the same)."""
+    return ConfigurationError(
+        f"row index column '{column}' overflows UInt32: row_index_offset {offset} plus {rows} rows passes "
+        f"{ROW_INDEX_MAX}; pass a smaller row_index_offset"
+    )
+
+
 @dataclass(frozen=True)
 class KeyColumns:
     """Which per-key columns a scan adds, and their names."""
@@ -35,8 +55,7 @@ class KeyColumns:
     key_parts: tuple[tuple[str, pl.DataType], ...] = ()  # key-template columns, after the key
 
     def __post_init__(self) -> None:
-        if self.row_index_offset < 0:
-            raise ConfigurationError(f"row_index_offset must be >= 0, got {self.row_index_offset}")
+        check_row_index_offset(self.row_index_offset)
 
     def schema(self, values: Mapping[str, pl.DataType]) -> pl.Schema:
         """Row index, key, the reader's value columns, TTL, memory usage; names must be unique."""

@@ -20,7 +20,7 @@ _PART_DTYPES = (pl.String, pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.U
 class KeyTemplate:
     """A key layout: literal text with ``{name}`` parts, each read into a column of its dtype.
 
-    A part matches one or more characters; every part but the last takes as few as it can, so
+    A part matches one or more characters, any character (newline included); every part but the last takes as few as it can, so
     ``order:{region}:{id}`` reads ``order:eu:7:x`` as region ``eu`` and id ``7:x``. Keys that do
     not fit the template get null parts.
     """
@@ -55,8 +55,9 @@ class KeyTemplate:
         self.schema: dict[str, pl.DataType] = dict(resolved)
         groups = []
         for i, name in enumerate(self.parts):
-            groups.append(re.escape(self.literals[i]) + f"(?P<{name}>.+{'?' if i < len(self.parts) - 1 else ''})")
-        self.regex = "^" + "".join(groups) + re.escape(self.literals[-1]) + "$"
+            groups.append(_literal(self.literals[i]) + f"(?P<{name}>.+{'?' if i < len(self.parts) - 1 else ''})")
+        # (?s): a part matches any character, newline included, as a Redis key may hold any byte.
+        self.regex = "(?s)^" + "".join(groups) + _literal(self.literals[-1]) + "$"
 
     def glob(self, values: Mapping[str, str] | None = None) -> str:
         """The SCAN pattern of the keys this template fits, with known String parts filled in."""
@@ -99,6 +100,15 @@ class TemplateColumns:
 
     def add(self, frame: pl.DataFrame, wanted: list[str]) -> pl.DataFrame:
         return self.template.add_columns(frame, self.source, wanted, self.ignore_errors)
+
+
+def _literal(text: str) -> str:
+    """`text` as a Polars (Rust) regex that matches it exactly.
+
+    ASCII other than letters and digits is written as ``\\x{..}``: Python's re.escape spells
+    some characters (space, ``#``, newline) in ways the Rust regex syntax need not read the same.
+    """
+    return "".join(f"\\x{{{ord(c):02x}}}" if c.isascii() and not c.isalnum() else c for c in text)
 
 
 def _parse(text: pl.Series, dtype: pl.DataType) -> pl.Series:

@@ -21,7 +21,7 @@ from polars_redis._expr_tree import And, Compare, IsIn, Node, Or, StringMatch, c
 from polars_redis._key_template import KeyTemplate
 from polars_redis._redis_glob import literal_prefix, narrow_to_prefix
 from polars_redis._search_index import IndexInfo, describe_index
-from polars_redis._search_query import QueryContext, Translation, translate_predicate
+from polars_redis._search_query import PushedQuery, QueryContext, translate_predicate
 
 SEARCH_DIALECT = 2
 
@@ -169,9 +169,16 @@ class KeyPushdown:
                           stacklevel=4)
             scan.notes.append(f"index {info.name!r} not used: {reason}")
             return scan
-        translation, pushed, skipped = translate_for_index(info, target, terms, schema)
+        translation, pushed, skipped, refusals = translate_for_index(info, target, terms, schema)
+        refused = [f"{describe(term)}: {reason}" for term, reason in refusals]
+        if refused:
+            # A term over an indexed attribute whose query could lose rows stays on the client.
+            warnings.warn(f"index {info.name!r}: not pushed, filtered on the client: " + "; ".join(refused),
+                          PushdownWarning, stacklevel=4)
         if translation is None:
-            scan.notes.append(f"no filter term maps to an attribute of index {info.name!r}")
+            scan.notes.append(f"no filter term was pushed to index {info.name!r}" if refused
+                              else f"no filter term maps to an attribute of index {info.name!r}")
+            scan.notes.extend(f"not pushed: {line}" for line in refused)
             return scan
         # Keys from the index must still match the scan's own pattern (the index may cover more).
         scan_pattern = scan.entries["pattern"]
@@ -185,6 +192,7 @@ class KeyPushdown:
         notes = [f"pushed to index {info.name!r}: " + " & ".join(describe(t) for t in pushed)]
         if skipped:
             notes.append("not pushed (client only): " + " & ".join(describe(t) for t in skipped))
+        notes.extend(f"not pushed: {line}" for line in refused)
         return SourcePlan(entries, notes, fallback=scan)
 
     def _check_index(self, info: IndexInfo, target: SearchTarget) -> None:
@@ -201,7 +209,7 @@ class KeyPushdown:
 
 
 def translate_for_index(info: IndexInfo, target: SearchTarget, terms: tuple[Node, ...],
-                        schema: pl.Schema) -> tuple[Translation | None, list[Node], list[Node]]:
+                        schema: pl.Schema) -> PushedQuery:
     """The query for the terms the index's attributes can answer (see translate_predicate)."""
     fields = {}
     for column, identifier in target.identifiers.items():
@@ -210,13 +218,18 @@ def translate_for_index(info: IndexInfo, target: SearchTarget, terms: tuple[Node
             fields[column] = item
     context = QueryContext(
         fields=fields, dtypes=dict(schema), stopwords=info.stopwords, min_prefix=info.min_prefix,
-        nulls_only_when_missing=not target.ignore_errors,
+        nulls_only_when_missing=not target.ignore_errors, key_type=info.key_type,
+        separator_tokenizer=info.language != "chinese" and info.language_field is None,
     )
-    return translate_predicate(_and(terms), context) if terms else (None, [], [])
+    return translate_predicate(_and(terms), context) if terms else PushedQuery(None, [], [], [])
 
 
 def unusable_reason(info: IndexInfo) -> str | None:
-    """Why the index cannot be trusted to hold every key the scan would see, if it cannot."""
+    """Why the index cannot be trusted to hold every key the scan would see, if it cannot.
+
+    FT.INFO tells the indexing state, the failure count and the FILTER; it does not tell that an
+    index was created with SKIPINITIALSCAN (RediSearch 2.10), so that case is documented as the
+    caller's to avoid."""
     if info.indexing:
         return "it is still indexing existing keys"
     if info.indexing_failures:

@@ -141,8 +141,9 @@ def iterate_batches(
 class ScanErrors:
     """The last exception a scan raised, so eager readers can re-raise it unchanged.
 
-    Polars 1.x wraps an exception raised inside an IO source in a ComputeError (the message keeps
-    the original text); Polars 2.x lets it through.
+    Polars 1.x wraps an exception raised while it iterates an IO source in a ComputeError (the
+    message keeps the original text); Polars 2.x lets it through. Errors up to the first batch
+    are raised by the source's call instead (see `surface_errors`) and arrive unwrapped on both.
     """
 
     def __init__(self) -> None:
@@ -159,6 +160,59 @@ def collect(lf: pl.LazyFrame, errors: ScanErrors) -> pl.DataFrame:
         raise
 
 
+def surface_errors(batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    """Run `batches` up to its first frame now, inside the IO source's call.
+
+    Polars 1.x turns an exception raised while it iterates an IO source into a ComputeError that
+    only quotes it, but lets one raised by the source's call itself through unchanged. Connecting,
+    authenticating, module checks and the first fetch (where a scan's errors almost always
+    happen) therefore run in the call, so the user catches our own exception class.
+    """
+    try:
+        first = next(batches)
+    except StopIteration:
+        return iter(())
+    return _resume(first, batches)
+
+
+def _resume(first: pl.DataFrame, rest: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    try:
+        yield first
+        del first
+        yield from rest
+    finally:
+        close = getattr(rest, "close", None)
+        if close is not None:  # stop the native scan now when Polars stops early (head, limit)
+            close()
+
+
+IOSource = Callable[[list[str] | None, pl.Expr | None, int | None, int | None], Iterator[pl.DataFrame]]
+
+
+def register_source(
+    batches: IOSource, schema: pl.Schema, *, name: str | None = None, detail: str | None = None
+) -> pl.LazyFrame:
+    """`register_io_source` with errors that arrive as our exceptions (see `surface_errors`)."""
+
+    def source(
+        with_columns: list[str] | None, predicate: pl.Expr | None, n_rows: int | None, batch_size: int | None
+    ) -> Iterator[pl.DataFrame]:
+        return surface_errors(batches(with_columns, predicate, n_rows, batch_size))
+
+    kwargs: dict[str, Any] = {}
+    try:
+        import inspect
+
+        params = inspect.signature(register_io_source).parameters
+        if name is not None and "explain_name" in params:
+            kwargs["explain_name"] = name
+            if detail is not None:
+                kwargs["explain_detail"] = detail
+    except (TypeError, ValueError):
+        pass
+    return register_io_source(source, schema=schema, **kwargs)
+
+
 def lazy_frame(
     start_scan: ScanFactory,
     schema: pl.Schema | Callable[[], pl.Schema],
@@ -169,13 +223,13 @@ def lazy_frame(
     pushdown: SourcePlanner | None = None,
     derived: DerivedColumns | None = None,
 ) -> pl.LazyFrame:
-    """A LazyFrame whose collection runs a native scan (fresh for every collect)."""
-    resolved: list[pl.Schema] = []
+    """A LazyFrame whose collection runs a native scan (fresh for every collect).
 
-    def get_schema() -> pl.Schema:
-        if not resolved:
-            resolved.append(schema() if callable(schema) else schema)
-        return resolved[0]
+    A callable `schema` (inference from the server) runs now: Polars reports a failing schema
+    callable as a ComputeError quoting it on every path (collect, collect_schema, .columns), so
+    resolving it here is the only way the caller sees our own exception.
+    """
+    resolved = schema() if callable(schema) else schema
 
     def source(
         with_columns: list[str] | None,
@@ -184,22 +238,11 @@ def lazy_frame(
         _batch_size: int | None,
     ) -> Iterator[pl.DataFrame]:
         try:
-            yield from iterate_batches(start_scan, get_schema(), with_columns, predicate, n_rows,
+            yield from iterate_batches(start_scan, resolved, with_columns, predicate, n_rows,
                                        name=name, pushdown=pushdown, derived=derived)
         except Exception as exc:
             if errors is not None:
                 errors.error = exc
             raise
 
-    kwargs: dict[str, Any] = {}
-    try:
-        import inspect
-
-        params = inspect.signature(register_io_source).parameters
-        if "explain_name" in params:
-            kwargs["explain_name"] = name
-            if detail is not None:
-                kwargs["explain_detail"] = detail
-    except (TypeError, ValueError):
-        pass
-    return register_io_source(source, schema=get_schema if callable(schema) else schema, **kwargs)
+    return register_source(source, resolved, name=name, detail=detail)

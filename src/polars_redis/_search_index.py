@@ -31,6 +31,12 @@ class IndexField:
     sortable: bool = False
     unf: bool = False  # a sortable value kept unnormalized
 
+    @property
+    def multi_value(self) -> bool:
+        """True when the identifier, read as a JSONPath, may select several values (``[*]``,
+        ``..``, filters, slices, unions): anything but plain names and indexes."""
+        return _DEFINITE_PATH.fullmatch(normalize_identifier(self.identifier)) is None
+
 
 @dataclass(frozen=True)
 class IndexInfo:
@@ -45,6 +51,8 @@ class IndexInfo:
     stopwords: frozenset[str] = DEFAULT_STOPWORDS
     min_prefix: int = _DEFAULT_MIN_PREFIX
     options: tuple[str, ...] = field(default_factory=tuple)
+    language: str = "english"  # the default LANGUAGE of TEXT attributes
+    language_field: str | None = None  # a hash field / path giving each document's language
 
     def by_identifier(self, identifier: str) -> IndexField | None:
         wanted = normalize_identifier(identifier)
@@ -54,6 +62,8 @@ class IndexInfo:
         return None
 
 
+# `$`, then `.name` and `[index]` steps only (quoted names are normalized to `.name` first).
+_DEFINITE_PATH = re.compile(r"\$(?:\.[^.\[\]*?()@,:]+|\[-?\d+\])*")
 _BRACKETED = re.compile(r"""\[\s*(['"])((?:(?!\1).)*)\1\s*\]""")
 
 
@@ -151,4 +161,6 @@ def _index_info(name: str, info: Any, config_reply: Any) -> IndexInfo:
         stopwords=frozenset(str(w).lower() for w in stopwords) if stopwords is not None else DEFAULT_STOPWORDS,
         min_prefix=int(min_prefix) if min_prefix not in (None, "") else _DEFAULT_MIN_PREFIX,
         options=tuple(str(o).upper() for o in entries.get("index_options") or []),
+        language=str(definition.get("default_language") or "english").lower(),
+        language_field=str(definition["language_field"]) if definition.get("language_field") else None,
     )

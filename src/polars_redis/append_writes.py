@@ -1,8 +1,9 @@
 """Writing rows that append to a key: stream entries (XADD) and time-series samples (TS.ADD).
 
-Each row adds one entry or sample; nothing is replaced, so there is no ``if_exists``. Commands
-are encoded in C++ from the Arrow buffers and pipelined; an error states how many rows were
-committed before it.
+Each row adds one entry or sample; nothing is replaced, so there is no ``if_exists``. Every row
+is checked before anything is sent (stream IDs: syntax, above 0-0, increasing per key; samples:
+timestamps from 1970, no NaN). Commands are encoded in C++ from the Arrow buffers and pipelined;
+an error after sending began names exactly the rows committed.
 """
 
 from __future__ import annotations
@@ -52,9 +53,32 @@ def write_stream(
     the server. ``maxlen`` / ``minid`` trim the stream as entries are added (``~`` when
     `approximate`, which lets Redis trim whole nodes cheaply).
 
-    Example:
-        >>> events = pl.DataFrame({"action": ["click", "view"], "page": ["/a", "/b"]})  # doctest: +SKIP
-        >>> pr.write_stream(events, url, "events:user:1", maxlen=10_000)             # doctest: +SKIP
+    Args:
+        df: the frame to write.
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key: the stream every row goes to (or give `key_column`).
+        key_column: the column naming each row's stream (instead of `key`).
+        id_column: a column of entry IDs; without it the server assigns them.
+        maxlen: trim the stream to about this many entries (MAXLEN).
+        minid: trim entries with IDs below this one (MINID); excludes `maxlen`.
+        approximate: trim with ``~`` (whole nodes; cheaper, may keep a few more).
+        batch_size: rows encoded and pipelined per batch.
+
+    Returns:
+        The number of entries added.
+
+    Raises:
+        ConfigurationError: an invalid URL or option, a missing column, or a value Redis cannot
+            store; nothing is written then.
+        RedisConnectionError: the server cannot be reached or the connection was lost
+            (AuthenticationError when it rejects the credentials); the message says how many rows
+            were committed.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server rejected a command (e.g. an ID not above the stream's last one).
+
+    Examples:
+        >>> events = pl.DataFrame({"action": ["click", "view"], "page": ["/a", "/b"]})
+        >>> pr.write_stream(events, url, "events:user:1", maxlen=10_000)
         2
     """
     url = as_url(url)
@@ -73,8 +97,8 @@ def write_stream(
         return 0
     plan = _plan(key_column, "", "append", None, batch_size, id_column=id_column or "", trim=trim)
     if _cluster_writes.is_cluster(url):
-        return _cluster_writes.write(_core.write_stream, df, url, plan, with_precheck=False)
-    return _core.write_stream(url, df.__arrow_c_stream__(), plan)
+        return _cluster_writes.write(_core.write_stream, df, url, plan)
+    return _core.write_stream(url, df.__arrow_c_stream__(), df.__arrow_c_stream__(), plan)
 
 
 def write_timeseries(
@@ -97,9 +121,34 @@ def write_timeseries(
     `labels` and `duplicate_policy` (block, first, last, min, max, sum); existing series keep
     theirs, and `duplicate_policy` then decides what a sample at an existing timestamp does.
 
-    Example:
-        >>> df = pl.DataFrame({"_ts": [1_700_000_000_000], "value": [21.5]})                   # doctest: +SKIP
-        >>> pr.write_timeseries(df, url, "sensor:1", labels={"room": "lab"}, retention_ms=86_400_000)  # doctest: +SKIP
+    Args:
+        df: the frame to write.
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key: the series every row goes to (or give `key_column`).
+        key_column: the column naming each row's series (instead of `key`).
+        timestamp_column: epoch milliseconds (integers) or Datetimes.
+        value_column: the numeric sample values (null: nothing written).
+        retention_ms: retention of series created here.
+        labels: labels of series created here.
+        duplicate_policy: block, first, last, min, max or sum: what a sample at an existing
+            timestamp does.
+        batch_size: rows encoded and pipelined per batch.
+
+    Returns:
+        The number of rows processed.
+
+    Raises:
+        ConfigurationError: an invalid URL or option, a missing column, or a value Redis cannot
+            store; nothing is written then.
+        RedisConnectionError: the server cannot be reached or the connection was lost
+            (AuthenticationError when it rejects the credentials); the message says how many rows
+            were committed.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server rejected a command (e.g. an ID not above the stream's last one).
+
+    Examples:
+        >>> df = pl.DataFrame({"_ts": [1_700_000_000_000], "value": [21.5]})
+        >>> pr.write_timeseries(df, url, "sensor:1", labels={"room": "lab"}, retention_ms=86_400_000)
         1
     """
     url = as_url(url)
@@ -130,5 +179,5 @@ def write_timeseries(
                  value_column=value_column, add_options=options,
                  ignored_columns=[c for c in df.columns if c not in (key_column, timestamp_column, value_column)])
     if _cluster_writes.is_cluster(url):
-        return _cluster_writes.write(_core.write_timeseries, df, url, plan, with_precheck=False)
-    return _core.write_timeseries(url, df.__arrow_c_stream__(), plan)
+        return _cluster_writes.write(_core.write_timeseries, df, url, plan)
+    return _core.write_timeseries(url, df.__arrow_c_stream__(), df.__arrow_c_stream__(), plan)

@@ -18,14 +18,16 @@ _CERT_REQS = ("required", "none")
 class Client:
     """Connection options plus a private connection pool, accepted wherever a URL is.
 
-    Create one with :func:`connect`. Every ``scan_*``, ``read_*``, ``write_*``, ``sink_*``,
+    Create one with [connect][polars_redis.client.connect]. Every ``scan_*``, ``read_*``,
+    ``write_*``, ``sink_*``,
     ``infer_*`` and search function takes a ``Client`` in place of the URL; calls through one
     client reuse its connections. Safe to share between threads.
 
-    Example:
-        >>> with pr.connect("redis://localhost:6379", pool_size=4) as client:   # doctest: +SKIP
+    Examples:
+        >>> with pr.connect("redis://localhost:6379", pool_size=4) as client:
         ...     users = pr.read_hashes(client, "user:*")
         ...     pr.write_hashes(users, client, key_column="_key", if_exists="replace")
+        3
     """
 
     def __init__(self, url: str) -> None:
@@ -42,9 +44,9 @@ class Client:
         Raises:
             ConfigurationError: the client was closed.
 
-        Example:
-            >>> pr.connect("redis://localhost", retries=2).url   # doctest: +SKIP
-            'redis://localhost?retries=2&pool=client-5f0c...'
+        Examples:
+            >>> pr.connect("redis://localhost:6379", retries=2).url
+            'redis://localhost:6379?pool_size=8&pool_idle_timeout=60&retries=2&pool=client-...'
         """
         with self._lock:
             if self._closed:
@@ -53,11 +55,15 @@ class Client:
 
     @property
     def closed(self) -> bool:
-        """Whether :meth:`close` was called.
+        """Whether `close` was called.
 
-        Example:
-            >>> client.closed   # doctest: +SKIP
+        Examples:
+            >>> client = pr.connect(url)
+            >>> client.closed
             False
+            >>> client.close()
+            >>> client.closed
+            True
         """
         with self._lock:
             return self._closed
@@ -68,8 +74,13 @@ class Client:
         Scans running now finish; their connections are closed when they end. Closing twice is
         allowed.
 
-        Example:
-            >>> client.close()   # doctest: +SKIP
+        Examples:
+            >>> client = pr.connect(url)
+            >>> client.close()
+            >>> pr.read_hashes(client, "user:*")
+            Traceback (most recent call last):
+            ...
+            polars_redis.ConfigurationError: this client (...) is closed; create a new one with connect()
         """
         with self._lock:
             if self._closed:
@@ -80,9 +91,18 @@ class Client:
     def pool_stats(self) -> dict[str, int]:
         """Counters of this client's pool: ``open``, ``idle``, ``created``, ``reused``.
 
-        Example:
-            >>> client.pool_stats()   # doctest: +SKIP
-            {'open': 2, 'idle': 2, 'created': 2, 'reused': 48}
+        Returns:
+            Connections ``open`` and ``idle`` now, ``created`` and ``reused`` so far.
+
+        Raises:
+            ConfigurationError: the client was closed.
+
+        Examples:
+            >>> with pr.connect(url) as client:
+            ...     _ = pr.read_hashes(client, "user:*")
+            ...     stats = client.pool_stats()
+            >>> sorted(stats), stats["created"] >= 1
+            (['created', 'idle', 'open', 'reused'], True)
         """
         return dict(_core.pool_stats(self.url))
 
@@ -121,7 +141,8 @@ def connect(
     ssl_check_hostname: bool | None = None,
     **extra: Any,
 ) -> Client:
-    """Validate connection options once and return a :class:`Client` with its own pool.
+    """Validate connection options once and return a [Client][polars_redis.client.Client] with its
+    own pool.
 
     Options may be given here or as query parameters of `url` (not both). Nothing is sent to
     Redis until the first call uses the client.
@@ -149,11 +170,14 @@ def connect(
     Raises:
         ConfigurationError: naming every option that is invalid, never the password.
 
-    Example:
-        >>> client = pr.connect("redis://localhost:6379", socket_timeout=5, retries=2)   # doctest: +SKIP
-        >>> pr.read_hashes(client, "user:*").height                                      # doctest: +SKIP
-        1000
-        >>> client.close()                                                               # doctest: +SKIP
+    Returns:
+        A client to pass wherever a URL is accepted; close it (or use ``with``) when done.
+
+    Examples:
+        >>> client = pr.connect("redis://localhost:6379", socket_timeout=5, retries=2)
+        >>> pr.read_hashes(client, "user:*").height
+        3
+        >>> client.close()
     """
     if not isinstance(url, str):
         raise ConfigurationError(f"url must be a str, got {type(url).__name__}")

@@ -17,6 +17,7 @@ from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import normalize_schema, to_descriptor
+from polars_redis._key_columns import check_row_index_offset, check_scan_sizes
 from polars_redis._pushdown import KeyPushdown
 from polars_redis._recorder import start_native
 from polars_redis._scan import ScanErrors, collect, lazy_frame
@@ -81,12 +82,8 @@ def _scan(
     flag is set in the plan only when Polars needs that column.
     """
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
-    if batch_size < 1:
-        raise ConfigurationError(f"batch_size must be at least 1, got {batch_size}")
-    if count_hint < 1:
-        raise ConfigurationError(f"count_hint must be at least 1, got {count_hint}")
-    if row_index_offset < 0:
-        raise ConfigurationError(f"row_index_offset must be >= 0, got {row_index_offset}")
+    check_scan_sizes(batch_size, count_hint)
+    check_row_index_offset(row_index_offset)
     columns: list[tuple[str, pl.DataType]] = []
     if include_row_index:
         columns.append((row_index_column_name, pl.UInt32()))
@@ -151,19 +148,35 @@ def scan_set(
         url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS, or
             ``unix:///path?db=N``.
         pattern: SCAN MATCH pattern; keys of other types are skipped.
-        member_type: dtype the members are parsed as (any scalar dtype :func:`scan_hashes`
+        member_type: dtype the members are parsed as (any scalar dtype
+            [scan_hashes][polars_redis.hashes.scan_hashes]
             accepts, parsed the same way).
         member_column_name: name of the member column.
         include_key: add the key as a String column named `key_column_name`.
+        key_column_name: name of the key column.
         include_row_index: add a UInt32 row number column starting at `row_index_offset`.
+        row_index_column_name: name of the row number column.
+        row_index_offset: the first row number.
         batch_size: rows per batch handed to Polars (a page of a large set may make a larger one).
         count_hint: SCAN COUNT hint for finding the keys.
         ignore_errors: read members that do not parse as `member_type` as null instead of raising
-            :class:`SchemaError`.
+            `SchemaError`.
 
-    Example:
-        >>> lf = pr.scan_set(url, "tags:*")                                  # doctest: +SKIP
-        >>> lf.group_by("member").len().sort("len", descending=True).collect()  # doctest: +SKIP
+    Returns:
+        A LazyFrame; every collect runs a fresh scan.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype (raised here).
+        RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
+            subclass) when it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
+
+    Examples:
+        >>> lf = pr.scan_set(url, "tags:*")
+        >>> lf.group_by("member").len().sort("len", "member", descending=True).collect().rows()
+        [('polars', 2), ('redis', 1)]
     """
     url = as_url(url)
     return _scan(
@@ -178,10 +191,27 @@ def scan_set(
 
 
 def read_set(url: str | Client, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
-    """Read Redis sets into a DataFrame (eager :func:`scan_set`).
+    """Read Redis sets into a DataFrame (eager [scan_set][polars_redis.collections.scan_set]).
 
-    Example:
-        >>> df = pr.read_set(url, "tags:*", member_type=pl.Int64)  # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        pattern: SCAN MATCH pattern, e.g. ``"tags:*"``.
+        **kwargs: any keyword of [scan_set][polars_redis.collections.scan_set].
+
+    Returns:
+        One row per set member.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype.
+        RedisConnectionError: the server cannot be reached; AuthenticationError (a subclass) when
+            it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
+
+    Examples:
+        >>> pr.read_set(url, "tags:post:2").rows()
+        [('tags:post:2', 'polars')]
     """
     url = as_url(url)
     errors = ScanErrors()
@@ -213,23 +243,39 @@ def scan_list(
     element: LLEN gives the number of rows per list.
 
     Args:
-        url: Redis URL (see :func:`scan_set`).
+        url: Redis URL (see [scan_set][polars_redis.collections.scan_set]).
         pattern: SCAN MATCH pattern; keys of other types are skipped.
-        element_type: dtype the elements are parsed as (any scalar dtype :func:`scan_hashes`
+        element_type: dtype the elements are parsed as (any scalar dtype
+            [scan_hashes][polars_redis.hashes.scan_hashes]
             accepts).
         element_column_name: name of the element column.
         include_position: add the element's 0-based index in its list as an Int64 column.
         position_column_name: name of the position column.
         include_key: add the key as a String column named `key_column_name`.
+        key_column_name: name of the key column.
         include_row_index: add a UInt32 row number column starting at `row_index_offset`.
+        row_index_column_name: name of the row number column.
+        row_index_offset: the first row number.
         batch_size: rows per batch handed to Polars (a page of a long list may make a larger one).
         count_hint: SCAN COUNT hint for finding the keys.
         ignore_errors: read elements that do not parse as `element_type` as null instead of
-            raising :class:`SchemaError`.
+            raising `SchemaError`.
 
-    Example:
-        >>> lf = pr.scan_list(url, "queue:*", element_type=pl.Int64)        # doctest: +SKIP
-        >>> lf.filter(pl.col("position") < 10).collect()                   # doctest: +SKIP
+    Returns:
+        A LazyFrame; every collect runs a fresh scan.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype (raised here).
+        RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
+            subclass) when it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
+
+    Examples:
+        >>> lf = pr.scan_list(url, "queue:*", element_type=pl.Int64)
+        >>> lf.filter(pl.col("position") < 2).collect().rows()
+        [('queue:jobs', 1, 0), ('queue:jobs', 2, 1)]
     """
     url = as_url(url)
     return _scan(
@@ -248,10 +294,27 @@ def scan_list(
 
 
 def read_list(url: str | Client, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
-    """Read Redis lists into a DataFrame (eager :func:`scan_list`).
+    """Read Redis lists into a DataFrame (eager [scan_list][polars_redis.collections.scan_list]).
 
-    Example:
-        >>> df = pr.read_list(url, "queue:*")  # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        pattern: SCAN MATCH pattern, e.g. ``"queue:*"``.
+        **kwargs: any keyword of [scan_list][polars_redis.collections.scan_list].
+
+    Returns:
+        One row per list element.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype.
+        RedisConnectionError: the server cannot be reached; AuthenticationError (a subclass) when
+            it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
+
+    Examples:
+        >>> pr.read_list(url, "queue:*")["element"].to_list()
+        ['1', '2', '3']
     """
     url = as_url(url)
     errors = ScanErrors()
@@ -288,31 +351,47 @@ def scan_zset(
     number of rows per key.
 
     Args:
-        url: Redis URL (see :func:`scan_set`).
+        url: Redis URL (see [scan_set][polars_redis.collections.scan_set]).
         pattern: SCAN MATCH pattern; keys of other types are skipped.
         min_score: lowest score read: a float or int, or a Redis score string: ``"(5"`` excludes
             5 itself, ``"-inf"``/``"+inf"`` are unbounded.
         max_score: highest score read, same forms.
         include_key: add the key as a String column named `key_column_name`.
+        key_column_name: name of the key column.
         member_column_name: name of the member column.
         score_column_name: name of the Float64 score column.
         count: read at most this many members per key (the lowest-scored in range), like
             ``ZRANGE ... LIMIT 0 count``.
-        member_type: dtype the members are parsed as (any scalar dtype :func:`scan_hashes`
+        member_type: dtype the members are parsed as (any scalar dtype
+            [scan_hashes][polars_redis.hashes.scan_hashes]
             accepts).
         include_rank: add the member's rank as an Int64 column: its 0-based position in the
             whole sorted set by ascending score (Redis ZRANK), so with a `min_score` the first
             row of a key may have a rank above 0.
         rank_column_name: name of the rank column.
         include_row_index: add a UInt32 row number column starting at `row_index_offset`.
+        row_index_column_name: name of the row number column.
+        row_index_offset: the first row number.
         batch_size: rows per batch handed to Polars (a page of a large key may make a larger one).
         count_hint: SCAN COUNT hint for finding the keys.
         ignore_errors: read members that do not parse as `member_type` as null instead of
-            raising :class:`SchemaError`.
+            raising `SchemaError`.
 
-    Example:
-        >>> lf = pr.scan_zset(url, pattern="leaderboard:*", min_score=0)          # doctest: +SKIP
-        >>> lf.sort("score", descending=True).head(100).collect()               # doctest: +SKIP
+    Returns:
+        A LazyFrame; every collect runs a fresh scan.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype (raised here).
+        RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
+            subclass) when it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
+
+    Examples:
+        >>> lf = pr.scan_zset(url, pattern="leaderboard:*", min_score=0)
+        >>> lf.sort("score", descending=True).head(1).collect().select("member", "score").rows()
+        [('ann', 10.0)]
     """
     url = as_url(url)
     low = _score_bound(min_score, "min_score")
@@ -338,10 +417,27 @@ def scan_zset(
 
 
 def read_zset(url: str | Client, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
-    """Read Redis sorted sets into a DataFrame (eager :func:`scan_zset`).
+    """Read Redis sorted sets into a DataFrame (eager [scan_zset][polars_redis.collections.scan_zset]).
 
-    Example:
-        >>> df = pr.read_zset(url, "leaderboard:*", min_score="(0", count=10)  # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        pattern: SCAN MATCH pattern, e.g. ``"leaderboard:*"``.
+        **kwargs: any keyword of [scan_zset][polars_redis.collections.scan_zset].
+
+    Returns:
+        One row per sorted set member.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype.
+        RedisConnectionError: the server cannot be reached; AuthenticationError (a subclass) when
+            it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
+
+    Examples:
+        >>> pr.read_zset(url, "leaderboard:*", min_score="(8")["member"].to_list()
+        ['ann']
     """
     url = as_url(url)
     errors = ScanErrors()

@@ -27,14 +27,28 @@ def explain(lf: pl.LazyFrame) -> str:
     are the ones the scan would really receive; no command that reads or writes data is sent (a
     schema may be inferred and an index's FT.INFO read). Passwords never appear.
 
-    Example:
-        >>> lf = pr.scan_hashes(url, "user:*", {"name": pl.String, "age": pl.Int64},  # doctest: +SKIP
+    Args:
+        lf: a LazyFrame built on one or more polars-redis scans (joins and unions included).
+
+    Returns:
+        One block of text per scan; ``"no Redis scan is run by this query"`` when there is none.
+
+    Raises:
+        RedisConnectionError: the server cannot be reached to read an index's FT.INFO or to
+            infer a schema.
+        ResponseError: the search index named by the scan does not exist.
+        polars.exceptions.PolarsError: the query itself is invalid (e.g. an unknown column).
+
+    Examples:
+        >>> lf = pr.scan_hashes(url, "user:*", {"name": pl.String, "age": pl.Int64},
         ...                     search_index="idx:users")
-        >>> print(pr.explain(lf.filter(pl.col("age") > 30).select("name")))           # doctest: +SKIP
+        >>> print(pr.explain(lf.filter(pl.col("age") > 30).select("name")))
         redis hashes
-          keys:   FT.AGGREGATE idx:users '@age:[(30 +inf]' LOAD 1 @__key ... WITHCURSOR COUNT 1000
-          fetch:  HMGET <key> name age
-          ...
+          keys:   FT.AGGREGATE idx:users '@age:[(30 +inf]' LOAD 1 @__key DIALECT 2 TIMEOUT 0 WITHCURSOR ...
+          check:  keys must match 'user:*'
+          fetch:  HGETALL <key>
+          note:   pushed to index 'idx:users': col('age') > 30
+          client filter: ...
     """
     with recording() as records:
         lf.collect()

@@ -3,7 +3,9 @@
 A frame is one Redis hash: a ``meta`` field (JSON: format, version, rows, bytes, chunk count,
 compression) and ``chunk:0`` ... ``chunk:N-1`` holding the Arrow IPC file in pieces of at most
 ``chunk_size`` bytes (a Redis value may not exceed 512 MB). Writing replaces the key atomically,
-with its TTL. Every Polars dtype round-trips exactly (it is Polars' own IPC).
+with its TTL (one MULTI/EXEC); reading takes the meta and every chunk in one MULTI/EXEC under
+WATCH (again if a writer replaced the frame in between), so a read returns exactly one version.
+Every Polars dtype round-trips exactly (it is Polars' own IPC).
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from collections.abc import Iterator
 from typing import Literal
 
 import polars as pl
-from polars.io.plugins import register_io_source
 
 from polars_redis import _core
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError, ResponseError
+from polars_redis._scan import register_source
+from polars_redis.writes import _check_ttl
 
 __all__ = ["read_frame", "scan_frame", "write_frame"]
 
@@ -39,16 +42,35 @@ def write_frame(
 ) -> int:
     """Store `df` under `key` as Arrow IPC; returns the bytes stored.
 
-    Example:
-        >>> pr.write_frame(daily_totals, url, "cache:daily", ttl=3600)   # doctest: +SKIP
-        184320
+    Args:
+        df: the frame to store.
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key: the Redis key (a hash), replaced atomically.
+        ttl: seconds until the key expires (``None``: never).
+        compression: ``"zstd"`` (default), ``"lz4"`` or ``"uncompressed"`` Arrow IPC.
+        chunk_size: the largest piece stored in one hash field, at most 512 MiB.
+
+    Returns:
+        The number of bytes stored.
+
+    Raises:
+        ConfigurationError: an invalid URL, `compression`, `ttl` or `chunk_size`.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server rejected the write (e.g. out of memory).
+
+    Examples:
+        >>> daily_totals = pl.DataFrame({"day": ["mon", "tue"], "total": [12.5, 8.0]})
+        >>> pr.write_frame(daily_totals, url, "cache:daily", ttl=3600) > 0
+        True
     """
     url = as_url(url)
     _core.validate_url(url)
     if compression not in ("uncompressed", "lz4", "zstd"):
         raise ConfigurationError(f"compression must be 'uncompressed', 'lz4' or 'zstd', got {compression!r}")
-    if ttl is not None and (isinstance(ttl, bool) or ttl <= 0):
-        raise ConfigurationError(f"ttl must be a positive number of seconds, got {ttl!r}")
+    if ttl is not None:
+        _check_ttl(ttl)
     if not 1 <= chunk_size <= 512 * 2**20:
         raise ConfigurationError(f"chunk_size must be between 1 byte and 512 MiB, got {chunk_size}")
     buffer = io.BytesIO()
@@ -64,10 +86,12 @@ def write_frame(
 
 
 def _load(url: str, key: str) -> bytes:
+    """The frame's IPC bytes: meta and chunks of one version (read in one transaction)."""
     _core.validate_url(url)
-    (raw_meta,) = _core.get_hash_fields(url, key, ["meta"])
-    if raw_meta is None:
+    stored = _core.get_chunked_value(url, key)
+    if stored is None:
         raise ResponseError(f"no frame is stored under key {key!r}")
+    raw_meta, chunks = stored
     try:
         meta = json.loads(raw_meta)
         if meta.get("format") != FORMAT:
@@ -76,9 +100,8 @@ def _load(url: str, key: str) -> bytes:
         raise ResponseError(f"key {key!r} does not hold a polars-redis frame") from None
     if meta["version"] > VERSION:
         raise ResponseError(f"frame {key!r} has format version {meta['version']}; this library reads up to {VERSION}")
-    chunks = _core.get_hash_fields(url, key, [f"chunk:{i}" for i in range(meta["chunks"])])
-    if any(chunk is None for chunk in chunks):
-        raise ResponseError(f"frame {key!r} is incomplete: a chunk is missing")
+    if len(chunks) != meta["chunks"]:
+        raise ResponseError(f"frame {key!r} is incomplete: {len(chunks)} chunk(s) instead of {meta['chunks']}")
     data = b"".join(chunks)
     if len(data) != meta["bytes"]:
         raise ResponseError(f"frame {key!r} is corrupt: {len(data)} bytes instead of {meta['bytes']}")
@@ -88,8 +111,26 @@ def _load(url: str, key: str) -> bytes:
 def read_frame(url: str | Client, key: str, *, columns: list[str] | None = None) -> pl.DataFrame:
     """Read the frame stored under `key` (optionally only some columns).
 
-    Example:
-        >>> df = pr.read_frame(url, "cache:daily")   # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key: the key [write_frame][polars_redis.frames.write_frame] stored the frame under.
+        columns: read only these columns.
+
+    Returns:
+        The stored frame, with its exact dtypes.
+
+    Raises:
+        ConfigurationError: an invalid URL.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: no frame is stored under `key`, or it is incomplete, corrupt or of a newer
+            format version.
+
+    Examples:
+        >>> stored = pr.write_frame(pl.DataFrame({"day": ["mon"], "total": [12.5]}), url, "cache:daily")
+        >>> pr.read_frame(url, "cache:daily").rows()
+        [('mon', 12.5)]
     """
     url = as_url(url)
     return pl.read_ipc(io.BytesIO(_load(url, key)), columns=columns)
@@ -100,8 +141,27 @@ def scan_frame(url: str | Client, key: str) -> pl.LazyFrame:
 
     The schema is read when this is called; the data is fetched again at every collect.
 
-    Example:
-        >>> pr.scan_frame(url, "cache:daily").filter(pl.col("total") > 10).collect()   # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key: the key [write_frame][polars_redis.frames.write_frame] stored the frame under.
+
+    Returns:
+        A LazyFrame; every collect reads the stored frame again.
+
+    Raises:
+        ConfigurationError: an invalid URL.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: no frame is stored under `key`, or it is incomplete, corrupt or of a newer
+            format version.
+            Raised here (the schema is read now) and at collect.
+
+    Examples:
+        >>> frame = pl.DataFrame({"day": ["mon", "tue"], "total": [12.5, 8.0]})
+        >>> stored = pr.write_frame(frame, url, "cache:daily")
+        >>> pr.scan_frame(url, "cache:daily").filter(pl.col("total") > 10).collect().rows()
+        [('mon', 12.5)]
     """
     url = as_url(url)
     schema = pl.read_ipc_schema(io.BytesIO(_load(url, key)))
@@ -116,4 +176,4 @@ def scan_frame(url: str | Client, key: str) -> pl.LazyFrame:
             frame = frame.head(n_rows)
         yield frame
 
-    return register_io_source(source, schema=pl.Schema(schema))
+    return register_source(source, pl.Schema(schema), name="redis frame", detail=f"key={key!r}")

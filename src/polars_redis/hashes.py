@@ -33,10 +33,25 @@ def infer_hash_schema(
     of Int64, Float64, Boolean, Date, Datetime that every sampled non-null value parses as, else
     String. Fields are listed in the order first seen.
 
-    Example:
-        >>> schema = pr.infer_hash_schema(url, "user:*")       # doctest: +SKIP
-        >>> schema                                              # doctest: +SKIP
-        {'name': String, 'age': Int64, 'score': Float64, 'active': Boolean}
+    Args:
+        url: a connection URL (see [scan_hashes][polars_redis.hashes.scan_hashes]) or a
+            [Client][polars_redis.client.Client].
+        pattern: SCAN MATCH pattern of the hashes to sample.
+        sample_size: at most this many hashes are read.
+        type_inference: ``False`` types every field as String.
+
+    Returns:
+        Field name -> Polars dtype, ready to pass as `schema`.
+
+    Raises:
+        ConfigurationError: `sample_size` below 1 or an invalid URL.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+
+    Examples:
+        >>> pr.infer_hash_schema(url, "user:*")
+        {'name': String, 'age': Int64, 'city': String}
     """
     url = as_url(url)
     if sample_size < 1:
@@ -78,24 +93,31 @@ def scan_hashes(
         url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS, or
             ``unix:///path?db=N``.
         pattern: SCAN MATCH pattern, e.g. ``"user:*"``.
-        schema: field name -> Polars dtype. ``None`` infers it from a sample when first needed.
+        schema: field name -> Polars dtype. ``None`` infers it from a sample
+            ([infer_hash_schema][polars_redis.hashes.infer_hash_schema]) when the scan is built.
         include_key: add the key as a String column named `key_column_name`.
+        key_column_name: name of the key column.
         include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
+        ttl_column_name: name of the TTL column.
         include_memory_usage: add the bytes the key and its value take in Redis' memory
             (``MEMORY USAGE key``) as an Int64 column named `memory_column_name`.
+        memory_column_name: name of the memory usage column.
         include_row_index: add a UInt32 row number column starting at `row_index_offset`.
+        row_index_column_name: name of the row number column.
+        row_index_offset: the first row number.
         batch_size: rows per batch handed to Polars.
         count_hint: SCAN COUNT hint. The default (1000, not the 100 Redis uses) keeps the fetch
             pipeline fed: with 100 the single SCAN cursor cannot deliver keys as fast as the server
             answers the fetches (measured in bench/RESULTS.md). Lower it to shorten each SCAN call
             on a latency-sensitive server.
         ignore_errors: read values that do not parse as their dtype as null instead of raising
-            :class:`SchemaError`.
+            `SchemaError`.
         key_template: the key layout, e.g. ``"order:{region}:{id}"``: each ``{part}`` becomes a
             column (after the key column) parsed from the key, typed by `key_template_schema`
             (String by default). With the default pattern the scan covers the template's keys
             (``order:*:*``); an equality filter on a String part narrows SCAN MATCH
-            (``order:eu:*``). Keys that do not fit get null parts.
+            (``order:eu:*``). A part matches any characters, newline included (every part but the
+            last as few as it can); keys that do not fit get null parts.
         key_template_schema: part name -> Polars dtype for `key_template`.
         search_index: a RediSearch index over these keys. A ``filter`` is then translated into
             a query (see the pushdown guide) and only the matching keys are fetched; terms the
@@ -103,9 +125,21 @@ def scan_hashes(
             as without the index. The index must cover the pattern's prefix; it is never
             created implicitly.
 
-    Example:
-        >>> lf = pr.scan_hashes(url, "user:*", {"name": pl.String, "age": pl.Int64})  # doctest: +SKIP
-        >>> lf.filter(pl.col("age") > 30).select("name").head(10).collect()          # doctest: +SKIP
+    Returns:
+        A LazyFrame; every collect runs a fresh scan.
+
+    Raises:
+        ConfigurationError: an invalid URL, option, dtype or key template (raised here).
+        RedisConnectionError: the server cannot be reached (when the schema is inferred, here;
+            otherwise at collect). AuthenticationError, a subclass, when credentials are rejected.
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
+
+    Examples:
+        >>> lf = pr.scan_hashes(url, "user:*", {"name": pl.String, "age": pl.Int64})
+        >>> lf.filter(pl.col("age") > 30).select("name").sort("name").collect()["name"].to_list()
+        ['Ada', 'Cy']
     """
     url = as_url(url)
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
@@ -138,12 +172,32 @@ def read_hashes(
     schema: SchemaLike | None = None,
     **kwargs: Any,
 ) -> pl.DataFrame:
-    """Read Redis hashes into a DataFrame (eager :func:`scan_hashes`).
+    """Read Redis hashes into a DataFrame (eager [scan_hashes][polars_redis.hashes.scan_hashes]).
 
-    With ``schema=None`` the schema is inferred first with :func:`infer_hash_schema`.
+    With ``schema=None`` the schema is inferred first with
+    [infer_hash_schema][polars_redis.hashes.infer_hash_schema].
 
-    Example:
-        >>> df = pr.read_hashes(url, "user:*", {"name": pl.String, "age": pl.Int64})  # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        pattern: SCAN MATCH pattern, e.g. ``"user:*"``.
+        schema: field name -> Polars dtype, or ``None`` to infer it.
+        **kwargs: any keyword of [scan_hashes][polars_redis.hashes.scan_hashes].
+
+    Returns:
+        One row per hash.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
+
+    Examples:
+        >>> df = pr.read_hashes(url, "user:*", {"name": pl.String, "age": pl.Int64})
+        >>> df.sort("_key").rows()
+        [('user:1', 'Ada', 36), ('user:2', 'Bo', 12), ('user:3', 'Cy', 41)]
     """
     url = as_url(url)
     if schema is None:

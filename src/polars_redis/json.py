@@ -32,9 +32,24 @@ def infer_json_schema(url: str | Client, pattern: str = "*", sample_size: int = 
     ``String``. A field seen with incompatible kinds (a number in one document, a string in
     another), or only as null, is ``String``, which reads any JSON value as its text.
 
-    Example:
-        >>> pr.infer_json_schema(url, "user:*")                  # doctest: +SKIP
-        {'name': String, 'address': Struct({'city': String}), 'tags': List(String)}
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        pattern: SCAN MATCH pattern of the documents to sample.
+        sample_size: at most this many documents are read.
+
+    Returns:
+        Column name -> Polars dtype (nested types included), ready to pass as `schema`.
+
+    Raises:
+        ConfigurationError: `sample_size` below 1 or an invalid URL.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server has no JSON module, or answered a command with an error.
+
+    Examples:
+        >>> pr.infer_json_schema(url, "profile:*")
+        {'name': String, 'tags': List(String), 'address': Struct({'city': String})}
     """
     url = as_url(url)
     if sample_size < 1:
@@ -44,7 +59,8 @@ def infer_json_schema(url: str | Client, pattern: str = "*", sample_size: int = 
     return {name: from_descriptor(spec) for name, spec in fields}
 
 
-def _check_paths(paths: Mapping[str, str] | None) -> dict[str, str]:
+def check_paths(paths: Mapping[str, str] | None) -> dict[str, str]:
+    """`paths` as a dict, each a JSONPath RedisJSON accepts: a bad one fails when the scan is built."""
     if paths is None:
         return {}
     if not isinstance(paths, Mapping):
@@ -56,6 +72,9 @@ def _check_paths(paths: Mapping[str, str] | None) -> dict[str, str]:
             raise ConfigurationError(
                 f"paths: {column!r} -> {path!r}: expected a column name mapped to a JSONPath starting with '$'"
             )
+        problem = _core.json_path_error(path)
+        if problem is not None:
+            raise ConfigurationError(f"paths: column {column!r}: {path!r} is not a valid JSONPath: {problem}")
         if path in seen:
             raise ConfigurationError(f"paths: columns {seen[path]!r} and {column!r} both select {path!r}")
         seen[path] = column
@@ -102,7 +121,7 @@ def scan_json(
     strings or epoch numbers (seconds, ms, us or ns by magnitude, as for hashes); ``String``
     takes strings, and the JSON text of numbers, booleans and sub-documents. A value that does
     not fit its column (``3.5`` for ``Int64``, a string for a ``Struct``) raises
-    :class:`SchemaError` naming the key, path, raw value and dtype, or is null with
+    `SchemaError` naming the key, path, raw value and dtype, or is null with
     ``ignore_errors=True``.
 
     Args:
@@ -110,13 +129,19 @@ def scan_json(
             ``unix:///path?db=N``.
         pattern: SCAN MATCH pattern, e.g. ``"user:*"``. Keys of other types are skipped.
         schema: column name -> Polars dtype, nested ``pl.List`` / ``pl.Struct`` included.
-            ``None`` infers it with :func:`infer_json_schema` when first needed.
+            ``None`` infers it with [infer_json_schema][polars_redis.json.infer_json_schema] when
+            the scan is built.
         paths: column name -> JSONPath (``{"city": "$.address.city"}``) for columns that are
             not top-level fields; each must also be in `schema` (with its dtype).
         include_key: add the key as a String column named `key_column_name`.
+        key_column_name: name of the key column.
         include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
+        ttl_column_name: name of the TTL column.
         include_memory_usage: add ``MEMORY USAGE key`` (bytes) as an Int64 column.
+        memory_column_name: name of the memory usage column.
         include_row_index: add a UInt32 row number column starting at `row_index_offset`.
+        row_index_column_name: name of the row number column.
+        row_index_offset: the first row number.
         batch_size: rows per batch handed to Polars.
         count_hint: SCAN COUNT hint (1000 keeps the fetch pipeline fed, as for hashes).
         ignore_errors: read values that do not fit their dtype as null instead of raising.
@@ -124,7 +149,8 @@ def scan_json(
             column (after the key column) parsed from the key, typed by `key_template_schema`
             (String by default). With the default pattern the scan covers the template's keys
             (``order:*:*``); an equality filter on a String part narrows SCAN MATCH
-            (``order:eu:*``). Keys that do not fit get null parts.
+            (``order:eu:*``). A part matches any characters, newline included (every part but the
+            last as few as it can); keys that do not fit get null parts.
         key_template_schema: part name -> Polars dtype for `key_template`.
         search_index: a RediSearch index over these keys. A ``filter`` is then translated into
             a query (see the pushdown guide) and only the matching keys are fetched; terms the
@@ -132,16 +158,28 @@ def scan_json(
             as without the index. The index must cover the pattern's prefix; it is never
             created implicitly.
 
-    Example:
-        >>> schema = {"name": pl.String, "tags": pl.List(pl.String),            # doctest: +SKIP
+    Returns:
+        A LazyFrame; every collect runs a fresh scan.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype (raised here).
+        RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
+            subclass) when it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
+
+    Examples:
+        >>> schema = {"name": pl.String, "tags": pl.List(pl.String),
         ...           "address": pl.Struct({"city": pl.String}), "city": pl.String}
-        >>> lf = pr.scan_json(url, "user:*", schema, paths={"city": "$.address.city"})  # doctest: +SKIP
-        >>> lf.filter(pl.col("city") == "Oslo").select("name", "tags").collect()        # doctest: +SKIP
+        >>> lf = pr.scan_json(url, "profile:*", schema, paths={"city": "$.address.city"})
+        >>> lf.filter(pl.col("city") == "Oslo").select("name", "tags").collect().rows()
+        [('Ada', ['admin'])]
     """
     url = as_url(url)
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
     check_scan_sizes(batch_size, count_hint)
-    column_paths = _check_paths(paths)
+    column_paths = check_paths(paths)
     template, pattern = resolve_template(key_template, key_template_schema, pattern, include_key)
     key_columns = KeyColumns(
         include_key=include_key, key_column_name=key_column_name,
@@ -181,14 +219,34 @@ def read_json(
     schema: SchemaLike | None = None,
     **kwargs: Any,
 ) -> pl.DataFrame:
-    """Read RedisJSON documents into a DataFrame (eager :func:`scan_json`).
+    """Read RedisJSON documents into a DataFrame (eager [scan_json][polars_redis.json.scan_json]).
 
     With ``schema=None`` the schema, nested types included, is inferred first with
-    :func:`infer_json_schema`.
+    [infer_json_schema][polars_redis.json.infer_json_schema].
 
-    Example:
-        >>> df = pr.read_json(url, "user:*")                                     # doctest: +SKIP
-        >>> df = pr.read_json(url, "user:*", {"name": pl.String, "tags": pl.List(pl.String)})  # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        pattern: SCAN MATCH pattern, e.g. ``"profile:*"``.
+        schema: column name -> Polars dtype, or ``None`` to infer it.
+        **kwargs: any keyword of [scan_json][polars_redis.json.scan_json].
+
+    Returns:
+        One row per document.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype.
+        RedisConnectionError: the server cannot be reached; AuthenticationError (a subclass) when
+            it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
+
+    Examples:
+        >>> df = pr.read_json(url, "profile:*")
+        >>> df.sort("_key")["address"].struct.field("city").to_list()
+        ['Oslo', 'Bergen']
+        >>> pr.read_json(url, "profile:*", {"name": pl.String, "tags": pl.List(pl.String)}).sort("_key").rows()
+        [('profile:1', 'Ada', ['admin']), ('profile:2', 'Bo', [])]
     """
     url = as_url(url)
     if schema is None:

@@ -25,6 +25,7 @@ from polars_redis._pushdown import (SEARCH_DIALECT, KeyOrder, SearchTarget, Sour
                                     unusable_reason)
 from polars_redis._scan import ScanErrors, collect
 from polars_redis._search_index import IndexInfo, describe_index
+from polars_redis.json import check_paths
 from polars_redis._search_query import attribute
 
 __all__ = ["search_hashes", "search_json", "read_search_hashes", "aggregate", "create_index", "infer_schema_from_index"]
@@ -42,8 +43,22 @@ def infer_schema_from_index(url: str | Client, index: str) -> dict[str, pl.DataT
 
     Columns are named after the attributes (``AS`` names for JSON paths).
 
-    Example:
-        >>> pr.infer_schema_from_index(url, "idx:users")   # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        index: the RediSearch index name.
+
+    Returns:
+        Column name -> Polars dtype.
+
+    Raises:
+        ConfigurationError: an invalid URL.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: no such index (or no search module).
+
+    Examples:
+        >>> pr.infer_schema_from_index(url, "idx:users")
         {'name': String, 'age': Float64, 'city': String}
     """
     url = as_url(url)
@@ -94,9 +109,23 @@ def create_index(
         if_exists: ``"fail"`` (raise), ``"skip"`` (keep the existing index) or ``"replace"``
             (FT.DROPINDEX without deleting documents, then create).
 
-    Example:
-        >>> pr.create_index(url, "idx:users", {"name": pl.String, "age": pl.Int64}, "user:",  # doctest: +SKIP
+    Returns:
+        None.
+
+    Raises:
+        ConfigurationError: an invalid option, or a column not in `schema` / a dtype no field type
+            fits.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the index exists (with ``if_exists="fail"``), or the server rejected
+            FT.CREATE.
+
+    Examples:
+        >>> pr.create_index(url, "idx:people", {"name": pl.String, "age": pl.Int64}, "person:",
         ...                 text=["name"], sortable=["age"])
+        >>> pr.infer_schema_from_index(url, "idx:people")
+        {'name': String, 'age': Float64}
     """
     url = as_url(url)
     if on not in ("hash", "json"):
@@ -219,12 +248,13 @@ class _SearchPlanner:
         if predicate is not None:
             terms = conjuncts(parse_predicate(predicate, schema))
             reason = unusable_reason(info)
-            translation, pushed, _ = translate_for_index(info, self.target(), terms, schema)
+            translation, pushed, _, refusals = translate_for_index(info, self.target(), terms, schema)
             # The user's own query already depends on the index; pushing more is only unsafe when
             # the index misses keys, and then the user's query has the same blind spot.
             if translation is not None:
                 query = translation.query if self.query.strip() == "*" else f"({self.query}) {translation.query}"
                 notes.append("pushed: " + " & ".join(describe(t) for t in pushed))
+            notes.extend(f"not pushed: {describe(term)}: {why}" for term, why in refusals)
             if reason is not None:
                 notes.append(f"warning: index {self.index!r}: {reason}")
         params = [[name, value if isinstance(value, (bytes, str)) else str(value)] for name, value in (self.params or {}).items()]
@@ -301,7 +331,7 @@ def _search(
         raise ConfigurationError("knn results are matched to their distance by key: it needs include_key=True")
     if sort_by is not None and not include_key and is_cluster(url):
         raise ConfigurationError("sort_by on a Redis Cluster orders the shards' rows by key: it needs include_key=True")
-    column_paths = dict(paths or {})
+    column_paths = check_paths(paths)  # a bad JSONPath fails here, as for scan_json
     nested = key_type == "JSON"
 
     def resolve_fields() -> dict[str, pl.DataType]:
@@ -373,17 +403,40 @@ def search_hashes(
         url: the Redis URL.
         index: a RediSearch index ON HASH.
         query: RediSearch query syntax (DIALECT 2), e.g. ``"@age:[30 +inf] @city:{Oslo}"``.
-        schema: field -> dtype; ``None``: from the index (:func:`infer_schema_from_index`).
+        schema: field -> dtype; ``None``: from the index
+            ([infer_schema_from_index][polars_redis.search.infer_schema_from_index]).
         sort_by: a field, or a list of fields / ``(field, descending)`` pairs; rows keep that order.
         limit: at most this many results.
         params: query parameters (``$name`` in the query).
         knn: ``(vector_field, vector, k)``: the k nearest neighbours of `vector` (floats packed
             as FLOAT32, or raw bytes), nearest first, with their distance in
             `distance_column_name`; `query` pre-filters the candidates.
+        distance_column_name: name of the Float64 distance column added with `knn`.
+        include_key: add the key as a String column named `key_column_name`.
+        key_column_name: name of the key column.
+        include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
+        ttl_column_name: name of the TTL column.
+        batch_size: rows per batch handed to Polars.
+        count_hint: keys per cursor read (FT.AGGREGATE ... WITHCURSOR COUNT).
+        ignore_errors: read values that do not parse as their dtype as null instead of raising
+            `SchemaError`.
 
-    Example:
-        >>> lf = pr.search_hashes(url, "idx:users", "@age:[30 +inf]", sort_by=("age", True), limit=10)  # doctest: +SKIP
-        >>> near = pr.search_hashes(url, "idx:docs", knn=("embedding", [0.1, 0.2, 0.3, 0.4], 5))  # doctest: +SKIP
+    Returns:
+        A LazyFrame; every collect runs the query again.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype, or a field the index lacks.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
+        ResponseError: no such index, a query syntax error, or another server error.
+            The index is read when the schema is inferred (here); the rest at collect.
+
+    Examples:
+        >>> lf = pr.search_hashes(url, "idx:users", "@age:[30 +inf]", sort_by=("age", True), limit=10)
+        >>> lf.select("name", "age").collect().rows()
+        [('Cy', 41.0), ('Ada', 36.0)]
     """
     url = as_url(url)
     return _search(url, index, query, schema, key_type="HASH", native=_core.scan_hashes, paths=None, sort_by=sort_by,
@@ -414,13 +467,47 @@ def search_json(
     ignore_errors: bool = False,
     _errors: ScanErrors | None = None,
 ) -> pl.LazyFrame:
-    """Lazily read the JSON documents a RediSearch query matches (see :func:`search_hashes`).
+    """Lazily read the JSON documents a RediSearch query matches (see
+    [search_hashes][polars_redis.search.search_hashes]).
 
     Columns are read from ``paths[column]`` or ``$.column``; with ``schema=None`` they are the
     index's attributes read from their JSONPaths.
 
-    Example:
-        >>> lf = pr.search_json(url, "idx:products", "@price:[0 100]", {"name": pl.String, "price": pl.Float64})  # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        index: a RediSearch index ON JSON.
+        query: RediSearch query syntax (DIALECT 2).
+        schema: column -> dtype; ``None``: the index's attributes.
+        paths: column -> JSONPath, for columns that are not ``$.column``.
+        sort_by: as in [search_hashes][polars_redis.search.search_hashes].
+        limit: at most this many results.
+        params: query parameters (``$name`` in the query).
+        knn: ``(vector_field, vector, k)``, as in `search_hashes`.
+        distance_column_name: name of the Float64 distance column added with `knn`.
+        include_key: add the key as a String column named `key_column_name`.
+        key_column_name: name of the key column.
+        include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
+        ttl_column_name: name of the TTL column.
+        batch_size: rows per batch handed to Polars.
+        count_hint: keys per cursor read (FT.AGGREGATE ... WITHCURSOR COUNT).
+        ignore_errors: read values that do not parse as their dtype as null instead of raising
+            `SchemaError`.
+
+    Returns:
+        A LazyFrame; every collect runs the query again.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype, or a field the index lacks.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
+        ResponseError: no such index, a query syntax error, or another server error.
+
+    Examples:
+        >>> lf = pr.search_json(url, "idx:products", "@price:[0 100]", {"name": pl.String, "price": pl.Float64})
+        >>> lf.select("name", "price").collect().rows()
+        [('Lamp', 25.0)]
     """
     url = as_url(url)
     return _search(url, index, query, schema, key_type="JSON", native=_core.scan_json, paths=paths, sort_by=sort_by,
@@ -432,10 +519,29 @@ def search_json(
 
 def read_search_hashes(url: str | Client, index: str, query: str = "*", schema: SchemaLike | None = None,
                        **kwargs: Any) -> pl.DataFrame:
-    """Eager :func:`search_hashes`.
+    """Eager [search_hashes][polars_redis.search.search_hashes].
 
-    Example:
-        >>> df = pr.read_search_hashes(url, "idx:users", "@city:{Oslo}")  # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        index: a RediSearch index ON HASH.
+        query: RediSearch query syntax (DIALECT 2).
+        schema: field -> dtype; ``None``: from the index.
+        **kwargs: any keyword of [search_hashes][polars_redis.search.search_hashes].
+
+    Returns:
+        One row per matching hash.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype, or a field the index lacks.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
+        ResponseError: no such index, a query syntax error, or another server error.
+
+    Examples:
+        >>> pr.read_search_hashes(url, "idx:users", "@city:{Oslo}").sort("_key")["name"].to_list()
+        ['Ada', 'Cy']
     """
     url = as_url(url)
     errors = ScanErrors()
@@ -479,10 +585,38 @@ def aggregate(
     FIRST_VALUE and APPLY results -> String unless `schema_overrides` says otherwise. Results are
     read with a cursor (WITHCURSOR), so there is no result cap, and with ``TIMEOUT 0``.
 
-    Example:
-        >>> pr.aggregate(url, "idx:orders", "@status:{paid}", group_by=["region"],     # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        index: the RediSearch index.
+        query: RediSearch query syntax selecting the documents.
+        group_by: fields to group by (GROUPBY).
+        reduce: output name -> ``(FUNCTION, *args)`` per group (REDUCE ... AS).
+        load: document fields to load (LOAD), e.g. for `apply`.
+        apply: output name -> APPLY expression, per document.
+        filter: a FILTER expression over the rows so far.
+        sort_by: a field, or a list of fields / ``(field, descending)`` pairs (SORTBY).
+        limit: at most this many rows.
+        params: query parameters (``$name`` in the query).
+        schema_overrides: output name -> Polars dtype, replacing the default dtype.
+        batch_size: rows per cursor read.
+        ignore_errors: read values that do not parse as their dtype as null instead of raising.
+
+    Returns:
+        One row per result, typed as described above.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype, or a field the index lacks.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
+        ResponseError: no such index, a query syntax error, or another server error.
+
+    Examples:
+        >>> pr.aggregate(url, "idx:orders", "@status:{paid}", group_by=["region"],
         ...              reduce={"orders": ("count",), "revenue": ("sum", "amount")},
-        ...              sort_by=("revenue", True))
+        ...              sort_by=("revenue", True)).rows()
+        [('eu', 2, 17.0), ('us', 1, 5.0)]
     """
     url = as_url(url)
     _core.validate_url(url)

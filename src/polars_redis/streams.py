@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import polars as pl
@@ -13,24 +13,20 @@ from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import SchemaLike, normalize_schema, to_descriptor
+from polars_redis._epoch import epoch_ms
+from polars_redis._key_columns import ROW_INDEX_MAX, check_row_index_offset, row_index_overflow
 from polars_redis._recorder import start_native
 from polars_redis._scan import ScanErrors, collect, iterate_batches, lazy_frame
 
 __all__ = ["scan_stream", "read_stream", "read_stream_group", "ack_stream", "create_stream_group"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
 
 def _epoch_ms(value: datetime | int, name: str) -> int:
-    """Milliseconds since the epoch; a naive datetime is UTC (as in Polars)."""
+    """Milliseconds since the epoch: a datetime by the shared rule (naive is local time)."""
     if isinstance(value, bool) or not isinstance(value, datetime | int):
         raise ConfigurationError(f"{name} must be a datetime or epoch milliseconds (int), got {value!r}")
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        # Integer arithmetic on the timedelta: float seconds would round some milliseconds away.
-        delta = value - _EPOCH
-        value = (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+        return epoch_ms(value, name)
     if value < 0:
         raise ConfigurationError(f"{name} is before 1970-01-01, which no stream entry ID can be: {value} ms")
     return value
@@ -96,13 +92,20 @@ class _RowIndexed:
     """
 
     def __init__(self, scan: _core.NativeScan, name: str, offset: int) -> None:
-        self._scan, self._name, self._next = scan, name, offset
+        self._scan, self._name, self._offset, self._next = scan, name, offset, offset
 
     def next_batch(self) -> pl.DataFrame | None:
         batch = self._scan.next_batch()
         if batch is None:
             return None
-        frame = pl.DataFrame(batch).with_row_index(self._name, offset=self._next)
+        rows = batch.num_rows
+        if self._next + rows - 1 > ROW_INDEX_MAX:
+            del batch  # the error's traceback must not keep the batch's memory alive
+            raise row_index_overflow(self._name, self._offset, self._next - self._offset + rows)
+        frame = pl.DataFrame(batch)
+        # Built in Int64 and cast: with_row_index refuses a batch that ends on UInt32's maximum.
+        index = pl.int_range(self._next, self._next + frame.height, dtype=pl.Int64, eager=True)
+        frame = frame.insert_column(0, index.cast(pl.UInt32).alias(self._name))
         self._next += frame.height
         return frame
 
@@ -143,7 +146,7 @@ def scan_stream(
     pages of several keys, or of time segments of one large key, are pipelined; ``head(n)`` asks
     for no more than n entries; and fields a query does not use are never converted.
 
-    A missing key reads as no entries; a key holding another type raises :class:`ResponseError`.
+    A missing key reads as no entries; a key holding another type raises `ResponseError`.
 
     Args:
         url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS, or
@@ -155,25 +158,42 @@ def scan_stream(
         end_id: last entry ID, inclusive (``"+"``: the end); ``"(<id>"`` excludes it. Without a
             sequence it covers the whole millisecond.
         start_time: instead of `start_id`: the first millisecond, inclusive, as a ``datetime``
-            (naive means UTC) or epoch milliseconds.
+            (naive means local time, as ``datetime.timestamp()`` takes it; aware is exact) or
+            epoch milliseconds.
         end_time: instead of `end_id`: the last millisecond, inclusive.
         count: at most this many entries per key (the first ones of the range).
         include_id: add the entry ID column named `id_column_name`.
+        id_column_name: name of the entry ID column.
         include_timestamp: add the ID's milliseconds (Int64) named `timestamp_column_name`.
+        timestamp_column_name: name of the timestamp column.
         key_column_name: name of the key column when `key` is a list.
         include_row_index: add a UInt32 row number column first, starting at `row_index_offset`.
+        row_index_column_name: name of the row number column.
+        row_index_offset: the first row number.
         batch_size: rows per batch handed to Polars.
         page_size: entries per XRANGE call.
         ignore_errors: read values that do not parse as their dtype as null instead of raising
-            :class:`SchemaError`.
+            `SchemaError`.
 
-    Example:
-        >>> from datetime import datetime, timedelta                   # doctest: +SKIP
-        >>> lf = pr.scan_stream(                                        # doctest: +SKIP
+    Returns:
+        A LazyFrame; every collect runs a fresh scan.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype (raised here).
+        RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
+            subclass) when it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
+        ResponseError: a key holds another type, or the server answered a command with an error.
+
+    Examples:
+        >>> from datetime import datetime, timedelta
+        >>> lf = pr.scan_stream(
         ...     url, "events:user:123", {"action": pl.String, "value": pl.Int64},
         ...     start_time=datetime.now() - timedelta(hours=1),
         ... )
-        >>> lf.group_by("action").len().collect()                       # doctest: +SKIP
+        >>> lf.group_by("action").len().sort("action").collect().rows()
+        [('click', 2), ('view', 1)]
     """
     url = as_url(url)
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
@@ -183,8 +203,7 @@ def scan_stream(
     _check_positive(batch_size=batch_size, page_size=page_size)
     if count is not None and count < 0:
         raise ConfigurationError(f"count must be >= 0, got {count}")
-    if row_index_offset < 0:
-        raise ConfigurationError(f"row_index_offset must be >= 0, got {row_index_offset}")
+    check_row_index_offset(row_index_offset)
     start_id, end_id = _id_range(start_id, end_id, start_time, end_time)
     fields = normalize_schema(schema)
     include_key = not isinstance(key, str)
@@ -224,10 +243,30 @@ def scan_stream(
 
 
 def read_stream(url: str | Client, key: str | Sequence[str], schema: SchemaLike, **kwargs: Any) -> pl.DataFrame:
-    """Read Redis stream entries into a DataFrame (eager :func:`scan_stream`).
+    """Read Redis stream entries into a DataFrame (eager
+    [scan_stream][polars_redis.streams.scan_stream]).
 
-    Example:
-        >>> df = pr.read_stream(url, "events", {"action": pl.String}, count=100)  # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key: a stream key, or a list of them.
+        schema: field name -> Polars dtype.
+        **kwargs: any keyword of [scan_stream][polars_redis.streams.scan_stream].
+
+    Returns:
+        One row per entry, in ID order per key.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype.
+        RedisConnectionError: the server cannot be reached; AuthenticationError (a subclass) when
+            it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
+
+    Examples:
+        >>> df = pr.read_stream(url, "events", {"action": pl.String}, count=2)
+        >>> df.select("_id", "action").rows()
+        [('1-0', 'click'), ('2-0', 'view')]
     """
     url = as_url(url)
     errors = ScanErrors()
@@ -241,12 +280,26 @@ def create_stream_group(url: str | Client, key: str, group: str, start_id: str =
     only entries added from now on, ``"0"`` means the whole stream. Create the group before the
     producers start when no entry may be missed.
 
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key: the stream key (created empty if missing).
+        group: the consumer group's name.
+        start_id: the last ID the group counts as delivered: ``"$"`` or ``"0"``.
+
     Returns:
         True if the group was created, False if it already existed (nothing is changed then).
 
-    Example:
-        >>> pr.create_stream_group(url, "orders", "billing", start_id="0")  # doctest: +SKIP
+    Raises:
+        ConfigurationError: an invalid URL.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        ResponseError: `key` holds another type, or the server rejected the command.
+
+    Examples:
+        >>> pr.create_stream_group(url, "orders", "billing", start_id="0")
         True
+        >>> pr.create_stream_group(url, "orders", "billing")
+        False
     """
     url = as_url(url)
     _core.validate_url(url)
@@ -275,7 +328,8 @@ def read_stream_group(
     """Read the entries a consumer group delivers to `consumer` (XREADGROUP), unacknowledged.
 
     Each entry of the stream is delivered to one consumer of the group only. Delivered entries
-    stay in the group's pending list until :func:`ack_stream` acknowledges them, which gives an
+    stay in the group's pending list until [ack_stream][polars_redis.streams.ack_stream]
+    acknowledges them, which gives an
     at-least-once pipeline:
 
     1. ``df = read_stream_group(url, key, group, consumer, schema)`` (new entries),
@@ -306,16 +360,31 @@ def read_stream_group(
         pending: re-read this consumer's pending entries (delivered, not acknowledged) instead
             of new ones. Reading them again does not deliver anything new.
         include_id: add the entry ID column (needed to acknowledge).
+        id_column_name: name of the entry ID column.
         include_timestamp: add the ID's milliseconds (Int64).
+        timestamp_column_name: name of the timestamp column.
         page_size: entries per XREADGROUP call.
         ignore_errors: read values that do not parse as their dtype as null. Without it a
-            :class:`SchemaError` is raised and the entries delivered so far stay pending.
+            `SchemaError` is raised and the entries delivered so far stay pending.
 
-    Example:
-        >>> df = pr.read_stream_group(url, "orders", "billing", "worker-1",  # doctest: +SKIP
+    Returns:
+        The delivered entries (an empty frame when there are none).
+
+    Raises:
+        ConfigurationError: an invalid URL or option.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
+        ResponseError: the group does not exist (see `create_group`), or another server error.
+
+    Examples:
+        >>> df = pr.read_stream_group(url, "orders", "billing", "worker-1",
         ...                           {"amount": pl.Float64}, create_group=True, start_id="0")
-        >>> store(df)                                                      # doctest: +SKIP
-        >>> pr.ack_stream(url, "orders", "billing", df["_id"])             # doctest: +SKIP
+        >>> df.select("_id", "amount").rows()
+        [('1-0', 9.5)]
+        >>> pr.ack_stream(url, "orders", "billing", df["_id"])
+        1
     """
     url = as_url(url)
     _core.validate_url(url)
@@ -353,14 +422,23 @@ def ack_stream(url: str | Client, key: str, group: str, ids: Iterable[str] | pl.
         url: the Redis URL.
         key: the stream key.
         group: the consumer group.
-        ids: entry IDs, e.g. the ``_id`` column of :func:`read_stream_group`'s frame.
+        ids: entry IDs, e.g. the ``_id`` column of
+            [read_stream_group][polars_redis.streams.read_stream_group]'s frame.
 
     Returns:
         How many entries were acknowledged (IDs not pending in the group are not counted).
 
-    Example:
-        >>> pr.ack_stream(url, "orders", "billing", df["_id"])  # doctest: +SKIP
-        42
+    Raises:
+        ConfigurationError: `ids` is not a list or Series of ID strings, or the URL is invalid.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        ResponseError: the server rejected the command (e.g. `key` holds another type).
+
+    Examples:
+        >>> df = pr.read_stream_group(url, "orders", "billing", "worker-1",
+        ...                           {"amount": pl.Float64}, create_group=True, start_id="0")
+        >>> pr.ack_stream(url, "orders", "billing", df["_id"])
+        1
     """
     url = as_url(url)
     _core.validate_url(url)

@@ -53,21 +53,39 @@ def scan_strings(
         value_type: Polars dtype of the value column: String (the default), Binary (any bytes,
             also values that are not UTF-8), Boolean, Int8..Int64, UInt8..UInt64, Float32,
             Float64, Decimal, Date, Datetime, Time, Categorical or Enum, parsed from the Redis
-            text as by :func:`scan_hashes`.
+            text as by [scan_hashes][polars_redis.hashes.scan_hashes].
         include_key: add the key as a String column named `key_column_name`.
+        key_column_name: name of the key column.
         value_column_name: name of the value column.
         include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
+        ttl_column_name: name of the TTL column.
         include_memory_usage: add the bytes the key and its value take in Redis' memory
             (``MEMORY USAGE key``) as an Int64 column named `memory_column_name`.
+        memory_column_name: name of the memory usage column.
         include_row_index: add a UInt32 row number column starting at `row_index_offset`.
+        row_index_column_name: name of the row number column.
+        row_index_offset: the first row number.
         batch_size: rows per batch handed to Polars.
-        count_hint: SCAN COUNT hint (1000 keeps the MGET pipeline fed; see :func:`scan_hashes`).
+        count_hint: SCAN COUNT hint (1000 keeps the MGET pipeline fed; see
+            [scan_hashes][polars_redis.hashes.scan_hashes]).
         ignore_errors: read values that do not parse as `value_type` as null instead of raising
-            :class:`SchemaError`.
+            `SchemaError`.
 
-    Example:
-        >>> lf = pr.scan_strings(url, "counter:page_views:*", value_type=pl.Int64)  # doctest: +SKIP
-        >>> lf.select(pl.col("value").sum()).collect()                              # doctest: +SKIP
+    Returns:
+        A LazyFrame; every collect runs a fresh scan.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype (raised here).
+        RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
+            subclass) when it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
+
+    Examples:
+        >>> lf = pr.scan_strings(url, "counter:page_views:*", value_type=pl.Int64)
+        >>> lf.select(pl.col("value").sum()).collect().item()
+        150
     """
     url = as_url(url)
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
@@ -103,11 +121,30 @@ def scan_strings(
 
 
 def read_strings(url: str | Client, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
-    """Read Redis strings into a DataFrame (eager :func:`scan_strings`).
+    """Read Redis strings into a DataFrame (eager [scan_strings][polars_redis.strings.scan_strings]).
 
-    Example:
-        >>> df = pr.read_strings(url, "cache:*")                              # doctest: +SKIP
-        >>> flags = pr.read_strings(url, "feature:*", value_type=pl.Boolean)  # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        pattern: SCAN MATCH pattern, e.g. ``"cache:*"``.
+        **kwargs: any keyword of [scan_strings][polars_redis.strings.scan_strings].
+
+    Returns:
+        One row per string key.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype.
+        RedisConnectionError: the server cannot be reached; AuthenticationError (a subclass) when
+            it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
+
+    Examples:
+        >>> pr.read_strings(url, "cache:*").sort("_key").rows()
+        [('cache:a', 'x'), ('cache:b', 'y')]
+        >>> flags = pr.read_strings(url, "feature:*", value_type=pl.Boolean)
+        >>> dict(flags.sort("_key").rows())
+        {'feature:beta': False, 'feature:dark_mode': True}
     """
     url = as_url(url)
     errors = ScanErrors()

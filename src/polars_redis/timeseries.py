@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 from typing import Any, Union
 
 import polars as pl
@@ -14,6 +14,7 @@ from polars_redis._cluster_writes import is_cluster
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
+from polars_redis._epoch import epoch_ms
 from polars_redis._recorder import start_native
 from polars_redis._scan import ScanErrors, collect, lazy_frame
 
@@ -30,18 +31,6 @@ REDUCERS = ("avg", "sum", "min", "max", "range", "count", "std.p", "std.s", "var
 # Samples per reply at most: a long range is read in pages of this many samples (about 3 MB of
 # RESP), so memory stays bounded while each round trip still carries plenty of work.
 _PAGE_SIZE = 100_000
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-def _epoch_ms(value: datetime | date, what: str) -> int:
-    if not isinstance(value, datetime):
-        value = datetime.combine(value, time())
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)  # naive datetimes are UTC
-    ms = (value - _EPOCH) // timedelta(milliseconds=1)
-    if ms < 0:
-        raise ConfigurationError(f"{what} {value.isoformat()} is before 1970: time series timestamps are >= 0")
-    return ms
 
 
 def _timestamp(value: Any, what: str, symbol: str | None = None) -> int | str:
@@ -55,7 +44,7 @@ def _timestamp(value: Any, what: str, symbol: str | None = None) -> int | str:
             raise ConfigurationError(f"{what} must be >= 0 (epoch milliseconds), got {value}")
         return value
     elif isinstance(value, (datetime, date)):
-        return _epoch_ms(value, what)
+        return epoch_ms(value, what)
     elif isinstance(value, str):
         text = value.strip()
         try:
@@ -63,7 +52,7 @@ def _timestamp(value: Any, what: str, symbol: str | None = None) -> int | str:
         except ValueError:
             pass
         else:
-            return _epoch_ms(parsed, what)
+            return epoch_ms(parsed, what)
     accepted = f'"{symbol}", ' if symbol else ""
     raise ConfigurationError(
         f"{what} must be {accepted}epoch milliseconds (int), a datetime or an ISO 8601 string, got {value!r}"
@@ -158,9 +147,10 @@ def scan_timeseries(
 
     Args:
         url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` or ``unix://``.
-        key: the series' key. A missing key raises :class:`ResponseError` at collect time.
+        key: the series' key. A missing key raises `ResponseError` at collect time.
         start: first timestamp: ``"-"`` (oldest), epoch milliseconds, a ``datetime`` (naive means
-            UTC) or an ISO 8601 string.
+            local time, as ``datetime.timestamp()`` takes it; aware is exact), a ``date`` (its
+            local midnight) or an ISO 8601 string (without an offset it is local time too).
         end: last timestamp (inclusive): ``"+"`` (newest) or the same forms as `start`.
         count: at most this many rows (samples, or buckets when aggregating).
         aggregation: one of avg, sum, min, max, range, count, first, last, std.p, std.s, var.p,
@@ -173,11 +163,23 @@ def scan_timeseries(
         timestamp_column_name: name of the timestamp column.
         value_column_name: name of the Float64 value column.
 
-    Example:
-        >>> from datetime import datetime, timedelta                      # doctest: +SKIP
+    Returns:
+        A LazyFrame; every collect runs a fresh scan.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype (raised here).
+        RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
+            subclass) when it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the key is missing or not a series, or another server error.
+
+    Examples:
+        >>> from datetime import datetime, timedelta
         >>> lf = pr.scan_timeseries(url, "sensor:temp:1", start=datetime.now() - timedelta(hours=24),
-        ...                         aggregation="avg", bucket_size_ms=60_000)  # doctest: +SKIP
-        >>> lf.with_columns(pl.from_epoch("_ts", time_unit="ms")).collect()  # doctest: +SKIP
+        ...                         aggregation="avg", bucket_size_ms=3_600_000)
+        >>> df = lf.with_columns(pl.from_epoch("_ts", time_unit="ms")).collect()
+        >>> df.columns, df["_ts"].dtype.is_temporal(), df.height > 0
+        (['_ts', 'value'], True, True)
     """
     url = as_url(url)
     _core.validate_url(url)
@@ -202,10 +204,28 @@ def scan_timeseries(
 
 
 def read_timeseries(url: str | Client, key: str, **kwargs: Any) -> pl.DataFrame:
-    """Read one RedisTimeSeries series into a DataFrame (eager :func:`scan_timeseries`).
+    """Read one RedisTimeSeries series into a DataFrame (eager
+    [scan_timeseries][polars_redis.timeseries.scan_timeseries]).
 
-    Example:
-        >>> df = pr.read_timeseries(url, "sensor:temp:1", aggregation="max", bucket_size_ms=3_600_000)  # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key: the series' key.
+        **kwargs: any keyword of [scan_timeseries][polars_redis.timeseries.scan_timeseries].
+
+    Returns:
+        One row per sample (or bucket when aggregating), in time order.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype.
+        RedisConnectionError: the server cannot be reached; AuthenticationError (a
+            subclass) when it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the key is missing or not a series, or another server error.
+
+    Examples:
+        >>> df = pr.read_timeseries(url, "sensor:temp:1", aggregation="count", bucket_size_ms=86_400_000)
+        >>> int(df["value"].sum())
+        12
     """
     url = as_url(url)
     errors = ScanErrors()
@@ -250,9 +270,12 @@ def scan_timeseries_multi(
         filters: RedisTimeSeries label filters, e.g. ``["type=temperature", "country=us"]``
             (``label=value``, ``label!=value``, ``label=(a,b)``, ``label=``, ``label!=``); at least
             one must be a ``label=value`` matcher.
-        start, end: the time range, as in :func:`scan_timeseries`.
-        aggregation, bucket_size_ms, align, filter_by_value: per series, as in
-            :func:`scan_timeseries`.
+        start: first timestamp, as in [scan_timeseries][polars_redis.timeseries.scan_timeseries].
+        end: last timestamp (inclusive), as in `scan_timeseries`.
+        aggregation: per series, one row per bucket, as in `scan_timeseries`.
+        bucket_size_ms: bucket width in milliseconds; required with `aggregation`.
+        align: bucket alignment, as in `scan_timeseries`.
+        filter_by_value: ``(min, max)``: keep samples with min <= value <= max.
         group_by: a label name: series with the same value of it are reduced into one series
             named ``"label=value"``, and the label becomes a column. Needs `reducer`.
         reducer: avg, sum, min, max, range, count, std.p, std.s, var.p or var.s.
@@ -261,14 +284,26 @@ def scan_timeseries_multi(
         selected_labels: only these labels become columns (null where missing).
         include_key: add the series key (or group name) as a String column.
         key_column_name: name of the key column.
-        include_timestamp, timestamp_column_name, value_column_name: as in
-            :func:`scan_timeseries`.
+        include_timestamp: add the timestamp column (Int64 epoch milliseconds).
+        timestamp_column_name: name of the timestamp column.
+        value_column_name: name of the Float64 value column.
 
-    Example:
+    Returns:
+        A LazyFrame; every collect runs a fresh scan.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype (raised here).
+        RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
+            subclass) when it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the key is missing or not a series, or another server error.
+
+    Examples:
         >>> lf = pr.scan_timeseries_multi(url, ["type=temperature"], aggregation="max",
-        ...                               bucket_size_ms=3_600_000, group_by="location",
-        ...                               reducer="max")                # doctest: +SKIP
-        >>> lf.collect()                                                # doctest: +SKIP
+        ...                               bucket_size_ms=86_400_000, group_by="location",
+        ...                               reducer="max")
+        >>> sorted(lf.collect()["_key"].unique())
+        ['location=lab', 'location=office']
     """
     url = as_url(url)
     _core.validate_url(url)
@@ -337,8 +372,8 @@ def scan_timeseries_multi(
             return grouped_scan(lambda raw: start_native(_core.scan_timeseries_multi, url, raw), plan)
         return start_native(_core.scan_timeseries_multi, url, plan)
 
-    # Without with_labels the columns are known now (and mistakes surface here); with it they come
-    # from the server when the schema is first needed.
+    # Without with_labels the columns are known now; with it they come from the server (also now,
+    # so that a failure raises our own error; see lazy_frame).
     return lazy_frame(
         start_scan, schema if with_labels and selected is None else schema(),
         name="redis timeseries", detail=f"filters={filters!r}", errors=_errors,
@@ -346,10 +381,28 @@ def scan_timeseries_multi(
 
 
 def read_timeseries_multi(url: str | Client, filters: list[str], **kwargs: Any) -> pl.DataFrame:
-    """Read every series matching label filters into a DataFrame (eager :func:`scan_timeseries_multi`).
+    """Read every series matching label filters into a DataFrame (eager
+    [scan_timeseries_multi][polars_redis.timeseries.scan_timeseries_multi]).
 
-    Example:
-        >>> df = pr.read_timeseries_multi(url, ["facility=building_a"], with_labels=True)  # doctest: +SKIP
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        filters: RedisTimeSeries label filters, e.g. ``["type=temperature"]``.
+        **kwargs: any keyword of [scan_timeseries_multi][polars_redis.timeseries.scan_timeseries_multi].
+
+    Returns:
+        One row per sample of every matching series, series by series.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype.
+        RedisConnectionError: the server cannot be reached; AuthenticationError (a
+            subclass) when it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the key is missing or not a series, or another server error.
+
+    Examples:
+        >>> df = pr.read_timeseries_multi(url, ["facility=building_a"], with_labels=True)
+        >>> df.group_by("_key", "location").len().sort("_key").rows()
+        [('sensor:temp:1', 'lab', 12), ('sensor:temp:2', 'office', 12)]
     """
     url = as_url(url)
     errors = ScanErrors()

@@ -5,22 +5,31 @@ All writers share these rules.
 Keys: ``key_prefix`` + the value of ``key_column``; with ``key_column=None``, ``key_prefix`` + the
 row number. A null key is an error.
 
-TTL (``ttl``): seconds for every key, or the name of a column holding per-row seconds (integers)
-or a Datetime to expire at; a null means no expiry for that row.
+TTL (``ttl``): seconds for every key (1 to ``MAX_TTL_SECONDS``), or the name of a column holding
+per-row seconds (integers) or a Datetime to expire at; a null means no expiry for that row.
+
+Before anything is sent, every row is encoded and checked: keys, TTLs, and every value the server
+could refuse (see docs/writes.md). A problem there raises naming the row, the key and the column,
+and nothing is written. A row with nothing to store (a null string, a hash row of nulls) changes
+nothing.
 
 Modes (``if_exists``):
 
 - ``"replace"`` (default): each key is replaced atomically (DEL, write and EXPIRE in one
-  MULTI/EXEC): a reader sees the old value or the new one, never a mix or a key without its TTL.
+  MULTI/EXEC that cannot fail half-way, its values having been checked): a reader sees the old
+  value or the new one, never a mix or a key without its TTL.
 - ``"append"``: hashes get their fields merged (HSET), JSON documents are merged (JSON.MERGE, null
-  cells left out), strings are overwritten but keep an existing TTL (SET KEEPTTL).
-- ``"fail"``: if any target key exists, :class:`KeyExistsError` names them before anything is
-  written; each batch of ``batch_size`` keys is then checked and written atomically (one Lua
-  script), so a concurrent writer cannot slip in between.
+  fields left out at every level), strings are overwritten but keep an existing TTL (SET KEEPTTL).
+  With a TTL, each batch's key types are checked under WATCH before the merges and TTLs are
+  applied together, so a key of another type is never merged into nor given the TTL.
+- ``"fail"``: if any target key exists, `KeyExistsError` names them before anything is
+  written; each batch of ``batch_size`` keys is then checked again under WATCH and written in one
+  MULTI/EXEC, which the server aborts if another client created one of its keys meanwhile.
 
 Commands are encoded in C++ straight from the Arrow buffers and pipelined; every reply is checked.
-If a write fails midway the error states how many rows were committed, and every key is either
-fully written or untouched.
+If a write fails after sending began, the error names the rows (and keys) that were committed,
+counted after every reply in flight has been read; every other key is untouched. The count is
+also the exception's ``committed_rows`` attribute.
 """
 
 from __future__ import annotations
@@ -33,11 +42,20 @@ import polars as pl
 from polars_redis import _cluster_writes, _core, restore_writes
 from polars_redis._connection import as_url
 from polars_redis.client import Client
-from polars_redis._core import ConfigurationError
+from polars_redis._core import ConfigurationError, RedisError
 
 __all__ = ["sink_hashes", "sink_json", "sink_strings", "write_hashes", "write_json", "write_strings"]
 
 IfExists = Literal["fail", "replace", "append"]
+
+
+MAX_TTL_SECONDS: int = _core.MAX_TTL_SECONDS
+"""The longest TTL a write accepts: Redis keeps expiry times as 64-bit epoch milliseconds."""
+
+
+def _check_ttl(ttl: int) -> None:
+    if isinstance(ttl, bool) or not isinstance(ttl, int) or not 1 <= ttl <= MAX_TTL_SECONDS:
+        raise ConfigurationError(f"ttl must be 1 to {MAX_TTL_SECONDS} seconds, got {ttl!r}")
 
 
 def _check_options(
@@ -50,8 +68,8 @@ def _check_options(
         raise ConfigurationError(f"if_exists must be 'fail', 'replace' or 'append', got {if_exists!r}")
     if isinstance(ttl, bool) or (ttl is not None and not isinstance(ttl, (int, str))):
         raise ConfigurationError(f"ttl must be seconds (int), a column name or None, got {ttl!r}")
-    if isinstance(ttl, int) and ttl <= 0:
-        raise ConfigurationError(f"ttl must be a positive number of seconds, got {ttl}")
+    if isinstance(ttl, int):
+        _check_ttl(ttl)
     for role, column in (("key_column", key_column), ("ttl column", ttl if isinstance(ttl, str) else None)):
         if column is not None and column not in columns:
             raise ConfigurationError(f"{role} {column!r} is not a column of the frame ({columns})")
@@ -86,11 +104,10 @@ def _write(
         return 0
     plan = _plan(key_column, key_prefix, if_exists, ttl, batch_size, **extra)
     restore_writes.choose(native, url, plan)
-    # "fail" reads the frame twice: every key is checked before anything is written.
     if _cluster_writes.is_cluster(url):
         return _cluster_writes.write(native, df, url, plan)
-    precheck = df.__arrow_c_stream__() if if_exists == "fail" and plan.get("precheck", True) else None
-    return native(url, df.__arrow_c_stream__(), precheck, plan)
+    # The frame is exported twice: every row is checked before anything is written.
+    return native(url, df.__arrow_c_stream__(), df.__arrow_c_stream__(), plan)
 
 
 def _sink(
@@ -103,9 +120,15 @@ def _sink(
     if_exists: str,
     ttl: int | str | None,
     batch_size: int,
+    on_batch: Callable[[int], None] | None = None,
     **extra: Any,
 ) -> int:
-    """Write a LazyFrame batch by batch (memory bounded by a batch); returns the rows written."""
+    """Write a LazyFrame batch by batch (memory bounded by a batch); returns the rows written.
+
+    Each batch is checked in full before it is sent; a failure names every row committed,
+    earlier batches' included (``committed_rows`` counts them all). `on_batch` gets each
+    batch's row count once it is written.
+    """
     if not isinstance(lf, pl.LazyFrame):
         raise ConfigurationError(f"expected a polars LazyFrame, got {type(lf).__name__}")
     _check_options(lf.collect_schema().names(), url, key_column=key_column, if_exists=if_exists, ttl=ttl,
@@ -124,10 +147,21 @@ def _sink(
     method: dict[str, Any] = {"if_exists": if_exists}
     restore_writes.choose(native, url, method)  # once for every batch
     written = 0
+    cluster = _cluster_writes.is_cluster(url)
     for batch in lf.collect_batches(chunk_size=batch_size):
-        written += _write(native, batch, url, key_column=key_column, key_prefix=key_prefix, if_exists=if_exists,
-                          ttl=ttl, batch_size=batch_size, row_offset=written, precheck=False,
-                          **{k: v for k, v in method.items() if k != "if_exists"}, **extra)
+        # row_offset: the rows before were all committed (a failure names them too).
+        try:
+            n = _write(native, batch, url, key_column=key_column, key_prefix=key_prefix, if_exists=if_exists,
+                       ttl=ttl, batch_size=batch_size, row_offset=written, precheck=False,
+                       **{k: v for k, v in method.items() if k != "if_exists"}, **extra)
+        except RedisError as error:
+            if cluster and written and hasattr(error, "committed_rows"):  # a cluster's parts count from 0
+                error.args = (f"{error} [and the {written} row(s) of earlier batches]",)
+                error.committed_rows += written
+            raise
+        written += n
+        if on_batch is not None:
+            on_batch(n)
     return written
 
 
@@ -148,9 +182,34 @@ def write_hashes(
     round-trip form, decimals exactly, dates and datetimes in ISO 8601 (``Z`` for zoned columns),
     lists and structs as JSON text. Keys, TTLs and ``if_exists`` follow the module's rules.
 
-    Example:
-        >>> df = pl.DataFrame({"id": [1, 2], "name": ["Alice", "Bob"]})      # doctest: +SKIP
-        >>> pr.write_hashes(df, url, key_column="id", key_prefix="user:")   # doctest: +SKIP
+    Args:
+        df: the frame to write.
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
+            the rows instead.
+        key_prefix: prepended to every key.
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
+        ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
+            expire at (null: no expiry).
+        batch_size: rows encoded and pipelined per batch.
+
+    Returns:
+        The number of rows written.
+
+    Raises:
+        ConfigurationError: an invalid URL or option, a missing column, a duplicate or null key,
+            or a value Redis cannot store; nothing is written then.
+        KeyExistsError: ``if_exists="fail"`` found keys that already exist; nothing is written.
+        RedisConnectionError: the server cannot be reached or the connection was lost
+            (AuthenticationError when it rejects the credentials); the message says which keys
+            were committed.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server rejected a command.
+
+    Examples:
+        >>> df = pl.DataFrame({"id": [1, 2], "name": ["Alice", "Bob"]})
+        >>> pr.write_hashes(df, url, key_column="id", key_prefix="user:")
         2
     """
     url = as_url(url)
@@ -172,12 +231,40 @@ def write_json(
 
     The document is an object of every column other than the key (and a TTL column): numbers,
     booleans, strings, decimals as exact numbers, temporal values as ISO 8601 strings, nulls as
-    JSON null, lists and structs nested. NaN and infinity have no JSON form and are an error.
-    Keys, TTLs and ``if_exists`` follow the module's rules.
+    JSON null, lists and structs nested. NaN and infinity have no JSON form, a document may nest
+    at most 127 levels, and a Decimal that RedisJSON (which keeps doubles) would round is refused:
+    each is an error naming the row, key and column, before anything is written. Floats are sent
+    in a form RedisJSON parses to exactly their value where one exists. Keys, TTLs and
+    ``if_exists`` follow the module's rules.
 
-    Example:
-        >>> df = pl.DataFrame({"_key": ["doc:1"], "tags": [["a", "b"]], "n": [1]})  # doctest: +SKIP
-        >>> pr.write_json(df, url)                                                 # doctest: +SKIP
+    Args:
+        df: the frame to write.
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
+            the rows instead.
+        key_prefix: prepended to every key.
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
+        ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
+            expire at (null: no expiry).
+        batch_size: rows encoded and pipelined per batch.
+
+    Returns:
+        The number of rows written.
+
+    Raises:
+        ConfigurationError: an invalid URL or option, a missing column, a duplicate or null key,
+            or a value Redis cannot store; nothing is written then.
+        KeyExistsError: ``if_exists="fail"`` found keys that already exist; nothing is written.
+        RedisConnectionError: the server cannot be reached or the connection was lost
+            (AuthenticationError when it rejects the credentials); the message says which keys
+            were committed.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server rejected a command.
+
+    Examples:
+        >>> df = pl.DataFrame({"_key": ["doc:1"], "tags": [["a", "b"]], "n": [1]})
+        >>> pr.write_json(df, url)
         1
     """
     url = as_url(url)
@@ -198,12 +285,39 @@ def write_strings(
 ) -> int:
     """Write `value_column` of each row as a Redis string; returns the number of rows written.
 
-    Values are written as canonical text (see :func:`write_hashes`); a null value writes nothing.
+    Values are written as canonical text (see [write_hashes][polars_redis.writes.write_hashes]); a
+    null value writes nothing.
     Other columns are ignored. Keys, TTLs and ``if_exists`` follow the module's rules.
 
-    Example:
-        >>> df = pl.DataFrame({"_key": ["result:1", "result:2"], "value": [100, 200]})  # doctest: +SKIP
-        >>> pr.write_strings(df, url, ttl=3600)                                       # doctest: +SKIP
+    Args:
+        df: the frame to write.
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        value_column: the column written as each key's value.
+        key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
+            the rows instead.
+        key_prefix: prepended to every key.
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
+        ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
+            expire at (null: no expiry).
+        batch_size: rows encoded and pipelined per batch.
+
+    Returns:
+        The number of rows written.
+
+    Raises:
+        ConfigurationError: an invalid URL or option, a missing column, a duplicate or null key,
+            or a value Redis cannot store; nothing is written then.
+        KeyExistsError: ``if_exists="fail"`` found keys that already exist; nothing is written.
+        RedisConnectionError: the server cannot be reached or the connection was lost
+            (AuthenticationError when it rejects the credentials); the message says which keys
+            were committed.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server rejected a command.
+
+    Examples:
+        >>> df = pl.DataFrame({"_key": ["result:1", "result:2"], "value": [100, 200]})
+        >>> pr.write_strings(df, url, ttl=3600)
         2
     """
     url = as_url(url)
@@ -227,14 +341,42 @@ def sink_hashes(
 ) -> int:
     """Stream a LazyFrame into Redis hashes batch by batch; returns the rows written.
 
-    Like :func:`write_hashes`, without materialising the frame: memory stays bounded by
+    Like [write_hashes][polars_redis.writes.write_hashes], without materialising the frame: memory
+    stays bounded by
     ``batch_size`` rows. Row-number keys (``key_column=None``) continue across batches. Under
     ``if_exists="fail"`` the key column is computed first (the query runs twice) so that every key
     is checked before anything is written.
 
-    Example:
-        >>> lf = pl.scan_parquet("users.parquet")                     # doctest: +SKIP
-        >>> pr.sink_hashes(lf, url, key_column="id", key_prefix="user:")  # doctest: +SKIP
+    Args:
+        lf: the LazyFrame to stream (its query runs in batches).
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
+            the rows instead.
+        key_prefix: prepended to every key.
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
+        ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
+            expire at (null: no expiry).
+        batch_size: rows encoded and pipelined per batch.
+
+    Returns:
+        The number of rows written.
+
+    Raises:
+        ConfigurationError: an invalid URL or option, a missing column, a duplicate or null key,
+            or a value Redis cannot store; nothing is written then.
+        KeyExistsError: ``if_exists="fail"`` found keys that already exist; nothing is written.
+        RedisConnectionError: the server cannot be reached or the connection was lost
+            (AuthenticationError when it rejects the credentials); the message says which keys
+            were committed.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server rejected a command.
+
+    Examples:
+        >>> pl.DataFrame({"id": [1, 2], "name": ["Ada", "Bo"]}).write_parquet("users.parquet")
+        >>> lf = pl.scan_parquet("users.parquet")
+        >>> pr.sink_hashes(lf, url, key_column="id", key_prefix="user:")
+        2
     """
     url = as_url(url)
     return _sink(_core.write_hashes, lf, url, key_column=key_column, key_prefix=key_prefix,
@@ -251,10 +393,38 @@ def sink_json(
     ttl: int | str | None = None,
     batch_size: int = 1000,
 ) -> int:
-    """Stream a LazyFrame into RedisJSON documents batch by batch (see :func:`sink_hashes`).
+    """Stream a LazyFrame into RedisJSON documents batch by batch (see
+    [sink_hashes][polars_redis.writes.sink_hashes]).
 
-    Example:
-        >>> pr.sink_json(pl.scan_ndjson("events.ndjson"), url, key_column="id", key_prefix="event:")  # doctest: +SKIP
+    Args:
+        lf: the LazyFrame to stream (its query runs in batches).
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
+            the rows instead.
+        key_prefix: prepended to every key.
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
+        ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
+            expire at (null: no expiry).
+        batch_size: rows encoded and pipelined per batch.
+
+    Returns:
+        The number of rows written.
+
+    Raises:
+        ConfigurationError: an invalid URL or option, a missing column, a duplicate or null key,
+            or a value Redis cannot store; nothing is written then.
+        KeyExistsError: ``if_exists="fail"`` found keys that already exist; nothing is written.
+        RedisConnectionError: the server cannot be reached or the connection was lost
+            (AuthenticationError when it rejects the credentials); the message says which keys
+            were committed.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server rejected a command.
+
+    Examples:
+        >>> pl.DataFrame({"id": [7], "kind": ["signup"]}).write_ndjson("events.ndjson")
+        >>> pr.sink_json(pl.scan_ndjson("events.ndjson"), url, key_column="id", key_prefix="event:")
+        1
     """
     url = as_url(url)
     return _sink(_core.write_json, lf, url, key_column=key_column, key_prefix=key_prefix,
@@ -272,10 +442,39 @@ def sink_strings(
     batch_size: int = 1000,
     if_exists: IfExists = "replace",
 ) -> int:
-    """Stream a LazyFrame's `value_column` into Redis strings batch by batch (see :func:`sink_hashes`).
+    """Stream a LazyFrame's `value_column` into Redis strings batch by batch (see
+    [sink_hashes][polars_redis.writes.sink_hashes]).
 
-    Example:
-        >>> pr.sink_strings(lf.select("_key", "value"), url, ttl=60)  # doctest: +SKIP
+    Args:
+        lf: the LazyFrame to stream (its query runs in batches).
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        value_column: the column written as each key's value.
+        key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
+            the rows instead.
+        key_prefix: prepended to every key.
+        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+            [writes][polars_redis.writes].
+        ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
+            expire at (null: no expiry).
+        batch_size: rows encoded and pipelined per batch.
+
+    Returns:
+        The number of rows written.
+
+    Raises:
+        ConfigurationError: an invalid URL or option, a missing column, a duplicate or null key,
+            or a value Redis cannot store; nothing is written then.
+        KeyExistsError: ``if_exists="fail"`` found keys that already exist; nothing is written.
+        RedisConnectionError: the server cannot be reached or the connection was lost
+            (AuthenticationError when it rejects the credentials); the message says which keys
+            were committed.
+        RedisTimeoutError: the server did not answer in time.
+        ResponseError: the server rejected a command.
+
+    Examples:
+        >>> lf = pl.LazyFrame({"_key": ["session:a", "session:b"], "value": ["x", "y"]})
+        >>> pr.sink_strings(lf.select("_key", "value"), url, ttl=60)
+        2
     """
     url = as_url(url)
     columns = lf.collect_schema().names()

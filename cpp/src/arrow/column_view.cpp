@@ -20,6 +20,13 @@ namespace {
                                                "' (Arrow format '" + schema.format + "'): " + why);
 }
 
+void check_depth(const JsonStyle& style, int level) {
+  if (style.max_depth > 0 && level > style.max_depth) {
+    throw Error(ErrorKind::kInvalidArgument, "the value nests deeper than the " + std::to_string(style.max_depth) +
+                                                 " levels a JSON document may have");
+  }
+}
+
 inline bool bit(const void* bits, int64_t index) {
   return (static_cast<const uint8_t*>(bits)[index >> 3] >> (index & 7)) & 1;
 }
@@ -35,7 +42,7 @@ inline T value_at(const ArrowArray& array, int buffer, int64_t row) {
 class QuotedJson : public ColumnView {
  public:
   using ColumnView::ColumnView;
-  void append_json(int64_t row, std::string& out) const override {
+  void write_json(int64_t row, std::string& out, const JsonStyle&, int) const override {
     if (is_null(row)) {
       out += "null";
       return;
@@ -53,7 +60,7 @@ class QuotedJson : public ColumnView {
 class BareJson : public ColumnView {
  public:
   using ColumnView::ColumnView;
-  void append_json(int64_t row, std::string& out) const override {
+  void write_json(int64_t row, std::string& out, const JsonStyle&, int) const override {
     if (is_null(row)) {
       out += "null";
       return;
@@ -99,16 +106,22 @@ class FloatView final : public ColumnView {
       convert::format_double(v, out);
     }
   }
-  void append_json(int64_t row, std::string& out) const override {
+  void write_json(int64_t row, std::string& out, const JsonStyle& style, int) const override {
     if (is_null(row)) {
       out += "null";
       return;
     }
     const T v = value_at<T>(array_, 1, row);
     if (!std::isfinite(v)) {
-      throw Error(ErrorKind::kInvalidArgument, "column '" + name_ + "' row " + std::to_string(row) +
-                                                   ": JSON has no NaN or infinity (value " +
-                                                   std::string(v != v ? "nan" : (v > 0 ? "inf" : "-inf")) + ")");
+      throw Error(ErrorKind::kInvalidArgument, std::string("JSON has no NaN or infinity (value ") +
+                                                   (v != v ? "nan" : (v > 0 ? "inf" : "-inf")) + ")");
+    }
+    // RedisJSON keeps doubles, parsed not quite exactly: write a form it parses to the value when
+    // there is one (for a Float32, to its double value, which reads back as the same float). For
+    // a few doubles there is none; the server then keeps a neighbour one unit in the last place off.
+    if (style.redisjson_numbers) {
+      if (!json::append_redisjson_double(static_cast<double>(v), out)) convert::format_double(static_cast<double>(v), out);
+      return;
     }
     append_text(row, out);
   }
@@ -117,11 +130,11 @@ class FloatView final : public ColumnView {
 class BytesView : public QuotedJson {
  public:
   BytesView(const ArrowSchema& schema, const ArrowArray& array, bool utf8) : QuotedJson(schema, array), utf8_(utf8) {}
-  void append_json(int64_t row, std::string& out) const override {
+  void write_json(int64_t row, std::string& out, const JsonStyle& style, int depth) const override {
     if (!utf8_ && !is_null(row)) {
-      throw Error(ErrorKind::kInvalidArgument, "column '" + name_ + "' is Binary, which JSON cannot hold; cast it");
+      throw Error(ErrorKind::kInvalidArgument, "Binary, which JSON cannot hold; cast it");
     }
-    QuotedJson::append_json(row, out);
+    QuotedJson::write_json(row, out, style, depth);
   }
 
  private:
@@ -225,6 +238,19 @@ class DecimalView final : public BareJson {
   void append_text(int64_t row, std::string& out) const override {
     convert::format_decimal(value_at<__int128>(array_, 1, row), scale_, out);
   }
+  void write_json(int64_t row, std::string& out, const JsonStyle& style, int depth) const override {
+    const size_t start = out.size();
+    BareJson::write_json(row, out, style, depth);
+    if (!style.redisjson_numbers || is_null(row)) return;
+    const std::string_view text(out.data() + start, out.size() - start);
+    std::string stored;
+    if (!json::survives_redisjson(text, stored)) {
+      throw Error(ErrorKind::kInvalidArgument, "Decimal " + std::string(text) +
+                                                   " cannot be stored exactly by RedisJSON, which keeps it as a "
+                                                   "64-bit double (it would read back as " + stored +
+                                                   "); cast the column to String (exact) or Float64 (rounded)");
+    }
+  }
 
  private:
   int scale_;
@@ -267,18 +293,19 @@ class ListView final : public ColumnView {
     items = items_.get();
     return true;
   }
-  void append_json(int64_t row, std::string& out) const override {
+  void write_json(int64_t row, std::string& out, const JsonStyle& style, int depth) const override {
     if (is_null(row)) {
       out += "null";
       return;
     }
+    check_depth(style, depth + 1);
     const ColumnView* items = nullptr;
     int64_t start = 0, end = 0;
     list_items(row, items, start, end);
     out.push_back('[');
     for (int64_t i = start; i < end; ++i) {
       if (i > start) out.push_back(',');
-      items_->append_json(i, out);
+      items_->write_json(i, out, style, depth + 1);
     }
     out.push_back(']');
   }
@@ -297,18 +324,23 @@ class StructView final : public ColumnView {
     }
   }
   void append_text(int64_t row, std::string& out) const override { append_json(row, out); }
-  void append_json(int64_t row, std::string& out) const override {
+  void write_json(int64_t row, std::string& out, const JsonStyle& style, int depth) const override {
     if (is_null(row)) {
       out += "null";
       return;
     }
+    check_depth(style, depth + 1);
     out.push_back('{');
-    for (size_t i = 0; i < fields_.size(); ++i) {
-      if (i > 0) out.push_back(',');
-      json::append_json_string(fields_[i]->name(), out);
-      out.push_back(':');
+    bool first = true;
+    for (const auto& field : fields_) {
       // A struct's children are indexed from the struct's own offset.
-      fields_[i]->append_json(array_.offset + row, out);
+      const int64_t at = array_.offset + row;
+      if (style.omit_null_fields && field->is_null(at)) continue;
+      if (!first) out.push_back(',');
+      first = false;
+      json::append_json_string(field->name(), out);
+      out.push_back(':');
+      field->write_json(at, out, style, depth + 1);
     }
     out.push_back('}');
   }

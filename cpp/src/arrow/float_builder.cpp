@@ -29,11 +29,11 @@ class FloatBuilder final : public FixedWidthBuilder<T> {
   }
 
   bool append_double(double value) override {
-    // A finite double beyond float's range has no Float32 value (converting it is undefined).
+    // A finite double that rounds beyond float's range has no Float32 value (converting it is
+    // undefined). Up to the midpoint above the largest float it rounds to that float: a stored
+    // double a unit off the largest float (RedisJSON's parsing) still reads as it.
     if constexpr (std::is_same_v<T, float>) {
-      if (std::isfinite(value) && std::fabs(value) > static_cast<double>(std::numeric_limits<float>::max())) {
-        return false;
-      }
+      if (std::isfinite(value) && std::fabs(value) >= 0x1.ffffffp+127) return false;
     }
     this->append_value(static_cast<T>(value));
     return true;

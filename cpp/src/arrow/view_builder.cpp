@@ -7,9 +7,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include <simdjson.h>
-
 #include "builders.hpp"
+#include "polars_redis/convert/utf8.hpp"
 #include "polars_redis/error.hpp"
 
 namespace polars_redis::arrow::detail {
@@ -21,23 +20,6 @@ constexpr size_t kMaxInline = 12;
 // place up to kMaxChunk; views address them by (index, offset), so reallocation is safe.
 constexpr size_t kMinChunk = size_t{64} << 10;
 constexpr size_t kMaxChunk = size_t{16} << 20;
-
-// Redis text is mostly ASCII: for short values an inline check of the high bits is far cheaper
-// than the library call, which is kept for long values and anything non-ASCII.
-bool is_utf8(std::string_view text) {
-  if (text.size() < 64) {
-    uint64_t bits = 0;
-    size_t i = 0;
-    for (; i + 8 <= text.size(); i += 8) {
-      uint64_t word;
-      std::memcpy(&word, text.data() + i, 8);
-      bits |= word;
-    }
-    for (; i < text.size(); ++i) bits |= static_cast<uint8_t>(text[i]);
-    if ((bits & 0x8080808080808080u) == 0) return true;
-  }
-  return simdjson::validate_utf8(text.data(), text.size());
-}
 
 class ViewBuilder final : public ColumnBuilder {
  public:
@@ -53,7 +35,7 @@ class ViewBuilder final : public ColumnBuilder {
       case TypeId::kBinary:
         break;
       default:
-        if (!is_utf8(text)) return false;
+        if (!convert::is_utf8(text)) return false;
     }
     append_bytes(text);
     return true;

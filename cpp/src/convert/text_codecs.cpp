@@ -1,5 +1,6 @@
 #include "polars_redis/convert/text_codecs.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 #include <system_error>
@@ -316,34 +317,58 @@ std::optional<__int128> parse_decimal(std::string_view text, int precision, int 
   bool negative = false;
   if (i < text.size() && (text[i] == '+' || text[i] == '-')) negative = text[i++] == '-';
 
-  // Digits of the result so far; at most 38 of them, so it never leaves the unsigned range.
+  // The mantissa's digits without the point, and how many of them stand before it.
+  const size_t integer_start = i;
+  while (i < text.size() && is_digit(text[i])) ++i;
+  std::string_view integer_digits = text.substr(integer_start, i - integer_start);
+  std::string_view fraction_digits;
+  if (i < text.size() && text[i] == '.') {
+    const size_t fraction_start = ++i;
+    while (i < text.size() && is_digit(text[i])) ++i;
+    fraction_digits = text.substr(fraction_start, i - fraction_start);
+  }
+  if (integer_digits.empty() && fraction_digits.empty()) return std::nullopt;
+  // An exponent, as JSON writers use for small and large numbers (RedisJSON writes 1e-7, 1e20).
+  // It saturates far beyond any digit count: 1e999999999999 is simply too large.
+  int64_t exponent = 0;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    bool exponent_negative = false;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) exponent_negative = text[i++] == '-';
+    const size_t exponent_start = i;
+    for (; i < text.size() && is_digit(text[i]); ++i) {
+      exponent = std::min<int64_t>(exponent * 10 + (text[i] - '0'), int64_t{1} << 40);
+    }
+    if (i == exponent_start) return std::nullopt;
+    if (exponent_negative) exponent = -exponent;
+  }
+  if (i != text.size()) return std::nullopt;
+
+  const auto digit = [&](int64_t k) -> unsigned {
+    if (k < 0) return 0;
+    if (static_cast<size_t>(k) < integer_digits.size()) return static_cast<unsigned>(integer_digits[k] - '0');
+    k -= static_cast<int64_t>(integer_digits.size());
+    return static_cast<size_t>(k) < fraction_digits.size() ? static_cast<unsigned>(fraction_digits[k] - '0') : 0;
+  };
+  const int64_t length = static_cast<int64_t>(integer_digits.size() + fraction_digits.size());
+  // The unscaled value is the mantissa's digits up to index `kept` (exclusive), zeros beyond it.
+  const int64_t kept = static_cast<int64_t>(integer_digits.size()) + exponent + scale;
+  // Digits of the result; at most `precision` (<= 38) of them, so it never leaves the range.
   unsigned __int128 value = 0;
   int significant = 0;
-  bool any_digit = false;
-  for (; i < text.size() && is_digit(text[i]); ++i) {
-    any_digit = true;
-    if (significant == 0 && text[i] == '0') continue;
-    if (++significant > precision - scale) return std::nullopt;
-    value = value * 10 + static_cast<unsigned>(text[i] - '0');
-  }
-  int fraction_digits = 0;
-  bool round_up = false;
-  if (i < text.size() && text[i] == '.') {
-    for (++i; i < text.size() && is_digit(text[i]); ++i) {
-      any_digit = true;
-      if (fraction_digits < scale) {
-        value = value * 10 + static_cast<unsigned>(text[i] - '0');
-      } else if (fraction_digits == scale) {
-        // Half away from zero needs only the first dropped digit: it is >= 5 exactly when the
-        // dropped part is at least one half.
-        round_up = text[i] >= '5';
-      }
-      ++fraction_digits;
+  for (int64_t k = 0; k < kept; ++k) {
+    const unsigned d = digit(k);
+    if (significant == 0 && d == 0) {
+      // Only zeros left: the value is zero, however far the exponent shifts it.
+      if (k >= length) break;
+      continue;
     }
+    if (++significant > precision) return std::nullopt;
+    value = value * 10 + d;
   }
-  if (!any_digit || i != text.size()) return std::nullopt;
-  for (int k = fraction_digits; k < scale; ++k) value *= 10;
-  if (round_up) ++value;
+  // Half away from zero needs only the first dropped digit: it is >= 5 exactly when the dropped
+  // part is at least one half.
+  if (kept >= 0 && digit(kept) >= 5) ++value;
 
   unsigned __int128 limit = 1;
   for (int k = 0; k < precision; ++k) limit *= 10;

@@ -1,6 +1,7 @@
 #include "polars_redis/convert/type_inference.hpp"
 
 #include "polars_redis/convert/text_codecs.hpp"
+#include "polars_redis/convert/utf8.hpp"
 
 namespace polars_redis::convert {
 
@@ -11,6 +12,7 @@ namespace polars_redis::convert {
 // Float64 as well.
 void TypeInferrer::observe(std::string_view text) {
   any_ = true;
+  utf8_ = utf8_ && is_utf8(text);
   bool is_int = parse_int<int64_t>(text).has_value();
   int_ok_ = int_ok_ && is_int;
   float_ok_ = float_ok_ && parse_double(text).has_value();
@@ -33,7 +35,7 @@ DataType TypeInferrer::result() const {
     if (datetime_offset_) out.time_zone = "UTC";
     return out;
   }
-  return DataType::of(TypeId::kString);
+  return DataType::of(utf8_ ? TypeId::kString : TypeId::kBinary);
 }
 
 }  // namespace polars_redis::convert

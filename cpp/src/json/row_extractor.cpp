@@ -68,6 +68,10 @@ std::string_view trim_right(std::string_view text) {
 
 bool is_integer(TypeId id) { return id >= TypeId::kInt8 && id <= TypeId::kUInt64; }
 
+// Text columns take a sub-document as its JSON text (for str.json_decode later); an Enum only
+// when that text is one of its categories.
+bool is_text(TypeId id) { return id == TypeId::kString || id == TypeId::kCategorical || id == TypeId::kEnum; }
+
 // A value that does not fit its dtype; `suffix` grows (".b", "[2]") while unwinding to the column.
 struct Mismatch {
   std::string suffix;
@@ -93,9 +97,7 @@ class Appender {
         if (node.id == TypeId::kStruct) {
           fill_struct(object, node);
           static_cast<arrow::StructBuilder*>(node.builder)->close_struct();
-        } else if (node.id == TypeId::kString) {
-          node.builder->append_text(object.raw_json());
-        } else {
+        } else if (!is_text(node.id) || !node.builder->append_text(object.raw_json())) {
           mismatch(node, object.raw_json());
         }
         return;
@@ -115,9 +117,7 @@ class Appender {
             ++i;
           }
           static_cast<arrow::ListBuilder*>(node.builder)->close_list();
-        } else if (node.id == TypeId::kString) {
-          node.builder->append_text(array.raw_json());
-        } else {
+        } else if (!is_text(node.id) || !node.builder->append_text(array.raw_json())) {
           mismatch(node, array.raw_json());
         }
         return;

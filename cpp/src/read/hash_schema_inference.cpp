@@ -3,6 +3,8 @@
 #include <unordered_map>
 
 #include "polars_redis/convert/type_inference.hpp"
+#include "polars_redis/convert/utf8.hpp"
+#include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
 #include "polars_redis/net/connection_pool.hpp"
 #include "polars_redis/read/key_sampler.hpp"
@@ -29,14 +31,27 @@ std::vector<std::pair<std::string, DataType>> infer_hash_schema(const net::Conne
     for (size_t i = 0; i + 1 < children; i += 2) {
       auto value = node.next_sibling();
       auto [it, inserted] = inferrers.try_emplace(std::string(node.str()));
-      if (inserted) names.push_back(it->first);
+      if (inserted) {
+        // A field name becomes a column name, which Polars holds as UTF-8 text.
+        if (!convert::is_utf8(it->first)) {
+          throw Error(ErrorKind::kSchema, "hash '" + quote_for_message(keys[k]) + "': field name '" +
+                                              quote_for_message(it->first) +
+                                              "' is not valid UTF-8, so it cannot name a column: narrow the "
+                                              "pattern or pass a schema of the fields to read");
+        }
+        names.push_back(it->first);
+      }
       it->second.observe(value.str());
       node = value.next_sibling();
     }
   }
   std::vector<std::pair<std::string, DataType>> schema;
   for (const auto& name : names) {
-    schema.emplace_back(name, type_inference ? inferrers[name].result() : DataType::of(TypeId::kString));
+    const convert::TypeInferrer& inferrer = inferrers[name];
+    // Never String for a field holding non-UTF-8 values: the scan would reject them.
+    schema.emplace_back(name, type_inference     ? inferrer.result()
+                              : inferrer.all_utf8() ? DataType::of(TypeId::kString)
+                                                    : DataType::of(TypeId::kBinary));
   }
   return schema;
 }

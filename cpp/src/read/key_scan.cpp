@@ -10,6 +10,7 @@
 #include "polars_redis/net/redirect.hpp"
 #include "polars_redis/read/glob_match.hpp"
 #include "polars_redis/read/key_queue.hpp"
+#include "polars_redis/read/row_index.hpp"
 #include "polars_redis/read/seen_keys.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
@@ -102,7 +103,9 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
     return !options.n_rows || rows_total + keys_in_flight + extra < *options.n_rows;
   };
   auto finish_row = [&](std::string_view key) {
-    if (index_column) index_column->append_int64(options.row_index_offset + rows_total);
+    if (index_column) {
+      index_column->append_int64(row_index_value(options.row_index_offset, rows_total, options.row_index_column_name));
+    }
     if (key_column && !key_column->append_text(key)) {
       // The key column is String (UTF-8); a binary key would leave the row's columns uneven.
       throw Error(ErrorKind::kSchema, "key " + quote_for_message(key) + " is not valid UTF-8, so it cannot go into the String column '" +

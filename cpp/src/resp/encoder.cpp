@@ -1,5 +1,6 @@
 #include "polars_redis/resp/encoder.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -62,6 +63,7 @@ CommandWriter& CommandWriter::arg(double value) {
 ArgumentList& ArgumentList::arg(std::string_view value) {
   append_bulk(encoded_, value);
   ++size_;
+  largest_ = std::max(largest_, value.size());
   return *this;
 }
 
@@ -74,12 +76,14 @@ ArgumentList& ArgumentList::arg(int64_t value) {
 ArgumentList& ArgumentList::append(const ArgumentList& other) {
   encoded_.append(other.encoded_);
   size_ += other.size_;
+  largest_ = std::max(largest_, other.largest_);
   return *this;
 }
 
 void ArgumentList::clear() {
   encoded_.clear();
   size_ = 0;
+  largest_ = 0;
 }
 
 void ArgumentList::append_command_to(std::string& out) const {

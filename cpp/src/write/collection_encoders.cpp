@@ -1,5 +1,7 @@
 // Encoders for sets, lists and sorted sets: the frame arrives grouped, one row per key, with the
 // members (and scores) in list columns.
+#include <cmath>
+
 #include "polars_redis/error.hpp"
 #include "polars_redis/write/value_encoder.hpp"
 
@@ -26,14 +28,16 @@ class ListColumn {
       throw Error(ErrorKind::kInvalidArgument, "column '" + name_ + "' must be a list column (rows grouped by key)");
     }
   }
-  void append_item(const arrow::ColumnView& view, int64_t item, std::string_view key, std::string& out) const {
+  // `position`: the item's place among its key's items, for messages.
+  void append_item(const arrow::ColumnView& view, int64_t item, int64_t position, std::string& out) const {
     if (view.is_null(item)) {
-      throw Error(ErrorKind::kInvalidArgument, "key '" + quote_for_message(key) + "': a null in column '" + name_ +
-                                                   "' (Redis collections cannot hold nulls)");
+      throw ItemError(ErrorKind::kInvalidArgument, "column '" + name_ + "': a null (Redis collections cannot hold nulls)",
+                      position);
     }
     out.clear();
     view.append_text(item, out);
   }
+  const std::string& name() const { return name_; }
 
  private:
   std::string name_;
@@ -43,7 +47,8 @@ class ListColumn {
 // SADD / RPUSH: the command, the key, then every item.
 class ItemsEncoder final : public ValueEncoder {
  public:
-  ItemsEncoder(const char* command, std::string column) : command_(command), column_(std::move(column)) {}
+  ItemsEncoder(const char* command, const char* type, std::string column)
+      : command_(command), type_(type), column_(std::move(column)) {}
   void bind(const arrow::ImportedStream& in, const std::vector<int>&) override { column_.bind(in); }
   bool encode_set(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
     const arrow::ColumnView* items = nullptr;
@@ -52,7 +57,7 @@ class ItemsEncoder final : public ValueEncoder {
     if (start == end) return false;
     args.arg(command_).arg(key);
     for (int64_t i = start; i < end; ++i) {
-      column_.append_item(*items, i, key, value_);
+      column_.append_item(*items, i, i - start, value_);
       args.arg(value_);
     }
     return true;
@@ -60,9 +65,11 @@ class ItemsEncoder final : public ValueEncoder {
   bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
     return encode_set(in, row, key, args);
   }
+  std::string_view redis_type() const override { return type_; }
 
  private:
   const char* command_;
+  const char* type_;
   ListColumn column_;
   std::string value_;
 };
@@ -82,9 +89,13 @@ class ZsetEncoder final : public ValueEncoder {
     if (m_start == m_end) return false;
     args.arg("ZADD").arg(key);
     for (int64_t i = 0; i < m_end - m_start; ++i) {
-      scores_.append_item(*scores, s_start + i, key, value_);
+      scores_.append_item(*scores, s_start + i, i, value_);
+      // ZADD refuses NaN (infinities are valid scores).
+      if (value_ == "NaN" || value_ == "nan") {
+        throw ItemError(ErrorKind::kInvalidArgument, "column '" + scores_.name() + "': NaN is not a valid sorted-set score", i);
+      }
       args.arg(value_);
-      members_.append_item(*members, m_start + i, key, value_);
+      members_.append_item(*members, m_start + i, i, value_);
       args.arg(value_);
     }
     return true;
@@ -92,6 +103,7 @@ class ZsetEncoder final : public ValueEncoder {
   bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
     return encode_set(in, row, key, args);
   }
+  std::string_view redis_type() const override { return "zset"; }
 
  private:
   ListColumn members_;
@@ -102,10 +114,10 @@ class ZsetEncoder final : public ValueEncoder {
 }  // namespace
 
 std::unique_ptr<ValueEncoder> make_set_encoder(std::string members_column) {
-  return std::make_unique<ItemsEncoder>("SADD", std::move(members_column));
+  return std::make_unique<ItemsEncoder>("SADD", "set", std::move(members_column));
 }
 std::unique_ptr<ValueEncoder> make_list_encoder(std::string elements_column) {
-  return std::make_unique<ItemsEncoder>("RPUSH", std::move(elements_column));
+  return std::make_unique<ItemsEncoder>("RPUSH", "list", std::move(elements_column));
 }
 std::unique_ptr<ValueEncoder> make_zset_encoder(std::string members_column, std::string scores_column) {
   return std::make_unique<ZsetEncoder>(std::move(members_column), std::move(scores_column));

@@ -37,6 +37,8 @@ class RestoreEncoder final : public ValueEncoder {
   bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
     return commands_->encode_merge(in, row, key, args);
   }
+  std::string_view redis_type() const override { return commands_->redis_type(); }
+  void verify(net::Connection& conn) override { commands_->verify(conn); }
   bool whole_values() const override { return true; }
 
   bool encode_restore(const arrow::ImportedStream& in, int64_t row, std::string_view key, int ttl_kind,

@@ -15,32 +15,13 @@ namespace polars_redis::write {
 
 namespace {
 
-// Checks every target key and writes the batch only if none exists, atomically (a concurrent
-// writer cannot slip in between the check and the write). ARGV per key: ttl kind (0 none,
-// 1 seconds, 2 epoch ms), ttl value, argument count of the storing command, then that command.
-constexpr const char* kFailModeScript = R"lua(
-local existing = {}
-for _, key in ipairs(KEYS) do
-  if redis.call('EXISTS', key) == 1 then existing[#existing + 1] = key end
-end
-if #existing > 0 then return {0, existing} end
-local a = 1
-for _, key in ipairs(KEYS) do
-  local kind, ttl, n = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
-  a = a + 3
-  if n > 0 then redis.call(unpack(ARGV, a, a + n - 1)) end
-  a = a + n
-  if kind == '1' then redis.call('EXPIRE', key, ttl) elseif kind == '2' then redis.call('PEXPIREAT', key, ttl) end
-end
-return {1, #KEYS}
-)lua";
-
 std::string quoted(std::string_view text) { return "'" + quote_for_message(text) + "'"; }
 
 // Which columns make the key, the TTL and the fields.
 struct Layout {
   int key = -1;
   int ttl = -1;
+  int source_rows = -1;
   std::vector<int> fields;
 };
 
@@ -54,11 +35,12 @@ Layout layout_of(const arrow::ImportedStream& in, const RowWriteOptions& options
     layout.ttl = in.index_of(*options.ttl_column);
     if (layout.ttl < 0) throw Error(ErrorKind::kInvalidArgument, "ttl column " + quoted(*options.ttl_column) + " is not a column of the frame");
   }
+  if (options.source_rows_column) layout.source_rows = in.index_of(*options.source_rows_column);
   for (int i = 0; i < static_cast<int>(in.names().size()); ++i) {
     const auto& name = in.names()[static_cast<size_t>(i)];
     const bool ignored = std::find(options.ignored_columns.begin(), options.ignored_columns.end(), name) !=
                          options.ignored_columns.end();
-    if (i != layout.key && i != layout.ttl && !ignored) layout.fields.push_back(i);
+    if (i != layout.key && i != layout.ttl && i != layout.source_rows && !ignored) layout.fields.push_back(i);
   }
   return layout;
 }
@@ -72,16 +54,15 @@ void render_key(const arrow::ImportedStream& in, const Layout& layout, const Row
   }
   const auto& column = in.column(static_cast<size_t>(layout.key));
   if (column.is_null(row)) {
-    throw Error(ErrorKind::kInvalidArgument, "row " + std::to_string(global_row) + ": the key column " +
-                                                 quoted(column.name()) + " is null");
+    throw Error(ErrorKind::kInvalidArgument, "the key column " + quoted(column.name()) + " is null");
   }
   column.append_text(row, key);
 }
 
 // TTL of one row: kind 0 none, 1 seconds, 2 epoch milliseconds.
 std::pair<int, int64_t> ttl_of(const arrow::ImportedStream& in, const Layout& layout, const RowWriteOptions& options,
-                               int64_t row, int64_t global_row) {
-  if (options.ttl_seconds) return {1, *options.ttl_seconds};
+                               int64_t row) {
+  if (options.ttl_seconds) return {1, *options.ttl_seconds};  // checked once, up front
   if (layout.ttl < 0) return {0, 0};
   const auto& column = in.column(static_cast<size_t>(layout.ttl));
   if (column.is_null(row)) return {0, 0};
@@ -91,9 +72,10 @@ std::pair<int, int64_t> ttl_of(const arrow::ImportedStream& in, const Layout& la
     throw Error(ErrorKind::kInvalidArgument, "ttl column " + quoted(column.name()) +
                                                  " must hold integer seconds or Datetimes to expire at");
   }
-  if (value <= 0) {
-    throw Error(ErrorKind::kInvalidArgument, "row " + std::to_string(global_row) + ": TTL " + std::to_string(value) +
-                                                 " in column " + quoted(column.name()) + " is not positive");
+  try {
+    check_ttl_seconds(value);
+  } catch (const Error& e) {
+    throw Error(e.kind(), "ttl column " + quoted(column.name()) + ": " + e.what());
   }
   return {1, value};
 }
@@ -101,11 +83,20 @@ std::pair<int, int64_t> ttl_of(const arrow::ImportedStream& in, const Layout& la
 // One unit of work in flight: its replies, and the rows it commits when they all succeed.
 struct Pending {
   int replies;             // its own replies (an ASKING before it is the pipeline's business)
-  int64_t rows;
-  std::string key;         // for messages
-  int64_t first_row = 0;   // index of its first row in the stream, to report a redirection
-  int64_t rows_after = 0;  // rows after this one that needed no command: committed with it
+  int64_t rows;            // rows it covers, from first_row on
+  std::string key;         // for messages: its (first) key
+  int64_t first_row = 0;   // index of its first row in the stream
+  int64_t rows_after = 0;  // rows after this one that needed no command: settled with it
   std::optional<net::Redirect> redirect = std::nullopt;  // set by the check: none of its commands took effect
+  bool failed = false;     // a reply failed: none of its rows count
+  std::string last_key = {};  // its last key, when it covers several rows
+  std::string after_first_key = {}, after_last_key = {};
+};
+
+// Rows [begin, end) of the stream that took effect, with their first and last keys.
+struct CommittedRange {
+  int64_t begin, end;
+  std::string first_key, last_key;
 };
 
 class Pipeline {
@@ -118,7 +109,15 @@ class Pipeline {
 
   std::string& out() { return conn_.out_buffer(); }
   int64_t committed() const { return committed_; }
+  const std::vector<CommittedRange>& committed_ranges() const { return ranges_; }
   std::vector<RedirectedRow>& redirected_rows() { return redirected_; }
+  // The first failed reply, if any (the check's error, with the unit's row); later units still settle.
+  const std::optional<std::pair<Error, int64_t>>& failure() const { return failure_; }
+  // The stream rows sent whose replies are still unread: [first, end).
+  std::pair<int64_t, int64_t> in_flight_rows() const {
+    if (pending_.empty()) return {0, 0};
+    return {pending_.front().first_row, pending_.back().first_row + pending_.back().rows + pending_.back().rows_after};
+  }
 
   // Where the next unit's commands go. Rows sent here by ASK are admitted by an ASKING right
   // before their command (before MULTI, it covers the whole transaction).
@@ -144,9 +143,15 @@ class Pipeline {
     pending_.push_back(std::move(pending));
     while (in_flight_replies_ > window_) settle_one(check);
   }
-  void commit_without_reply() {
-    if (pending_.empty()) ++committed_;
-    else ++pending_.back().rows_after;
+  // Stream row `row` (key `key`) needs no command: it counts once everything before it has.
+  void commit_without_reply(int64_t row, const std::string& key) {
+    if (pending_.empty()) {
+      add_committed(row, 1, key, key);
+      return;
+    }
+    Pending& last = pending_.back();
+    if (last.rows_after++ == 0) last.after_first_key = key;
+    last.after_last_key = key;
   }
   template <typename Check>
   void finish(Check&& check) {
@@ -154,7 +159,19 @@ class Pipeline {
   }
 
  private:
-  // `check(reply, index, pending)` throws for a failed reply and returns the rows it commits.
+  void add_committed(int64_t row, int64_t rows, const std::string& first_key, const std::string& last_key) {
+    if (rows <= 0) return;
+    committed_ += rows;
+    if (!ranges_.empty() && ranges_.back().end == row) {
+      ranges_.back().end = row + rows;
+      ranges_.back().last_key = last_key;
+    } else {
+      ranges_.push_back({row, row + rows, first_key, last_key});
+    }
+  }
+
+  // `check(reply, index, pending)` throws for a failed reply and returns the rows it commits; a
+  // throw is recorded as the write's failure (the first one kept) and the unit counts nothing.
   template <typename Check>
   void settle_one(Check& check) {
     std::optional<resp::Reply> reply;
@@ -166,13 +183,21 @@ class Pipeline {
       head_asked_ = true;
       return;
     }
-    int64_t rows = check(reply->root(), done_in_head_, head);
+    int64_t rows = 0;
+    try {
+      rows = check(reply->root(), done_in_head_, head);
+    } catch (const Error& e) {
+      if (!failure_) failure_.emplace(e, head.first_row);
+      head.failed = true;
+    }
     if (++done_in_head_ == head.replies) {
       if (head.redirect) {
         for (int64_t i = 0; i < head.rows; ++i) redirected_.push_back({head.first_row + i, *head.redirect});
-        rows = 0;
       }
-      committed_ += rows + head.rows_after;
+      if (head.redirect || head.failed) rows = 0;
+      add_committed(head.first_row, rows, head.key, head.last_key.empty() ? head.key : head.last_key);
+      // Rows needing no command after a failed or redirected unit still need nothing.
+      add_committed(head.first_row + head.rows, head.rows_after, head.after_first_key, head.after_last_key);
       pending_.pop_front();
       done_in_head_ = 0;
       head_asked_ = false;
@@ -188,6 +213,8 @@ class Pipeline {
   int done_in_head_ = 0;
   bool head_asked_ = false;  // the head's ASKING reply was read
   int64_t committed_ = 0;
+  std::vector<CommittedRange> ranges_;
+  std::optional<std::pair<Error, int64_t>> failure_;
   std::vector<RedirectedRow> redirected_;
 };
 
@@ -195,229 +222,406 @@ class Pipeline {
   throw Error(ErrorKind::kResponse, std::string(command) + " " + quoted(pending.key) + " failed: " + std::string(reply.str()));
 }
 
-std::vector<RedirectedRow> precheck_absent(net::Connection& conn, ArrowArrayStream* stream,
-                                           const RowWriteOptions& options) {
+std::string row_label(int64_t global_row, const std::string& key) {
+  return "row " + std::to_string(global_row) + " (key " + quoted(key) + ")";
+}
+
+// The frame row an item of a grouped row came from (the row itself when the frame is not grouped).
+int64_t source_row(const arrow::ImportedStream& in, const Layout& layout, int64_t row, int64_t item, int64_t global_row) {
+  if (layout.source_rows < 0) return global_row;
+  const arrow::ColumnView* rows = nullptr;
+  int64_t start = 0, end = 0, value = 0;
+  const auto& column = in.column(static_cast<size_t>(layout.source_rows));
+  if (!column.list_items(row, rows, start, end) || start + item >= end || !rows->as_int64(start + item, value)) {
+    return global_row;
+  }
+  return value;
+}
+
+// Whether rows are stored with one RESTORE carrying the TTL (a whole-value encoder; append merges
+// with commands).
+bool restores(const ValueEncoder& encoder, const RowWriteOptions& options) {
+  return encoder.whole_values() && options.mode != WriteMode::kAppend;
+}
+
+// The command storing one row, exactly as the write sends it: the merge (append), a RESTORE
+// (REPLACE under replace), or the set; false when the row has nothing to store.
+bool encode_row(ValueEncoder& encoder, const RowWriteOptions& options, const arrow::ImportedStream& in, int64_t row,
+                std::string_view key, std::pair<int, int64_t> ttl, resp::ArgumentList& args) {
+  if (options.mode == WriteMode::kAppend) return encoder.encode_merge(in, row, key, args);
+  if (restores(encoder, options)) {
+    return encoder.encode_restore(in, row, key, ttl.first, ttl.second, options.mode == WriteMode::kReplace, args);
+  }
+  return encoder.encode_set(in, row, key, args);
+}
+
+// The check pass over a second export of the frame: every row's key, TTL and value are encoded
+// as they will be sent (the encoders validate), and under kFail every key is checked absent.
+// Nothing has been sent when it throws. `encoder` null: the stream holds only the keys.
+std::vector<RedirectedRow> check_rows(net::Connection& conn, ArrowArrayStream* stream, const RowWriteOptions& options,
+                                      ValueEncoder* encoder, bool probe_absent) {
   arrow::ImportedStream in(stream);
   const Layout layout = layout_of(in, options);
+  if (encoder) encoder->bind(in, layout.fields);
   Pipeline pipeline(conn, options);
   std::unordered_set<std::string> seen;
   std::vector<std::string> existing;
+  int64_t existing_count = 0;
   std::string key;
+  resp::ArgumentList args;
   int64_t global_row = options.row_offset;
   auto check = [&](const resp::NodeView& reply, int, Pending& pending) -> int64_t {
     if (pipeline.redirected(reply, pending)) return 0;
     if (reply.is_error()) fail_reply(reply, pending, "EXISTS");
-    if (reply.integer() == 1 && existing.size() < 20) existing.push_back(pending.key);
-    else if (reply.integer() == 1) existing.emplace_back();  // counted, not listed
+    if (reply.integer() == 1 && ++existing_count <= 20) existing.push_back(pending.key);
     return 0;
   };
   while (in.next()) {
     for (int64_t row = 0; row < in.num_rows(); ++row, ++global_row) {
-      render_key(in, layout, options, row, global_row, key);
+      key.clear();
+      try {
+        render_key(in, layout, options, row, global_row, key);
+        if (encoder) {
+          const auto ttl = ttl_of(in, layout, options, row);
+          args.clear();
+          encode_row(*encoder, options, in, row, key, ttl, args);
+          if (args.largest() > kMaxArgumentBytes || args.encoded().size() > kMaxCommandBytes) {
+            throw Error(ErrorKind::kInvalidArgument,
+                        "the value is too large for one command (" + std::to_string(args.encoded().size()) +
+                            " bytes; Redis takes arguments up to 512 MiB and commands up to 1 GiB)");
+          }
+        }
+      } catch (const ItemError& e) {
+        throw Error(e.kind(), row_label(source_row(in, layout, row, e.item(), global_row), key) + ": " + e.what() +
+                                  "; nothing was written");
+      } catch (const Error& e) {
+        throw Error(e.kind(), (key.empty() ? "row " + std::to_string(global_row) : row_label(global_row, key)) + ": " +
+                                  e.what() + "; nothing was written");
+      }
+      if (!probe_absent) continue;
       if (!seen.insert(key).second) {
-        throw Error(ErrorKind::kInvalidArgument, "key " + quoted(key) + " appears twice in the frame; if_exists='fail' writes each key once");
+        throw Error(ErrorKind::kInvalidArgument, "key " + quoted(key) + " appears twice in the frame; if_exists='fail' "
+                                                 "writes each key once; nothing was written");
       }
       resp::CommandWriter(pipeline.begin_unit(), 2).arg("EXISTS").arg(key);
       pipeline.sent(Pending{1, 1, key, global_row - options.row_offset}, check);
     }
   }
   pipeline.finish(check);
-  if (!existing.empty()) {
-    std::string names;
-    size_t listed = 0;
-    for (const auto& name : existing) {
-      if (name.empty()) continue;
-      names += (listed++ ? ", " : "") + quoted(name);
+  if (pipeline.failure()) {
+    throw Error(pipeline.failure()->first.kind(), std::string(pipeline.failure()->first.what()) + "; nothing was written");
+  }
+  if (encoder && !options.check_only) {  // a cluster's whole-frame check runs on no key's node
+    try {
+      encoder->verify(conn);
+    } catch (const Error& e) {
+      throw Error(e.kind(), std::string(e.what()) + "; nothing was written");
     }
-    throw Error(ErrorKind::kKeyExists, std::to_string(existing.size()) + " target key(s) already exist (" + names +
-                                           (existing.size() > listed ? ", ..." : "") +
+  }
+  if (existing_count > 0) {
+    std::string names;
+    for (size_t i = 0; i < existing.size(); ++i) names += (i ? ", " : "") + quoted(existing[i]);
+    throw Error(ErrorKind::kKeyExists, std::to_string(existing_count) + " target key(s) already exist (" + names +
+                                           (existing_count > 20 ? ", ..." : "") +
                                            "); nothing was written (if_exists='fail')");
   }
   return std::move(pipeline.redirected_rows());
 }
 
+// "rows 0-41 ('a' .. 'b'), 43 ('c')": which rows took effect, for a failure's message.
+std::string describe_committed(const Pipeline& pipeline, const RowWriteOptions& options) {
+  std::string text;
+  if (options.row_offset > 0) text = "rows 0-" + std::to_string(options.row_offset - 1) + " (earlier batches)";
+  const auto& ranges = pipeline.committed_ranges();
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    if (i == 10) {
+      text += ", and " + std::to_string(ranges.size() - 10) + " more ranges";
+      break;
+    }
+    const auto& r = ranges[i];
+    const int64_t first = options.row_offset + r.begin, last = options.row_offset + r.end - 1;
+    text += text.empty() ? "" : ", ";
+    text += first == last ? "row " + std::to_string(first) + " (" + quoted(r.first_key) + ")"
+                          : "rows " + std::to_string(first) + "-" + std::to_string(last) + " (" + quoted(r.first_key) +
+                                " .. " + quoted(r.last_key) + ")";
+  }
+  const int64_t total = options.row_offset + pipeline.committed();
+  return std::to_string(total) + " row(s) were committed" + (total ? ": " : "") + text;
+}
+
+// A batch of keys written under WATCH: kFail (no key may exist) and kAppend with a TTL (each key
+// must hold the encoder's type or not exist). Its rows are contiguous in the stream; rows with
+// nothing to store are part of it without a key.
+struct GuardedBatch {
+  std::vector<std::string> keys;
+  std::vector<int64_t> key_rows;  // global row of each key
+  std::string commands;           // the writes, queued between MULTI and EXEC
+  int commands_count = 0;
+  int64_t first_row = -1;         // stream rows [first_row, first_row + rows)
+  int64_t rows = 0;
+  std::string first_key, last_key;
+  void clear() { *this = GuardedBatch{}; }
+};
+
+constexpr int kGuardAttempts = 10;  // EXEC aborted by WATCH (another client changed a key): retry
+
 }  // namespace
+
+void check_ttl_seconds(int64_t seconds) {
+  if (seconds <= 0 || seconds > kMaxTtlSeconds) {
+    throw Error(ErrorKind::kInvalidArgument, "TTL " + std::to_string(seconds) + " is out of range: it must be 1 to " +
+                                                 std::to_string(kMaxTtlSeconds) +
+                                                 " seconds (Redis keeps expiry times as 64-bit epoch milliseconds)");
+  }
+}
 
 std::vector<RedirectedRow> check_keys_absent(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
                                              const RowWriteOptions& options) {
   auto conn = net::acquire(connection);
-  return precheck_absent(*conn, stream, options);
+  return check_rows(*conn, stream, options, nullptr, true);
 }
 
 WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
-                       ArrowArrayStream* precheck_stream, const RowWriteOptions& options, ValueEncoder& encoder) {
-  if (options.ttl_seconds && *options.ttl_seconds <= 0) {
-    throw Error(ErrorKind::kInvalidArgument, "ttl must be a positive number of seconds, got " + std::to_string(*options.ttl_seconds));
+                       ArrowArrayStream* check_stream, const RowWriteOptions& options, ValueEncoder& encoder) {
+  if (options.ttl_seconds) check_ttl_seconds(*options.ttl_seconds);
+  if (check_stream == nullptr) {
+    throw Error(ErrorKind::kInvalidArgument, "a write needs the frame twice: a check stream, then the write stream");
   }
   auto conn = net::acquire(connection);
-  std::string script_sha;
-  if (options.mode == WriteMode::kFail) {
-    if (options.precheck) precheck_absent(*conn, precheck_stream, options);
-    resp::Reply loaded = conn->command({"SCRIPT", "LOAD", kFailModeScript});
-    net::throw_if_error(loaded.root(), "SCRIPT LOAD");
-    script_sha.assign(loaded.root().str());
-  }
+  check_rows(*conn, check_stream, options, &encoder, options.mode == WriteMode::kFail && options.precheck);
+  if (options.check_only) return {};
 
   arrow::ImportedStream in(stream);
   const Layout layout = layout_of(in, options);
   encoder.bind(in, layout.fields);
   Pipeline pipeline(*conn, options);
+  const bool has_ttl = options.ttl_seconds || layout.ttl >= 0;
+  const bool guarded = options.mode == WriteMode::kFail ||
+                       (options.mode == WriteMode::kAppend && has_ttl && !encoder.redis_type().empty());
+  bool conflict = false;  // a guarded EXEC was aborted by WATCH
+  const bool whole = restores(encoder, options);  // RESTORE with the TTL instead of set + EXPIRE
 
   // A redirected row (cluster) is recorded by pipeline.redirected() and the write goes on.
   auto check = [&](const resp::NodeView& reply, int index, Pending& pending) -> int64_t {
-    switch (options.mode) {
-      case WriteMode::kAppend:
-        if (pending.replies == 1) {
-          if (reply.is_error() && !pipeline.redirected(reply, pending)) fail_reply(reply, pending, "writing");
-          return pending.rows;
+    if (pending.replies == 1) {  // a single command (append, or RESTORE ... REPLACE)
+      if (reply.is_error() && !pipeline.redirected(reply, pending)) {
+        fail_reply(reply, pending, whole ? "RESTORE" : "writing");
+      }
+      return reply.is_error() ? 0 : pending.rows;
+    }
+    // MULTI, queued commands, EXEC: only the EXEC reply says whether the key was written. A
+    // redirected queued command makes EXEC answer EXECABORT; a key migrated away between
+    // queuing and EXEC makes EXEC itself answer the redirection. Neither applied anything.
+    if (index + 1 < pending.replies) {
+      if (reply.is_error() && (index == 0 || !pipeline.redirected(reply, pending))) {
+        fail_reply(reply, pending, index == 0 ? "MULTI" : "queued command for");
+      }
+      return 0;
+    }
+    if (reply.is_error()) {
+      if (pending.redirect || pipeline.redirected(reply, pending)) return 0;
+      fail_reply(reply, pending, "EXEC");
+    }
+    if (pending.redirect) {  // never re-send what may have been applied
+      throw Error(ErrorKind::kResponse, "EXEC " + quoted(pending.key) + " ran although a queued command was redirected");
+    }
+    if (reply.is_null()) {  // WATCH saw a key change: nothing was applied
+      conflict = true;
+      return 0;
+    }
+    auto item = reply.first_child();
+    for (size_t i = 0, n = reply.size(); i < n; ++i, item = item.next_sibling()) {
+      // Checked values and WATCHed keys leave nothing to fail at run time; should a command fail
+      // anyway, Redis has applied the others: say so rather than call the keys untouched.
+      if (item.is_error()) {
+        if (item.str().starts_with("BUSYKEY")) {  // RESTORE under fail: WATCH should have aborted first
+          throw Error(ErrorKind::kKeyExists, "a key of the transaction for " + quoted(pending.key) +
+                                                 " was created by another client (" + std::string(item.str()) +
+                                                 "); the transaction's other commands were applied");
         }
-        [[fallthrough]];  // a transaction, checked like replace's
-      case WriteMode::kReplace:
-        if (pending.replies == 1) {  // one RESTORE ... REPLACE (or DEL) per key
-          if (reply.is_error() && !pipeline.redirected(reply, pending)) fail_reply(reply, pending, "RESTORE");
-          return pending.rows;
-        }
-        // MULTI, queued commands, EXEC: only the EXEC reply says whether the key was written. A
-        // redirected queued command makes EXEC answer EXECABORT; a key migrated away between
-        // queuing and EXEC makes EXEC itself answer the redirection. Neither applied anything.
-        if (index + 1 < pending.replies) {
-          if (reply.is_error() && (index == 0 || !pipeline.redirected(reply, pending))) {
-            fail_reply(reply, pending, index == 0 ? "MULTI" : "queued command for");
-          }
-          return 0;
-        }
-        if (reply.is_error()) {
-          if (pending.redirect || pipeline.redirected(reply, pending)) return 0;
-          fail_reply(reply, pending, "EXEC");
-        }
-        if (pending.redirect) {  // never re-send what may have been applied
-          throw Error(ErrorKind::kResponse,
-                      "EXEC " + quoted(pending.key) + " ran although a queued command was redirected");
-        }
-        {
-          auto item = reply.first_child();
-          for (size_t i = 0, n = reply.size(); i < n; ++i, item = item.next_sibling()) {
-            if (item.is_error()) fail_reply(item, pending, "EXEC");
-          }
-        }
-        return pending.rows;
-      case WriteMode::kFail: {
-        if (pipeline.redirected(reply, pending)) return 0;
-        if (reply.is_error()) fail_reply(reply, pending, "EVALSHA (check and write)");
-        auto status = reply.first_child();
-        if (status.integer() == 0) {
-          std::string names;
-          auto key = status.next_sibling().first_child();
-          for (size_t i = 0, n = status.next_sibling().size(); i < n && i < 20; ++i, key = key.next_sibling()) {
-            names += (i ? ", " : "") + quoted(key.str());
-          }
-          throw Error(ErrorKind::kKeyExists, "key(s) created by another writer during the write: " + names +
-                                                 "; that batch was not written");
-        }
-        return pending.rows;
+        throw Error(ErrorKind::kResponse, "a command of the transaction for " + quoted(pending.key) +
+                                              " failed after the others were applied: " + std::string(item.str()));
       }
     }
-    return 0;
+    return pending.rows;
+  };
+
+  GuardedBatch batch;
+  // Under WATCH: probe every key (EXISTS / TYPE), then MULTI + writes + EXEC, which aborts when a
+  // probed key changed in between. Runs alone on the connection (WATCH is per connection).
+  auto flush_batch = [&] {
+    if (batch.rows == 0) return;
+    pipeline.finish(check);
+    if (pipeline.failure()) return;
+    if (batch.keys.empty()) {  // only rows with nothing to store
+      for (int64_t i = 0; i < batch.rows; ++i) pipeline.commit_without_reply(batch.first_row + i, batch.last_key);
+      batch.clear();
+      return;
+    }
+    const bool fail_mode = options.mode == WriteMode::kFail;
+    for (int attempt = 0; attempt < kGuardAttempts; ++attempt) {
+      std::vector<std::string> probes;
+      std::optional<net::Redirect> redirect;
+      auto probe = [&](const resp::NodeView& reply, int, Pending& pending) -> int64_t {
+        if (pipeline.redirected(reply, pending)) {
+          redirect = pending.redirect;
+          return 0;
+        }
+        if (reply.is_error()) fail_reply(reply, pending, pending.rows ? "WATCH" : (fail_mode ? "EXISTS" : "TYPE"));
+        if (pending.rows == 0) probes.emplace_back(reply.is_string() ? std::string(reply.str()) : std::to_string(reply.integer()));
+        return 0;
+      };
+      {
+        resp::CommandWriter watch(pipeline.begin_unit(), 1 + batch.keys.size());
+        watch.arg("WATCH");
+        for (const auto& k : batch.keys) watch.arg(k);
+      }
+      pipeline.sent(Pending{1, -1, batch.keys.front(), batch.first_row}, probe);
+      for (const auto& k : batch.keys) {
+        resp::CommandWriter(pipeline.begin_unit(), 2).arg(fail_mode ? "EXISTS" : "TYPE").arg(k);
+        pipeline.sent(Pending{1, 0, k, batch.first_row}, probe);
+      }
+      pipeline.finish(probe);
+      auto unwatch = [&] {
+        resp::Reply done = conn->command({"UNWATCH"});
+        net::throw_if_error(done.root(), "UNWATCH");
+      };
+      if (pipeline.failure()) return unwatch();
+      if (redirect) {  // the batch's slot is elsewhere (cluster: one key per batch): nothing applied
+        unwatch();
+        for (int64_t i = 0; i < batch.rows; ++i) pipeline.redirected_rows().push_back({batch.first_row + i, *redirect});
+        batch.clear();
+        return;
+      }
+      std::string clashes;
+      int clash_count = 0;
+      for (size_t i = 0; i < batch.keys.size(); ++i) {
+        const bool clash = fail_mode ? probes[i] == "1" : probes[i] != "none" && probes[i] != encoder.redis_type();
+        if (!clash || ++clash_count > 10) continue;
+        clashes += (clash_count > 1 ? ", " : "") + row_label(batch.key_rows[i], batch.keys[i]);
+        if (!fail_mode) clashes += " holds a " + probes[i] + ", not a " + std::string(encoder.redis_type());
+      }
+      if (clash_count > 0) {
+        unwatch();
+        if (fail_mode) {
+          throw Error(ErrorKind::kKeyExists, std::to_string(clash_count) + " key(s) were created by another client "
+                                             "during the write: " + clashes + "; their batch was not written");
+        }
+        throw Error(ErrorKind::kResponse, "WRONGTYPE: " + clashes + (clash_count > 10 ? ", ..." : "") +
+                                              "; their batch was not written (nor its TTLs)");
+      }
+      resp::CommandWriter(pipeline.begin_unit(), 1).arg("MULTI");
+      pipeline.out().append(batch.commands);
+      resp::CommandWriter(pipeline.out(), 1).arg("EXEC");
+      conflict = false;
+      Pending unit{2 + batch.commands_count, batch.rows, batch.first_key, batch.first_row};
+      unit.last_key = batch.last_key;
+      pipeline.sent(std::move(unit), check);
+      pipeline.finish(check);
+      if (!conflict) {
+        batch.clear();
+        return;
+      }
+    }
+    throw Error(ErrorKind::kResponse, "other clients kept changing keys of the batch starting at " +
+                                          row_label(options.row_offset + batch.first_row, batch.first_key) + " (" +
+                                          std::to_string(kGuardAttempts) + " attempts); it was not written");
   };
 
   std::string key;
   resp::ArgumentList args;
   int64_t global_row = options.row_offset;
-  std::vector<std::string> batch_keys;  // fail mode: the keys and encoded ARGV of one batch
-  resp::ArgumentList batch_argv;
-  int64_t batch_first_row = 0;
-  auto flush_fail_batch = [&] {
-    if (batch_keys.empty()) return;
-    resp::CommandWriter eval(pipeline.begin_unit(), 3 + batch_keys.size() + batch_argv.size());
-    eval.arg("EVALSHA").arg(script_sha).arg(static_cast<int64_t>(batch_keys.size()));
-    for (const auto& k : batch_keys) eval.arg(k);
-    pipeline.out().append(batch_argv.encoded());
-    pipeline.sent(Pending{1, static_cast<int64_t>(batch_keys.size()), batch_keys.front(), batch_first_row}, check);
-    batch_keys.clear();
-    batch_argv.clear();
-  };
-
   try {
-    while (in.next()) {
-      for (int64_t row = 0; row < in.num_rows(); ++row, ++global_row) {
+    while (in.next() && !pipeline.failure()) {
+      for (int64_t row = 0; row < in.num_rows() && !pipeline.failure(); ++row, ++global_row) {
         const int64_t stream_row = global_row - options.row_offset;
         render_key(in, layout, options, row, global_row, key);
-        const auto [ttl_kind, ttl_value] = ttl_of(in, layout, options, row, global_row);
+        const auto [ttl_kind, ttl_value] = ttl_of(in, layout, options, row);
         auto write_ttl = [&](std::string& out) {
           if (ttl_kind == 1) resp::CommandWriter(out, 3).arg("EXPIRE").arg(key).arg(ttl_value);
           if (ttl_kind == 2) resp::CommandWriter(out, 3).arg("PEXPIREAT").arg(key).arg(ttl_value);
         };
         args.clear();
-        switch (options.mode) {
-          case WriteMode::kAppend: {
-            const bool merges = encoder.encode_merge(in, row, key, args);
-            if (!merges && ttl_kind == 0) {
-              pipeline.commit_without_reply();  // nothing to merge and no TTL: the row changes nothing
-              continue;
-            }
-            if (ttl_kind == 0) {
-              args.append_command_to(pipeline.begin_unit());
-              pipeline.sent(Pending{1, 1, key, stream_row}, check);
-              break;
-            }
-            // With a TTL the merge and the EXPIRE go in one transaction: never a key without it.
-            resp::CommandWriter(pipeline.begin_unit(), 1).arg("MULTI");
-            int replies = 3;  // MULTI, EXPIRE, EXEC
-            if (merges) {
-              args.append_command_to(pipeline.out());
-              ++replies;
-            }
-            write_ttl(pipeline.out());
-            resp::CommandWriter(pipeline.out(), 1).arg("EXEC");
-            pipeline.sent(Pending{replies, 1, key, stream_row}, check);
-            break;
+        const bool stores = encode_row(encoder, options, in, row, key, {ttl_kind, ttl_value}, args);
+        if (guarded) {
+          if (batch.rows == 0) {
+            batch.first_row = stream_row;
+            batch.first_key = key;
           }
-          case WriteMode::kReplace: {
-            if (encoder.whole_values()) {
-              // One RESTORE ... REPLACE with the TTL: atomic by itself. Nothing to store: DEL.
-              if (!encoder.encode_restore(in, row, key, ttl_kind, ttl_value, true, args)) args.arg("DEL").arg(key);
-              args.append_command_to(pipeline.begin_unit());
-              pipeline.sent(Pending{1, 1, key, stream_row}, check);
-              break;
+          ++batch.rows;
+          batch.last_key = key;
+          if (stores) {
+            batch.keys.push_back(key);
+            batch.key_rows.push_back(global_row);
+            args.append_command_to(batch.commands);
+            ++batch.commands_count;
+            if (ttl_kind != 0 && !whole) {  // a RESTORE carries its TTL
+              write_ttl(batch.commands);
+              ++batch.commands_count;
             }
-            // DEL + set + EXPIRE in one transaction: readers see the old value or the new one,
-            // never a mix, a half-written value, or a key without its TTL.
-            resp::CommandWriter(pipeline.begin_unit(), 1).arg("MULTI");
-            resp::CommandWriter(pipeline.out(), 2).arg("DEL").arg(key);
-            int replies = 3;  // MULTI, DEL, EXEC, plus what follows
-            if (encoder.encode_set(in, row, key, args)) {
-              args.append_command_to(pipeline.out());
-              ++replies;
-            }
-            if (ttl_kind != 0) {
-              write_ttl(pipeline.out());
-              ++replies;
-            }
-            resp::CommandWriter(pipeline.out(), 1).arg("EXEC");
-            pipeline.sent(Pending{replies, 1, key, stream_row}, check);
-            break;
           }
-          case WriteMode::kFail: {
-            // A whole-value encoder's RESTORE carries the TTL itself.
-            const bool whole = encoder.whole_values();
-            const bool stores = whole ? encoder.encode_restore(in, row, key, ttl_kind, ttl_value, false, args)
-                                      : encoder.encode_set(in, row, key, args);
-            if (batch_keys.empty()) batch_first_row = stream_row;
-            batch_keys.push_back(key);
-            batch_argv.arg(int64_t{whole ? 0 : ttl_kind}).arg(ttl_value).arg(static_cast<int64_t>(stores ? args.size() : 0));
-            if (stores) batch_argv.append(args);  // the storing command, argument by argument
-            if (static_cast<int64_t>(batch_keys.size()) >= options.batch_size) flush_fail_batch();
-            break;
-          }
+          if (batch.rows >= options.batch_size) flush_batch();
+          continue;
         }
+        if (!stores) {  // nothing to store: the row changes nothing (no DEL, no TTL)
+          pipeline.commit_without_reply(stream_row, key);
+          continue;
+        }
+        if (whole || (options.mode == WriteMode::kAppend && ttl_kind == 0)) {  // RESTORE ... REPLACE is atomic
+          args.append_command_to(pipeline.begin_unit());
+          pipeline.sent(Pending{1, 1, key, stream_row}, check);
+          continue;
+        }
+        // replace: DEL + set + EXPIRE in one transaction; append (a type-agnostic SET): set +
+        // EXPIRE. Readers see the old value or the new one, never a mix or a key without its
+        // TTL, and nothing queued can fail for the data's sake (the check pass saw every row).
+        resp::CommandWriter(pipeline.begin_unit(), 1).arg("MULTI");
+        int replies = 3;  // MULTI, set, EXEC
+        if (options.mode == WriteMode::kReplace) {
+          resp::CommandWriter(pipeline.out(), 2).arg("DEL").arg(key);
+          ++replies;
+        }
+        args.append_command_to(pipeline.out());
+        if (ttl_kind != 0) {
+          write_ttl(pipeline.out());
+          ++replies;
+        }
+        resp::CommandWriter(pipeline.out(), 1).arg("EXEC");
+        pipeline.sent(Pending{replies, 1, key, stream_row}, check);
       }
     }
-    flush_fail_batch();
+    if (!pipeline.failure()) flush_batch();
     pipeline.finish(check);
   } catch (const Error& e) {
-    // Replies already received for earlier rows are counted; say what is safe to assume.
-    throw Error(e.kind(), std::string(e.what()) + " [" + std::to_string(pipeline.committed()) +
-                              " row(s) were committed before the failure; every key is either fully written or untouched]");
+    if (e.kind() == ErrorKind::kConnection || e.kind() == ErrorKind::kTimeout) {
+      const auto [first, end] = pipeline.in_flight_rows();
+      std::string unknown;
+      if (end > first) {
+        unknown = "; rows " + std::to_string(options.row_offset + first) + "-" +
+                  std::to_string(options.row_offset + end - 1) +
+                  " were sent but not confirmed";
+      }
+      throw WriteFailure(e.kind(), std::string(e.what()) + " [" + describe_committed(pipeline, options) + unknown +
+                                       "; every key is either fully written or untouched]",
+                         options.row_offset + pipeline.committed());
+    }
+    // A failure of our own (not a reply): settle what is in flight so the count is exact.
+    try {
+      pipeline.finish(check);
+    } catch (const Error&) {
+    }
+    if (!pipeline.failure()) {
+      throw WriteFailure(e.kind(), std::string(e.what()) + " [" + describe_committed(pipeline, options) +
+                                       "; every other key is untouched]",
+                         options.row_offset + pipeline.committed());
+    }
+  }
+  if (pipeline.failure()) {
+    const auto& [error, row] = *pipeline.failure();
+    throw WriteFailure(error.kind(),
+                       "row " + std::to_string(options.row_offset + row) + ": " + error.what() + " [" +
+                           describe_committed(pipeline, options) + "; every other key is untouched]",
+                       options.row_offset + pipeline.committed());
   }
   return {pipeline.committed(), std::move(pipeline.redirected_rows())};
 }

@@ -4,6 +4,14 @@
 
 namespace polars_redis::write {
 
+void append_cell_text(const arrow::ColumnView& column, int64_t row, std::string& out) {
+  try {
+    column.append_text(row, out);
+  } catch (const Error& e) {
+    throw Error(e.kind(), "column '" + column.name() + "': " + e.what());
+  }
+}
+
 namespace {
 
 class HashEncoder final : public ValueEncoder {
@@ -18,7 +26,7 @@ class HashEncoder final : public ValueEncoder {
       const auto& column = in.column(static_cast<size_t>(field));
       if (column.is_null(row)) continue;
       value_.clear();
-      column.append_text(row, value_);
+      append_cell_text(column, row, value_);
       args.arg(column.name()).arg(value_);
     }
     return args.size() > 2;
@@ -26,6 +34,7 @@ class HashEncoder final : public ValueEncoder {
   bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
     return encode_set(in, row, key, args);
   }
+  std::string_view redis_type() const override { return "hash"; }
 
  private:
   std::vector<int> fields_;
@@ -45,10 +54,13 @@ class JsonEncoder final : public ValueEncoder {
     args.arg("JSON.MERGE").arg(key).arg("$").arg(document_);
     return true;
   }
+  std::string_view redis_type() const override { return "ReJSON-RL"; }
 
  private:
-  // JSON.MERGE deletes a field whose patch value is null: merges leave null cells out instead.
+  // JSON.MERGE deletes a field whose patch value is null: merges leave null fields out instead,
+  // at every level.
   void document(const arrow::ImportedStream& in, int64_t row, bool with_nulls) {
+    const arrow::JsonStyle style{!with_nulls, true, kRedisJsonMaxDepth};
     document_.assign("{");
     bool first = true;
     for (int field : fields_) {
@@ -58,7 +70,11 @@ class JsonEncoder final : public ValueEncoder {
       first = false;
       json::append_json_string(column.name(), document_);
       document_.push_back(':');
-      column.append_json(row, document_);
+      try {
+        column.write_json(row, document_, style, 1);
+      } catch (const Error& e) {
+        throw Error(e.kind(), "column '" + column.name() + "': " + e.what());
+      }
     }
     document_.push_back('}');
   }
@@ -80,7 +96,7 @@ class StringEncoder final : public ValueEncoder {
     const auto& column = in.column(static_cast<size_t>(index_));
     if (column.is_null(row)) return false;
     value_.clear();
-    column.append_text(row, value_);
+    append_cell_text(column, row, value_);
     args.arg("SET").arg(key).arg(value_);
     return true;
   }
@@ -90,6 +106,7 @@ class StringEncoder final : public ValueEncoder {
     args.arg("KEEPTTL");
     return true;
   }
+  std::string_view redis_type() const override { return {}; }  // SET replaces a value of any type
 
  private:
   std::string value_column_;

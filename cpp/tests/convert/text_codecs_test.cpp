@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 
 namespace polars_redis::convert {
@@ -216,6 +217,29 @@ TEST(ParseDecimal, ScalesExactly) {
   EXPECT_EQ(parse_decimal("1.23", 3, 2), __int128{123});
 }
 
+TEST(ParseDecimal, ExponentForm) {
+  struct Case {
+    const char* text;
+    int precision, scale;
+    std::optional<__int128> expected;
+  };
+  const Case cases[] = {
+      {"1e-7", 38, 10, 1000}, {"1E-7", 38, 10, 1000}, {"1e20", 38, 0, pow10(20)}, {"1e+20", 38, 2, pow10(22)},
+      {"-1.25e2", 10, 1, -1250}, {"12.5e-1", 10, 2, 125}, {".5e1", 5, 0, 5}, {"5.e0", 5, 0, 5},
+      {"0.00012e4", 5, 2, 120},
+      // Digits the scale drops round half away from zero, as without an exponent.
+      {"1.5e-2", 10, 1, 0}, {"5e-2", 10, 1, 1}, {"-5e-1", 10, 0, -1}, {"4.9e-1", 10, 0, 0},
+      // Zero and far-away exponents end quickly; too large is nullopt, too small is zero.
+      {"0e999999999999999999", 10, 2, 0}, {"1e999999999999999999", 38, 0, std::nullopt},
+      {"1e-999999999999999999", 38, 10, 0}, {"9.99e37", 38, 0, __int128{999} * pow10(35)},
+      {"1e38", 38, 0, std::nullopt}, {"1e17", 20, 2, pow10(19)}, {"1e18", 20, 2, std::nullopt},
+  };
+  for (const Case& c : cases) EXPECT_EQ(parse_decimal(c.text, c.precision, c.scale), c.expected) << c.text;
+  for (const char* bad : {"1e", "1e+", "e5", ".e5", "1e5.5", "1e 5", "1ee5", "1e5x", "--1e5", "1e--5"}) {
+    EXPECT_EQ(parse_decimal(bad, 38, 2), std::nullopt) << bad;
+  }
+}
+
 TEST(ParseDecimal, RoundsHalfAwayFromZero) {
   EXPECT_EQ(parse_decimal("1.005", 10, 2), __int128{101});
   EXPECT_EQ(parse_decimal("1.00499999999", 10, 2), __int128{100});
@@ -266,8 +290,9 @@ TEST(ParseDecimal, PrecisionLimitsIntegerDigits) {
 }
 
 TEST(ParseDecimal, RejectsMalformedAndBadParameters) {
-  for (const char* text : {"", ".", "-", "+", "-.", "1e5", "1E5", "1.2.3", " 1", "1 ", "--1",
-                           "+-1", "1,5", "abc", "0x1", "inf", "nan", "1.5e0"}) {
+  // The exponent form is accepted (ExponentForm); malformed exponents are not.
+  for (const char* text : {"", ".", "-", "+", "-.", "1e", "1.2.3", " 1", "1 ", "--1",
+                           "+-1", "1,5", "abc", "0x1", "inf", "nan", "1.5e0.5"}) {
     EXPECT_EQ(parse_decimal(text, 10, 2), std::nullopt) << '"' << text << '"';
   }
   EXPECT_EQ(parse_decimal("1", 0, 0), std::nullopt);

@@ -18,6 +18,18 @@ TEST(TypeInference, NothingObservedIsString) {
   EXPECT_EQ(TypeInferrer().result().id, TypeId::kString);
 }
 
+TEST(TypeInference, NonUtf8ValuesAreBinary) {
+  // A String column rejects them, so the inferred type must not be String.
+  EXPECT_EQ(infer({"a", "\xff"}).id, TypeId::kBinary);
+  EXPECT_EQ(infer({"\xc3\x28", "1"}).id, TypeId::kBinary);
+  EXPECT_EQ(infer({"caf\xc3\xa9"}).id, TypeId::kString);
+  TypeInferrer inferrer;
+  inferrer.observe("1");
+  EXPECT_TRUE(inferrer.all_utf8());
+  inferrer.observe("\x80");
+  EXPECT_FALSE(inferrer.all_utf8());
+}
+
 TEST(TypeInference, Integers) {
   EXPECT_EQ(infer({"1", "-2", "+3", "9223372036854775807"}).id, TypeId::kInt64);
   EXPECT_EQ(infer({"-9223372036854775808"}).id, TypeId::kInt64);

@@ -92,6 +92,27 @@ TEST(JsonPath, DefinitePathsSelectAtMostOneValue) {
   }
 }
 
+TEST(JsonPath, ValidPathsHaveNoError) {
+  for (const char* path : {"$", "$.a", "$..a", "$.*", "$..*", "$.a.b_1[0]", "$[0,1]", "$[-1]", "$[1:3]", "$[:2]", "$[1:]",
+                           "$[1:3:2]", "$[::1]", "$['a']", "$[\"a b\"]", "$[ 'x' , \"y\" ]", "$[\"it's\"]",
+                           "$['q\\'x']", "$[*]", "$.a[?(@.b>1)]", "$[?@.a]", "$.a$", "$.-_`~+#%$^/:", "$[\"caf\xc3\xa9\"]",
+                           "$. a"}) {
+    EXPECT_EQ(path_error(path), std::nullopt) << path;
+  }
+}
+
+TEST(JsonPath, InvalidPathsSayWhatAndWhere) {
+  // `$a` and `$ .a` are legacy paths to RedisJSON, with differently shaped replies.
+  for (const char* path : {"", "a", "$a", "$ .a", "$$", "$*", "$.", "$.a.", "$[", "$.a[", "$[]", "$[01]", "$[1,]", "$[,1]",
+                           "$[::0]", "$[::-1]", "$['x", "$['x]", "$[\"a\\b\"]", "$.caf\xc3\xa9", "$[?(@.a>1]",
+                           "$[?]", "$[?(@.a]", "$.a]", "$[0]x"}) {
+    EXPECT_NE(path_error(path), std::nullopt) << path;
+  }
+  EXPECT_EQ(path_error("$.a["), "expected an index, a slice, a quoted name, '*' or '?' inside '[' (at the end)");
+  EXPECT_EQ(path_error("$.a]"), "expected '.', '..' or '[' (at character 4)");
+  EXPECT_EQ(path_error("$[::0]"), "a slice step must be a positive integer (at character 5)");
+}
+
 TEST(RowExtractor, ListColumnOverAnIndefinitePathTakesAllMatches) {
   Table table({{"skus", "$.orders[*].sku", DataType::list_of(t(TypeId::kString))}}, false);
   table.extractor->append_row("k", R"(["a","b","c"])");  // one path: the reply is its matches
@@ -265,6 +286,32 @@ TEST(RowExtractor, ScalarTypesFromJson) {
   const ArrowArray& s = table.column(5);
   EXPECT_EQ(string_at(s, 0), R"({"x":[1, 2]})");  // a sub-document as its JSON text
   EXPECT_EQ(string_at(s, 1), "12.50");           // a number as its text
+}
+
+TEST(RowExtractor, ExponentNumbersIntoDecimal) {
+  // RedisJSON writes small and large numbers in exponent form.
+  DataType decimal = t(TypeId::kDecimal);
+  decimal.precision = 38;
+  decimal.scale = 10;
+  Table table({{"a", "", decimal}, {"b", "", decimal}, {"c", "", decimal}}, true);
+  table.extractor->append_row("k", R"([{"a":1e-7,"b":1e20,"c":-2.5E-3}])");
+  const auto at = [&](size_t column) { return value_at<__int128>(table.column(column), 0); };
+  EXPECT_TRUE(at(0) == 1000);
+  EXPECT_TRUE(at(1) == static_cast<__int128>(100000000000000000LL) * 10000000000000LL);
+  EXPECT_TRUE(at(2) == -25000000);
+}
+
+TEST(RowExtractor, CategoricalAndEnumTakeSubDocumentsAsText) {
+  DataType enumeration = t(TypeId::kEnum);
+  enumeration.categories = {"[1,2]", R"({"k":true})"};
+  Table table({{"c", "", t(TypeId::kCategorical)}, {"e", "", enumeration}, {"o", "", enumeration}}, true);
+  table.extractor->append_row("k", R"([{"c":{"x":[1]},"e":[1,2],"o":{"k":true}}])");
+  EXPECT_EQ(string_at(table.column(0), 0), R"({"x":[1]})");
+  EXPECT_EQ(string_at(table.column(1), 0), "[1,2]");
+  EXPECT_EQ(string_at(table.column(2), 0), R"({"k":true})");
+  // Text outside an Enum's categories does not fit it.
+  Table strict({{"e", "", enumeration}}, true);
+  EXPECT_THROW(strict.extractor->append_row("k", R"([{"e":[3]}])"), Error);
 }
 
 TEST(RowExtractor, MalformedJsonIsAProtocolError) {

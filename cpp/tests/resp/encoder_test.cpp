@@ -129,5 +129,16 @@ TEST(ArgumentList, EncodesBulksThenACompleteCommand) {
   EXPECT_EQ(args.encoded(), "");
 }
 
+// The writer checks the longest argument against the server's proto-max-bulk-len.
+TEST(ArgumentList, TracksItsLongestArgument) {
+  ArgumentList args;
+  args.arg("HSET").arg("key").arg(std::string(1000, 'x'));
+  ArgumentList more;
+  more.arg(int64_t{12}).append(args);
+  EXPECT_EQ(more.largest(), 1000u);
+  more.clear();
+  EXPECT_EQ(more.largest(), 0u);
+}
+
 }  // namespace
 }  // namespace polars_redis::resp

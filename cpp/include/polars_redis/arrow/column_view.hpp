@@ -13,6 +13,13 @@
 
 namespace polars_redis::arrow {
 
+// How cells are written into a JSON document that RedisJSON will store.
+struct JsonStyle {
+  bool omit_null_fields = false;  // leave null struct fields out (a JSON.MERGE patch deletes them)
+  bool redisjson_numbers = false;  // numbers must survive RedisJSON's 64-bit doubles exactly
+  int max_depth = 0;               // nesting levels allowed (0: no limit); deeper is an error
+};
+
 class ColumnView {
  public:
   // Throws Error(kInvalidArgument) naming the column and its format when it is not supported.
@@ -30,7 +37,10 @@ class ColumnView {
   virtual void append_text(int64_t row, std::string& out) const = 0;
   // The cell as a JSON value (null included): strings quoted and escaped, numbers as numbers,
   // booleans, temporal values as ISO strings, decimals as exact numbers, nested values recursively.
-  virtual void append_json(int64_t row, std::string& out) const = 0;
+  void append_json(int64_t row, std::string& out) const { write_json(row, out, JsonStyle{}, 0); }
+  // The same in `style`; `depth` is the number of JSON containers around the cell. Throws
+  // Error(kInvalidArgument) for a value the style cannot represent.
+  virtual void write_json(int64_t row, std::string& out, const JsonStyle& style, int depth) const = 0;
   // The cell as an integer when the column is integral (TTL and index columns); false otherwise.
   virtual bool as_int64(int64_t /*row*/, int64_t& /*value*/) const { return false; }
   // For list columns: the cell's items are rows [start, end) of `items`; false for other columns.

@@ -22,8 +22,9 @@ std::optional<T> parse_int(std::string_view text);
 std::optional<double> parse_double(std::string_view text);
 std::optional<float> parse_float(std::string_view text);
 
-// Exact decimal to an unscaled int128 with `scale` fractional digits; more fractional digits are
-// rounded half away from zero; nullopt if the result needs more than `precision` digits.
+// Exact decimal (optionally with an exponent: "1.5e-7", "1E20") to an unscaled int128 with
+// `scale` fractional digits; more fractional digits are rounded half away from zero; nullopt if
+// the result needs more than `precision` digits.
 std::optional<__int128> parse_decimal(std::string_view text, int precision, int scale);
 
 // ISO 8601 date (YYYY-MM-DD) or an integer count of days since 1970-01-01. Years outside

@@ -33,6 +33,8 @@ class ArgumentList {
   // Appends every argument of `other`.
   ArgumentList& append(const ArgumentList& other);
   size_t size() const { return size_; }
+  // The length of the longest argument (a server refuses one above its proto-max-bulk-len).
+  size_t largest() const { return largest_; }
   // The arguments as consecutive RESP bulk strings.
   const std::string& encoded() const { return encoded_; }
   void clear();
@@ -42,6 +44,7 @@ class ArgumentList {
  private:
   std::string encoded_;
   size_t size_ = 0;
+  size_t largest_ = 0;
 };
 
 }  // namespace polars_redis::resp

@@ -16,10 +16,14 @@ namespace polars_redis::write {
 void put_chunked_value(const net::ConnectionOptions& connection, const std::string& key, std::string_view meta,
                        const std::vector<std::string_view>& chunks, std::optional<int64_t> ttl_seconds);
 
-// The values of `fields` of hash `key` (nullopt for a missing field), fetched with pipelined
-// HGETs so no single reply holds more than one chunk. Throws kResponse if `key` is not a hash.
-std::vector<std::optional<std::string>> get_hash_fields(const net::ConnectionOptions& connection,
-                                                        const std::string& key,
-                                                        const std::vector<std::string>& fields);
+// One consistent version of the value at `key`: its "meta" field and its chunks, read in one
+// MULTI/EXEC under WATCH (retried when a writer replaced the value in between), so a reader never
+// mixes two versions. nullopt when the key has no "meta" field. Throws kResponse if `key` is not
+// a hash, or if writers kept replacing it through every attempt.
+struct ChunkedValue {
+  std::string meta;
+  std::vector<std::string> chunks;
+};
+std::optional<ChunkedValue> get_chunked_value(const net::ConnectionOptions& connection, const std::string& key);
 
 }  // namespace polars_redis::write

@@ -1,12 +1,19 @@
 #pragma once
 // What a Redis type contributes to a write: the command that stores one DataFrame row under its
 // key. Modes, TTLs, pipelining and atomicity are the row writer's (row_writer.hpp).
+//
+// Encoding is also the validation: an encoder throws Error(kInvalidArgument), naming the column
+// and the value, for every value the server could reject for data reasons (a NaN score, a JSON
+// document too deep, a stream ID out of order...). The row writer encodes the whole frame once
+// before sending anything, so that what it then sends cannot fail for the data's sake.
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "polars_redis/arrow/imported_stream.hpp"
+#include "polars_redis/error.hpp"
+#include "polars_redis/net/connection.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
 namespace polars_redis::write {
@@ -14,8 +21,15 @@ namespace polars_redis::write {
 class ValueEncoder {
  public:
   virtual ~ValueEncoder() = default;
-  // Checks the frame's columns (the value columns are every column but the excluded ones).
+  // Checks the frame's columns (the value columns are every column but the excluded ones) and
+  // starts a pass over the frame (state kept across rows, such as stream IDs, starts anew).
   virtual void bind(const arrow::ImportedStream& in, const std::vector<int>& value_columns) = 0;
+  // The TYPE a key must have (or not exist) for encode_merge's command to apply; empty when the
+  // command applies to any key (SET).
+  virtual std::string_view redis_type() const = 0;
+  // After a pass over the whole frame, checks what depends on the server's current values (a
+  // stream's last ID); throws Error naming the key. Redirections are left to the write.
+  virtual void verify(net::Connection&) {}
   // The command creating the row's value from scratch (HSET, JSON.SET, SET); false when the row
   // has nothing to store (a hash row whose fields are all null).
   virtual bool encode_set(const arrow::ImportedStream& in, int64_t row, std::string_view key,
@@ -33,10 +47,30 @@ class ValueEncoder {
   }
 };
 
+// An encoder's error about one item of a list cell (a collection's member or score): `item` is
+// its position in the cell, so the writer can name the frame row it came from.
+class ItemError : public Error {
+ public:
+  ItemError(ErrorKind kind, const std::string& message, int64_t item) : Error(kind, message), item_(item) {}
+  int64_t item() const noexcept { return item_; }
+
+ private:
+  int64_t item_;
+};
+
+// Appends a cell's text; an error names the frame's column (a list's own message knows only its
+// items).
+void append_cell_text(const arrow::ColumnView& column, int64_t row, std::string& out);
+
+// RedisJSON refuses documents nesting deeper than this (levels of arrays and objects, the
+// document's own object included).
+inline constexpr int kRedisJsonMaxDepth = 127;
+
 // Hash fields from every value column; null cells are left out.
 std::unique_ptr<ValueEncoder> make_hash_encoder();
 // One JSON document per row: an object of every value column (null cells are JSON null; in a
-// merge they are left out, so existing fields stay).
+// merge they are left out at every level, so existing fields stay). Numbers must survive
+// RedisJSON's doubles exactly (a Decimal that would be rounded is an error).
 std::unique_ptr<ValueEncoder> make_json_encoder();
 // The value column's text as the string; a null value stores nothing.
 std::unique_ptr<ValueEncoder> make_string_encoder(std::string value_column);
@@ -49,6 +83,9 @@ std::unique_ptr<ValueEncoder> make_zset_encoder(std::string members_column, std:
 
 // Stream entries: XADD <key> [MAXLEN|MINID [~] n] <id or *> field value ... of every value column
 // but the ID column; null cells are left out. `trim` holds the trimming arguments, if any.
+// IDs are checked: <ms>, <ms>-<seq> or <ms>-* (64-bit parts, above 0-0), increasing per key; an
+// explicit ID after a server-assigned one (a null) for the same key cannot be checked: an error.
+// Each key's first explicit ID must be above the stream's last ID on the server (XINFO STREAM).
 std::unique_ptr<ValueEncoder> make_stream_encoder(std::string id_column, std::vector<std::string> trim);
 // Time-series samples: TS.ADD <key> <timestamp> <value> <add_options...>; the timestamp column
 // holds epoch milliseconds (integers) or Datetimes. `add_options` (RETENTION, LABELS,

