@@ -12,7 +12,7 @@ version of the payloads (Redis 7.0 = 10, 7.2 = 11, 7.4 and later = 12, never abo
 own); a probe ``RESTORE`` shows whether the command may run (ACLs, renamed commands and proxies
 refuse it); ``CONFIG GET`` gives the encoding thresholds to follow (``hash-max-listpack-entries``
 and the like) and ``MODULE LIST`` whether RedisJSON 2.x is there. Anything else, Redis before
-7.0 included, uses the commands. Both paths store identical data. :func:`write_method` tells
+7.0 included, uses the commands. Both paths store identical data. [write_method][polars_redis.restore_writes.write_method] tells
 which one a write would use, and the logger ``polars_redis.writes`` says it at DEBUG level.
 """
 
@@ -68,12 +68,29 @@ def choose(native: Callable[..., Any], url: str, plan: dict[str, Any]) -> None:
 def write_method(url: str | Client, *, kind: str = "hash", if_exists: str = "replace") -> dict[str, Any]:
     """Which way a write of `kind` values would reach the server at `url`.
 
-    Returns ``{"method": "restore", "rdb_version": ..., "limits": {...}, "server_version": ...}``
-    or ``{"method": "commands", "reason": ...}``. `kind` is one of ``"hash"``, ``"json"``,
-    ``"string"``, ``"set"``, ``"list"``, ``"zset"``.
+    The same decision the writers make (one probe of the server, nothing is written): RESTORE
+    payloads where the server takes them, commands otherwise; ``"append"`` always uses commands.
 
-    Example:
-        >>> pr.write_method(url)["method"]   # doctest: +SKIP
+    Args:
+        url: a ``redis://``/``rediss://``/``unix://`` URL, or a Client.
+        kind: one of ``"hash"``, ``"json"``, ``"string"``, ``"set"``, ``"list"``, ``"zset"``.
+        if_exists: the write mode, ``"replace"``, ``"fail"`` or ``"append"``.
+
+    Returns:
+        ``{"method": "restore", "rdb_version": ..., "limits": {...}, "server_version": ...}`` or
+        ``{"method": "commands", "reason": ...}`` (with ``"server_version"`` when the server
+        answered the probe).
+
+    Raises:
+        ConfigurationError: an unknown `kind` or an invalid URL.
+        RedisConnectionError: the server cannot be reached (AuthenticationError when it rejects
+            the credentials).
+        RedisTimeoutError: the server did not answer in time.
+
+    Examples:
+        >>> pr.write_method(url, if_exists="append")["method"]
+        'commands'
+        >>> pr.write_method(url, kind="zset")["method"]
         'restore'
     """
     if kind not in _KIND_NAMES:
