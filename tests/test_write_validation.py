@@ -9,6 +9,7 @@ from __future__ import annotations
 import decimal
 import functools
 import threading
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,6 +84,11 @@ def _null_key(n: int, bad: int) -> pl.DataFrame:
                         schema={"_key": pl.String, "v": pl.String})
 
 
+# The value kind each case writes, for pr.write_method.
+KINDS = {"zset NaN score": "zset", "set null member": "set", "json too deep": "json", "json NaN in a list": "json",
+         "json inexact decimal": "json", "hash TTL out of range": "hash", "string TTL out of range": "string",
+         "null key": "hash", "hash NaN in a list": "hash"}
+
 CASES: dict[str, tuple[Callable[[int, int], pl.DataFrame], str, Callable[..., int], Callable[[redis.Redis, str], None]]] = {
     "zset NaN score": (_zset, "score", pr.write_zset, lambda r, k: r.zadd(k, {"old": 1})),
     "set null member": (_null_member, "member", pr.write_set, lambda r, k: r.sadd(k, "old")),
@@ -100,12 +106,30 @@ CASES: dict[str, tuple[Callable[[int, int], pl.DataFrame], str, Callable[..., in
 }
 
 
-@pytest.mark.parametrize("mode", ["replace", "append", "fail"])
+@pytest.fixture(scope="module")
+def commands_url(url: str) -> str:
+    """The same server as a user whose ACL refuses RESTORE: writes take the command path."""
+    parts = urllib.parse.urlsplit(url)
+    with redis.Redis.from_url(url) as client:
+        client.acl_setuser("norestore", enabled=True, passwords=["+norestore-pw"], keys=["*"], channels=["*"],
+                           commands=["+@all", "-restore"])
+    return f"redis://norestore:norestore-pw@{parts.hostname}:{parts.port}/0"
+
+
+# replace and fail store whole values with RESTORE where the server takes it, with commands
+# otherwise; append always merges with commands.
+@pytest.mark.parametrize(("mode", "path"), [("replace", "restore"), ("replace", "commands"), ("append", "commands"),
+                                            ("fail", "restore"), ("fail", "commands")])
 @pytest.mark.parametrize("case", sorted(CASES))
 @SETTINGS
 @given(data=st.data())
-def test_a_bad_value_writes_nothing(r: redis.Redis, url: str, case: str, mode: str, data: st.DataObject) -> None:
+def test_a_bad_value_writes_nothing(r: redis.Redis, url: str, commands_url: str, case: str, mode: str, path: str,
+                                    data: st.DataObject) -> None:
     make, column, write, existing = CASES[case]
+    kind = KINDS[case]
+    if path == "commands" or mode == "append":
+        url = commands_url
+    assert pr.write_method(url, kind=kind, if_exists=mode)["method"] == path
     n = data.draw(st.integers(2, 40), label="rows")
     bad = data.draw(st.integers(0, n - 1), label="bad row")
     batch_size = data.draw(st.sampled_from([1, 7, 1000]), label="batch_size")
@@ -163,13 +187,14 @@ def test_bad_timeseries_samples_write_nothing(r: redis.Redis, url: str) -> None:
     assert _state(r) == before
 
 
-def test_a_null_string_leaves_the_key_alone(r: redis.Redis, url: str) -> None:
+def test_a_null_string_leaves_the_key_alone(r: redis.Redis, url: str, commands_url: str) -> None:
     r.set("s:1", "old", ex=500)
     r.set("s:2", "old")
     before = _state(r)
     df = pl.DataFrame({"_key": ["s:1", "s:2"], "value": [None, None]}, schema={"_key": pl.String, "value": pl.String})
-    for mode in ("replace", "append"):
-        assert pr.write_strings(df, url, if_exists=mode, ttl=60) == 2
+    for target in (url, commands_url):  # RESTORE, then commands
+        for mode in ("replace", "append"):
+            assert pr.write_strings(df, target, if_exists=mode, ttl=60) == 2
     assert _state(r) == before
 
 

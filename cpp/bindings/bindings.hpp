@@ -32,6 +32,7 @@ void register_commands(nb::module_& m);
 void register_aggregate_scan(nb::module_& m);
 void register_cluster_scan(nb::module_& m);
 void register_pool(nb::module_& m);
+void register_restore(nb::module_& m);
 
 void register_interrupts(nb::module_& m);
 

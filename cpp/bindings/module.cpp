@@ -19,4 +19,5 @@ NB_MODULE(_core, m) {
   polars_redis::bindings::register_aggregate_scan(m);
   polars_redis::bindings::register_cluster_scan(m);
   polars_redis::bindings::register_pool(m);
+  polars_redis::bindings::register_restore(m);
 }

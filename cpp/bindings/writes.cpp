@@ -10,6 +10,7 @@
 
 #include "bindings.hpp"
 #include "cluster_scan.hpp"
+#include "restore.hpp"
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/url.hpp"
 #include "polars_redis/write/row_writer.hpp"
@@ -69,6 +70,7 @@ nb::object write_rows(const std::string& url, nb::handle stream, nb::handle chec
   const net::ConnectionOptions connection = write_connection(url, plan);
   ArrowArrayStream* main_stream = stream_from_capsule(stream);
   ArrowArrayStream* check_stream = stream_from_capsule(check);
+  encoder = with_restore(plan, std::move(encoder));
   write::WriteResult result;
   {
     ReleasedGil release;

@@ -22,6 +22,7 @@ from polars_redis.timeseries import read_timeseries, read_timeseries_multi, scan
 from polars_redis.writes import sink_hashes, sink_json, sink_strings, write_hashes, write_json, write_strings
 from polars_redis.collection_writes import write_list, write_set, write_zset
 from polars_redis.append_writes import write_stream, write_timeseries
+from polars_redis.restore_writes import write_method
 from polars_redis.frames import read_frame, scan_frame, write_frame
 from polars_redis.search import (
     aggregate,
@@ -81,6 +82,7 @@ __all__ = [
     "write_json",
     "write_strings",
     "write_list",
+    "write_method",
     "write_set",
     "write_zset",
     "write_stream",

@@ -39,7 +39,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from polars_redis import _cluster_writes, _core
+from polars_redis import _cluster_writes, _core, restore_writes
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError, RedisError
@@ -103,6 +103,7 @@ def _write(
     if df.height == 0:
         return 0
     plan = _plan(key_column, key_prefix, if_exists, ttl, batch_size, **extra)
+    restore_writes.choose(native, url, plan)
     if _cluster_writes.is_cluster(url):
         return _cluster_writes.write(native, df, url, plan)
     # The frame is exported twice: every row is checked before anything is written.
@@ -143,13 +144,16 @@ def _sink(
             _cluster_writes.check_absent(keys, url, check_plan)
         else:
             _core.check_keys_absent(url, keys.__arrow_c_stream__(), check_plan)
+    method: dict[str, Any] = {"if_exists": if_exists}
+    restore_writes.choose(native, url, method)  # once for every batch
     written = 0
     cluster = _cluster_writes.is_cluster(url)
     for batch in lf.collect_batches(chunk_size=batch_size):
         # row_offset: the rows before were all committed (a failure names them too).
         try:
             n = _write(native, batch, url, key_column=key_column, key_prefix=key_prefix, if_exists=if_exists,
-                       ttl=ttl, batch_size=batch_size, row_offset=written, precheck=False, **extra)
+                       ttl=ttl, batch_size=batch_size, row_offset=written, precheck=False,
+                       **{k: v for k, v in method.items() if k != "if_exists"}, **extra)
         except RedisError as error:
             if cluster and written and hasattr(error, "committed_rows"):  # a cluster's parts count from 0
                 error.args = (f"{error} [and the {written} row(s) of earlier batches]",)

@@ -238,6 +238,23 @@ int64_t source_row(const arrow::ImportedStream& in, const Layout& layout, int64_
   return value;
 }
 
+// Whether rows are stored with one RESTORE carrying the TTL (a whole-value encoder; append merges
+// with commands).
+bool restores(const ValueEncoder& encoder, const RowWriteOptions& options) {
+  return encoder.whole_values() && options.mode != WriteMode::kAppend;
+}
+
+// The command storing one row, exactly as the write sends it: the merge (append), a RESTORE
+// (REPLACE under replace), or the set; false when the row has nothing to store.
+bool encode_row(ValueEncoder& encoder, const RowWriteOptions& options, const arrow::ImportedStream& in, int64_t row,
+                std::string_view key, std::pair<int, int64_t> ttl, resp::ArgumentList& args) {
+  if (options.mode == WriteMode::kAppend) return encoder.encode_merge(in, row, key, args);
+  if (restores(encoder, options)) {
+    return encoder.encode_restore(in, row, key, ttl.first, ttl.second, options.mode == WriteMode::kReplace, args);
+  }
+  return encoder.encode_set(in, row, key, args);
+}
+
 // The check pass over a second export of the frame: every row's key, TTL and value are encoded
 // as they will be sent (the encoders validate), and under kFail every key is checked absent.
 // Nothing has been sent when it throws. `encoder` null: the stream holds only the keys.
@@ -265,10 +282,9 @@ std::vector<RedirectedRow> check_rows(net::Connection& conn, ArrowArrayStream* s
       try {
         render_key(in, layout, options, row, global_row, key);
         if (encoder) {
-          ttl_of(in, layout, options, row);
+          const auto ttl = ttl_of(in, layout, options, row);
           args.clear();
-          if (options.mode == WriteMode::kAppend) encoder->encode_merge(in, row, key, args);
-          else encoder->encode_set(in, row, key, args);
+          encode_row(*encoder, options, in, row, key, ttl, args);
           if (args.largest() > kMaxArgumentBytes || args.encoded().size() > kMaxCommandBytes) {
             throw Error(ErrorKind::kInvalidArgument,
                         "the value is too large for one command (" + std::to_string(args.encoded().size()) +
@@ -383,11 +399,14 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
   const bool guarded = options.mode == WriteMode::kFail ||
                        (options.mode == WriteMode::kAppend && has_ttl && !encoder.redis_type().empty());
   bool conflict = false;  // a guarded EXEC was aborted by WATCH
+  const bool whole = restores(encoder, options);  // RESTORE with the TTL instead of set + EXPIRE
 
   // A redirected row (cluster) is recorded by pipeline.redirected() and the write goes on.
   auto check = [&](const resp::NodeView& reply, int index, Pending& pending) -> int64_t {
-    if (pending.replies == 1) {  // a single command (append)
-      if (reply.is_error() && !pipeline.redirected(reply, pending)) fail_reply(reply, pending, "writing");
+    if (pending.replies == 1) {  // a single command (append, or RESTORE ... REPLACE)
+      if (reply.is_error() && !pipeline.redirected(reply, pending)) {
+        fail_reply(reply, pending, whole ? "RESTORE" : "writing");
+      }
       return reply.is_error() ? 0 : pending.rows;
     }
     // MULTI, queued commands, EXEC: only the EXEC reply says whether the key was written. A
@@ -415,6 +434,11 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
       // Checked values and WATCHed keys leave nothing to fail at run time; should a command fail
       // anyway, Redis has applied the others: say so rather than call the keys untouched.
       if (item.is_error()) {
+        if (item.str().starts_with("BUSYKEY")) {  // RESTORE under fail: WATCH should have aborted first
+          throw Error(ErrorKind::kKeyExists, "a key of the transaction for " + quoted(pending.key) +
+                                                 " was created by another client (" + std::string(item.str()) +
+                                                 "); the transaction's other commands were applied");
+        }
         throw Error(ErrorKind::kResponse, "a command of the transaction for " + quoted(pending.key) +
                                               " failed after the others were applied: " + std::string(item.str()));
       }
@@ -518,8 +542,7 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
           if (ttl_kind == 2) resp::CommandWriter(out, 3).arg("PEXPIREAT").arg(key).arg(ttl_value);
         };
         args.clear();
-        const bool stores = options.mode == WriteMode::kAppend ? encoder.encode_merge(in, row, key, args)
-                                                               : encoder.encode_set(in, row, key, args);
+        const bool stores = encode_row(encoder, options, in, row, key, {ttl_kind, ttl_value}, args);
         if (guarded) {
           if (batch.rows == 0) {
             batch.first_row = stream_row;
@@ -532,7 +555,7 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
             batch.key_rows.push_back(global_row);
             args.append_command_to(batch.commands);
             ++batch.commands_count;
-            if (ttl_kind != 0) {
+            if (ttl_kind != 0 && !whole) {  // a RESTORE carries its TTL
               write_ttl(batch.commands);
               ++batch.commands_count;
             }
@@ -544,7 +567,7 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
           pipeline.commit_without_reply(stream_row, key);
           continue;
         }
-        if (options.mode == WriteMode::kAppend && ttl_kind == 0) {
+        if (whole || (options.mode == WriteMode::kAppend && ttl_kind == 0)) {  // RESTORE ... REPLACE is atomic
           args.append_command_to(pipeline.begin_unit());
           pipeline.sent(Pending{1, 1, key, stream_row}, check);
           continue;

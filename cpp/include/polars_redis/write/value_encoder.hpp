@@ -37,6 +37,14 @@ class ValueEncoder {
   // The command merging the row into an existing value (HSET, JSON.MERGE, SET KEEPTTL).
   virtual bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key,
                             resp::ArgumentList& args) = 0;
+  // Encoders of whole values (restore_encoder.hpp) replace and create keys with one RESTORE that
+  // carries the TTL (kind 0 none, 1 seconds, 2 epoch ms), with REPLACE or without; false when the
+  // row has nothing to store.
+  virtual bool whole_values() const { return false; }
+  virtual bool encode_restore(const arrow::ImportedStream&, int64_t, std::string_view, int, int64_t, bool,
+                              resp::ArgumentList&) {
+    return false;
+  }
 };
 
 // An encoder's error about one item of a list cell (a collection's member or score): `item` is

@@ -1,0 +1,113 @@
+#include "polars_redis/write/restore_encoder.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <vector>
+
+#include "polars_redis/error.hpp"
+
+namespace polars_redis::write {
+
+namespace {
+
+// The arguments of an encoded command ("$<n>\r\n<bytes>\r\n" each), as views into it.
+void split_arguments(std::string_view encoded, std::vector<std::string_view>& out) {
+  out.clear();
+  size_t at = 0;
+  while (at < encoded.size()) {
+    const size_t end_of_length = encoded.find('\r', at);
+    size_t length = 0;
+    std::from_chars(encoded.data() + at + 1, encoded.data() + end_of_length, length);
+    out.push_back(encoded.substr(end_of_length + 2, length));
+    at = end_of_length + 2 + length + 2;
+  }
+}
+
+class RestoreEncoder final : public ValueEncoder {
+ public:
+  RestoreEncoder(std::unique_ptr<ValueEncoder> commands, rdb::PayloadEncoder payloads)
+      : commands_(std::move(commands)), payloads_(std::move(payloads)) {}
+
+  void bind(const arrow::ImportedStream& in, const std::vector<int>& value_columns) override {
+    commands_->bind(in, value_columns);
+  }
+  bool encode_set(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
+    return commands_->encode_set(in, row, key, args);
+  }
+  bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
+    return commands_->encode_merge(in, row, key, args);
+  }
+  std::string_view redis_type() const override { return commands_->redis_type(); }
+  void verify(net::Connection& conn) override { commands_->verify(conn); }
+  bool whole_values() const override { return true; }
+
+  bool encode_restore(const arrow::ImportedStream& in, int64_t row, std::string_view key, int ttl_kind,
+                      int64_t ttl_value, bool replace, resp::ArgumentList& args) override {
+    command_.clear();
+    if (!commands_->encode_set(in, row, key, command_)) return false;
+    split_arguments(command_.encoded(), parts_);
+    payload_of(key);
+    int64_t ttl_ms = 0;
+    if (ttl_kind == 1 && __builtin_mul_overflow(ttl_value, int64_t{1000}, &ttl_ms)) {
+      throw Error(ErrorKind::kInvalidArgument, "key '" + quote_for_message(key) + "': TTL " +
+                                                   std::to_string(ttl_value) + " s is out of range");
+    }
+    if (ttl_kind == 2) ttl_ms = ttl_value;
+    args.arg("RESTORE").arg(key).arg(ttl_ms).arg(payload_);
+    if (replace) args.arg("REPLACE");
+    if (ttl_kind == 2) args.arg("ABSTTL");
+    return true;
+  }
+
+ private:
+  // parts_ is the command: name, key, then its values.
+  void payload_of(std::string_view key) {
+    const std::string_view name = parts_[0];
+    const std::span<const std::string_view> values(parts_.begin() + 2, parts_.end());
+    if (name == "HSET") {
+      payloads_.hash(values, payload_);
+    } else if (name == "SADD") {
+      items_.assign(values.begin(), values.end());
+      payloads_.set(items_, payload_);
+    } else if (name == "RPUSH") {
+      payloads_.list(values, payload_);
+    } else if (name == "ZADD") {
+      scored_.clear();
+      for (size_t i = 0; i + 1 < values.size(); i += 2) scored_.push_back({score_of(key, values[i]), values[i + 1]});
+      payloads_.zset(scored_, payload_);
+    } else if (name == "JSON.SET") {
+      payloads_.json(values[1], payload_);  // after the path "$"
+    } else if (name == "SET") {
+      payloads_.string(values[0], payload_);
+    } else {
+      throw Error(ErrorKind::kInvalidArgument, std::string(name) + " values cannot be written with RESTORE");
+    }
+  }
+
+  // ZADD's rule: a float the server parses (strtod), never NaN.
+  static double score_of(std::string_view key, std::string_view text) {
+    double score = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), score);
+    if (ec != std::errc() || end != text.data() + text.size() || std::isnan(score)) {
+      throw Error(ErrorKind::kInvalidArgument, "key '" + quote_for_message(key) + "': score '" +
+                                                   quote_for_message(text) + "' is not a valid float");
+    }
+    return score;
+  }
+
+  std::unique_ptr<ValueEncoder> commands_;
+  rdb::PayloadEncoder payloads_;
+  resp::ArgumentList command_;
+  std::vector<std::string_view> parts_;
+  std::vector<std::string_view> items_;
+  std::vector<rdb::ScoredMember> scored_;
+  std::string payload_;
+};
+
+}  // namespace
+
+std::unique_ptr<ValueEncoder> make_restore_encoder(std::unique_ptr<ValueEncoder> commands, rdb::PayloadEncoder payloads) {
+  return std::make_unique<RestoreEncoder>(std::move(commands), std::move(payloads));
+}
+
+}  // namespace polars_redis::write
