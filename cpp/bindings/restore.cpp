@@ -49,7 +49,7 @@ void register_restore(nb::module_& m) {
         const net::ConnectionOptions connection = write_connection(url, plan);
         write::RestoreSupport support;
         {
-          nb::gil_scoped_release release;
+          ReleasedGil release;
           support = write::probe_restore(connection);
         }
         nb::dict out;
