@@ -15,7 +15,7 @@ declare -A sources=(
   [url_fuzz]="$src/net/url.cpp $src/net/redact.cpp $src/error.cpp"
   [text_codecs_fuzz]="$src/convert/*.cpp $src/error.cpp"
   [rdb_decoder_fuzz]="$(printf "$src/rdb/%s.cpp " decoder input_buffer byte_source lzf listpack_reader ziplist_reader intset_reader packed_element crc64) $src/error.cpp"
-  [rdb_encoder_fuzz]="$src/rdb/crc64.cpp $src/rdb/encoding_limits.cpp $src/rdb/intset_writer.cpp $src/rdb/listpack_writer.cpp $src/rdb/payload_encoder.cpp $src/rdb/payload_writer.cpp $src/rdb/score_text.cpp"
+  [rdb_encoder_fuzz]="$(printf "$src/rdb/%s.cpp " decoder input_buffer byte_source lzf listpack_reader ziplist_reader intset_reader packed_element crc64 encoding_limits intset_writer listpack_writer payload_encoder payload_writer score_text) $src/error.cpp"
   [json_extract_fuzz]="$src/json/row_extractor.cpp $src/json/path.cpp $src/json/json_text.cpp $src/arrow/*.cpp $src/convert/*.cpp $src/error.cpp -lsimdjson"
 )
 for target in resp_parser_fuzz url_fuzz text_codecs_fuzz json_extract_fuzz rdb_decoder_fuzz rdb_encoder_fuzz; do

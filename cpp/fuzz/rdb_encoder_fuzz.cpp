@@ -1,20 +1,26 @@
 // The RESTORE payload encoder against an independent reader of what it writes: every listpack
 // walks forwards and backwards to exactly the elements it was given (integers only for canonical
 // integer text), sorted-set scores read back as the same doubles in (score, member) order, and
-// the trailer carries the RDB version and the CRC64 of the payload.
+// the trailer carries the RDB version and the CRC64 of the payload. Each payload is also wrapped
+// in an RDB file and read back by the snapshot decoder (encoder -> decoder round trip): the same
+// elements, fields, members and scores come out as went in.
 //
 // Build from the repository root (scripts/fuzz.sh does):
 //   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Icpp/include
 //     cpp/fuzz/rdb_encoder_fuzz.cpp cpp/src/rdb/*.cpp
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "polars_redis/rdb/byte_source.hpp"
 #include "polars_redis/rdb/crc64.hpp"
+#include "polars_redis/rdb/decoder.hpp"
 #include "polars_redis/rdb/format.hpp"
 #include "polars_redis/rdb/payload_encoder.hpp"
 
@@ -138,6 +144,35 @@ void check_elements(const std::vector<std::string>& read, const std::vector<std:
   for (size_t i = 0; i < read.size(); ++i) check(read[i] == given[i], "element text");
 }
 
+// The payload as the only key of an RDB file of its version, decoded by the snapshot decoder.
+polars_redis::rdb::Record decode_payload(const std::string& payload, int version) {
+  std::string file = "REDIS00" + std::to_string(version);
+  file += '\xFE';  // SELECTDB 0
+  file += '\x00';
+  file += payload[0];        // the object type
+  file += "\x01k";          // the key "k"
+  file.append(payload, 1, payload.size() - 11);  // the value, without the DUMP trailer
+  file += '\xFF';
+  const uint64_t crc = polars_redis::rdb::crc64(file);
+  for (int i = 0; i < 8; ++i) file += static_cast<char>(crc >> (8 * i));
+  auto source = polars_redis::rdb::memory_source(file, 7);  // small reads cross every boundary
+  polars_redis::rdb::Decoder decoder(*source);
+  polars_redis::rdb::Record record;
+  check(decoder.next(record, [](int64_t, std::string_view, polars_redis::rdb::ValueType) { return true; }),
+        "decoder found no key");
+  check(record.key == "k", "decoded key");
+  polars_redis::rdb::Record end;
+  check(!decoder.next(end, [](int64_t, std::string_view, polars_redis::rdb::ValueType) { return true; }),
+        "decoder found a second key");
+  return record;
+}
+
+std::vector<std::string> decoded_items(const polars_redis::rdb::Record& record) {
+  std::vector<std::string> items;
+  for (size_t i = 0; i < record.value.size; ++i) items.emplace_back(record.value.item(i));
+  return items;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -171,6 +206,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     check(r.p == r.end, "list payload end");
     check_elements(all, elements);
+    const auto record = decode_payload(payload, version);
+    check(record.value.type == polars_redis::rdb::ValueType::kList, "decoded list type");
+    check_elements(decoded_items(record), elements);
   }
   if (elements.size() % 2 == 0) {
     encoder.hash(elements, payload);
@@ -186,6 +224,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (auto e : elements) check(r.string() == e, "hash element");
     }
     check(r.p == r.end, "hash payload end");
+    const auto record = decode_payload(payload, version);
+    check(record.value.type == polars_redis::rdb::ValueType::kHash, "decoded hash type");
+    check_elements(decoded_items(record), elements);
   }
   {
     std::vector<polars_redis::rdb::ScoredMember> members;
@@ -208,6 +249,36 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         check(read == members[i].score, "zset score text");  // -0 is stored as 0, as the server does
       }
     }
+    const auto record = decode_payload(payload, version);
+    check(record.value.type == polars_redis::rdb::ValueType::kZset, "decoded zset type");
+    check(record.value.size == members.size() && record.value.scores.size() == members.size(), "decoded zset size");
+    std::map<std::string, double> expected;
+    for (const auto& m : members) expected[std::string(m.member)] = m.score;
+    for (size_t i = 0; i < members.size(); ++i) {
+      const auto found = expected.find(std::string(record.value.item(i)));
+      check(found != expected.end(), "decoded zset member");
+      check(found->second == record.value.scores[i], "decoded zset score");
+    }
+  }
+  {
+    std::vector<std::string_view> members(elements.begin(), elements.end());
+    encoder.set(members, payload);
+    check_trailer(payload, version);
+    const auto record = decode_payload(payload, version);
+    check(record.value.type == polars_redis::rdb::ValueType::kSet, "decoded set type");
+    std::vector<std::string> want(elements.begin(), elements.end());
+    std::sort(want.begin(), want.end());
+    want.erase(std::unique(want.begin(), want.end()), want.end());
+    auto got = decoded_items(record);
+    std::sort(got.begin(), got.end());
+    check(got == want, "decoded set members");
+  }
+  {
+    encoder.string(elements.front(), payload);
+    check_trailer(payload, version);
+    const auto record = decode_payload(payload, version);
+    check(record.value.type == polars_redis::rdb::ValueType::kString, "decoded string type");
+    check(record.value.size == 1 && record.value.item(0) == elements.front(), "decoded string");
   }
   return 0;
 }
