@@ -3,6 +3,7 @@
 #include <nanobind/stl/string.h>
 
 #include "bindings.hpp"
+#include "polars_redis/net/node_routing.hpp"
 #include "polars_redis/net/url.hpp"
 
 namespace polars_redis::bindings {
@@ -12,6 +13,14 @@ void register_urls(nb::module_& m) {
         "Raise ConfigurationError if the URL is malformed.");
   m.def("redact_url", [](const std::string& url) { return net::redact_url(url); }, nb::arg("url"),
         "The URL with its password replaced by ***.");
+  m.def(
+      "read_route",
+      [](const std::string& url) {
+        const net::ConnectionOptions options = net::parse_url(url);
+        nb::gil_scoped_release release;
+        return net::describe_read_route(options);
+      },
+      nb::arg("url"), "Which server the reads of the URL go to (Sentinel and read_from resolved), without passwords.");
 }
 
 }  // namespace polars_redis::bindings

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "polars_redis/net/node_routing.hpp"
+
 namespace polars_redis::net {
 namespace {
 
@@ -203,6 +205,7 @@ void PooledConnection::release() noexcept {
 }
 
 PooledConnection acquire(const ConnectionOptions& options) {
+  if (is_routed(options)) return acquire_routed(options);  // Sentinel or read_from: choose the node first
   std::string key = pool_key(options);
   Registry& registry = Registry::instance();
   uint64_t generation = 0;

@@ -11,6 +11,7 @@
 
 #include "polars_redis/error.hpp"
 #include "redact.hpp"
+#include "routing_url.hpp"
 
 namespace polars_redis::net {
 namespace {
@@ -404,9 +405,13 @@ std::string ConnectionOptions::endpoint() const {
   return host + ":" + port_text;
 }
 
-ConnectionOptions parse_url(std::string_view url) { return UrlParser(url).parse(); }
+ConnectionOptions parse_plain_url(std::string_view url) { return UrlParser(url).parse(); }
 
-std::string redact_url(std::string_view url) {
+ConnectionOptions parse_url(std::string_view url) { return parse_routing_url(url); }
+
+std::string redact_url(std::string_view url) { return redact_routing_secrets(redact_userinfo(url)); }
+
+std::string redact_userinfo(std::string_view url) {
   const size_t last_at = url.rfind('@');
   if (last_at == std::string_view::npos) return std::string(url);
   const UrlCredentials credentials = locate_credentials(url);
