@@ -17,10 +17,12 @@ void register_urls(nb::module_& m) {
       "read_route",
       [](const std::string& url) {
         const net::ConnectionOptions options = net::parse_url(url);
+        if (!net::is_routed(options)) return std::string();
         nb::gil_scoped_release release;
         return net::describe_read_route(options);
       },
-      nb::arg("url"), "Which server the reads of the URL go to (Sentinel and read_from resolved), without passwords.");
+      nb::arg("url"),
+      "Which server the reads of a Sentinel or read_from URL go to, without passwords ('' for other URLs).");
 }
 
 }  // namespace polars_redis::bindings

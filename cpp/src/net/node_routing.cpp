@@ -14,7 +14,7 @@ namespace polars_redis::net {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-// Long enough to spare a Sentinel round trip per call, short enough that a replica that comes
+// Replica routes: long enough to spare a Sentinel round trip per call, short enough that a replica that comes
 // online (or leaves) is noticed soon; failures forget the answer at once.
 constexpr auto kRouteLifetime = std::chrono::seconds(5);
 constexpr auto kRetryPause = std::chrono::milliseconds(100);
@@ -88,6 +88,9 @@ class RouteCache {
       if (found != routes_.end() && Clock::now() < found->second.second) return found->second.first;
     }
     Route route = find_route(options);  // outside the lock: it talks to servers
+    // A Sentinel's primary is asked for every connection, as the Sentinels are the authority
+    // during a failover (a cached answer could send a write to a primary being demoted).
+    if (route.primary) return route;
     std::lock_guard lock(mutex_);
     routes_[key] = {route, Clock::now() + kRouteLifetime};
     return route;

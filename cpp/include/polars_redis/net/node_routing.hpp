@@ -5,9 +5,10 @@
 //  - A standalone primary: the replicas given by replicas=, else the online ones its INFO
 //    replication lists.
 // read_from=replica uses a replica (an error when none is online), prefer_replica falls back to
-// the primary. Answers are cached per deployment for a few seconds and forgotten as soon as a
-// node cannot be reached or a Sentinel's primary answers ROLE as a replica (a failover under way):
-// acquire() then asks again until connect_timeout has passed. Writes use for_writes().
+// the primary. The Sentinels are asked for the primary on every new acquire and its ROLE checked
+// (a failover under way: ask again until connect_timeout has passed); replica lists are cached
+// per deployment for a few seconds and forgotten as soon as a node cannot be reached. Writes use
+// for_writes().
 #include <string>
 #include <string_view>
 #include <vector>
