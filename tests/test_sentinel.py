@@ -81,6 +81,11 @@ def test_replica_reads_hit_only_the_replica(deployment: SentinelDeployment, prim
     assert read(f"{deployment.url}?read_from={read_from}", "user:*").equals(expected)
     assert calls(replica, "hmget", "hgetall") >= 200 and calls(replica, "scan") >= 1
     assert calls(primary, "hmget", "hgetall", "scan") == 0
+    # The same through connect().
+    with pr.connect(deployment.url, read_from=read_from) as client:
+        assert pr.read_hashes(client, "user:*", SCHEMA).sort("_key").equals(expected)
+    assert calls(replica, "hmget", "hgetall") >= 400
+    assert calls(primary, "hmget", "hgetall", "scan") == 0
     # Writes with read_from=replica still reach the primary (a replica would refuse them).
     assert pr.write_hashes(frame("more", 5), f"{deployment.url}?read_from={read_from}") == 5
     assert primary.exists(*[f"more:{i}" for i in range(5)]) == 5
