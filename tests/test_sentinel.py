@@ -12,6 +12,7 @@ import redis
 
 import polars_redis as pr
 
+from conftest import named_connections
 from debian_redis import free_port
 from sentinel_servers import MASTER, SentinelDeployment
 
@@ -64,9 +65,13 @@ def test_writes_and_reads_go_to_the_primary_the_sentinels_name(deployment: Senti
     expected = oracle_frame(primary, "user:*")
     assert expected.height == 300
     assert read(deployment.url, "user:*").equals(expected)
-    # The same through connect(), with the data nodes' db in the path.
-    with pr.connect(deployment.url + "/0", socket_timeout=30) as client:
+    # The same through connect(), with the data nodes' db in the path; the client's pool covers
+    # the nodes it used, and closing it closes their connections.
+    with pr.connect(deployment.url + "/0", socket_timeout=30, client_name="sentinel-test") as client:
         assert read(client.url, "user:*").equals(expected)
+        assert client.pool_stats()["idle"] >= 1
+        assert named_connections(primary, "sentinel-test", client.pool_stats()["open"]) >= 1
+    assert named_connections(primary, "sentinel-test", 0) == 0
 
 
 @pytest.mark.parametrize("read_from", ["replica", "prefer_replica"])
