@@ -168,6 +168,7 @@ ClusterTopology discover_topology(const ConnectionOptions& seed) {
   ConnectionOptions plain = seed;
   plain.cluster = false;
   plain.readonly = false;
+  plain.read_from = ReadFrom::kPrimary;  // the seed itself, not a replica found by INFO replication
   PooledConnection conn = acquire(plain);
   resp::Reply reply = conn->command({"CLUSTER", "SHARDS"});
   if (!reply.root().is_error()) {
