@@ -109,13 +109,17 @@ def test_plain_url_to_a_node_is_detected(cluster: LocalCluster, oracle: redis.Re
         assert got.equals(expected_users(rows))
 
 
-def test_read_from_replicas(cluster: LocalCluster, oracle: redis.RedisCluster) -> None:
+@pytest.mark.parametrize("option", ["read_from_replicas=true", "read_from=replica", "plain:read_from=prefer_replica"])
+def test_read_from_replicas(cluster: LocalCluster, oracle: redis.RedisCluster, option: str) -> None:
     rows = user_rows(1000)
     load(oracle, rows)
     wait_replicated(cluster)
     for node in cluster.nodes:
         cluster.client(node.port).config_resetstat()
-    got = by_key(pr.read_hashes(cluster.url + "?read_from_replicas=true", "user:*", SCHEMA))
+    # read_from (the name outside Cluster too) and read_from_replicas mean the same on a cluster,
+    # also through a plain URL to one of its nodes.
+    base = cluster.url.replace("redis+cluster://", "redis://") if option.startswith("plain:") else cluster.url
+    got = by_key(pr.read_hashes(base + "?" + option.removeprefix("plain:"), "user:*", SCHEMA))
     assert got.equals(expected_users(rows))
 
     def calls(port: int, command: str) -> int:

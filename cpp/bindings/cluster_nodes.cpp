@@ -6,6 +6,7 @@
 
 #include "cluster_scan.hpp"
 #include "polars_redis/net/cluster_topology.hpp"
+#include "polars_redis/net/node_routing.hpp"
 #include "polars_redis/read/cluster_search_index.hpp"
 
 namespace polars_redis::bindings {
@@ -54,7 +55,8 @@ nb::list cluster_index_names(const std::string& url, const std::string& name, bo
 }  // namespace
 
 net::ConnectionOptions command_connection(const std::string& url, const nb::handle& node) {
-  net::ConnectionOptions options = net::parse_url(url);
+  // A raw command may write: the primary.
+  net::ConnectionOptions options = net::for_writes(net::parse_url(url));
   if (node.is_none()) return options;
   auto parts = nb::cast<nb::tuple>(node);
   return net::node_options(options, {nb::cast<std::string>(parts[0]), nb::cast<uint16_t>(parts[1]), {}},

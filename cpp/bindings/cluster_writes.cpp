@@ -12,6 +12,7 @@
 #include "polars_redis/arrow/imported_stream.hpp"
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/cluster_topology.hpp"
+#include "polars_redis/net/node_routing.hpp"
 
 namespace polars_redis::bindings {
 
@@ -61,7 +62,7 @@ std::pair<std::vector<std::pair<std::string, int>>, nb::object> cluster_route(co
 }  // namespace
 
 net::ConnectionOptions write_connection(const std::string& url, const nb::dict& plan) {
-  net::ConnectionOptions options = net::parse_url(url);
+  net::ConnectionOptions options = net::for_writes(net::parse_url(url));
   if (!plan.contains("cluster_node") || plan["cluster_node"].is_none()) return options;
   auto node = nb::cast<nb::tuple>(plan["cluster_node"]);
   return net::node_options(options, {nb::cast<std::string>(node[0]), nb::cast<uint16_t>(node[1]), {}}, false);

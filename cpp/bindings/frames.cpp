@@ -4,6 +4,7 @@
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
+#include "polars_redis/net/node_routing.hpp"
 #include "polars_redis/write/chunked_value.hpp"
 
 namespace polars_redis::bindings {
@@ -15,7 +16,7 @@ void register_frames(nb::module_& m) {
          std::optional<int64_t> ttl_seconds) {
         std::vector<std::string_view> views;
         for (const auto& chunk : chunks) views.emplace_back(chunk.c_str(), chunk.size());
-        const net::ConnectionOptions connection = net::parse_url(url);
+        const net::ConnectionOptions connection = net::for_writes(net::parse_url(url));
         ReleasedGil release;  // the bytes objects stay alive: `chunks` holds them
         write::put_chunked_value(connection, key, meta, views, ttl_seconds);
       },

@@ -25,6 +25,7 @@ class ScanRecord:
     native: str | None = None  # the core entry point, e.g. "scan_hashes"
     plan: dict[str, Any] | None = None
     cluster: bool = False  # the URL reaches a Redis Cluster: the work is split by shard
+    server: str | None = None  # where reads go, for Sentinel and read_from URLs
 
 
 class _EmptyScan:
@@ -83,4 +84,9 @@ def start_native(native: Callable[[str, dict[str, Any]], Any], url: str, plan: d
         record.cluster = bool(_core.is_cluster(url))
     except _core.RedisError:  # explain describes the plan even when the server cannot be asked
         record.cluster = False
+    if not record.cluster:
+        try:
+            record.server = _core.read_route(url) or None
+        except _core.RedisError as error:
+            record.server = f"not known now ({error})"
     return _EmptyScan()

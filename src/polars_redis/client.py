@@ -139,6 +139,7 @@ def connect(
     ssl_keyfile: str | None = None,
     ssl_cert_reqs: str | None = None,
     ssl_check_hostname: bool | None = None,
+    read_from: str | None = None,
     **extra: Any,
 ) -> Client:
     """Validate connection options once and return a [Client][polars_redis.client.Client] with its
@@ -148,8 +149,9 @@ def connect(
     Redis until the first call uses the client.
 
     Args:
-        url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS, or
-            ``unix:///path``.
+        url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS,
+            ``unix:///path``, ``redis+cluster://`` or
+            ``redis+sentinel://[[user]:password@]host1:26379,host2:26379/master_name[/db]``.
         connect_timeout: seconds to connect (and handshake) before RedisTimeoutError.
         socket_timeout: the longest a single read or write may wait, in seconds.
         client_name: CLIENT SETNAME for every connection (printable ASCII, no spaces).
@@ -165,6 +167,9 @@ def connect(
         ssl_keyfile: the client certificate's key.
         ssl_cert_reqs: ``"required"`` (default) or ``"none"``.
         ssl_check_hostname: check the certificate's host name (default True).
+        read_from: where reads go: ``"primary"`` (default), ``"replica"`` or
+            ``"prefer_replica"`` (a replica when one is online, else the primary). Writes always
+            go to the primary. See docs/production.md for replication lag.
         **extra: any other URL option (``db``, ``protocol``, ``ssl_server_name``, ...).
 
     Raises:
@@ -226,6 +231,11 @@ def connect(
             problems.append(f"ssl_check_hostname must be True or False, got {ssl_check_hostname!r}")
         else:
             options["ssl_check_hostname"] = ssl_check_hostname
+    if read_from is not None:
+        if read_from not in ("primary", "replica", "prefer_replica"):
+            problems.append(f"read_from must be 'primary', 'replica' or 'prefer_replica', got {read_from!r}")
+        else:
+            options["read_from"] = read_from
     if "pool" in extra:
         problems.append("pool is chosen by connect(): every client has a pool of its own")
     for name, value in extra.items():

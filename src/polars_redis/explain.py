@@ -63,6 +63,8 @@ def _quote(text: str) -> str:
 
 def _render(record: ScanRecord) -> str:
     lines = [record.name]
+    if record.server:
+        lines.append(f"  server: reads go to {record.server}")
     plan = record.plan or {}
     keys = _key_source(record.native or "", plan)
     if keys and record.cluster:

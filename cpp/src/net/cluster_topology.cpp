@@ -156,6 +156,7 @@ ConnectionOptions node_options(const ConnectionOptions& seed, const ClusterNode&
   options.unix_path.clear();
   options.cluster = false;
   options.read_from_replicas = false;
+  options.read_from = ReadFrom::kPrimary;
   options.readonly = replica;
   return options;
 }
@@ -167,6 +168,7 @@ ClusterTopology discover_topology(const ConnectionOptions& seed) {
   ConnectionOptions plain = seed;
   plain.cluster = false;
   plain.readonly = false;
+  plain.read_from = ReadFrom::kPrimary;  // the seed itself, not a replica found by INFO replication
   PooledConnection conn = acquire(plain);
   resp::Reply reply = conn->command({"CLUSTER", "SHARDS"});
   if (!reply.root().is_error()) {
@@ -253,6 +255,7 @@ ConnectionOptions key_node_options(const ConnectionOptions& seed, std::string_vi
 
 bool is_cluster(const ConnectionOptions& options) {
   if (options.cluster) return true;
+  if (!options.sentinel.master_name.empty()) return false;  // Sentinel deployments are never clusters
   if (options.db != 0) return false;  // a cluster has only database 0
   static std::mutex mutex;
   static std::map<std::string, bool> known;

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "polars_redis/net/node_routing.hpp"
+
 namespace polars_redis::net {
 namespace {
 
@@ -91,23 +93,34 @@ class Registry {
     }
   }
 
-  PoolStats stats(const std::string& key) {
+  // The pools whose key is `key` or, with `prefix`, starts with it (every node of a deployment).
+  PoolStats stats(const std::string& key, bool prefix) {
     std::vector<std::unique_ptr<Connection>> expired;
     std::lock_guard lock(mutex_);
-    auto found = pools_.find(key);
-    if (found == pools_.end()) return {};
-    expire(found->second, expired);
-    return found->second.stats;
+    PoolStats total;
+    for (auto& [name, pool] : pools_) {
+      if (name != key && !(prefix && name.starts_with(key))) continue;
+      expire(pool, expired);
+      total.open += pool.stats.open;
+      total.idle += pool.stats.idle;
+      total.created += pool.stats.created;
+      total.reused += pool.stats.reused;
+    }
+    return total;
   }
 
-  void close(const std::string& key) {
-    std::deque<IdleConnection> closing;
+  void close(const std::string& key, bool prefix) {
+    std::deque<IdleConnection> closing;  // closed after the lock is released
     {
       std::lock_guard lock(mutex_);
-      Pool& pool = pools_[key];
-      closing.swap(pool.idle);
-      ++pool.generation;
-      pool.stats = PoolStats{};
+      if (!prefix) pools_[key];
+      for (auto& [name, pool] : pools_) {
+        if (name != key && !(prefix && name.starts_with(key))) continue;
+        for (auto& idle : pool.idle) closing.push_back(std::move(idle));
+        pool.idle.clear();
+        ++pool.generation;
+        pool.stats = PoolStats{};
+      }
     }
   }
 
@@ -203,6 +216,7 @@ void PooledConnection::release() noexcept {
 }
 
 PooledConnection acquire(const ConnectionOptions& options) {
+  if (is_routed(options)) return acquire_routed(options);  // Sentinel or read_from: choose the node first
   std::string key = pool_key(options);
   Registry& registry = Registry::instance();
   uint64_t generation = 0;
@@ -219,8 +233,27 @@ PooledConnection acquire(const ConnectionOptions& options) {
   return PooledConnection(std::move(fresh), std::move(key), generation, std::uncaught_exceptions());
 }
 
-PoolStats pool_stats(const ConnectionOptions& options) { return Registry::instance().stats(pool_key(options)); }
+namespace {
 
-void close_pool(const ConnectionOptions& options) { Registry::instance().close(pool_key(options)); }
+// A named pool of a Sentinel or read_from URL spans the pools of the nodes it used (the name is
+// the first field of their keys); anything else is one pool.
+std::pair<std::string, bool> pools_of(const ConnectionOptions& options) {
+  if (!is_routed(options) || options.pool.empty()) return {pool_key(options), false};
+  std::string prefix;
+  append_field(prefix, options.pool);
+  return {prefix, true};
+}
+
+}  // namespace
+
+PoolStats pool_stats(const ConnectionOptions& options) {
+  const auto [key, prefix] = pools_of(options);
+  return Registry::instance().stats(key, prefix);
+}
+
+void close_pool(const ConnectionOptions& options) {
+  const auto [key, prefix] = pools_of(options);
+  Registry::instance().close(key, prefix);
+}
 
 }  // namespace polars_redis::net

@@ -12,6 +12,7 @@
 
 #include "polars_redis/error.hpp"
 #include "redact.hpp"
+#include "routing_url.hpp"
 
 namespace polars_redis::net {
 namespace {
@@ -452,7 +453,9 @@ std::string ConnectionOptions::endpoint() const {
   return host + ":" + port_text;
 }
 
-ConnectionOptions parse_url(std::string_view url) { return UrlParser(url).parse(); }
+ConnectionOptions parse_plain_url(std::string_view url) { return UrlParser(url).parse(); }
+
+ConnectionOptions parse_url(std::string_view url) { return parse_routing_url(url); }
 
 std::vector<std::string> url_secrets(std::string_view url) {
   std::vector<std::string_view> raw = query_secrets(url);

@@ -5,6 +5,7 @@
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
 #include "polars_redis/net/connection_pool.hpp"
+#include "polars_redis/net/node_routing.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
 namespace polars_redis::read {
@@ -40,7 +41,8 @@ std::optional<resp::NodeView> delivered_entries(const resp::NodeView& root) {
 }  // namespace
 
 void run_stream_group_read(const StreamGroupReadOptions& options, BatchQueue& queue) {
-  net::ConnectionOptions connection = options.connection;
+  // Group reads change the group (its pending entries): the primary.
+  net::ConnectionOptions connection = net::for_writes(options.connection);
   if (options.block_ms) {
     // The server holds a blocked read for block_ms: the socket must wait that long plus the usual.
     connection.socket_timeout_ms = static_cast<int>(
@@ -89,14 +91,14 @@ void run_stream_group_read(const StreamGroupReadOptions& options, BatchQueue& qu
 
 bool create_stream_group(const net::ConnectionOptions& connection, const std::string& key, const std::string& group,
                          const std::string& start_id) {
-  auto conn = net::acquire(connection);
+  auto conn = net::acquire(net::for_writes(connection));
   return create_group(*conn, key, group, start_id);
 }
 
 int64_t ack_stream(const net::ConnectionOptions& connection, const std::string& key, const std::string& group,
                    const std::vector<std::string>& ids) {
   if (ids.empty()) return 0;
-  auto conn = net::acquire(connection);
+  auto conn = net::acquire(net::for_writes(connection));
   constexpr size_t kIdsPerCommand = 1000;
   size_t commands = 0;
   for (size_t start = 0; start < ids.size(); start += kIdsPerCommand) {

@@ -65,6 +65,8 @@ struct PoolStats {
   int64_t reused = 0;   // acquires served by an idle connection
 };
 
+// For a Sentinel or read_from URL with a pool name (connect()), the stats and close_pool cover
+// the pools of every node its calls used.
 PoolStats pool_stats(const ConnectionOptions& options);
 
 // Closes the idle connections of `options`' pool and resets its counters; connections handed out

@@ -5,6 +5,8 @@
 //   rediss://...                      (TLS)
 //   redis+cluster://, rediss+cluster://   (Redis Cluster: the host is a seed node)
 //   unix:///path/to/socket[?db=N&options]   (also redis+unix://)
+//   redis+sentinel://[[user]:password@]host1[:26379],host2[:26379]/master_name[/db][?options]
+//   rediss+sentinel://...             (Sentinel: the hosts are Sentinels; see net/node_routing.hpp)
 // Query options: connect_timeout, socket_timeout (seconds, fractional allowed; 0 = no timeout is
 // rejected: no call may hang forever), db, client_name, protocol (2 or 3), and for TLS:
 // ssl_ca_certs, ssl_ca_path, ssl_certfile, ssl_keyfile, ssl_cert_reqs (required|none),
@@ -30,6 +32,24 @@ struct TlsOptions {
   std::string cert_file;          // client certificate (mutual TLS)
   std::string key_file;
   std::string server_name;        // SNI and hostname check; empty: the URL's host
+};
+
+struct NodeAddress {
+  std::string host;
+  uint16_t port = 0;
+  std::string endpoint() const;
+};
+
+// Where reads go (writes always go to the primary): read_from=primary|replica|prefer_replica.
+enum class ReadFrom { kPrimary, kReplica, kPreferReplica };
+
+// The Sentinels of a redis+sentinel:// URL. The URL's credentials are the data nodes'; the
+// Sentinels' own are the sentinel_username / sentinel_password query options.
+struct SentinelOptions {
+  std::vector<NodeAddress> sentinels;
+  std::string master_name;  // empty: not a Sentinel deployment
+  std::string username;
+  std::string password;
 };
 
 struct ConnectionOptions {
@@ -58,6 +78,12 @@ struct ConnectionOptions {
   bool cluster = false;
   bool read_from_replicas = false;
   bool readonly = false;          // send READONLY after login (set for cluster replica nodes)
+
+  // Replication outside Cluster (see net/node_routing.hpp): read_from, the replicas given
+  // explicitly (replicas=host:port,host:port; else found from INFO replication), and Sentinel.
+  ReadFrom read_from = ReadFrom::kPrimary;
+  std::vector<NodeAddress> replicas;
+  SentinelOptions sentinel;
 
   // host:port or the socket path, without credentials: safe for error messages.
   std::string endpoint() const;
