@@ -186,6 +186,14 @@ def _write_hashes(c, r):
     assert r.hgetall("w:2") == {b"name": b"di"}
 
 
+def _write_method(c, r):
+    # Redis 7.4 writes RDB version 12 (rdb.h); the client's probe must see the same server.
+    assert r.info("server")["redis_version"].startswith("7.4")
+    decision = pr.write_method(c, kind="hash")
+    assert (decision["method"], decision["rdb_version"]) == ("restore", 12)
+    assert pr.write_method(c, if_exists="append")["method"] == "commands"
+
+
 def _sink_hashes(c, r):
     assert pr.sink_hashes(PEOPLE.lazy(), c) == 2
     assert r.hgetall("w:1") == {b"name": b"cy"}
@@ -297,7 +305,7 @@ def test_every_public_function_taking_a_url_is_covered():
         if name != "connect" and inspect.isfunction(getattr(pr, name)) and "url" in inspect.signature(getattr(pr, name)).parameters
     }
     assert taking_url - set(CALLS) == set()
-    assert len(CALLS) == len(taking_url) == 43
+    assert len(CALLS) == len(taking_url) == 44
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
