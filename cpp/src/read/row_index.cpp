@@ -9,7 +9,7 @@ int64_t row_index_value(int64_t offset, int64_t row, const std::string& column) 
   if (offset < 0 || offset > kRowIndexMax || row > kRowIndexMax - offset) {
     throw Error(ErrorKind::kInvalidArgument,
                 "row index column '" + quote_for_message(column) + "' overflows UInt32: row_index_offset " +
-                    std::to_string(offset) + " plus " + std::to_string(row + 1) + " rows passes " +
+                    std::to_string(offset) + " plus " + std::to_string(static_cast<uint64_t>(row) + 1) + " rows passes " +
                     std::to_string(kRowIndexMax) + "; pass a smaller row_index_offset");
   }
   return offset + row;
