@@ -1,3 +1,4 @@
+#include "polars_redis/net/missing_module.hpp"
 #include "polars_redis/write/row_writer.hpp"
 
 #include <algorithm>
@@ -219,7 +220,9 @@ class Pipeline {
 };
 
 [[noreturn]] void fail_reply(const resp::NodeView& reply, const Pending& pending, const char* command) {
-  throw Error(ErrorKind::kResponse, std::string(command) + " " + quoted(pending.key) + " failed: " + std::string(reply.str()));
+  // A module command the server does not know names the module to load (as reads do).
+  throw Error(ErrorKind::kResponse, std::string(command) + " " + quoted(pending.key) + " failed: " + std::string(reply.str()) +
+                                        net::missing_module_hint(reply.str()));
 }
 
 std::string row_label(int64_t global_row, const std::string& key) {
