@@ -54,7 +54,7 @@ class RoutingUrl {
 
  private:
   [[noreturn]] void fail(const std::string& problem) const {
-    throw Error(ErrorKind::kInvalidArgument, "invalid Redis URL '" + redact_url(url_) + "': " + problem);
+    throw Error(ErrorKind::kInvalidArgument, invalid_url_message(url_, problem));
   }
 
   // Takes out the routing options; returns the rest of the query.

@@ -134,15 +134,22 @@ std::optional<long long> parse_integer(std::string_view text, long long low, lon
   return value;
 }
 
+// url_secrets(), each also as messages quote it (escaped), for scrubbing messages.
+std::vector<std::string> secrets_as_shown(std::string_view url) {
+  std::vector<std::string> secrets;
+  for (const std::string& secret : url_secrets(url)) {
+    secrets.push_back(secret);
+    secrets.push_back(quote_for_message(secret, secret.size()));
+  }
+  return secrets;
+}
+
 class UrlParser {
  public:
   explicit UrlParser(std::string_view url) : url_(url), credentials_(locate_credentials(url)) {
     const size_t last_at = url.rfind('@');
     hide_before_ = last_at == std::string_view::npos ? 0 : last_at;
-    for (const std::string& secret : url_secrets(url)) {
-      secrets_.push_back(secret);
-      secrets_.push_back(quote_for_message(secret, secret.size()));  // as messages show them
-    }
+    secrets_ = secrets_as_shown(url);
     secret_views_.assign(secrets_.begin(), secrets_.end());
   }
 
@@ -189,12 +196,9 @@ class UrlParser {
 
  private:
   // Pieces are redacted before they are escaped and cut (which could hide a password from a
-  // later search); the whole message is searched once more, for the escaped forms too, in case
-  // one was formed across pieces.
+  // later search); invalid_url_message() searches the whole message once more.
   [[noreturn]] void fail(const std::string& problem) const {
-    const std::string message = "invalid Redis URL '" +
-                                quote_for_message(redacted(redact_url(url_)), 200) + "': " + problem;
-    throw Error(ErrorKind::kInvalidArgument, redact_secrets(message, secret_views_));
+    throw Error(ErrorKind::kInvalidArgument, invalid_url_message(url_, problem));
   }
 
   std::string redacted(std::string text) const {
@@ -494,6 +498,15 @@ std::string redact_url(std::string_view original) {
   const size_t start =
       credentials.authority_start == std::string_view::npos ? 0 : credentials.authority_start;
   return std::string(url.substr(0, start)) + "***" + std::string(url.substr(last_at));
+}
+
+std::string invalid_url_message(std::string_view url, const std::string& problem) {
+  const std::vector<std::string> secrets = secrets_as_shown(url);
+  const std::vector<std::string_view> views(secrets.begin(), secrets.end());
+  const std::string message = "invalid Redis URL '" +
+                              quote_for_message(redact_secrets(redact_url(url), views), 200) +
+                              "': " + problem;
+  return redact_secrets(message, views);
 }
 
 }  // namespace polars_redis::net

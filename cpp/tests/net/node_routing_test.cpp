@@ -96,6 +96,18 @@ TEST(SentinelUrl, RejectsWhatItCannotUseWithoutShowingPasswords) {
       EXPECT_EQ(message.find("=sp"), std::string::npos) << message;
     }
   }
+  // A password equal to text the message quotes elsewhere (the user name, a read_from value) is
+  // scrubbed there too: the routing errors go through the same scrubbing as the parser's.
+  for (const char* url : {"redis+sentinel://secret:secret@s1", "redis://u:bogus@h?read_from=bogus"}) {
+    try {
+      parse_url(url);
+      ADD_FAILURE() << url;
+    } catch (const Error& error) {
+      const std::string message = error.what();
+      EXPECT_EQ(message.find("secret"), std::string::npos) << message;
+      EXPECT_EQ(message.find("bogus"), std::string::npos) << message;
+    }
+  }
   EXPECT_EQ(redact_url("redis+sentinel://:pw@s1/m?sentinel_password=sp&db=1"),
             "redis+sentinel://:***@s1/m?sentinel_password=***&db=1");
 }

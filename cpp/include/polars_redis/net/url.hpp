@@ -100,4 +100,9 @@ std::string redact_url(std::string_view url);
 // them from text that may quote them in another form.
 std::vector<std::string> url_secrets(std::string_view url);
 
+// "invalid Redis URL '<url>': <problem>", with the URL redacted and then every form of each of
+// its passwords scrubbed from the whole message (a problem may quote a piece that holds one).
+// Every parser of URLs builds its messages here, so none can show a password another hides.
+std::string invalid_url_message(std::string_view url, const std::string& problem);
+
 }  // namespace polars_redis::net
