@@ -16,7 +16,7 @@ declare -A sources=(
   [text_codecs_fuzz]="$src/convert/*.cpp $src/error.cpp -lsimdjson"
   [rdb_decoder_fuzz]="$(printf "$src/rdb/%s.cpp " decoder input_buffer byte_source lzf listpack_reader ziplist_reader intset_reader packed_element crc64) $src/error.cpp"
   [rdb_encoder_fuzz]="$(printf "$src/rdb/%s.cpp " decoder input_buffer byte_source lzf listpack_reader ziplist_reader intset_reader packed_element crc64 encoding_limits intset_writer listpack_writer payload_encoder payload_writer score_text) $src/error.cpp"
-  [json_extract_fuzz]="$src/json/row_extractor.cpp $src/json/path.cpp $src/json/json_text.cpp $src/arrow/*.cpp $src/convert/*.cpp $src/error.cpp -lsimdjson"
+  [json_extract_fuzz]="$src/json/row_extractor.cpp $src/json/path.cpp $src/json/path_selector.cpp $src/json/json_text.cpp $src/arrow/*.cpp $src/convert/*.cpp $src/error.cpp -lsimdjson"
 )
 for target in resp_parser_fuzz url_fuzz text_codecs_fuzz json_extract_fuzz rdb_decoder_fuzz rdb_encoder_fuzz; do
   # shellcheck disable=SC2086  # the source lists are word lists on purpose

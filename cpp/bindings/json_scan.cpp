@@ -10,6 +10,7 @@
 #include "bindings.hpp"
 #include "cluster_scan.hpp"
 #include "polars_redis/json/path.hpp"
+#include "polars_redis/json/path_selector.hpp"
 #include "polars_redis/read/json_fetcher.hpp"
 #include "polars_redis/read/json_schema_inference.hpp"
 
@@ -68,6 +69,21 @@ void register_json_scan(nb::module_& m) {
   m.def("infer_json_schema", &infer_json_schema, nb::arg("url"), nb::arg("pattern"), nb::arg("sample_size"));
   m.def("json_path_error", &json::path_error, nb::arg("path"),
         "Why `path` is not a JSONPath RedisJSON accepts, or None when it is one.");
+  // What a snapshot answers for `JSON.GET key <path>` on `document`: the test suite compares it
+  // with the server's own answer, byte for byte.
+  m.def(
+      "json_client_select",
+      [](std::string_view document, std::string_view path) {
+        std::string out = "[";
+        for (std::string_view match : json::PathSelector(path).select(document)) {
+          if (out.size() > 1) out += ',';
+          out.append(match);
+        }
+        return out + "]";
+      },
+      nb::arg("document"), nb::arg("path"));
+  m.def("json_client_path_error", &json::client_path_error, nb::arg("path"),
+        "Why snapshot and RDB reads cannot evaluate `path` themselves, or None when they can.");
 }
 
 }  // namespace polars_redis::bindings

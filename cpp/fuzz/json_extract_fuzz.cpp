@@ -1,6 +1,8 @@
 // Fuzzes the JSON extraction that scan_json runs on every JSON.GET / JSON.MGET reply: any bytes
 // either fill one row or raise Error; with ignore_errors a value that does not fit its dtype is a
-// null, so the row is always complete and every column keeps the same length.
+// null, so the row is always complete and every column keeps the same length. The same bytes, as
+// a document from an RDB file, go through the client-side JSONPath selection of snapshot reads:
+// it returns views inside the document or raises Error, whatever the bytes.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -10,6 +12,7 @@
 
 #include "polars_redis/arrow/nested_builders.hpp"
 #include "polars_redis/error.hpp"
+#include "polars_redis/json/path_selector.hpp"
 #include "polars_redis/json/row_extractor.hpp"
 
 using polars_redis::DataType;
@@ -64,5 +67,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string_view reply(reinterpret_cast<const char*>(data) + 1, size - 1);
   run(reply, data[0] & 1, (data[0] >> 1) & 1);
+  static const polars_redis::json::PathSelector selectors[] = {
+      polars_redis::json::PathSelector("$.a[*]['s',\"x\"][-1,0]"), polars_redis::json::PathSelector("$[1:-1:2].*")};
+  for (const auto& selector : selectors) {
+    try {
+      for (std::string_view match : selector.select(reply)) {
+        if (match.data() < reply.data() || match.data() + match.size() > reply.data() + reply.size()) __builtin_trap();
+      }
+    } catch (const Error&) {
+    }
+  }
   return 0;
 }

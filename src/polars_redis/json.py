@@ -163,7 +163,8 @@ def scan_json(
         snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
             connection of its own) instead of SCAN: the server's main thread does almost no work,
             but the whole dataset crosses the wire. See the snapshots guide.
-            Columns read from a snapshot take their top-level field (custom `paths` need SCAN).
+            Custom `paths` are evaluated on the client as RedisJSON would; filters (``[?...]``)
+            and recursive descent (``..``) need the server, so they raise ConfigurationError.
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.
@@ -187,6 +188,11 @@ def scan_json(
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
     check_scan_sizes(batch_size, count_hint)
     column_paths = check_paths(paths)
+    if snapshot or _rdb_path is not None:
+        for column, path in column_paths.items():
+            problem = _core.json_client_path_error(path)
+            if problem is not None:
+                raise ConfigurationError(f"paths: column {column!r}: {problem}")
     template, pattern = resolve_template(key_template, key_template_schema, pattern, include_key)
     key_columns = KeyColumns(
         include_key=include_key, key_column_name=key_column_name,

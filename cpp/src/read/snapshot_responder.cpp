@@ -9,6 +9,7 @@
 
 #include "polars_redis/convert/text_codecs.hpp"
 #include "polars_redis/error.hpp"
+#include "polars_redis/json/json_text.hpp"
 
 namespace polars_redis::read {
 
@@ -283,23 +284,61 @@ void SnapshotResponder::answer_one(const std::vector<std::string_view>& args, co
     }
     return;
   }
-  // The whole document, as `$` selects it: `[<document>]`.
-  auto whole_document = [&] {
-    if (value.type != ValueType::kJson) return nil(out);
-    json_scratch_.assign("[");
-    json_scratch_.append(value.item(0));
-    json_scratch_.append("]");
-    bulk(out, json_scratch_);
+  // What JSON.GET answers for one path: `[<match>,...]`, the whole document for `$`.
+  auto matches = [&](std::string_view path, std::string& text) {
+    text += '[';
+    if (path == "$") {
+      text.append(value.item(0));
+    } else {
+      bool first = true;
+      for (std::string_view match : selector(path).select(value.item(0))) {
+        if (!first) text += ',';
+        text.append(match);
+        first = false;
+      }
+    }
+    text += ']';
   };
-  if (is(command, "JSON.GET") && args.size() == 3 && args[2] == "$") return whole_document();
-  if (is(command, "JSON.MGET") && args.size() >= 3 && args.back() == "$") {
+  const bool json = value.type == ValueType::kJson;
+  if (is(command, "JSON.GET") && args.size() >= 3) {
+    if (!json) return nil(out);
+    json_scratch_.clear();
+    if (args.size() == 3) {
+      matches(args[2], json_scratch_);
+    } else {  // several paths: `{"<path>": [<match>,...], ...}`
+      json_scratch_ += '{';
+      for (size_t i = 2; i < args.size(); ++i) {
+        if (i > 2) json_scratch_ += ',';
+        json::append_json_string(args[i], json_scratch_);
+        json_scratch_ += ':';
+        matches(args[i], json_scratch_);
+      }
+      json_scratch_ += '}';
+    }
+    return bulk(out, json_scratch_);
+  }
+  if (is(command, "JSON.MGET") && args.size() >= 3) {  // one key here, the path last
     array(out, args.size() - 2);
-    for (size_t i = 2; i < args.size(); ++i) whole_document();
+    for (size_t i = 2; i < args.size(); ++i) {
+      if (!json) {
+        nil(out);
+        continue;
+      }
+      json_scratch_.clear();
+      matches(args.back(), json_scratch_);
+      bulk(out, json_scratch_);
+    }
     return;
   }
   throw Error(ErrorKind::kInvalidArgument,
-              "a snapshot cannot answer " + std::string(command) + " with these arguments (" + std::to_string(args.size() - 1) +
-                  "): read JSON documents by their top-level fields, or pass snapshot=False");
+              "a snapshot cannot answer " + std::string(command) + " with these arguments (" + std::to_string(args.size() - 1) + ")");
+}
+
+const json::PathSelector& SnapshotResponder::selector(std::string_view path) {
+  for (const auto& [text, compiled] : selectors_) {
+    if (text == path) return compiled;
+  }
+  return selectors_.emplace_back(std::string(path), json::PathSelector(path)).second;
 }
 
 }  // namespace polars_redis::read
