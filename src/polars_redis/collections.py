@@ -395,7 +395,32 @@ def read_list(
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
         pattern: SCAN MATCH pattern, e.g. ``"queue:*"``.
-
+        element_type: dtype the elements are parsed as (any scalar dtype
+            [scan_hashes][polars_redis.hashes.scan_hashes]
+            accepts).
+        element_column_name: name of the element column.
+        include_position: add the element's 0-based index in its list as an Int64 column.
+        position_column_name: name of the position column.
+        include_key: add the key as a String column named `key_column_name`.
+        key_column_name: name of the key column.
+        include_row_index: add a UInt32 row number column starting at `row_index_offset`
+            (``None``: only when `row_index_name` is given).
+        row_index_column_name: name of the row number column (default ``"_index"``).
+        row_index_offset: the first row number.
+        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
+            name (``None``: none, unless `include_row_index`).
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: the member or
+            element column is parsed as that dtype (instead of its ``*_type`` option); another
+            column (key, score, ...) is cast to it. A name that is no column raises
+            `ConfigurationError`.
+        batch_size: rows per batch handed to Polars (a page of a long list may make a larger one).
+        count_hint: SCAN COUNT hint for finding the keys.
+        ignore_errors: read elements that do not parse as `element_type` as null instead of
+            raising `SchemaError`.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
 
     Returns:
         One row per list element.
@@ -557,7 +582,40 @@ def read_zset(
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
         pattern: SCAN MATCH pattern, e.g. ``"leaderboard:*"``.
-
+        min_score: lowest score read: a float or int, or a Redis score string: ``"(5"`` excludes
+            5 itself, ``"-inf"``/``"+inf"`` are unbounded.
+        max_score: highest score read, same forms.
+        include_key: add the key as a String column named `key_column_name`.
+        key_column_name: name of the key column.
+        member_column_name: name of the member column.
+        score_column_name: name of the Float64 score column.
+        count: read at most this many members per key (the lowest-scored in range), like
+            ``ZRANGE ... LIMIT 0 count``.
+        member_type: dtype the members are parsed as (any scalar dtype
+            [scan_hashes][polars_redis.hashes.scan_hashes]
+            accepts).
+        include_rank: add the member's rank as an Int64 column: its 0-based position in the
+            whole sorted set by ascending score (Redis ZRANK), so with a `min_score` the first
+            row of a key may have a rank above 0.
+        rank_column_name: name of the rank column.
+        include_row_index: add a UInt32 row number column starting at `row_index_offset`
+            (``None``: only when `row_index_name` is given).
+        row_index_column_name: name of the row number column (default ``"_index"``).
+        row_index_offset: the first row number.
+        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
+            name (``None``: none, unless `include_row_index`).
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: the member or
+            element column is parsed as that dtype (instead of its ``*_type`` option); another
+            column (key, score, ...) is cast to it. A name that is no column raises
+            `ConfigurationError`.
+        batch_size: rows per batch handed to Polars (a page of a large key may make a larger one).
+        count_hint: SCAN COUNT hint for finding the keys.
+        ignore_errors: read members that do not parse as `member_type` as null instead of
+            raising `SchemaError`.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
 
     Returns:
         One row per sorted set member.

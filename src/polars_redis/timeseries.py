@@ -456,7 +456,27 @@ def read_timeseries_multi(
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
         filters: RedisTimeSeries label filters, e.g. ``["type=temperature"]``.
-
+        start: first timestamp, as in [scan_timeseries][polars_redis.timeseries.scan_timeseries].
+        end: last timestamp (inclusive), as in `scan_timeseries`.
+        aggregation: per series, one row per bucket, as in `scan_timeseries`.
+        bucket_size_ms: bucket width in milliseconds; required with `aggregation`.
+        group_by: a label name: series with the same value of it are reduced into one series
+            named ``"label=value"``, and the label becomes a column. Needs `reducer`.
+        reducer: avg, sum, min, max, range, count, std.p, std.s, var.p or var.s.
+        with_labels: every label of the matching series becomes a String column (null where a
+            series lacks it). Grouped series carry only the `group_by` label.
+        selected_labels: only these labels become columns (null where missing).
+        include_key: add the series key (or group name) as a String column.
+        key_column_name: name of the key column.
+        align: bucket alignment, as in `scan_timeseries`.
+        filter_by_value: ``(min, max)``: keep samples with min <= value <= max.
+        include_timestamp: add the timestamp column (Int64 epoch milliseconds).
+        timestamp_column_name: name of the timestamp column.
+        value_column_name: name of the Float64 value column.
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: the column is cast
+            to it (e.g. ``{"_ts": pl.Datetime("ms")}``). A name that is no column raises
+            `ConfigurationError`.
 
     Returns:
         One row per sample of every matching series, series by series.
