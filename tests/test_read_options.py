@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -15,6 +16,7 @@ import pytest
 import redis
 
 import polars_redis as pr
+from conftest import wait_indexed
 
 ROWS = 6
 # A read_* without a lazy twin: reading moves a consumer group forward, so it is eager only.
@@ -177,7 +179,7 @@ def test_schema_overrides_on_value_and_fixed_columns(loaded: str, r: redis.Redis
                                                                                   "_ts": pl.Datetime("ms")})
     entries = r.xrange("stream")
     assert stream["v"].to_list() == [int(fields[b"v"]) for _, fields in entries]
-    assert stream["_ts"].to_list() == [datetime.utcfromtimestamp(int(i.split(b"-")[0]) / 1000) for i, _ in entries]
+    assert stream["_ts"].to_list() == [datetime.fromtimestamp(int(i.split(b"-")[0]) / 1000, timezone.utc).replace(tzinfo=None) for i, _ in entries]
     series = pr.read_timeseries(loaded, "ts", schema_overrides={"_ts": pl.Datetime("ms"), "value": pl.Float32})
     assert series.schema == pl.Schema({"_ts": pl.Datetime("ms"), "value": pl.Float32})
     assert series.select(pl.col("_ts").dt.epoch("ms"), "value").rows() == [
@@ -191,6 +193,29 @@ def test_schema_overrides_naming_no_column_is_an_error(reader: str, loaded: str)
         scan(loaded, schema_overrides={"nope": pl.Int64})
     with pytest.raises(pr.ConfigurationError, match="schema_overrides must map column names"):
         scan(loaded, schema_overrides=[pl.Int64])
+
+
+def test_no_public_function_takes_a_private_parameter() -> None:
+    private = {name: [p for p in inspect.signature(getattr(pr, name)).parameters if p.startswith("_")]
+               for name in pr.__all__ if inspect.isfunction(getattr(pr, name))}
+    assert {name: params for name, params in private.items() if params} == {}
+
+
+def test_search_and_rdb_readers_take_the_same_options(loaded: str, r: redis.Redis) -> None:
+    r.execute_command("FT.CREATE", "idx:opts", "ON", "HASH", "PREFIX", "1", "h:", "SCHEMA", "v", "NUMERIC")
+    wait_indexed(r, "idx:opts")
+    found = pr.read_search_hashes(loaded, "idx:opts", "@v:[2 +inf]", n_rows=2, schema_overrides={"v": pl.Int8})
+    assert found.height == 2 and found.schema["v"] == pl.Int8
+    assert set(found["v"].to_list()) <= {int(r.hget(f"h:{i}", "v")) for i in range(2, ROWS)}
+    r.save()
+    dump = Path(r.config_get("dir")["dir"]) / r.config_get("dbfilename")["dbfilename"]
+    full = pr.read_rdb(dump, "s:*", key_type="string", row_index_name="n", row_index_offset=3,
+                       schema_overrides={"value": pl.Int64})
+    assert sorted(full["n"].to_list()) == list(range(3, 3 + ROWS))
+    assert dict(full.select("_key", "value").rows()) == {k.decode(): int(r.get(k)) for k in r.keys("s:*")}
+    assert pr.scan_rdb(dump, "h:*", {"v": pl.Int64}, n_rows=4).collect().height == 4
+    with pytest.raises(TypeError, match="value_typo"):
+        pr.read_rdb(dump, "s:*", key_type="string", value_typo=pl.Int64)
 
 
 def test_frames_take_n_rows_and_schema_overrides(url: str, r: redis.Redis) -> None:
