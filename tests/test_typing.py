@@ -7,6 +7,7 @@ stubs, with errors inside the package itself not reported (--follow-imports=sile
 from __future__ import annotations
 
 import os
+import site
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,11 @@ SCRIPTS = Path(__file__).resolve().parent / "typing"
 
 def _mypy(script: Path, cache: Path) -> subprocess.CompletedProcess[str]:
     package_root = Path(polars_redis.__file__).resolve().parent.parent
-    env = {**os.environ, "MYPYPATH": str(package_root)}
+    env = dict(os.environ)
+    # An installed package is found in site-packages (PEP 561); a development build through
+    # PYTHONPATH is named to mypy (which refuses site-packages in MYPYPATH).
+    if package_root not in {Path(p).resolve() for p in site.getsitepackages()}:
+        env["MYPYPATH"] = str(package_root)
     return subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "--no-error-summary",
          "--cache-dir", str(cache), "--python-executable", sys.executable, str(script)],
