@@ -39,6 +39,12 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("mypy-cache")
 
 
+def test_the_script_uses_every_public_name() -> None:
+    text = (SCRIPTS / "uses_the_api.py").read_text()
+    assert [name for name in polars_redis.__all__ if f"pr.{name}" not in text and name != "server"] == []
+    assert "from polars_redis.server import" in text
+
+
 def test_strict_mypy_accepts_a_script_using_the_whole_api(cache: Path) -> None:
     result = _mypy(SCRIPTS / "uses_the_api.py", cache)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -71,6 +71,8 @@ def write_everything(url: str, df: pl.DataFrame) -> int:
 
 
 def with_a_client(url: str) -> str:
+    plain: pr.Client = pr.Client(url)
+    plain.close()
     with pr.connect(url, socket_timeout=5.0, pool_size=4, retries=2) as client:
         frame = pr.read_hashes(client, "user:*", {"name": pl.String})
         stats: dict[str, int] = client.pool_stats()
