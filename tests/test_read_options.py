@@ -14,6 +14,8 @@ from typing import Any
 import polars as pl
 import pytest
 import redis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import polars_redis as pr
 from conftest import wait_indexed
@@ -264,6 +266,44 @@ def test_malformed_schema_is_a_clear_error(schema: Any, message: str, url: str) 
             build()
         assert isinstance(error.value, ValueError) and message in str(error.value)
         assert str(error.value).startswith("schema")
+
+
+DTYPES = st.sampled_from([pl.String, pl.Int64, pl.Float64(), pl.Boolean, pl.Date])
+NAMES = st.one_of(st.text(alphabet="abc", max_size=2), st.integers(0, 2))
+JUNK = st.one_of(st.integers(), st.text(max_size=3), st.none(), DTYPES)
+SCHEMAS = st.one_of(
+    st.dictionaries(NAMES, st.one_of(DTYPES, JUNK), max_size=4),
+    st.lists(st.one_of(st.tuples(NAMES, st.one_of(DTYPES, JUNK)), JUNK, st.tuples(NAMES)), max_size=4),
+    st.integers(), st.text(max_size=3), DTYPES,
+)
+
+
+def _well_formed(schema: Any) -> bool:
+    """The rule: a mapping, or a list of (name, dtype) pairs, of unique string names to dtypes."""
+    if isinstance(schema, dict):
+        items = list(schema.items())
+    elif isinstance(schema, list) and all(isinstance(i, tuple) and len(i) == 2 for i in schema):
+        items = schema
+    else:
+        return False
+    names = [name for name, _ in items]
+    dtypes_ok = all(isinstance(d, pl.DataType) or (isinstance(d, type) and issubclass(d, pl.DataType))
+                    for _, d in items)
+    return dtypes_ok and all(isinstance(n, str) for n in names) and len(set(names)) == len(names)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(schema=SCHEMAS)
+def test_any_schema_is_accepted_or_refused_by_the_rule(url: str, schema: Any) -> None:
+    try:
+        lf = pr.scan_hashes(url, "nothing:*", schema)
+    except pr.ConfigurationError as error:
+        assert not _well_formed(schema) and str(error).startswith("schema"), (schema, error)
+    else:
+        assert _well_formed(schema), schema
+        assert lf.collect_schema().names() == ["_key", *[n for n, _ in (schema.items() if isinstance(schema, dict)
+                                                                          else schema)]]
 
 
 def test_explain_says_what_it_takes(url: str, r: redis.Redis) -> None:
