@@ -57,7 +57,8 @@ def test_read_signature_is_its_scan_signature(read: str, scan: str) -> None:
     assert [n for n in read_params if n not in extras] == list(scan_params)
     for name, param in scan_params.items():
         mirrored = read_params[name]
-        assert (mirrored.kind, mirrored.default, mirrored.annotation) == (param.kind, param.default, param.annotation), name
+        same = (mirrored.kind, mirrored.default, mirrored.annotation) == (param.kind, param.default, param.annotation)
+        assert same, name
 
 
 @pytest.mark.parametrize("name", READS + LAZY)
@@ -181,7 +182,9 @@ def test_schema_overrides_on_value_and_fixed_columns(loaded: str, r: redis.Redis
                                                                                   "_ts": pl.Datetime("ms")})
     entries = r.xrange("stream")
     assert stream["v"].to_list() == [int(fields[b"v"]) for _, fields in entries]
-    assert stream["_ts"].to_list() == [datetime.fromtimestamp(int(i.split(b"-")[0]) / 1000, timezone.utc).replace(tzinfo=None) for i, _ in entries]
+    milliseconds = [int(entry_id.split(b"-")[0]) for entry_id, _ in entries]
+    assert stream["_ts"].to_list() == [datetime.fromtimestamp(ms / 1000, timezone.utc).replace(tzinfo=None)
+                                       for ms in milliseconds]
     series = pr.read_timeseries(loaded, "ts", schema_overrides={"_ts": pl.Datetime("ms"), "value": pl.Float32})
     assert series.schema == pl.Schema({"_ts": pl.Datetime("ms"), "value": pl.Float32})
     assert series.select(pl.col("_ts").dt.epoch("ms"), "value").rows() == [

@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from polars_redis._core import ConfigurationError
+from polars_redis._read_options import DEFAULT_ROW_INDEX_NAME
 
 
 def check_scan_sizes(batch_size: int, count_hint: int) -> None:
@@ -87,6 +88,6 @@ class KeyColumns:
             "include_memory_usage": self.include_memory_usage and self.memory_column_name in wanted,
             "memory_column_name": self.memory_column_name,
             "include_row_index": self.row_index is not None and self.row_index in wanted,
-            "row_index_column_name": self.row_index or "_index",
+            "row_index_column_name": self.row_index or DEFAULT_ROW_INDEX_NAME,
             "row_index_offset": self.row_index_offset,
         }

@@ -169,7 +169,9 @@ def collect(lf: pl.LazyFrame, errors: ScanErrors) -> pl.DataFrame:
         raise
 
 
-def build_capturing(scan: Callable[..., pl.LazyFrame], arguments: Mapping[str, Any], errors: ScanErrors) -> pl.LazyFrame:
+def build_capturing(
+    scan: Callable[..., pl.LazyFrame], arguments: Mapping[str, Any], errors: ScanErrors
+) -> pl.LazyFrame:
     """`scan(**arguments)`, its errors recorded in `errors` (no private parameter on the scan)."""
     token = _capture.set(errors)
     try:

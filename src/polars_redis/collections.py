@@ -19,7 +19,7 @@ from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import SchemaLike, normalize_schema, to_descriptor
 from polars_redis._key_columns import check_row_index_offset, check_scan_sizes
 from polars_redis._pushdown import KeyPushdown
-from polars_redis._read_options import Overrides, check_n_rows, row_index_column
+from polars_redis._read_options import DEFAULT_ROW_INDEX_NAME, Overrides, check_n_rows, row_index_column
 from polars_redis._recorder import start_native
 from polars_redis._snapshot_source import rdb_file, snapshot_pushdown
 from polars_redis._scan import eager, lazy_frame
@@ -100,7 +100,7 @@ def _scan(
             "include_key": include_key and key_column_name in wanted,
             "key_column_name": key_column_name,
             "include_row_index": row_index is not None and row_index in wanted,
-            "row_index_column_name": row_index or "_index",
+            "row_index_column_name": row_index or DEFAULT_ROW_INDEX_NAME,
             "row_index_offset": row_index_offset,
             "batch_size": batch_size,
             "count_hint": count_hint,
