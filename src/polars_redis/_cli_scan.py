@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 
 from polars_redis._cli_expr import CliError, parse_schema, parse_where
-from polars_redis._scan import ScanErrors
+from polars_redis._scan import ScanErrors, build_capturing
 from polars_redis.client import Client
 
 READ_TYPES = ("hash", "json", "string", "set", "list", "zset")
@@ -38,7 +38,12 @@ def rdb_file(target: str) -> bool:
 
 
 def build_scan(client: Client | None, args: argparse.Namespace, errors: ScanErrors) -> pl.LazyFrame:
-    """The scan with --where applied as a filter (so Polars pushes it into the scan)."""
+    """The scan with --where applied as a filter (so Polars pushes it into the scan); its errors are
+    recorded in `errors`."""
+    return build_capturing(_build, {"client": client, "args": args}, errors)
+
+
+def _build(client: Client | None, args: argparse.Namespace) -> pl.LazyFrame:
     import polars_redis as pr
 
     kind = args.redis_type
@@ -48,7 +53,7 @@ def build_scan(client: Client | None, args: argparse.Namespace, errors: ScanErro
                 raise CliError(f"{flag} applies to --type hash or json, not {kind}")
     where = parse_where(args.where) if args.where else None  # checked before anything is sent
     schema = parse_schema(args.schema) if args.schema else None
-    common: dict[str, Any] = {"_errors": errors}
+    common: dict[str, Any] = {}
     if client is None:  # an RDB file
         if kind in ("hash", "json") and schema is None:
             raise CliError("reading an RDB file needs --schema for --type hash or json (there is no server to sample)")

@@ -70,16 +70,41 @@ def from_descriptor(spec: Mapping[str, Any]) -> pl.DataType:
     raise ConfigurationError(f"unknown dtype descriptor {spec!r}")
 
 
-def normalize_schema(schema: SchemaLike, *, nested: bool = False) -> dict[str, pl.DataType]:
-    """Accept a dict, a pl.Schema or (name, dtype) pairs; validate every dtype (List and Struct
-    too when `nested`)."""
-    items = schema.items() if isinstance(schema, Mapping | pl.Schema) else schema
+def _is_dtype(value: Any) -> bool:
+    return isinstance(value, pl.DataType) or (isinstance(value, type) and issubclass(value, pl.DataType))
+
+
+def _pairs(schema: Any, what: str) -> list[tuple[Any, Any]]:
+    """The (name, dtype) pairs of a schema given as a mapping or as pairs; anything else raises
+    naming what was given instead."""
+    if isinstance(schema, Mapping | pl.Schema):
+        return list(schema.items())
+    hint = f"{what} must map column names to Polars dtypes, e.g. {{'name': pl.String, 'age': pl.Int64}}"
+    if isinstance(schema, str | bytes) or _is_dtype(schema) or not isinstance(schema, Iterable):
+        raise ConfigurationError(f"{hint}; got {type(schema).__name__} {schema!r}")
+    pairs = list(schema)
+    for item in pairs:
+        if not isinstance(item, tuple | list) or len(item) != 2:
+            kind = "dtype" if _is_dtype(item) else "name" if isinstance(item, str) else type(item).__name__
+            raise ConfigurationError(
+                f"{hint} (or a list of (name, dtype) pairs); got a {type(schema).__name__} holding the {kind} {item!r}"
+            )
+    return [(name, dtype) for name, dtype in pairs]
+
+
+def normalize_schema(schema: SchemaLike, *, nested: bool = False, what: str = "schema") -> dict[str, pl.DataType]:
+    """Accept a dict, a pl.Schema or (name, dtype) pairs; validate every name and dtype (List and
+    Struct too when `nested`). `what` names the option in errors."""
     result: dict[str, pl.DataType] = {}
-    for name, dtype in items:
+    for name, dtype in _pairs(schema, what):
         if not isinstance(name, str):
-            raise ConfigurationError(f"schema keys must be field names (str), got {name!r}")
+            raise ConfigurationError(f"{what}: column names must be strings, got {type(name).__name__} {name!r}")
         if name in result:
-            raise ConfigurationError(f"field {name!r} appears twice in the schema")
+            raise ConfigurationError(f"{what}: column {name!r} appears twice")
+        if not _is_dtype(dtype):
+            raise ConfigurationError(
+                f"{what}: column {name!r}: {dtype!r} is not a Polars dtype (e.g. pl.String, pl.Int64)"
+            )
         to_descriptor(name, dtype, nested=nested)
         result[name] = _instantiate(dtype)
     return result

@@ -12,7 +12,7 @@ from polars_redis._key_columns import KeyColumns
 from polars_redis._key_template import KeyTemplate, TemplateColumns
 from polars_redis._pushdown import KeyPushdown, SearchTarget, SourcePlanner
 from polars_redis._recorder import start_native
-from polars_redis._scan import ScanErrors, lazy_frame
+from polars_redis._scan import lazy_frame
 
 
 def field_scan(
@@ -28,7 +28,6 @@ def field_scan(
     count_hint: int,
     ignore_errors: bool,
     name: str,
-    errors: ScanErrors | None,
     template: KeyTemplate | None = None,
     search: Callable[[dict[str, pl.DataType]], SearchTarget] | None = None,
     planner: Callable[[Callable[[], dict[str, pl.DataType]]], SourcePlanner] | None = None,
@@ -75,7 +74,7 @@ def field_scan(
     # as ours rather than as Polars' "schema callable failed").
     return lazy_frame(
         start_scan, output_schema() if schema_given else output_schema,
-        name=name, detail=f"pattern={pattern!r}", errors=errors,
+        name=name, detail=f"pattern={pattern!r}",
         # The index target depends on the fields, which may only be known after inference.
         pushdown=planner(fields) if planner is not None else
         KeyPushdown(url, pattern, key_column, template, (lambda: search(fields())) if search else None),

@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from polars_redis._core import ConfigurationError
+from polars_redis._read_options import DEFAULT_ROW_INDEX_NAME
 
 
 def check_scan_sizes(batch_size: int, count_hint: int) -> None:
@@ -49,8 +50,7 @@ class KeyColumns:
     ttl_column_name: str = "_ttl"
     include_memory_usage: bool = False
     memory_column_name: str = "_memory"
-    include_row_index: bool = False
-    row_index_column_name: str = "_index"
+    row_index: str | None = None  # the row index column's name; None: no row index
     row_index_offset: int = 0
     key_parts: tuple[tuple[str, pl.DataType], ...] = ()  # key-template columns, after the key
 
@@ -60,8 +60,8 @@ class KeyColumns:
     def schema(self, values: Mapping[str, pl.DataType]) -> pl.Schema:
         """Row index, key, the reader's value columns, TTL, memory usage; names must be unique."""
         columns: list[tuple[str, pl.DataType]] = []
-        if self.include_row_index:
-            columns.append((self.row_index_column_name, pl.UInt32()))
+        if self.row_index is not None:
+            columns.append((self.row_index, pl.UInt32()))
         if self.include_key:
             columns.append((self.key_column_name, pl.String()))
         columns.extend(self.key_parts)
@@ -87,7 +87,7 @@ class KeyColumns:
             "ttl_column_name": self.ttl_column_name,
             "include_memory_usage": self.include_memory_usage and self.memory_column_name in wanted,
             "memory_column_name": self.memory_column_name,
-            "include_row_index": self.include_row_index and self.row_index_column_name in wanted,
-            "row_index_column_name": self.row_index_column_name,
+            "include_row_index": self.row_index is not None and self.row_index in wanted,
+            "row_index_column_name": self.row_index or DEFAULT_ROW_INDEX_NAME,
             "row_index_offset": self.row_index_offset,
         }

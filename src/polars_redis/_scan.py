@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any, Protocol
 
 import polars as pl
@@ -150,6 +151,14 @@ class ScanErrors:
         self.error: BaseException | None = None
 
 
+_capture: ContextVar[ScanErrors | None] = ContextVar("polars_redis_scan_errors", default=None)
+
+
+def captured_errors() -> ScanErrors | None:
+    """Where the scan being built records its errors: set while an eager reader builds its scan."""
+    return _capture.get()
+
+
 def collect(lf: pl.LazyFrame, errors: ScanErrors) -> pl.DataFrame:
     """Collect, re-raising our own exception instead of Polars 1.x's ComputeError wrapper."""
     try:
@@ -158,6 +167,24 @@ def collect(lf: pl.LazyFrame, errors: ScanErrors) -> pl.DataFrame:
         if errors.error is not None:
             raise errors.error from None
         raise
+
+
+def build_capturing(
+    scan: Callable[..., pl.LazyFrame], arguments: Mapping[str, Any], errors: ScanErrors
+) -> pl.LazyFrame:
+    """`scan(**arguments)`, its errors recorded in `errors` (no private parameter on the scan)."""
+    token = _capture.set(errors)
+    try:
+        return scan(**arguments)
+    finally:
+        _capture.reset(token)
+
+
+def eager(scan: Callable[..., pl.LazyFrame], arguments: Mapping[str, Any]) -> pl.DataFrame:
+    """The eager reader of `scan`: `arguments` are the read function's own (its signature mirrors
+    the scan's, which tests/test_read_options.py checks), collected with our exceptions."""
+    errors = ScanErrors()
+    return collect(build_capturing(scan, arguments, errors), errors)
 
 
 def surface_errors(batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
@@ -219,7 +246,6 @@ def lazy_frame(
     *,
     name: str,
     detail: str | None = None,
-    errors: ScanErrors | None = None,
     pushdown: SourcePlanner | None = None,
     derived: DerivedColumns | None = None,
 ) -> pl.LazyFrame:
@@ -229,6 +255,7 @@ def lazy_frame(
     callable as a ComputeError quoting it on every path (collect, collect_schema, .columns), so
     resolving it here is the only way the caller sees our own exception.
     """
+    errors = captured_errors()
     resolved = schema() if callable(schema) else schema
 
     def source(

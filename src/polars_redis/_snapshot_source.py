@@ -7,6 +7,9 @@ the filter's key terms still narrow it; the full filter runs on the client as al
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +17,24 @@ import polars as pl
 
 from polars_redis._core import ConfigurationError
 from polars_redis._pushdown import KeyPushdown, SourcePlan
+
+_rdb_file: ContextVar[str | None] = ContextVar("polars_redis_rdb_file", default=None)
+
+
+@contextmanager
+def reading_rdb(path: str) -> Iterator[None]:
+    """Scans built in this block read the RDB file `path` instead of a server (scan_rdb)."""
+    token = _rdb_file.set(path)
+    try:
+        yield
+    finally:
+        _rdb_file.reset(token)
+
+
+def rdb_file() -> str | None:
+    """The RDB file the scan being built reads, if scan_rdb builds it."""
+    return _rdb_file.get()
+
 
 DISKLESS_NOTE = (
     "the server forks and streams its RDB after repl-diskless-sync-delay (5 s by default; "

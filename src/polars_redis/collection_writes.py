@@ -17,7 +17,8 @@ from polars_redis import _core
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
-from polars_redis.writes import IfExists, _write
+from polars_redis._write_modes import DEFAULT_IF_EXISTS, IfExists
+from polars_redis.writes import _write
 
 __all__ = ["write_list", "write_set", "write_zset"]
 
@@ -67,7 +68,7 @@ def write_set(
     key_column: str = "_key",
     member_column: str = "member",
     key_prefix: str = "",
-    if_exists: IfExists = "replace",
+    if_exists: IfExists = DEFAULT_IF_EXISTS,
     ttl: int | str | None = None,
     batch_size: int = 1000,
 ) -> int:
@@ -80,7 +81,8 @@ def write_set(
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+        if_exists: ``"replace"`` (the default: each key becomes exactly its row, atomically),
+            ``"append"`` (merge into what is there) or ``"fail"``; see
             [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
@@ -116,7 +118,7 @@ def write_list(
     key_column: str = "_key",
     element_column: str = "element",
     key_prefix: str = "",
-    if_exists: IfExists = "replace",
+    if_exists: IfExists = DEFAULT_IF_EXISTS,
     ttl: int | str | None = None,
     batch_size: int = 1000,
 ) -> int:
@@ -129,7 +131,8 @@ def write_list(
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+        if_exists: ``"replace"`` (the default: each key becomes exactly its row, atomically),
+            ``"append"`` (merge into what is there) or ``"fail"``; see
             [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
@@ -166,7 +169,7 @@ def write_zset(
     member_column: str = "member",
     score_column: str = "score",
     key_prefix: str = "",
-    if_exists: IfExists = "replace",
+    if_exists: IfExists = DEFAULT_IF_EXISTS,
     ttl: int | str | None = None,
     batch_size: int = 1000,
 ) -> int:
@@ -180,7 +183,8 @@ def write_zset(
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+        if_exists: ``"replace"`` (the default: each key becomes exactly its row, atomically),
+            ``"append"`` (merge into what is there) or ``"fail"``; see
             [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).

@@ -16,12 +16,13 @@ from polars_redis import _core
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
-from polars_redis._dtypes import normalize_schema, to_descriptor
+from polars_redis._dtypes import SchemaLike, normalize_schema, to_descriptor
 from polars_redis._key_columns import check_row_index_offset, check_scan_sizes
 from polars_redis._pushdown import KeyPushdown
+from polars_redis._read_options import DEFAULT_ROW_INDEX_NAME, Overrides, check_n_rows, row_index_column
 from polars_redis._recorder import start_native
-from polars_redis._snapshot_source import snapshot_pushdown
-from polars_redis._scan import ScanErrors, collect, lazy_frame
+from polars_redis._snapshot_source import rdb_file, snapshot_pushdown
+from polars_redis._scan import eager, lazy_frame
 
 __all__ = ["scan_set", "read_set", "scan_list", "read_list", "scan_zset", "read_zset"]
 
@@ -69,15 +70,12 @@ def _scan(
     name: str,
     include_key: bool,
     key_column_name: str,
-    include_row_index: bool,
-    row_index_column_name: str,
+    row_index: str | None,
     row_index_offset: int,
     batch_size: int,
     count_hint: int,
     ignore_errors: bool,
-    errors: ScanErrors | None,
-    snapshot: bool = False,
-    rdb_path: str | None = None,
+    snapshot: bool,
 ) -> pl.LazyFrame:
     """A LazyFrame over the key scan of one collection type.
 
@@ -88,8 +86,8 @@ def _scan(
     check_scan_sizes(batch_size, count_hint)
     check_row_index_offset(row_index_offset)
     columns: list[tuple[str, pl.DataType]] = []
-    if include_row_index:
-        columns.append((row_index_column_name, pl.UInt32()))
+    if row_index is not None:
+        columns.append((row_index, pl.UInt32()))
     if include_key:
         columns.append((key_column_name, pl.String()))
     columns.extend((column, dtype) for _, column, dtype, _ in values)
@@ -101,8 +99,8 @@ def _scan(
             "pattern": pattern,
             "include_key": include_key and key_column_name in wanted,
             "key_column_name": key_column_name,
-            "include_row_index": include_row_index and row_index_column_name in wanted,
-            "row_index_column_name": row_index_column_name,
+            "include_row_index": row_index is not None and row_index in wanted,
+            "row_index_column_name": row_index or DEFAULT_ROW_INDEX_NAME,
             "row_index_offset": row_index_offset,
             "batch_size": batch_size,
             "count_hint": count_hint,
@@ -117,13 +115,13 @@ def _scan(
         return start_native(start, url, plan)
 
     pushdown = snapshot_pushdown(url, pattern, key_column_name if include_key else None, snapshot=snapshot,
-                                 rdb_path=rdb_path)
+                                 rdb_path=rdb_file())
     pushdown = pushdown or KeyPushdown(url, pattern, key_column_name if include_key else None)
-    return lazy_frame(start_scan, schema, name=name, detail=f"pattern={pattern!r}", errors=errors, pushdown=pushdown)
+    return lazy_frame(start_scan, schema, name=name, detail=f"pattern={pattern!r}", pushdown=pushdown)
 
 
 def _member(flag: str, column: str, dtype: Any, plan_name: str) -> tuple[str, str, pl.DataType, dict[str, Any]]:
-    resolved = normalize_schema({column: dtype})[column]  # ConfigurationError for unsupported dtypes
+    resolved = normalize_schema({column: dtype}, what=plan_name)[column]  # ConfigurationError for unsupported dtypes
     return (flag, column, resolved, {plan_name: to_descriptor(column, resolved)})
 
 
@@ -135,15 +133,16 @@ def scan_set(
     member_column_name: str = "member",
     include_key: bool = True,
     key_column_name: str = "_key",
-    include_row_index: bool = False,
-    row_index_column_name: str = "_index",
+    include_row_index: bool | None = None,
+    row_index_column_name: str | None = None,
     row_index_offset: int = 0,
+    row_index_name: str | None = None,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
-    _errors: ScanErrors | None = None,
-    _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis sets whose keys match `pattern`: one row per member.
 
@@ -161,9 +160,17 @@ def scan_set(
         member_column_name: name of the member column.
         include_key: add the key as a String column named `key_column_name`.
         key_column_name: name of the key column.
-        include_row_index: add a UInt32 row number column starting at `row_index_offset`.
-        row_index_column_name: name of the row number column.
+        include_row_index: add a UInt32 row number column starting at `row_index_offset`
+            (``None``: only when `row_index_name` is given).
+        row_index_column_name: name of the row number column (default ``"_index"``).
         row_index_offset: the first row number.
+        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
+            name (``None``: none, unless `include_row_index`).
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: the member or
+            element column is parsed as that dtype (instead of its ``*_type`` option); another
+            column (key, score, ...) is cast to it. A name that is no column raises
+            `ConfigurationError`.
         batch_size: rows per batch handed to Polars (a page of a large set may make a larger one).
         count_hint: SCAN COUNT hint for finding the keys.
         snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
@@ -189,24 +196,68 @@ def scan_set(
         [('polars', 2), ('redis', 1)]
     """
     url = as_url(url)
-    return _scan(
+    n_rows = check_n_rows(n_rows)
+    overrides = Overrides(schema_overrides)
+    return overrides.finish(_scan(
         url, pattern, _core.scan_sets,
-        [_member("include_member", member_column_name, member_type, "member_type")],
+        [_member("include_member", member_column_name, overrides.dtype(member_column_name, member_type),
+                 "member_type")],
         {"member_column_name": member_column_name},
         name="redis sets", include_key=include_key, key_column_name=key_column_name,
-        include_row_index=include_row_index, row_index_column_name=row_index_column_name,
+        row_index=row_index_column(include_row_index, row_index_column_name, row_index_name),
         row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
-        ignore_errors=ignore_errors, errors=_errors, snapshot=snapshot, rdb_path=_rdb_path,
-    )
+        ignore_errors=ignore_errors, snapshot=snapshot,
+    ), n_rows)
 
 
-def read_set(url: str | Client, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
+def read_set(
+    url: str | Client,
+    pattern: str = "*",
+    *,
+    member_type: Any = pl.Utf8,
+    member_column_name: str = "member",
+    include_key: bool = True,
+    key_column_name: str = "_key",
+    include_row_index: bool | None = None,
+    row_index_column_name: str | None = None,
+    row_index_offset: int = 0,
+    row_index_name: str | None = None,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
+    batch_size: int = 1000,
+    count_hint: int = 1000,
+    ignore_errors: bool = False,
+    snapshot: bool = False,
+) -> pl.DataFrame:
     """Read Redis sets into a DataFrame (eager [scan_set][polars_redis.collections.scan_set]).
 
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
         pattern: SCAN MATCH pattern, e.g. ``"tags:*"``.
-        **kwargs: any keyword of [scan_set][polars_redis.collections.scan_set].
+        member_type: dtype the members are parsed as (any scalar dtype
+            [scan_hashes][polars_redis.hashes.scan_hashes]
+            accepts, parsed the same way).
+        member_column_name: name of the member column.
+        include_key: add the key as a String column named `key_column_name`.
+        key_column_name: name of the key column.
+        include_row_index: add a UInt32 row number column starting at `row_index_offset`
+            (``None``: only when `row_index_name` is given).
+        row_index_column_name: name of the row number column (default ``"_index"``).
+        row_index_offset: the first row number.
+        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
+            name (``None``: none, unless `include_row_index`).
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: the member or
+            element column is parsed as that dtype (instead of its ``*_type`` option); another
+            column (key, score, ...) is cast to it. A name that is no column raises
+            `ConfigurationError`.
+        batch_size: rows per batch handed to Polars (a page of a large set may make a larger one).
+        count_hint: SCAN COUNT hint for finding the keys.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
+        ignore_errors: read members that do not parse as `member_type` as null instead of raising
+            `SchemaError`.
 
     Returns:
         One row per set member.
@@ -223,9 +274,7 @@ def read_set(url: str | Client, pattern: str = "*", **kwargs: Any) -> pl.DataFra
         >>> pr.read_set(url, "tags:post:2").rows()
         [('tags:post:2', 'polars')]
     """
-    url = as_url(url)
-    errors = ScanErrors()
-    return collect(scan_set(url, pattern, _errors=errors, **kwargs), errors)
+    return eager(scan_set, locals())
 
 
 def scan_list(
@@ -238,15 +287,16 @@ def scan_list(
     position_column_name: str = "position",
     include_key: bool = True,
     key_column_name: str = "_key",
-    include_row_index: bool = False,
-    row_index_column_name: str = "_index",
+    include_row_index: bool | None = None,
+    row_index_column_name: str | None = None,
     row_index_offset: int = 0,
+    row_index_name: str | None = None,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
-    _errors: ScanErrors | None = None,
-    _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis lists whose keys match `pattern`: one row per element, duplicates kept.
 
@@ -265,9 +315,17 @@ def scan_list(
         position_column_name: name of the position column.
         include_key: add the key as a String column named `key_column_name`.
         key_column_name: name of the key column.
-        include_row_index: add a UInt32 row number column starting at `row_index_offset`.
-        row_index_column_name: name of the row number column.
+        include_row_index: add a UInt32 row number column starting at `row_index_offset`
+            (``None``: only when `row_index_name` is given).
+        row_index_column_name: name of the row number column (default ``"_index"``).
         row_index_offset: the first row number.
+        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
+            name (``None``: none, unless `include_row_index`).
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: the member or
+            element column is parsed as that dtype (instead of its ``*_type`` option); another
+            column (key, score, ...) is cast to it. A name that is no column raises
+            `ConfigurationError`.
         batch_size: rows per batch handed to Polars (a page of a long list may make a larger one).
         count_hint: SCAN COUNT hint for finding the keys.
         snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
@@ -293,28 +351,76 @@ def scan_list(
         [('queue:jobs', 1, 0), ('queue:jobs', 2, 1)]
     """
     url = as_url(url)
-    return _scan(
+    n_rows = check_n_rows(n_rows)
+    overrides = Overrides(schema_overrides)
+    return overrides.finish(_scan(
         url, pattern, _core.scan_lists,
-        [_member("include_element", element_column_name, element_type, "element_type")]
+        [_member("include_element", element_column_name, overrides.dtype(element_column_name, element_type),
+                 "element_type")]
         + ([("include_position", position_column_name, pl.Int64(), {})] if include_position else []),
         {
             "element_column_name": element_column_name, "position_column_name": position_column_name,
             "include_position": False,  # set again below when the column exists and is wanted
         },
         name="redis lists", include_key=include_key, key_column_name=key_column_name,
-        include_row_index=include_row_index, row_index_column_name=row_index_column_name,
+        row_index=row_index_column(include_row_index, row_index_column_name, row_index_name),
         row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
-        ignore_errors=ignore_errors, errors=_errors, snapshot=snapshot, rdb_path=_rdb_path,
-    )
+        ignore_errors=ignore_errors, snapshot=snapshot,
+    ), n_rows)
 
 
-def read_list(url: str | Client, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
+def read_list(
+    url: str | Client,
+    pattern: str = "*",
+    *,
+    element_type: Any = pl.Utf8,
+    element_column_name: str = "element",
+    include_position: bool = True,
+    position_column_name: str = "position",
+    include_key: bool = True,
+    key_column_name: str = "_key",
+    include_row_index: bool | None = None,
+    row_index_column_name: str | None = None,
+    row_index_offset: int = 0,
+    row_index_name: str | None = None,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
+    batch_size: int = 1000,
+    count_hint: int = 1000,
+    ignore_errors: bool = False,
+    snapshot: bool = False,
+) -> pl.DataFrame:
     """Read Redis lists into a DataFrame (eager [scan_list][polars_redis.collections.scan_list]).
 
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
         pattern: SCAN MATCH pattern, e.g. ``"queue:*"``.
-        **kwargs: any keyword of [scan_list][polars_redis.collections.scan_list].
+        element_type: dtype the elements are parsed as (any scalar dtype
+            [scan_hashes][polars_redis.hashes.scan_hashes]
+            accepts).
+        element_column_name: name of the element column.
+        include_position: add the element's 0-based index in its list as an Int64 column.
+        position_column_name: name of the position column.
+        include_key: add the key as a String column named `key_column_name`.
+        key_column_name: name of the key column.
+        include_row_index: add a UInt32 row number column starting at `row_index_offset`
+            (``None``: only when `row_index_name` is given).
+        row_index_column_name: name of the row number column (default ``"_index"``).
+        row_index_offset: the first row number.
+        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
+            name (``None``: none, unless `include_row_index`).
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: the member or
+            element column is parsed as that dtype (instead of its ``*_type`` option); another
+            column (key, score, ...) is cast to it. A name that is no column raises
+            `ConfigurationError`.
+        batch_size: rows per batch handed to Polars (a page of a long list may make a larger one).
+        count_hint: SCAN COUNT hint for finding the keys.
+        ignore_errors: read elements that do not parse as `element_type` as null instead of
+            raising `SchemaError`.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
 
     Returns:
         One row per list element.
@@ -331,9 +437,7 @@ def read_list(url: str | Client, pattern: str = "*", **kwargs: Any) -> pl.DataFr
         >>> pr.read_list(url, "queue:*")["element"].to_list()
         ['1', '2', '3']
     """
-    url = as_url(url)
-    errors = ScanErrors()
-    return collect(scan_list(url, pattern, _errors=errors, **kwargs), errors)
+    return eager(scan_list, locals())
 
 
 def scan_zset(
@@ -350,15 +454,16 @@ def scan_zset(
     member_type: Any = pl.Utf8,
     include_rank: bool = False,
     rank_column_name: str = "rank",
-    include_row_index: bool = False,
-    row_index_column_name: str = "_index",
+    include_row_index: bool | None = None,
+    row_index_column_name: str | None = None,
     row_index_offset: int = 0,
+    row_index_name: str | None = None,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
-    _errors: ScanErrors | None = None,
-    _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis sorted sets whose keys match `pattern`: one row per member in range.
 
@@ -386,9 +491,17 @@ def scan_zset(
             whole sorted set by ascending score (Redis ZRANK), so with a `min_score` the first
             row of a key may have a rank above 0.
         rank_column_name: name of the rank column.
-        include_row_index: add a UInt32 row number column starting at `row_index_offset`.
-        row_index_column_name: name of the row number column.
+        include_row_index: add a UInt32 row number column starting at `row_index_offset`
+            (``None``: only when `row_index_name` is given).
+        row_index_column_name: name of the row number column (default ``"_index"``).
         row_index_offset: the first row number.
+        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
+            name (``None``: none, unless `include_row_index`).
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: the member or
+            element column is parsed as that dtype (instead of its ``*_type`` option); another
+            column (key, score, ...) is cast to it. A name that is no column raises
+            `ConfigurationError`.
         batch_size: rows per batch handed to Polars (a page of a large key may make a larger one).
         count_hint: SCAN COUNT hint for finding the keys.
         snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
@@ -414,14 +527,17 @@ def scan_zset(
         [('ann', 10.0)]
     """
     url = as_url(url)
+    n_rows = check_n_rows(n_rows)
+    overrides = Overrides(schema_overrides)
     low = _score_bound(min_score, "min_score")
     high = _score_bound(max_score, "max_score")
     if count is not None and count < 1:
         raise ConfigurationError(f"count must be at least 1 (or None for every member), got {count}")
-    return _scan(
+    return overrides.finish(_scan(
         url, pattern, _core.scan_zsets,
         [
-            _member("include_member", member_column_name, member_type, "member_type"),
+            _member("include_member", member_column_name, overrides.dtype(member_column_name, member_type),
+                    "member_type"),
             ("include_score", score_column_name, pl.Float64(), {}),
         ] + ([("include_rank", rank_column_name, pl.Int64(), {})] if include_rank else []),
         {
@@ -430,19 +546,76 @@ def scan_zset(
             "include_rank": False,  # set again below when the column exists and is wanted
         },
         name="redis sorted sets", include_key=include_key, key_column_name=key_column_name,
-        include_row_index=include_row_index, row_index_column_name=row_index_column_name,
+        row_index=row_index_column(include_row_index, row_index_column_name, row_index_name),
         row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
-        ignore_errors=ignore_errors, errors=_errors, snapshot=snapshot, rdb_path=_rdb_path,
-    )
+        ignore_errors=ignore_errors, snapshot=snapshot,
+    ), n_rows)
 
 
-def read_zset(url: str | Client, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
+def read_zset(
+    url: str | Client,
+    pattern: str = "*",
+    *,
+    min_score: ScoreBound = float("-inf"),
+    max_score: ScoreBound = float("+inf"),
+    include_key: bool = True,
+    key_column_name: str = "_key",
+    member_column_name: str = "member",
+    score_column_name: str = "score",
+    count: int | None = None,
+    member_type: Any = pl.Utf8,
+    include_rank: bool = False,
+    rank_column_name: str = "rank",
+    include_row_index: bool | None = None,
+    row_index_column_name: str | None = None,
+    row_index_offset: int = 0,
+    row_index_name: str | None = None,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
+    batch_size: int = 1000,
+    count_hint: int = 1000,
+    ignore_errors: bool = False,
+    snapshot: bool = False,
+) -> pl.DataFrame:
     """Read Redis sorted sets into a DataFrame (eager [scan_zset][polars_redis.collections.scan_zset]).
 
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
         pattern: SCAN MATCH pattern, e.g. ``"leaderboard:*"``.
-        **kwargs: any keyword of [scan_zset][polars_redis.collections.scan_zset].
+        min_score: lowest score read: a float or int, or a Redis score string: ``"(5"`` excludes
+            5 itself, ``"-inf"``/``"+inf"`` are unbounded.
+        max_score: highest score read, same forms.
+        include_key: add the key as a String column named `key_column_name`.
+        key_column_name: name of the key column.
+        member_column_name: name of the member column.
+        score_column_name: name of the Float64 score column.
+        count: read at most this many members per key (the lowest-scored in range), like
+            ``ZRANGE ... LIMIT 0 count``.
+        member_type: dtype the members are parsed as (any scalar dtype
+            [scan_hashes][polars_redis.hashes.scan_hashes]
+            accepts).
+        include_rank: add the member's rank as an Int64 column: its 0-based position in the
+            whole sorted set by ascending score (Redis ZRANK), so with a `min_score` the first
+            row of a key may have a rank above 0.
+        rank_column_name: name of the rank column.
+        include_row_index: add a UInt32 row number column starting at `row_index_offset`
+            (``None``: only when `row_index_name` is given).
+        row_index_column_name: name of the row number column (default ``"_index"``).
+        row_index_offset: the first row number.
+        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
+            name (``None``: none, unless `include_row_index`).
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: the member or
+            element column is parsed as that dtype (instead of its ``*_type`` option); another
+            column (key, score, ...) is cast to it. A name that is no column raises
+            `ConfigurationError`.
+        batch_size: rows per batch handed to Polars (a page of a large key may make a larger one).
+        count_hint: SCAN COUNT hint for finding the keys.
+        ignore_errors: read members that do not parse as `member_type` as null instead of
+            raising `SchemaError`.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
 
     Returns:
         One row per sorted set member.
@@ -459,6 +632,4 @@ def read_zset(url: str | Client, pattern: str = "*", **kwargs: Any) -> pl.DataFr
         >>> pr.read_zset(url, "leaderboard:*", min_score="(8")["member"].to_list()
         ['ann']
     """
-    url = as_url(url)
-    errors = ScanErrors()
-    return collect(scan_zset(url, pattern, _errors=errors, **kwargs), errors)
+    return eager(scan_zset, locals())

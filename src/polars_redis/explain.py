@@ -34,6 +34,8 @@ def explain(lf: pl.LazyFrame) -> str:
         One block of text per scan; ``"no Redis scan is run by this query"`` when there is none.
 
     Raises:
+        TypeError: `lf` is not a LazyFrame (e.g. the DataFrame a ``read_*`` function returned:
+            explain the matching ``scan_*`` call instead).
         RedisConnectionError: the server cannot be reached to read an index's FT.INFO or to
             infer a schema.
         ResponseError: the search index named by the scan does not exist.
@@ -50,6 +52,12 @@ def explain(lf: pl.LazyFrame) -> str:
           note:   pushed to index 'idx:users': col('age') > 30
           client filter: ...
     """
+    if not isinstance(lf, pl.LazyFrame):
+        hint = (" (a read_* result holds data already read: pass the matching scan_* call's LazyFrame, "
+                "e.g. pr.explain(pr.scan_hashes(url, 'user:*')) instead of pr.read_hashes(...))"
+                if isinstance(lf, pl.DataFrame) else "")
+        raise TypeError(f"explain() takes the LazyFrame of a polars-redis scan, got a {type(lf).__module__}."
+                        f"{type(lf).__qualname__}{hint}")
     with recording() as records:
         lf.collect()
     if not records:

@@ -21,6 +21,8 @@ from polars_redis import _core
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError, ResponseError
+from polars_redis._dtypes import SchemaLike
+from polars_redis._read_options import Overrides, check_n_rows
 from polars_redis._scan import register_source
 from polars_redis.writes import _check_ttl
 
@@ -108,12 +110,22 @@ def _load(url: str, key: str) -> bytes:
     return data
 
 
-def read_frame(url: str | Client, key: str, *, columns: list[str] | None = None) -> pl.DataFrame:
+def read_frame(
+    url: str | Client,
+    key: str,
+    *,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
+    columns: list[str] | None = None,
+) -> pl.DataFrame:
     """Read the frame stored under `key` (optionally only some columns).
 
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
         key: the key [write_frame][polars_redis.frames.write_frame] stored the frame under.
+        n_rows: read at most this many rows (``None``: all).
+        schema_overrides: column name -> Polars dtype the column is cast to. A name that is no
+            column raises `ConfigurationError`.
         columns: read only these columns.
 
     Returns:
@@ -133,10 +145,19 @@ def read_frame(url: str | Client, key: str, *, columns: list[str] | None = None)
         [('mon', 12.5)]
     """
     url = as_url(url)
-    return pl.read_ipc(io.BytesIO(_load(url, key)), columns=columns)
+    n_rows = check_n_rows(n_rows)
+    overrides = Overrides(schema_overrides)
+    frame = pl.read_ipc(io.BytesIO(_load(url, key)), columns=columns, n_rows=n_rows)
+    return overrides.finish(frame.lazy(), None).collect()
 
 
-def scan_frame(url: str | Client, key: str) -> pl.LazyFrame:
+def scan_frame(
+    url: str | Client,
+    key: str,
+    *,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
+) -> pl.LazyFrame:
     """A LazyFrame over the frame stored under `key`; projection, filters and limits apply.
 
     The schema is read when this is called; the data is fetched again at every collect.
@@ -144,6 +165,9 @@ def scan_frame(url: str | Client, key: str) -> pl.LazyFrame:
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
         key: the key [write_frame][polars_redis.frames.write_frame] stored the frame under.
+        n_rows: read at most this many rows (``None``: all).
+        schema_overrides: column name -> Polars dtype the column is cast to. A name that is no
+            column raises `ConfigurationError`.
 
     Returns:
         A LazyFrame; every collect reads the stored frame again.
@@ -164,6 +188,8 @@ def scan_frame(url: str | Client, key: str) -> pl.LazyFrame:
         [('mon', 12.5)]
     """
     url = as_url(url)
+    n_rows = check_n_rows(n_rows)
+    overrides = Overrides(schema_overrides)
     schema = pl.read_ipc_schema(io.BytesIO(_load(url, key)))
 
     def source(
@@ -176,4 +202,5 @@ def scan_frame(url: str | Client, key: str) -> pl.LazyFrame:
             frame = frame.head(n_rows)
         yield frame
 
-    return register_source(source, pl.Schema(schema), name="redis frame", detail=f"key={key!r}")
+    lf = register_source(source, pl.Schema(schema), name="redis frame", detail=f"key={key!r}")
+    return overrides.finish(lf, n_rows)

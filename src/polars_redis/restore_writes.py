@@ -25,6 +25,7 @@ from typing import Any
 from polars_redis import _core
 from polars_redis._connection import as_url
 from polars_redis.client import Client
+from polars_redis._write_modes import DEFAULT_IF_EXISTS, IfExists
 
 __all__ = ["write_method"]
 
@@ -65,7 +66,7 @@ def choose(native: Callable[..., Any], url: str, plan: dict[str, Any]) -> None:
         _log.debug("%s write (if_exists=%r): commands (%s)", kind, plan.get("if_exists"), decision["reason"])
 
 
-def write_method(url: str | Client, *, kind: str = "hash", if_exists: str = "replace") -> dict[str, Any]:
+def write_method(url: str | Client, *, kind: str = "hash", if_exists: IfExists = DEFAULT_IF_EXISTS) -> dict[str, Any]:
     """Which way a write of `kind` values would reach the server at `url`.
 
     The same decision the writers make (one probe of the server, nothing is written): RESTORE

@@ -23,7 +23,8 @@ from polars_redis._field_scan import field_scan
 from polars_redis._key_columns import KeyColumns, check_scan_sizes
 from polars_redis._pushdown import (SEARCH_DIALECT, KeyOrder, SearchTarget, SourcePlan, translate_for_index,
                                     unusable_reason)
-from polars_redis._scan import ScanErrors, collect
+from polars_redis._read_options import Overrides, check_n_rows
+from polars_redis._scan import eager
 from polars_redis._search_index import IndexInfo, describe_index
 from polars_redis.json import check_paths
 from polars_redis._search_query import attribute
@@ -321,9 +322,12 @@ def _search(
     url: str, index: str, query: str, schema: SchemaLike | None, *, key_type: str, native: Any,
     paths: Mapping[str, str] | None, sort_by: SortBy, limit: int | None, params: Mapping[str, Any] | None,
     knn: Knn | None, distance_column_name: str, include_key: bool, key_column_name: str, include_ttl: bool,
-    ttl_column_name: str, batch_size: int, count_hint: int, ignore_errors: bool, errors: ScanErrors | None,
+    ttl_column_name: str, batch_size: int, count_hint: int, ignore_errors: bool, n_rows: int | None,
+    schema_overrides: SchemaLike | None,
 ) -> pl.LazyFrame:
     _core.validate_url(url)
+    n_rows = check_n_rows(n_rows)
+    overrides = Overrides(schema_overrides, nested=key_type == "JSON")
     check_scan_sizes(batch_size, count_hint)
     if limit is not None and limit < 0:
         raise ConfigurationError(f"limit must be >= 0, got {limit}")
@@ -335,6 +339,9 @@ def _search(
     nested = key_type == "JSON"
 
     def resolve_fields() -> dict[str, pl.DataType]:
+        return overrides.fields(given_or_inferred())
+
+    def given_or_inferred() -> dict[str, pl.DataType]:
         if schema is not None:
             return normalize_schema(schema, nested=nested)
         info = describe_index(url, index)
@@ -365,11 +372,11 @@ def _search(
             return (field, to_descriptor(field, dtype, nested=True), column_paths.get(field))
         return (field, to_descriptor(field, dtype))
 
-    return field_scan(
+    return overrides.finish(field_scan(
         native, url, "*", resolve_fields=resolve_fields, describe=describe_field, schema_given=schema is not None,
         key_columns=key_columns, batch_size=batch_size, count_hint=count_hint, ignore_errors=ignore_errors,
-        name=f"redis search {index}", errors=errors, planner=target_for,
-    )
+        name=f"redis search {index}", planner=target_for,
+    ), n_rows)
 
 
 def search_hashes(
@@ -390,7 +397,8 @@ def search_hashes(
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
-    _errors: ScanErrors | None = None,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
 ) -> pl.LazyFrame:
     """Lazily read the hashes a RediSearch query matches.
 
@@ -420,6 +428,10 @@ def search_hashes(
         count_hint: keys per cursor read (FT.AGGREGATE ... WITHCURSOR COUNT).
         ignore_errors: read values that do not parse as their dtype as null instead of raising
             `SchemaError`.
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
+            or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
+            cast to it. A name that is no column raises `ConfigurationError`.
 
     Returns:
         A LazyFrame; every collect runs the query again.
@@ -443,7 +455,7 @@ def search_hashes(
                    limit=limit, params=params, knn=knn, distance_column_name=distance_column_name,
                    include_key=include_key, key_column_name=key_column_name, include_ttl=include_ttl,
                    ttl_column_name=ttl_column_name, batch_size=batch_size, count_hint=count_hint,
-                   ignore_errors=ignore_errors, errors=_errors)
+                   ignore_errors=ignore_errors, n_rows=n_rows, schema_overrides=schema_overrides)
 
 
 def search_json(
@@ -465,7 +477,8 @@ def search_json(
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
-    _errors: ScanErrors | None = None,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
 ) -> pl.LazyFrame:
     """Lazily read the JSON documents a RediSearch query matches (see
     [search_hashes][polars_redis.search.search_hashes]).
@@ -492,6 +505,10 @@ def search_json(
         count_hint: keys per cursor read (FT.AGGREGATE ... WITHCURSOR COUNT).
         ignore_errors: read values that do not parse as their dtype as null instead of raising
             `SchemaError`.
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
+            or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
+            cast to it. A name that is no column raises `ConfigurationError`.
 
     Returns:
         A LazyFrame; every collect runs the query again.
@@ -514,11 +531,30 @@ def search_json(
                    limit=limit, params=params, knn=knn, distance_column_name=distance_column_name,
                    include_key=include_key, key_column_name=key_column_name, include_ttl=include_ttl,
                    ttl_column_name=ttl_column_name, batch_size=batch_size, count_hint=count_hint,
-                   ignore_errors=ignore_errors, errors=_errors)
+                   ignore_errors=ignore_errors, n_rows=n_rows, schema_overrides=schema_overrides)
 
 
-def read_search_hashes(url: str | Client, index: str, query: str = "*", schema: SchemaLike | None = None,
-                       **kwargs: Any) -> pl.DataFrame:
+def read_search_hashes(
+    url: str | Client,
+    index: str,
+    query: str = "*",
+    schema: SchemaLike | None = None,
+    *,
+    sort_by: SortBy = None,
+    limit: int | None = None,
+    params: Mapping[str, Any] | None = None,
+    knn: Knn | None = None,
+    distance_column_name: str = "_distance",
+    include_key: bool = True,
+    key_column_name: str = "_key",
+    include_ttl: bool = False,
+    ttl_column_name: str = "_ttl",
+    batch_size: int = 1000,
+    count_hint: int = 1000,
+    ignore_errors: bool = False,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
+) -> pl.DataFrame:
     """Eager [search_hashes][polars_redis.search.search_hashes].
 
     Args:
@@ -526,7 +562,25 @@ def read_search_hashes(url: str | Client, index: str, query: str = "*", schema: 
         index: a RediSearch index ON HASH.
         query: RediSearch query syntax (DIALECT 2).
         schema: field -> dtype; ``None``: from the index.
-        **kwargs: any keyword of [search_hashes][polars_redis.search.search_hashes].
+        sort_by: a field, or a list of fields / ``(field, descending)`` pairs; rows keep that order.
+        limit: at most this many results.
+        params: query parameters (``$name`` in the query).
+        knn: ``(vector_field, vector, k)``: the k nearest neighbours of `vector` (floats packed
+            as FLOAT32, or raw bytes), nearest first, with their distance in
+            `distance_column_name`; `query` pre-filters the candidates.
+        distance_column_name: name of the Float64 distance column added with `knn`.
+        include_key: add the key as a String column named `key_column_name`.
+        key_column_name: name of the key column.
+        include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
+        ttl_column_name: name of the TTL column.
+        batch_size: rows per batch handed to Polars.
+        count_hint: keys per cursor read (FT.AGGREGATE ... WITHCURSOR COUNT).
+        ignore_errors: read values that do not parse as their dtype as null instead of raising
+            `SchemaError`.
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
+            or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
+            cast to it. A name that is no column raises `ConfigurationError`.
 
     Returns:
         One row per matching hash.
@@ -543,9 +597,7 @@ def read_search_hashes(url: str | Client, index: str, query: str = "*", schema: 
         >>> pr.read_search_hashes(url, "idx:users", "@city:{Oslo}").sort("_key")["name"].to_list()
         ['Ada', 'Cy']
     """
-    url = as_url(url)
-    errors = ScanErrors()
-    return collect(search_hashes(url, index, query, schema, _errors=errors, **kwargs), errors)
+    return eager(search_hashes, locals())
 
 
 # --- aggregate ------------------------------------------------------------------------------------

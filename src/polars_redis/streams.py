@@ -15,8 +15,10 @@ from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import SchemaLike, normalize_schema, to_descriptor
 from polars_redis._epoch import epoch_ms
 from polars_redis._key_columns import ROW_INDEX_MAX, check_row_index_offset, row_index_overflow
+from polars_redis._read_options import Overrides, check_n_rows, row_index_column
 from polars_redis._recorder import start_native
-from polars_redis._scan import ScanErrors, collect, iterate_batches, lazy_frame
+from polars_redis._scan import eager, iterate_batches, lazy_frame
+from polars_redis._snapshot_source import rdb_file
 
 __all__ = ["scan_stream", "read_stream", "read_stream_group", "ack_stream", "create_stream_group"]
 
@@ -128,15 +130,16 @@ def scan_stream(
     include_timestamp: bool = True,
     timestamp_column_name: str = "_ts",
     key_column_name: str = "_key",
-    include_row_index: bool = False,
-    row_index_column_name: str = "_index",
+    include_row_index: bool | None = None,
+    row_index_column_name: str | None = None,
     row_index_offset: int = 0,
+    row_index_name: str | None = None,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
     batch_size: int = 10_000,
     page_size: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
-    _errors: ScanErrors | None = None,
-    _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """Lazily read the entries of one or more Redis streams (XRANGE).
 
@@ -169,9 +172,16 @@ def scan_stream(
         include_timestamp: add the ID's milliseconds (Int64) named `timestamp_column_name`.
         timestamp_column_name: name of the timestamp column.
         key_column_name: name of the key column when `key` is a list.
-        include_row_index: add a UInt32 row number column first, starting at `row_index_offset`.
-        row_index_column_name: name of the row number column.
+        include_row_index: add a UInt32 row number column first, starting at `row_index_offset`
+            (``None``: only when `row_index_name` is given).
+        row_index_column_name: name of the row number column (default ``"_index"``).
         row_index_offset: the first row number.
+        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
+            name (``None``: none, unless `include_row_index`).
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of `schema` is
+            parsed as that dtype instead; another column (ID, timestamp, ...) is cast to it. A
+            name that is no column raises `ConfigurationError`.
         batch_size: rows per batch handed to Polars.
         page_size: entries per XRANGE call.
         snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
@@ -209,15 +219,19 @@ def scan_stream(
     if count is not None and count < 0:
         raise ConfigurationError(f"count must be >= 0, got {count}")
     check_row_index_offset(row_index_offset)
+    n_rows = check_n_rows(n_rows)
+    overrides = Overrides(schema_overrides)
+    row_index = row_index_column(include_row_index, row_index_column_name, row_index_name)
     start_id, end_id = _id_range(start_id, end_id, start_time, end_time)
-    fields = normalize_schema(schema)
+    fields = overrides.fields(normalize_schema(schema))
     include_key = not isinstance(key, str)
+    rdb_path = rdb_file()
     layout: dict[str, Any] = dict(
         include_key=include_key, key_column_name=key_column_name,
         include_id=include_id, id_column_name=id_column_name,
         include_timestamp=include_timestamp, timestamp_column_name=timestamp_column_name,
     )
-    output = _columns(fields, **layout, row_index_column_name=row_index_column_name if include_row_index else None)
+    output = _columns(fields, **layout, row_index_column_name=row_index)
 
     def start_scan(columns: list[str], n_rows: int | None, _source: dict[str, Any]) -> _core.NativeScan | _RowIndexed:
         wanted = set(columns)
@@ -237,19 +251,44 @@ def scan_stream(
             "page_size": page_size,
             "n_rows": n_rows,
             "ignore_errors": ignore_errors,
-            "snapshot": snapshot or _rdb_path is not None,
-            "rdb_path": _rdb_path,
+            "snapshot": snapshot or rdb_path is not None,
+            "rdb_path": rdb_path,
         }
         scan = start_native(_core.scan_stream, url, plan)
-        if include_row_index and row_index_column_name in wanted:
-            return _RowIndexed(scan, row_index_column_name, row_index_offset)
+        if row_index is not None and row_index in wanted:
+            return _RowIndexed(scan, row_index, row_index_offset)
         return scan
 
     detail = f"key={key!r}, range=[{start_id!r}, {end_id!r}]"
-    return lazy_frame(start_scan, output, name="redis stream", detail=detail, errors=_errors)
+    return overrides.finish(lazy_frame(start_scan, output, name="redis stream", detail=detail), n_rows)
 
 
-def read_stream(url: str | Client, key: str | Sequence[str], schema: SchemaLike, **kwargs: Any) -> pl.DataFrame:
+def read_stream(
+    url: str | Client,
+    key: str | Sequence[str],
+    schema: SchemaLike,
+    *,
+    start_id: str = "-",
+    end_id: str = "+",
+    start_time: datetime | int | None = None,
+    end_time: datetime | int | None = None,
+    count: int | None = None,
+    include_id: bool = True,
+    id_column_name: str = "_id",
+    include_timestamp: bool = True,
+    timestamp_column_name: str = "_ts",
+    key_column_name: str = "_key",
+    include_row_index: bool | None = None,
+    row_index_column_name: str | None = None,
+    row_index_offset: int = 0,
+    row_index_name: str | None = None,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
+    batch_size: int = 10_000,
+    page_size: int = 1000,
+    ignore_errors: bool = False,
+    snapshot: bool = False,
+) -> pl.DataFrame:
     """Read Redis stream entries into a DataFrame (eager
     [scan_stream][polars_redis.streams.scan_stream]).
 
@@ -257,7 +296,37 @@ def read_stream(url: str | Client, key: str | Sequence[str], schema: SchemaLike,
         url: a connection URL or a [Client][polars_redis.client.Client].
         key: a stream key, or a list of them.
         schema: field name -> Polars dtype.
-        **kwargs: any keyword of [scan_stream][polars_redis.streams.scan_stream].
+        start_id: first entry ID, inclusive (``"-"``: the beginning); ``"(<id>"`` excludes it.
+            An ID may omit its sequence (``"1700000000000"`` means ``1700000000000-0``).
+        end_id: last entry ID, inclusive (``"+"``: the end); ``"(<id>"`` excludes it. Without a
+            sequence it covers the whole millisecond.
+        start_time: instead of `start_id`: the first millisecond, inclusive, as a ``datetime``
+            (naive means local time, as ``datetime.timestamp()`` takes it; aware is exact) or
+            epoch milliseconds.
+        end_time: instead of `end_id`: the last millisecond, inclusive.
+        count: at most this many entries per key (the first ones of the range).
+        include_id: add the entry ID column named `id_column_name`.
+        id_column_name: name of the entry ID column.
+        include_timestamp: add the ID's milliseconds (Int64) named `timestamp_column_name`.
+        timestamp_column_name: name of the timestamp column.
+        key_column_name: name of the key column when `key` is a list.
+        include_row_index: add a UInt32 row number column first, starting at `row_index_offset`
+            (``None``: only when `row_index_name` is given).
+        row_index_column_name: name of the row number column (default ``"_index"``).
+        row_index_offset: the first row number.
+        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
+            name (``None``: none, unless `include_row_index`).
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of `schema` is
+            parsed as that dtype instead; another column (ID, timestamp, ...) is cast to it. A
+            name that is no column raises `ConfigurationError`.
+        batch_size: rows per batch handed to Polars.
+        page_size: entries per XRANGE call.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
+        ignore_errors: read values that do not parse as their dtype as null instead of raising
+            `SchemaError`.
 
     Returns:
         One row per entry, in ID order per key.
@@ -275,9 +344,7 @@ def read_stream(url: str | Client, key: str | Sequence[str], schema: SchemaLike,
         >>> df.select("_id", "action").rows()
         [('1-0', 'click'), ('2-0', 'view')]
     """
-    url = as_url(url)
-    errors = ScanErrors()
-    return collect(scan_stream(url, key, schema, _errors=errors, **kwargs), errors)
+    return eager(scan_stream, locals())
 
 
 def create_stream_group(url: str | Client, key: str, group: str, start_id: str = "$") -> bool:
@@ -331,6 +398,8 @@ def read_stream_group(
     timestamp_column_name: str = "_ts",
     page_size: int = 1000,
     ignore_errors: bool = False,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
 ) -> pl.DataFrame:
     """Read the entries a consumer group delivers to `consumer` (XREADGROUP), unacknowledged.
 
@@ -373,6 +442,11 @@ def read_stream_group(
         page_size: entries per XREADGROUP call.
         ignore_errors: read values that do not parse as their dtype as null. Without it a
             `SchemaError` is raised and the entries delivered so far stay pending.
+        n_rows: Polars' spelling of a limit: at most this many entries are delivered (with
+            `count`, the smaller of the two); ``0`` reads nothing.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of
+            `schema` is parsed as that dtype instead; the ID or timestamp column is cast to it.
+            A name that is no column raises `ConfigurationError`.
 
     Returns:
         The delivered entries (an empty frame when there are none).
@@ -396,11 +470,17 @@ def read_stream_group(
     url = as_url(url)
     _core.validate_url(url)
     _check_positive(count=count, page_size=page_size, block_ms=block_ms)
-    fields = normalize_schema(schema)
+    n_rows = check_n_rows(n_rows)
+    overrides = Overrides(schema_overrides)
+    fields = overrides.fields(normalize_schema(schema))
     output = _columns(
         fields, include_key=False, key_column_name="_key", include_id=include_id, id_column_name=id_column_name,
         include_timestamp=include_timestamp, timestamp_column_name=timestamp_column_name,
     )
+    if n_rows == 0:  # COUNT 0 would mean no limit to the server: deliver nothing instead
+        return overrides.finish(pl.LazyFrame(schema=output), None).collect()
+    if n_rows is not None:
+        count = n_rows if count is None else min(count, n_rows)
     plan = {
         "key": key,
         "group": group,
@@ -419,7 +499,7 @@ def read_stream_group(
         "ignore_errors": ignore_errors,
     }
     frames = list(iterate_batches(lambda _columns, _n_rows, _source: _core.read_stream_group(url, plan), output, None, None, None))
-    return pl.concat(frames, how="vertical")
+    return overrides.finish(pl.concat(frames, how="vertical").lazy(), None).collect()
 
 
 def ack_stream(url: str | Client, key: str, group: str, ids: Iterable[str] | pl.Series) -> int:

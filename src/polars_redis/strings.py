@@ -9,12 +9,13 @@ import polars as pl
 from polars_redis import _core
 from polars_redis._connection import as_url
 from polars_redis.client import Client
-from polars_redis._dtypes import normalize_schema, to_descriptor
+from polars_redis._dtypes import SchemaLike, normalize_schema, to_descriptor
 from polars_redis._key_columns import KeyColumns, check_scan_sizes
 from polars_redis._pushdown import KeyPushdown
 from polars_redis._recorder import start_native
-from polars_redis._snapshot_source import snapshot_pushdown
-from polars_redis._scan import ScanErrors, collect, lazy_frame
+from polars_redis._read_options import Overrides, check_n_rows, row_index_column
+from polars_redis._snapshot_source import rdb_file, snapshot_pushdown
+from polars_redis._scan import eager, lazy_frame
 
 __all__ = ["scan_strings", "read_strings"]
 
@@ -31,15 +32,16 @@ def scan_strings(
     ttl_column_name: str = "_ttl",
     include_memory_usage: bool = False,
     memory_column_name: str = "_memory",
-    include_row_index: bool = False,
-    row_index_column_name: str = "_index",
+    include_row_index: bool | None = None,
+    row_index_column_name: str | None = None,
     row_index_offset: int = 0,
+    row_index_name: str | None = None,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
-    _errors: ScanErrors | None = None,
-    _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis strings whose keys match `pattern`: one row per key.
 
@@ -68,9 +70,16 @@ def scan_strings(
         include_memory_usage: add the bytes the key and its value take in Redis' memory
             (``MEMORY USAGE key``) as an Int64 column named `memory_column_name`.
         memory_column_name: name of the memory usage column.
-        include_row_index: add a UInt32 row number column starting at `row_index_offset`.
-        row_index_column_name: name of the row number column.
+        include_row_index: add a UInt32 row number column starting at `row_index_offset`
+            (``None``: only when `row_index_name` is given).
+        row_index_column_name: name of the row number column (default ``"_index"``).
         row_index_offset: the first row number.
+        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
+            name (``None``: none, unless `include_row_index`).
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: the value column
+            is parsed as that dtype (instead of `value_type`); another column (key, TTL, ...) is
+            cast to it. A name that is no column raises `ConfigurationError`.
         batch_size: rows per batch handed to Polars.
         count_hint: SCAN COUNT hint (1000 keeps the MGET pipeline fed; see
             [scan_hashes][polars_redis.hashes.scan_hashes]).
@@ -96,13 +105,16 @@ def scan_strings(
     url = as_url(url)
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
     check_scan_sizes(batch_size, count_hint)
-    dtype = normalize_schema({value_column_name: value_type})[value_column_name]
+    n_rows = check_n_rows(n_rows)
+    overrides = Overrides(schema_overrides)
+    value_type = overrides.dtype(value_column_name, value_type)
+    dtype = normalize_schema({value_column_name: value_type}, what="value_type")[value_column_name]
     descriptor = to_descriptor(value_column_name, dtype)
     key_columns = KeyColumns(
         include_key=include_key, key_column_name=key_column_name,
         include_ttl=include_ttl, ttl_column_name=ttl_column_name,
         include_memory_usage=include_memory_usage, memory_column_name=memory_column_name,
-        include_row_index=include_row_index, row_index_column_name=row_index_column_name,
+        row_index=row_index_column(include_row_index, row_index_column_name, row_index_name),
         row_index_offset=row_index_offset,
     )
     schema = key_columns.schema({value_column_name: dtype})
@@ -122,19 +134,70 @@ def scan_strings(
         return start_native(_core.scan_strings, url, plan)
 
     pushdown = snapshot_pushdown(url, pattern, key_column_name if include_key else None, snapshot=snapshot,
-                                 rdb_path=_rdb_path, include_memory_usage=include_memory_usage)
+                                 rdb_path=rdb_file(), include_memory_usage=include_memory_usage)
     pushdown = pushdown or KeyPushdown(url, pattern, key_column_name if include_key else None)
-    return lazy_frame(start_scan, schema, name="redis strings", detail=f"pattern={pattern!r}", errors=_errors,
-                      pushdown=pushdown)
+    lf = lazy_frame(start_scan, schema, name="redis strings", detail=f"pattern={pattern!r}", pushdown=pushdown)
+    return overrides.finish(lf, n_rows)
 
 
-def read_strings(url: str | Client, pattern: str = "*", **kwargs: Any) -> pl.DataFrame:
+def read_strings(
+    url: str | Client,
+    pattern: str = "*",
+    *,
+    value_type: Any = pl.Utf8,
+    include_key: bool = True,
+    key_column_name: str = "_key",
+    value_column_name: str = "value",
+    include_ttl: bool = False,
+    ttl_column_name: str = "_ttl",
+    include_memory_usage: bool = False,
+    memory_column_name: str = "_memory",
+    include_row_index: bool | None = None,
+    row_index_column_name: str | None = None,
+    row_index_offset: int = 0,
+    row_index_name: str | None = None,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
+    batch_size: int = 1000,
+    count_hint: int = 1000,
+    ignore_errors: bool = False,
+    snapshot: bool = False,
+) -> pl.DataFrame:
     """Read Redis strings into a DataFrame (eager [scan_strings][polars_redis.strings.scan_strings]).
 
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
         pattern: SCAN MATCH pattern, e.g. ``"cache:*"``.
-        **kwargs: any keyword of [scan_strings][polars_redis.strings.scan_strings].
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
+        value_type: Polars dtype of the value column: String (the default), Binary (any bytes,
+            also values that are not UTF-8), Boolean, Int8..Int64, UInt8..UInt64, Float32,
+            Float64, Decimal, Date, Datetime, Time, Categorical or Enum, parsed from the Redis
+            text as by [scan_hashes][polars_redis.hashes.scan_hashes].
+        include_key: add the key as a String column named `key_column_name`.
+        key_column_name: name of the key column.
+        value_column_name: name of the value column.
+        include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
+        ttl_column_name: name of the TTL column.
+        include_memory_usage: add the bytes the key and its value take in Redis' memory
+            (``MEMORY USAGE key``) as an Int64 column named `memory_column_name`.
+        memory_column_name: name of the memory usage column.
+        include_row_index: add a UInt32 row number column starting at `row_index_offset`
+            (``None``: only when `row_index_name` is given).
+        row_index_column_name: name of the row number column (default ``"_index"``).
+        row_index_offset: the first row number.
+        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
+            name (``None``: none, unless `include_row_index`).
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: the value column
+            is parsed as that dtype (instead of `value_type`); another column (key, TTL, ...) is
+            cast to it. A name that is no column raises `ConfigurationError`.
+        batch_size: rows per batch handed to Polars.
+        count_hint: SCAN COUNT hint (1000 keeps the MGET pipeline fed; see
+            [scan_hashes][polars_redis.hashes.scan_hashes]).
+        ignore_errors: read values that do not parse as `value_type` as null instead of raising
+            `SchemaError`.
 
     Returns:
         One row per string key.
@@ -154,6 +217,4 @@ def read_strings(url: str | Client, pattern: str = "*", **kwargs: Any) -> pl.Dat
         >>> dict(flags.sort("_key").rows())
         {'feature:beta': False, 'feature:dark_mode': True}
     """
-    url = as_url(url)
-    errors = ScanErrors()
-    return collect(scan_strings(url, pattern, _errors=errors, **kwargs), errors)
+    return eager(scan_strings, locals())

@@ -14,9 +14,11 @@ from polars_redis._cluster_writes import is_cluster
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
+from polars_redis._dtypes import SchemaLike
 from polars_redis._epoch import epoch_ms
+from polars_redis._read_options import Overrides, check_n_rows
 from polars_redis._recorder import start_native
-from polars_redis._scan import ScanErrors, collect, lazy_frame
+from polars_redis._scan import captured_errors, eager, lazy_frame
 
 __all__ = ["scan_timeseries", "read_timeseries", "scan_timeseries_multi", "read_timeseries_multi"]
 
@@ -137,7 +139,8 @@ def scan_timeseries(
     include_timestamp: bool = True,
     timestamp_column_name: str = "_ts",
     value_column_name: str = "value",
-    _errors: ScanErrors | None = None,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
 ) -> pl.LazyFrame:
     """Lazily read one RedisTimeSeries series (TS.RANGE) as rows of timestamp and value.
 
@@ -162,6 +165,10 @@ def scan_timeseries(
         include_timestamp: add the timestamp column (Int64 epoch milliseconds).
         timestamp_column_name: name of the timestamp column.
         value_column_name: name of the Float64 value column.
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: the column is cast
+            to it (e.g. ``{"_ts": pl.Datetime("ms")}``). A name that is no column raises
+            `ConfigurationError`.
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.
@@ -183,6 +190,8 @@ def scan_timeseries(
     """
     url = as_url(url)
     _core.validate_url(url)
+    n_rows = check_n_rows(n_rows)
+    overrides = Overrides(schema_overrides)
     if not isinstance(key, str) or not key:
         raise ConfigurationError(f"key must be a non-empty string, got {key!r}")
     query = _query_plan(start, end, count, aggregation, bucket_size_ms, align, filter_by_value)
@@ -200,17 +209,50 @@ def scan_timeseries(
         )
         return start_native(_core.scan_timeseries, url, plan)
 
-    return lazy_frame(start_scan, schema, name="redis timeseries", detail=f"key={key!r}", errors=_errors)
+    return overrides.finish(lazy_frame(start_scan, schema, name="redis timeseries", detail=f"key={key!r}"), n_rows)
 
 
-def read_timeseries(url: str | Client, key: str, **kwargs: Any) -> pl.DataFrame:
+def read_timeseries(
+    url: str | Client,
+    key: str,
+    *,
+    start: TimeLike = "-",
+    end: TimeLike = "+",
+    count: int | None = None,
+    aggregation: str | None = None,
+    bucket_size_ms: int | None = None,
+    align: TimeLike | None = None,
+    filter_by_value: tuple[float, float] | None = None,
+    include_timestamp: bool = True,
+    timestamp_column_name: str = "_ts",
+    value_column_name: str = "value",
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
+) -> pl.DataFrame:
     """Read one RedisTimeSeries series into a DataFrame (eager
     [scan_timeseries][polars_redis.timeseries.scan_timeseries]).
 
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
         key: the series' key.
-        **kwargs: any keyword of [scan_timeseries][polars_redis.timeseries.scan_timeseries].
+        start: first timestamp: ``"-"`` (oldest), epoch milliseconds, a ``datetime`` (naive means
+            local time, as ``datetime.timestamp()`` takes it; aware is exact), a ``date`` (its
+            local midnight) or an ISO 8601 string (without an offset it is local time too).
+        end: last timestamp (inclusive): ``"+"`` (newest) or the same forms as `start`.
+        count: at most this many rows (samples, or buckets when aggregating).
+        aggregation: one of avg, sum, min, max, range, count, first, last, std.p, std.s, var.p,
+            var.s, twa: one row per bucket of `bucket_size_ms`.
+        bucket_size_ms: bucket width in milliseconds; required with `aggregation`.
+        align: bucket alignment: ``"start"`` (the explicit `start`), ``"end"`` (the explicit
+            `end`) or a timestamp; buckets are aligned to epoch 0 by default.
+        filter_by_value: ``(min, max)``: keep samples with min <= value <= max (before aggregating).
+        include_timestamp: add the timestamp column (Int64 epoch milliseconds).
+        timestamp_column_name: name of the timestamp column.
+        value_column_name: name of the Float64 value column.
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: the column is cast
+            to it (e.g. ``{"_ts": pl.Datetime("ms")}``). A name that is no column raises
+            `ConfigurationError`.
 
     Returns:
         One row per sample (or bucket when aggregating), in time order.
@@ -227,9 +269,7 @@ def read_timeseries(url: str | Client, key: str, **kwargs: Any) -> pl.DataFrame:
         >>> int(df["value"].sum())
         12
     """
-    url = as_url(url)
-    errors = ScanErrors()
-    return collect(scan_timeseries(url, key, _errors=errors, **kwargs), errors)
+    return eager(scan_timeseries, locals())
 
 
 def _label_list(labels: Sequence[str], what: str) -> list[str]:
@@ -257,7 +297,8 @@ def scan_timeseries_multi(
     include_timestamp: bool = True,
     timestamp_column_name: str = "_ts",
     value_column_name: str = "value",
-    _errors: ScanErrors | None = None,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
 ) -> pl.LazyFrame:
     """Lazily read every series matching label filters (TS.MRANGE) as one frame.
 
@@ -287,6 +328,10 @@ def scan_timeseries_multi(
         include_timestamp: add the timestamp column (Int64 epoch milliseconds).
         timestamp_column_name: name of the timestamp column.
         value_column_name: name of the Float64 value column.
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: the column is cast
+            to it (e.g. ``{"_ts": pl.Datetime("ms")}``). A name that is no column raises
+            `ConfigurationError`.
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.
@@ -307,6 +352,9 @@ def scan_timeseries_multi(
     """
     url = as_url(url)
     _core.validate_url(url)
+    n_rows = check_n_rows(n_rows)
+    overrides = Overrides(schema_overrides)
+    errors = captured_errors()
     if isinstance(filters, str) or not filters or not all(isinstance(f, str) and f for f in filters):
         raise ConfigurationError(f"filters must be a non-empty list of label filters such as ['type=temperature'], "
                                  f"got {filters!r}")
@@ -353,8 +401,8 @@ def scan_timeseries_multi(
             try:
                 schema_box.append(output_schema())
             except Exception as exc:  # Polars wraps it; the eager reader re-raises it as is
-                if _errors is not None:
-                    _errors.error = exc
+                if errors is not None:
+                    errors.error = exc
                 raise
         return schema_box[0]
 
@@ -374,20 +422,61 @@ def scan_timeseries_multi(
 
     # Without with_labels the columns are known now; with it they come from the server (also now,
     # so that a failure raises our own error; see lazy_frame).
-    return lazy_frame(
+    return overrides.finish(lazy_frame(
         start_scan, schema if with_labels and selected is None else schema(),
-        name="redis timeseries", detail=f"filters={filters!r}", errors=_errors,
-    )
+        name="redis timeseries", detail=f"filters={filters!r}",
+    ), n_rows)
 
 
-def read_timeseries_multi(url: str | Client, filters: list[str], **kwargs: Any) -> pl.DataFrame:
+def read_timeseries_multi(
+    url: str | Client,
+    filters: list[str],
+    *,
+    start: TimeLike = "-",
+    end: TimeLike = "+",
+    aggregation: str | None = None,
+    bucket_size_ms: int | None = None,
+    group_by: str | None = None,
+    reducer: str | None = None,
+    with_labels: bool = False,
+    selected_labels: list[str] | None = None,
+    include_key: bool = True,
+    key_column_name: str = "_key",
+    align: TimeLike | None = None,
+    filter_by_value: tuple[float, float] | None = None,
+    include_timestamp: bool = True,
+    timestamp_column_name: str = "_ts",
+    value_column_name: str = "value",
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
+) -> pl.DataFrame:
     """Read every series matching label filters into a DataFrame (eager
     [scan_timeseries_multi][polars_redis.timeseries.scan_timeseries_multi]).
 
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
         filters: RedisTimeSeries label filters, e.g. ``["type=temperature"]``.
-        **kwargs: any keyword of [scan_timeseries_multi][polars_redis.timeseries.scan_timeseries_multi].
+        start: first timestamp, as in [scan_timeseries][polars_redis.timeseries.scan_timeseries].
+        end: last timestamp (inclusive), as in `scan_timeseries`.
+        aggregation: per series, one row per bucket, as in `scan_timeseries`.
+        bucket_size_ms: bucket width in milliseconds; required with `aggregation`.
+        group_by: a label name: series with the same value of it are reduced into one series
+            named ``"label=value"``, and the label becomes a column. Needs `reducer`.
+        reducer: avg, sum, min, max, range, count, std.p, std.s, var.p or var.s.
+        with_labels: every label of the matching series becomes a String column (null where a
+            series lacks it). Grouped series carry only the `group_by` label.
+        selected_labels: only these labels become columns (null where missing).
+        include_key: add the series key (or group name) as a String column.
+        key_column_name: name of the key column.
+        align: bucket alignment, as in `scan_timeseries`.
+        filter_by_value: ``(min, max)``: keep samples with min <= value <= max.
+        include_timestamp: add the timestamp column (Int64 epoch milliseconds).
+        timestamp_column_name: name of the timestamp column.
+        value_column_name: name of the Float64 value column.
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: the column is cast
+            to it (e.g. ``{"_ts": pl.Datetime("ms")}``). A name that is no column raises
+            `ConfigurationError`.
 
     Returns:
         One row per sample of every matching series, series by series.
@@ -404,6 +493,4 @@ def read_timeseries_multi(url: str | Client, filters: list[str], **kwargs: Any) 
         >>> df.group_by("_key", "location").len().sort("_key").rows()
         [('sensor:temp:1', 'lab', 12), ('sensor:temp:2', 'office', 12)]
     """
-    url = as_url(url)
-    errors = ScanErrors()
-    return collect(scan_timeseries_multi(url, filters, _errors=errors, **kwargs), errors)
+    return eager(scan_timeseries_multi, locals())

@@ -15,10 +15,12 @@ nothing.
 
 Modes (``if_exists``):
 
-- ``"replace"`` (default): each key is replaced atomically (DEL, write and EXPIRE in one
-  MULTI/EXEC that cannot fail half-way, its values having been checked): a reader sees the old
-  value or the new one, never a mix or a key without its TTL.
-- ``"append"``: hashes get their fields merged (HSET), JSON documents are merged (JSON.MERGE, null
+- ``"replace"`` (default, in Python and on the command line): each key is replaced atomically
+  (DEL, write and EXPIRE in one MULTI/EXEC that cannot fail half-way, its values having been
+  checked): a reader sees the old value or the new one, never a mix or a key without its TTL.
+  **A hash becomes exactly the row: fields the frame does not have are dropped** (unlike redis-py's
+  ``hset``, which merges). To merge, use ``"append"``.
+- ``"append"`` (the merge): hashes get their fields merged (HSET), JSON documents are merged (JSON.MERGE, null
   fields left out at every level), strings are overwritten but keep an existing TTL (SET KEEPTTL).
   With a TTL, each batch's key types are checked under WATCH before the merges and TTLs are
   applied together, so a key of another type is never merged into nor given the TTL.
@@ -35,7 +37,7 @@ also the exception's ``committed_rows`` attribute.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 import polars as pl
 
@@ -43,10 +45,9 @@ from polars_redis import _cluster_writes, _core, restore_writes
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError, RedisError
+from polars_redis._write_modes import DEFAULT_IF_EXISTS, WRITE_MODES, IfExists
 
 __all__ = ["sink_hashes", "sink_json", "sink_strings", "write_hashes", "write_json", "write_strings"]
-
-IfExists = Literal["fail", "replace", "append"]
 
 
 MAX_TTL_SECONDS: int = _core.MAX_TTL_SECONDS
@@ -64,7 +65,7 @@ def _check_options(
     _core.validate_url(url)
     if batch_size < 1:
         raise ConfigurationError(f"batch_size must be at least 1, got {batch_size}")
-    if if_exists not in ("fail", "replace", "append"):
+    if if_exists not in WRITE_MODES:
         raise ConfigurationError(f"if_exists must be 'fail', 'replace' or 'append', got {if_exists!r}")
     if isinstance(ttl, bool) or (ttl is not None and not isinstance(ttl, (int, str))):
         raise ConfigurationError(f"ttl must be seconds (int), a column name or None, got {ttl!r}")
@@ -171,7 +172,7 @@ def write_hashes(
     *,
     key_column: str | None = "_key",
     key_prefix: str = "",
-    if_exists: IfExists = "replace",
+    if_exists: IfExists = DEFAULT_IF_EXISTS,
     ttl: int | str | None = None,
     batch_size: int = 1000,
 ) -> int:
@@ -182,13 +183,19 @@ def write_hashes(
     round-trip form, decimals exactly, dates and datetimes in ISO 8601 (``Z`` for zoned columns),
     lists and structs as JSON text. Keys, TTLs and ``if_exists`` follow the module's rules.
 
+    Warning:
+        The default ``if_exists="replace"`` makes each hash exactly its row: **fields the frame
+        does not have are deleted** from an existing hash. redis-py's ``hset`` merges instead;
+        for that, pass ``if_exists="append"`` (HSET of the row's fields, the others kept).
+
     Args:
         df: the frame to write.
         url: a connection URL or a [Client][polars_redis.client.Client].
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+        if_exists: ``"replace"`` (the default: each key becomes exactly its row, atomically),
+            ``"append"`` (merge into what is there) or ``"fail"``; see
             [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
@@ -223,7 +230,7 @@ def write_json(
     *,
     key_column: str | None = "_key",
     key_prefix: str = "",
-    if_exists: IfExists = "replace",
+    if_exists: IfExists = DEFAULT_IF_EXISTS,
     ttl: int | str | None = None,
     batch_size: int = 1000,
 ) -> int:
@@ -243,7 +250,8 @@ def write_json(
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+        if_exists: ``"replace"`` (the default: each key becomes exactly its row, atomically),
+            ``"append"`` (merge into what is there) or ``"fail"``; see
             [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
@@ -281,7 +289,7 @@ def write_strings(
     key_prefix: str = "",
     ttl: int | str | None = None,
     batch_size: int = 1000,
-    if_exists: IfExists = "replace",
+    if_exists: IfExists = DEFAULT_IF_EXISTS,
 ) -> int:
     """Write `value_column` of each row as a Redis string; returns the number of rows written.
 
@@ -296,7 +304,8 @@ def write_strings(
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+        if_exists: ``"replace"`` (the default: each key becomes exactly its row, atomically),
+            ``"append"`` (merge into what is there) or ``"fail"``; see
             [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
@@ -335,7 +344,7 @@ def sink_hashes(
     *,
     key_column: str | None = "_key",
     key_prefix: str = "",
-    if_exists: IfExists = "replace",
+    if_exists: IfExists = DEFAULT_IF_EXISTS,
     ttl: int | str | None = None,
     batch_size: int = 1000,
 ) -> int:
@@ -347,13 +356,19 @@ def sink_hashes(
     ``if_exists="fail"`` the key column is computed first (the query runs twice) so that every key
     is checked before anything is written.
 
+    Warning:
+        As with [write_hashes][polars_redis.writes.write_hashes], the default
+        ``if_exists="replace"`` deletes the fields an existing hash has and the frame lacks;
+        ``if_exists="append"`` merges.
+
     Args:
         lf: the LazyFrame to stream (its query runs in batches).
         url: a connection URL or a [Client][polars_redis.client.Client].
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+        if_exists: ``"replace"`` (the default: each key becomes exactly its row, atomically),
+            ``"append"`` (merge into what is there) or ``"fail"``; see
             [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
@@ -389,7 +404,7 @@ def sink_json(
     *,
     key_column: str | None = "_key",
     key_prefix: str = "",
-    if_exists: IfExists = "replace",
+    if_exists: IfExists = DEFAULT_IF_EXISTS,
     ttl: int | str | None = None,
     batch_size: int = 1000,
 ) -> int:
@@ -402,7 +417,8 @@ def sink_json(
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+        if_exists: ``"replace"`` (the default: each key becomes exactly its row, atomically),
+            ``"append"`` (merge into what is there) or ``"fail"``; see
             [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
@@ -440,7 +456,7 @@ def sink_strings(
     key_prefix: str = "",
     ttl: int | str | None = None,
     batch_size: int = 1000,
-    if_exists: IfExists = "replace",
+    if_exists: IfExists = DEFAULT_IF_EXISTS,
 ) -> int:
     """Stream a LazyFrame's `value_column` into Redis strings batch by batch (see
     [sink_hashes][polars_redis.writes.sink_hashes]).
@@ -452,7 +468,8 @@ def sink_strings(
         key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
             the rows instead.
         key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (atomic per key), ``"append"`` or ``"fail"``; see
+        if_exists: ``"replace"`` (the default: each key becomes exactly its row, atomically),
+            ``"append"`` (merge into what is there) or ``"fail"``; see
             [writes][polars_redis.writes].
         ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
             expire at (null: no expiry).
