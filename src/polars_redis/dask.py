@@ -1,0 +1,77 @@
+"""Dask DataFrames over a Redis scan: one Dask partition per scan partition (per cluster shard).
+
+Needs the ``dask`` extra: ``pip install 'polars-redis-native[dask]'``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+
+try:
+    import dask.dataframe as dd
+except ImportError as exc:  # the engine is optional: say which extra brings it
+    raise ImportError(
+        "polars_redis.dask needs Dask DataFrame, which is not installed: pip install 'polars-redis-native[dask]'"
+    ) from exc
+
+from polars_redis._dtypes import SchemaLike
+from polars_redis.client import Client
+from polars_redis.partitions import ScanPartition, scan_partitions
+
+__all__ = ["read_dask"]
+
+
+def _to_pandas(frame: pl.DataFrame) -> Any:
+    # Arrow-backed pandas columns keep nulls and dtypes as they are (a nullable Int64 column would
+    # turn into float64 on some partitions otherwise, breaking the meta).
+    return frame.to_pandas(use_pyarrow_extension_array=True)
+
+
+def _read_partition(partition: ScanPartition) -> Any:
+    return _to_pandas(partition.read())
+
+
+def read_dask(
+    url: str | Client,
+    kind: str = "hashes",
+    pattern: str = "*",
+    schema: SchemaLike | None = None,
+    *,
+    columns: Sequence[str] | None = None,
+    predicate: pl.Expr | None = None,
+    n_rows: int | None = None,
+    read_from: str | None = None,
+    **options: Any,
+) -> Any:
+    """Read a scan as a Dask DataFrame, one partition per Redis Cluster shard.
+
+    Plans the partitions here with [scan_partitions][polars_redis.partitions.scan_partitions]
+    (same arguments) and builds the frame with ``dask.dataframe.from_map``; each partition is
+    read by a Dask worker when the frame is computed. Columns are Arrow-backed pandas dtypes.
+
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        kind: the scan kind (``"hashes"``, ``"json"``, ``"strings"``, ``"set"``, ``"list"``,
+            ``"zset"``).
+        pattern: SCAN MATCH pattern.
+        schema: field name -> Polars dtype for hashes and JSON (``None``: inferred once).
+        columns: the columns to return; ``None``: all.
+        predicate: a filter applied (and pushed down) in every partition.
+        n_rows: at most this many rows per partition.
+        read_from: ``"primary"``, ``"replica"`` or ``"prefer_replica"``.
+        **options: any other keyword of the kind's scan.
+
+    Returns:
+        A lazy ``dask.dataframe.DataFrame`` with one partition per shard (unknown divisions).
+
+    Raises:
+        ConfigurationError: as [scan_partitions][polars_redis.partitions.scan_partitions].
+        RedisConnectionError: the cluster cannot be reached when planning.
+    """
+    partitions = scan_partitions(url, kind, pattern, schema, columns=columns, predicate=predicate, n_rows=n_rows,
+                                 read_from=read_from, **options)
+    meta = _to_pandas(pl.DataFrame(schema=partitions[0].output_schema()))
+    return dd.from_map(_read_partition, partitions, meta=meta, label="read-redis", enforce_metadata=False)

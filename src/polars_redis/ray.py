@@ -1,0 +1,135 @@
+"""Ray Data over a Redis scan: one read task per partition (per Redis Cluster shard).
+
+Needs the ``ray`` extra: ``pip install 'polars-redis-native[ray]'``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from functools import partial
+from typing import Any
+
+import polars as pl
+
+try:
+    import ray.data
+    from ray.data.block import BlockMetadata
+    from ray.data.datasource import Datasource, ReadTask
+except ImportError as exc:  # the engine is optional: say which extra brings it
+    raise ImportError(
+        "polars_redis.ray needs Ray Data, which is not installed: pip install 'polars-redis-native[ray]'"
+    ) from exc
+
+from polars_redis._dtypes import SchemaLike
+from polars_redis.client import Client
+from polars_redis.partitions import ScanPartition, scan_partitions
+
+__all__ = ["RedisDatasource", "read_ray"]
+
+
+def _read_partition(partition: ScanPartition) -> Iterable[Any]:
+    # A module-level function, so the read task pickles by reference.
+    return [partition.read_arrow()]
+
+
+class RedisDatasource(Datasource):
+    """A Ray Data datasource reading scan partitions, one read task per partition.
+
+    Each read task runs its partition through polars-redis on a Ray worker and yields one Arrow
+    table. Pass it to ``ray.data.read_datasource``, or use
+    [read_ray][polars_redis.ray.read_ray].
+
+    Args:
+        partitions: from [scan_partitions][polars_redis.partitions.scan_partitions].
+
+    Raises:
+        ValueError: `partitions` is empty.
+    """
+
+    def __init__(self, partitions: Sequence[ScanPartition]) -> None:
+        super().__init__()
+        if not partitions:
+            raise ValueError("a RedisDatasource needs at least one partition")
+        self.partitions = list(partitions)
+
+    def get_name(self) -> str:
+        """The name Ray shows for the read tasks.
+
+        Returns:
+            ``"Redis"``.
+        """
+        return "Redis"
+
+    def estimate_inmemory_data_size(self) -> int | None:
+        """Unknown before the scan runs.
+
+        Returns:
+            ``None``.
+        """
+        return None
+
+    def get_read_tasks(
+        self, parallelism: int, per_task_row_limit: int | None = None, data_context: Any = None
+    ) -> list[ReadTask]:
+        """One read task per partition, whatever the requested parallelism.
+
+        Args:
+            parallelism: Ray's requested number of tasks (the shards decide instead).
+            per_task_row_limit: at most this many rows per task (e.g. from ``Dataset.limit``),
+                pushed into each partition's scan so it stops early.
+            data_context: Ray's data context (unused).
+
+        Returns:
+            A ReadTask per partition, each yielding one ``pyarrow.Table``.
+        """
+        tasks = []
+        for partition in self.partitions:
+            if per_task_row_limit is not None:
+                limit = per_task_row_limit if partition.n_rows is None else min(partition.n_rows, per_task_row_limit)
+                partition = replace(partition, n_rows=limit)
+            metadata = BlockMetadata(num_rows=None, size_bytes=None, exec_stats=None, input_files=None)
+            tasks.append(ReadTask(partial(_read_partition, partition), metadata))
+        return tasks
+
+
+def read_ray(
+    url: str | Client,
+    kind: str = "hashes",
+    pattern: str = "*",
+    schema: SchemaLike | None = None,
+    *,
+    columns: Sequence[str] | None = None,
+    predicate: pl.Expr | None = None,
+    n_rows: int | None = None,
+    read_from: str | None = None,
+    **options: Any,
+) -> Any:
+    """Read a scan as a Ray Dataset, one read task per Redis Cluster shard.
+
+    Plans the partitions here with [scan_partitions][polars_redis.partitions.scan_partitions]
+    (same arguments) and reads them on the Ray cluster (``ray.init()`` first, or Ray starts a
+    local one).
+
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        kind: the scan kind (``"hashes"``, ``"json"``, ``"strings"``, ``"set"``, ``"list"``,
+            ``"zset"``).
+        pattern: SCAN MATCH pattern.
+        schema: field name -> Polars dtype for hashes and JSON (``None``: inferred once).
+        columns: the columns to return; ``None``: all.
+        predicate: a filter applied (and pushed down) in every partition.
+        n_rows: at most this many rows per partition.
+        read_from: ``"primary"``, ``"replica"`` or ``"prefer_replica"``.
+        **options: any other keyword of the kind's scan.
+
+    Returns:
+        A lazy ``ray.data.Dataset``; its blocks are Arrow tables.
+
+    Raises:
+        ConfigurationError: as [scan_partitions][polars_redis.partitions.scan_partitions].
+        RedisConnectionError: the cluster cannot be reached when planning.
+    """
+    partitions = scan_partitions(url, kind, pattern, schema, columns=columns, predicate=predicate, n_rows=n_rows,
+                                 read_from=read_from, **options)
+    return ray.data.read_datasource(RedisDatasource(partitions))
