@@ -70,6 +70,13 @@ def read_dask(
     Raises:
         ConfigurationError: as [scan_partitions][polars_redis.partitions.scan_partitions].
         RedisConnectionError: the cluster cannot be reached when planning.
+
+    Examples:
+        >>> from polars_redis.dask import read_dask
+        >>> ddf = read_dask(url, "hashes", "user:*", {"name": pl.String, "age": pl.Int64},
+        ...                 predicate=pl.col("age") > 30)
+        >>> ddf.npartitions, int(ddf["age"].sum().compute(scheduler="synchronous"))
+        (1, 77)
     """
     partitions = scan_partitions(url, kind, pattern, schema, columns=columns, predicate=predicate, n_rows=n_rows,
                                  read_from=read_from, **options)

@@ -45,6 +45,13 @@ class RedisDatasource(Datasource):
 
     Raises:
         ValueError: `partitions` is empty.
+
+    Examples:
+        >>> from polars_redis.ray import RedisDatasource
+        >>> source = RedisDatasource(pr.scan_partitions(url, "hashes", "user:*", {"age": pl.Int64}))
+        >>> tasks = source.get_read_tasks(parallelism=8)  # one per partition: one on a single server
+        >>> [table.num_rows for task in tasks for table in task()]  # what a Ray worker runs
+        [3]
     """
 
     def __init__(self, partitions: Sequence[ScanPartition]) -> None:
