@@ -5,21 +5,18 @@ Needs the ``dask`` extra: ``pip install 'polars-redis-native[dask]'``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
 
+from polars_redis.partitions import ScanPartition, engine_missing, scan_partitions
+
 try:
     import dask.dataframe as dd
 except ImportError as exc:  # the engine is optional: say which extra brings it
-    raise ImportError(
-        "polars_redis.dask needs Dask DataFrame, which is not installed: pip install 'polars-redis-native[dask]'"
-    ) from exc
+    raise engine_missing("Dask DataFrame", "dask") from exc
 
-from polars_redis._dtypes import SchemaLike
 from polars_redis.client import Client
-from polars_redis.partitions import ScanPartition, scan_partitions
 
 __all__ = ["read_dask"]
 
@@ -34,18 +31,7 @@ def _read_partition(partition: ScanPartition) -> Any:
     return _to_pandas(partition.read())
 
 
-def read_dask(
-    url: str | Client,
-    kind: str = "hashes",
-    pattern: str = "*",
-    schema: SchemaLike | None = None,
-    *,
-    columns: Sequence[str] | None = None,
-    predicate: pl.Expr | None = None,
-    n_rows: int | None = None,
-    read_from: str | None = None,
-    **options: Any,
-) -> Any:
+def read_dask(url: str | Client, *args: Any, **kwargs: Any) -> Any:
     """Read a scan as a Dask DataFrame, one partition per Redis Cluster shard.
 
     Plans the partitions here with [scan_partitions][polars_redis.partitions.scan_partitions]
@@ -54,15 +40,10 @@ def read_dask(
 
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
-        kind: the scan kind (``"hashes"``, ``"json"``, ``"strings"``, ``"set"``, ``"list"``,
-            ``"zset"``).
-        pattern: SCAN MATCH pattern.
-        schema: field name -> Polars dtype for hashes and JSON (``None``: inferred once).
-        columns: the columns to return; ``None``: all.
-        predicate: a filter applied (and pushed down) in every partition.
-        n_rows: at most this many rows per partition.
-        read_from: ``"primary"``, ``"replica"`` or ``"prefer_replica"``.
-        **options: any other keyword of the kind's scan.
+        *args: the other arguments of [scan_partitions][polars_redis.partitions.scan_partitions]:
+            ``kind``, ``pattern``, ``schema``.
+        **kwargs: its keywords: ``columns``, ``predicate``, ``n_rows``, ``read_from`` and any
+            keyword of the kind's scan.
 
     Returns:
         A lazy ``dask.dataframe.DataFrame`` with one partition per shard (unknown divisions).
@@ -78,7 +59,6 @@ def read_dask(
         >>> ddf.npartitions, int(ddf["age"].sum().compute(scheduler="synchronous"))
         (1, 77)
     """
-    partitions = scan_partitions(url, kind, pattern, schema, columns=columns, predicate=predicate, n_rows=n_rows,
-                                 read_from=read_from, **options)
+    partitions = scan_partitions(url, *args, **kwargs)
     meta = _to_pandas(pl.DataFrame(schema=partitions[0].output_schema()))
     return dd.from_map(_read_partition, partitions, meta=meta, label="read-redis", enforce_metadata=False)

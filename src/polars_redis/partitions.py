@@ -49,6 +49,12 @@ _INFER: dict[str, Callable[[str, str], dict[str, pl.DataType]]] = {
 _READ_FROM = ("primary", "replica", "prefer_replica")
 
 
+def engine_missing(engine: str, extra: str) -> ImportError:
+    """The error an adapter module raises when its optional engine is not installed."""
+    return ImportError(f"polars_redis.{extra} needs {engine}, which is not installed: "
+                       f"pip install 'polars-redis-native[{extra}]'")
+
+
 def _with_option(url: str, name: str, value: str) -> str:
     """`url` with one more query option (the core rejects an option given twice)."""
     separator = "&" if "?" in url[url.rfind("@") + 1:] else "?"

@@ -10,20 +10,16 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-import polars as pl
+from polars_redis.partitions import ScanPartition, engine_missing, scan_partitions
 
 try:
     import ray.data
     from ray.data.block import BlockMetadata
     from ray.data.datasource import Datasource, ReadTask
 except ImportError as exc:  # the engine is optional: say which extra brings it
-    raise ImportError(
-        "polars_redis.ray needs Ray Data, which is not installed: pip install 'polars-redis-native[ray]'"
-    ) from exc
+    raise engine_missing("Ray Data", "ray") from exc
 
-from polars_redis._dtypes import SchemaLike
 from polars_redis.client import Client
-from polars_redis.partitions import ScanPartition, scan_partitions
 
 __all__ = ["RedisDatasource", "read_ray"]
 
@@ -100,18 +96,7 @@ class RedisDatasource(Datasource):
         return tasks
 
 
-def read_ray(
-    url: str | Client,
-    kind: str = "hashes",
-    pattern: str = "*",
-    schema: SchemaLike | None = None,
-    *,
-    columns: Sequence[str] | None = None,
-    predicate: pl.Expr | None = None,
-    n_rows: int | None = None,
-    read_from: str | None = None,
-    **options: Any,
-) -> Any:
+def read_ray(url: str | Client, *args: Any, **kwargs: Any) -> Any:
     """Read a scan as a Ray Dataset, one read task per Redis Cluster shard.
 
     Plans the partitions here with [scan_partitions][polars_redis.partitions.scan_partitions]
@@ -120,15 +105,10 @@ def read_ray(
 
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
-        kind: the scan kind (``"hashes"``, ``"json"``, ``"strings"``, ``"set"``, ``"list"``,
-            ``"zset"``).
-        pattern: SCAN MATCH pattern.
-        schema: field name -> Polars dtype for hashes and JSON (``None``: inferred once).
-        columns: the columns to return; ``None``: all.
-        predicate: a filter applied (and pushed down) in every partition.
-        n_rows: at most this many rows per partition.
-        read_from: ``"primary"``, ``"replica"`` or ``"prefer_replica"``.
-        **options: any other keyword of the kind's scan.
+        *args: the other arguments of [scan_partitions][polars_redis.partitions.scan_partitions]:
+            ``kind``, ``pattern``, ``schema``.
+        **kwargs: its keywords: ``columns``, ``predicate``, ``n_rows``, ``read_from`` and any
+            keyword of the kind's scan.
 
     Returns:
         A lazy ``ray.data.Dataset``; its blocks are Arrow tables.
@@ -137,6 +117,5 @@ def read_ray(
         ConfigurationError: as [scan_partitions][polars_redis.partitions.scan_partitions].
         RedisConnectionError: the cluster cannot be reached when planning.
     """
-    partitions = scan_partitions(url, kind, pattern, schema, columns=columns, predicate=predicate, n_rows=n_rows,
-                                 read_from=read_from, **options)
+    partitions = scan_partitions(url, *args, **kwargs)
     return ray.data.read_datasource(RedisDatasource(partitions))
