@@ -18,6 +18,8 @@ from dataclasses import replace
 import polars as pl
 import pytest
 import redis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import polars_redis as pr
 from polars_redis.server import RedisStackServer
@@ -150,6 +152,28 @@ def test_projection_filter_and_row_limit_apply_per_partition(data: LocalCluster)
     assert all(f.filter(FILTER).height == 3 for f in frames)
 
 
+PREDICATES = {
+    "age above": lambda v: pl.col("age") > v,
+    "age missing or below": lambda v: pl.col("age").is_null() | (pl.col("age") < v),
+    "score between": lambda v: pl.col("score").is_between(v, v + 40),
+    "key equals": lambda v: pl.col("_key") == f"user:{v}",
+    "key in": lambda v: pl.col("_key").is_in([f"user:{v}", f"user:{v + 1}", "user:none"]),
+}
+
+
+@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(columns=st.lists(st.sampled_from(["_key", *SCHEMA]), min_size=1, max_size=4, unique=True),
+       kind=st.sampled_from(sorted(PREDICATES)), value=st.integers(0, N))
+def test_partitions_together_are_the_filtered_scan(data: LocalCluster, columns: list[str], kind: str,
+                                                   value: int) -> None:
+    # Whatever the projection and filter (key filters become per-shard key lists), the partitions
+    # together return exactly the rows redis-py wrote that pass the filter.
+    predicate = PREDICATES[kind](value)
+    parts = pr.scan_partitions(data.url, "hashes", "user:*", SCHEMA, columns=columns, predicate=predicate)
+    got = pl.concat([p.read() for p in parts]).sort(columns)
+    assert got.equals(EXPECTED.filter(predicate).select(columns).sort(columns))
+
+
 @pytest.mark.parametrize("kind", ["json", "strings"])
 def test_other_kinds_match_the_single_machine_read(data: LocalCluster, kind: str) -> None:
     if kind == "json":
@@ -226,6 +250,9 @@ def test_ray_reads_one_task_per_shard(data: LocalCluster, ray_session: None) -> 
 
     parts = pr.scan_partitions(data.url, "hashes", "user:*", SCHEMA)
     assert len(RedisDatasource(parts).get_read_tasks(8)) == 3
+    # Ray's per-task row limit (Dataset.limit) reaches each partition's scan.
+    limited = RedisDatasource(parts).get_read_tasks(1, per_task_row_limit=2)
+    assert [table.num_rows for task in limited for table in task()] == [2, 2, 2]
     ds = read_ray(data.url, "hashes", "user:*", SCHEMA, columns=PROJECTION, predicate=FILTER)
     got = _by_key([pl.DataFrame(t) for t in ray.get(ds.to_arrow_refs())])
     assert got.equals(EXPECTED.filter(FILTER).select(PROJECTION))
