@@ -64,6 +64,10 @@ def data(cluster: LocalCluster) -> Iterator[LocalCluster]:
         number = key.split(":")[1]
         pipe.execute_command("JSON.SET", f"doc:{number}", "$", f'{{"name": "{fields["name"]}", "n": {number}}}')
         pipe.set(f"str:{number}", fields["name"])
+        if int(number) < 30:  # a few collections, spread over the shards too
+            pipe.sadd(f"set:{number}", "a", number)
+            pipe.rpush(f"list:{number}", "x", number)
+            pipe.zadd(f"zset:{number}", {"m": int(number) / 2})
     pipe.execute()
     client.close()
     wait_replicated(cluster)
@@ -190,6 +194,28 @@ def test_other_kinds_match_the_single_machine_read(data: LocalCluster, kind: str
     assert len(parts) == 3
     assert rows == oracle
     assert _by_key([p.read() for p in parts]).equals(whole.sort("_key"))
+
+
+COLLECTIONS = {
+    "set": (pr.read_set, lambda i: {("a",), (str(i),)}),
+    "list": (pr.read_list, lambda i: {("x",), (str(i),)}),
+    "zset": (pr.read_zset, lambda i: {("m", i / 2)}),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(COLLECTIONS))
+def test_collections_match_the_single_machine_read(data: LocalCluster, kind: str) -> None:
+    read, members = COLLECTIONS[kind]
+    parts = pr.scan_partitions(data.url, kind, f"{kind}:*")
+    assert len(parts) == 3
+    got = pl.concat([p.read() for p in parts])
+    whole = read(data.url, f"{kind}:*")
+    assert got.sort(got.columns).equals(whole.sort(whole.columns))
+    # The oracle's values (set members, list elements, zset members and scores) per key.
+    values = [c for c in got.columns if c not in ("_key", "position")]
+    by_key = {k: {tuple(row) for row in got.filter(pl.col("_key") == k).select(values).iter_rows()}
+              for k in got["_key"].unique()}
+    assert by_key == {f"{kind}:{i}": members(i) for i in range(30)}
 
 
 def test_replica_partitions_read_the_replicas(data: LocalCluster) -> None:
