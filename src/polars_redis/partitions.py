@@ -67,7 +67,8 @@ class ScanPartition:
 
     Build partitions with [scan_partitions][polars_redis.partitions.scan_partitions]; they pickle,
     so they can be shipped to other processes and machines, which need polars-redis and network
-    access to the cluster. The repr never shows a password.
+    access to the cluster, and the same Polars version (the predicate travels as a serialized
+    expression). The repr never shows a password.
 
     Attributes:
         url: the connection URL of the read, credentials included: the seed's, with the shard
