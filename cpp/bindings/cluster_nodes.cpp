@@ -30,6 +30,24 @@ nb::list cluster_nodes(const std::string& url, bool read) {
   return out;
 }
 
+// ((host, port, readonly), slot ranges) per shard, its read node (a replica with
+// read_from_replicas): the partitions of a scan (polars_redis.partitions). Every slot must be
+// served, or the partitions together would miss keys.
+nb::list cluster_partitions(const std::string& url) {
+  const net::ConnectionOptions seed = net::parse_url(url);
+  net::ClusterTopology topology;
+  {
+    ReleasedGil release;
+    topology = net::discover_topology(seed);
+  }
+  topology.require_every_slot_served();
+  nb::list out;
+  for (const net::ClusterShard& shard : topology.shards) {
+    out.append(nb::make_tuple(node_tuple(net::read_node_options(seed, shard)), net::format_slot_ranges(shard.slots)));
+  }
+  return out;
+}
+
 // ((host, port, readonly), index name) per shard: the names a new index gets on each primary
 // (`create`), or the existing index's names on each shard's read node.
 nb::list cluster_index_names(const std::string& url, const std::string& name, bool create) {
@@ -66,6 +84,8 @@ net::ConnectionOptions command_connection(const std::string& url, const nb::hand
 void register_cluster_nodes(nb::module_& m) {
   m.def("cluster_nodes", &cluster_nodes, nb::arg("url"), nb::arg("read") = true,
         "(host, port, readonly) of each shard's read node (or primary) of a Redis Cluster.");
+  m.def("cluster_partitions", &cluster_partitions, nb::arg("url"),
+        "((host, port, readonly), slot ranges) of each shard of a Redis Cluster: its read node and the slots it serves.");
   m.def("cluster_index_names", &cluster_index_names, nb::arg("url"), nb::arg("name"), nb::arg("create") = false,
         "(node, name) per shard of a RediSearch index over a Redis Cluster (one index per shard).");
 }

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "bindings.hpp"
+#include "polars_redis/error.hpp"
 #include "polars_redis/read/cluster_key_scan.hpp"
 
 namespace polars_redis::bindings {
@@ -44,7 +45,15 @@ auto infer_on_cluster(const net::ConnectionOptions& seed, Infer infer) -> declty
 template <typename Fetcher, typename FetchOptions>
 std::optional<nb::object> cluster_key_scan(const read::KeyScanOptions& options, const FetchOptions& fetch) {
   // An RDB file needs no server; a snapshot of a cluster is one per shard, like SCAN.
-  if (options.source.kind == read::KeySourceSpec::Kind::kRdbFile || !reaches_cluster(options.connection)) return std::nullopt;
+  if (options.source.kind == read::KeySourceSpec::Kind::kRdbFile) return std::nullopt;
+  if (!reaches_cluster(options.connection)) {
+    // A partition of a cluster scan pointed at a single server would read all of it.
+    if (!options.connection.shard_slots.empty()) {
+      throw Error(ErrorKind::kInvalidArgument, "shard_slots selects one shard of a Redis Cluster, but " +
+                                                   options.connection.endpoint() + " is not a cluster node");
+    }
+    return std::nullopt;
+  }
   FetchOptions per_shard = fetch;
   // MGET / JSON.MGET must not span hash slots (CROSSSLOT; RedisJSON even answers nil for keys
   // another node serves), and the key scan groups keys in SCAN order: one key per command.

@@ -33,6 +33,7 @@ from polars_redis.search import (
     search_json,
 )
 from polars_redis.explain import explain
+from polars_redis.partitions import ScanPartition, scan_partitions
 from polars_redis._pushdown import PushdownWarning
 from polars_redis import server
 
@@ -97,6 +98,8 @@ __all__ = [
     "search_hashes",
     "search_json",
     "explain",
+    "ScanPartition",
+    "scan_partitions",
     "PushdownWarning",
     "server",
 ]

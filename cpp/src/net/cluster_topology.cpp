@@ -62,6 +62,24 @@ int ClusterTopology::shard_index_of_key(std::string_view key) const {
   return owner[slot];
 }
 
+void ClusterTopology::require_every_slot_served() const {
+  for (int slot = 0; slot < kClusterSlots; ++slot) {
+    if (owner[slot] < 0) {
+      throw Error(ErrorKind::kConnection, "hash slot " + std::to_string(slot) +
+                                              " has no online primary (a failover may be under way): a scan would miss its keys");
+    }
+  }
+}
+
+size_t ClusterTopology::shard_serving_exactly(const SlotRanges& slots) const {
+  for (size_t i = 0; i < shards.size(); ++i) {
+    if (normalize_slot_ranges(shards[i].slots) == slots) return i;
+  }
+  throw Error(ErrorKind::kConnection, "no shard of the cluster serves exactly hash slots " + format_slot_ranges(slots) +
+                                          " any more (a resharding, or a primary failed and not yet replaced): the "
+                                          "partition would miss or repeat keys; plan the partitions again");
+}
+
 ClusterTopology parse_cluster_shards(const resp::NodeView& reply, bool tls) {
   ClusterTopology topology;
   if (!reply.is_aggregate()) throw Error(ErrorKind::kProtocol, "CLUSTER SHARDS: expected an array of shards");

@@ -351,12 +351,16 @@ class UrlParser {
     } else if (name == "read_from_replicas") {
       if (value != "true" && value != "false") fail("read_from_replicas must be true or false, not " + show(raw));
       options_.read_from_replicas = value == "true";
+    } else if (name == "shard_slots") {
+      std::optional<SlotRanges> slots = parse_slot_ranges(value);
+      if (!slots) fail("shard_slots must be slot ranges from 0 to 16383 like 0-5460,5462, not " + show(raw));
+      options_.shard_slots = std::move(*slots);
     } else if (name.starts_with("ssl_")) {
       set_tls_option(name, raw, value);
     } else if (!set_client_option(name, raw, value)) {
       fail("unknown option " + show(name) +
            " (known: db, username, password, connect_timeout, socket_timeout, client_name, protocol, pool, pool_size, "
-           "pool_idle_timeout, retries, parallel, read_from_replicas, ssl_ca_certs, ssl_ca_path, ssl_certfile, "
+           "pool_idle_timeout, retries, parallel, read_from_replicas, shard_slots, ssl_ca_certs, ssl_ca_path, ssl_certfile, "
            "ssl_keyfile, ssl_cert_reqs, ssl_check_hostname, ssl_server_name)");
     }
   }

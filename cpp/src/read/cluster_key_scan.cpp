@@ -1,5 +1,6 @@
 #include "polars_redis/read/cluster_key_scan.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <optional>
@@ -48,17 +49,18 @@ std::vector<KeyScanOptions> plan_cluster_scan(const KeyScanOptions& options, con
   }
   KeyScanOptions base = options;
   base.include_row_index = false;
+  // The shards read: every one, or a partition's one (see net::ConnectionOptions::shard_slots).
+  const net::SlotRanges& partition = options.connection.shard_slots;
+  std::vector<bool> read(topology.shards.size(), partition.empty());
+  if (!partition.empty()) read[topology.shard_serving_exactly(partition)] = true;
   std::vector<KeyScanOptions> parts;
   if (options.source.kind != KeySourceSpec::Kind::kKeys) {
     // A slot without an online primary (its node failed, no failover yet) would silently drop
-    // its keys from the scan.
-    for (int slot = 0; slot < net::kClusterSlots; ++slot) {
-      if (topology.owner[slot] < 0) {
-        throw Error(ErrorKind::kConnection, "hash slot " + std::to_string(slot) +
-                                                " has no online primary (a failover may be under way): a scan would miss its keys");
-      }
-    }
-    for (const net::ClusterShard& shard : topology.shards) {
+    // its keys from the scan (a partition's own slots were just checked).
+    if (partition.empty()) topology.require_every_slot_served();
+    for (size_t i = 0; i < topology.shards.size(); ++i) {
+      if (!read[i]) continue;
+      const net::ClusterShard& shard = topology.shards[i];
       parts.push_back(base);
       parts.back().connection = net::read_node_options(options.connection, shard);
       if (options.source.kind == KeySourceSpec::Kind::kSearch) {
@@ -70,12 +72,17 @@ std::vector<KeyScanOptions> plan_cluster_scan(const KeyScanOptions& options, con
     }
     return parts;
   }
-  // A key list: each key goes to the shard serving its slot, in the order given.
+  // A key list: each key goes to the shard serving its slot, in the order given (a partition
+  // keeps its own shard's keys: the other partitions read the rest).
   std::vector<std::vector<std::string>> keys(topology.shards.size());
-  for (const std::string& key : options.source.keys) keys[topology.shard_index_of_key(key)].push_back(key);
+  for (const std::string& key : options.source.keys) {
+    const int shard = topology.shard_index_of_key(key);
+    if (read[shard]) keys[shard].push_back(key);
+  }
   base.source.keys.clear();
+  const size_t last = static_cast<size_t>(std::find(read.rbegin(), read.rend(), true).base() - read.begin()) - 1;
   for (size_t i = 0; i < keys.size(); ++i) {
-    if (keys[i].empty() && !(i + 1 == keys.size() && parts.empty())) continue;  // one part even for no keys
+    if (!read[i] || (keys[i].empty() && !(i == last && parts.empty()))) continue;  // one part even for no keys
     parts.push_back(base);
     parts.back().connection = net::read_node_options(options.connection, topology.shards[i]);
     parts.back().source.keys = std::move(keys[i]);

@@ -33,5 +33,19 @@ TEST(ClusterSlot, HashTags) {
   EXPECT_EQ(hash_tag("a}{b}"), "b");
 }
 
+TEST(ClusterSlot, SlotRangesRoundTripInNormalForm) {
+  // Unsorted, overlapping and adjacent ranges normalize to one list per set of slots.
+  EXPECT_EQ(normalize_slot_ranges({{100, 200}, {0, 10}, {11, 20}, {150, 300}}),
+            (SlotRanges{{0, 20}, {100, 300}}));
+  EXPECT_EQ(format_slot_ranges({{5461, 10922}, {7, 7}}), "7,5461-10922");
+  EXPECT_EQ(parse_slot_ranges("7,5461-10922"), (SlotRanges{{7, 7}, {5461, 10922}}));
+  EXPECT_EQ(parse_slot_ranges("0-10,11-16383"), (SlotRanges{{0, 16383}}));
+  const SlotRanges sample{{0, 0}, {3, 9}, {12, 12}, {16000, 16383}};
+  EXPECT_EQ(parse_slot_ranges(format_slot_ranges(sample)), sample);
+  for (const char* bad : {"", ",", "1,", ",1", "-", "1-", "-1", "5-4", "16384", "0-16384", "a", "1-2-3", " 1", "1 "}) {
+    EXPECT_EQ(parse_slot_ranges(bad), std::nullopt) << "'" << bad << "'";
+  }
+}
+
 }  // namespace
 }  // namespace polars_redis::net

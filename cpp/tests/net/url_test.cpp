@@ -367,5 +367,15 @@ TEST(RedactUrl, HidesQueryPasswords) {
             (std::vector<std::string>{"c%26d", "c&d", "a%40b", "a@b"}));
 }
 
+TEST(ParseUrl, ShardSlotsSelectAPartition) {
+  EXPECT_TRUE(parse_url("redis://h").shard_slots.empty());
+  EXPECT_EQ(parse_url("redis+cluster://h?shard_slots=10923-16383,0-1").shard_slots,
+            (SlotRanges{{0, 1}, {10923, 16383}}));
+  EXPECT_EQ(parse_url("redis+cluster://h?shard_slots=0-10%2C11").shard_slots, (SlotRanges{{0, 11}}));
+  expect_invalid("redis+cluster://:sEcr3t@h?shard_slots=9-3", "shard_slots", {"sEcr3t"});
+  expect_invalid("redis+cluster://h?shard_slots=", "shard_slots");
+  expect_invalid("redis+cluster://h?shard_slots=0-16384", "shard_slots");
+}
+
 }  // namespace
 }  // namespace polars_redis::net

@@ -91,5 +91,49 @@ TEST(ClusterKeyScan, SortedSearchAndUnservedSlotsAreRefused) {
   }
 }
 
+TEST(ClusterKeyScan, APartitionReadsOnlyTheShardServingExactlyItsSlots) {
+  resp::ReplyParser parser;
+  std::string bytes;
+  const net::ClusterTopology topology = three_shards(parser, bytes);
+  KeyScanOptions options;
+  options.connection = net::parse_url("redis+cluster://seed:6379?shard_slots=5461-10922&read_from=replica");
+  std::vector<KeyScanOptions> parts = plan_cluster_scan(options, topology);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].connection.host, "r1");  // that shard's replica
+  // A key list keeps the partition's keys only (foo: shard 2, bar: shard 0); with none of them,
+  // the partition still has its one (empty) part on its own shard.
+  options.connection = net::parse_url("redis+cluster://seed:6379?shard_slots=0-5460");
+  options.source.kind = KeySourceSpec::Kind::kKeys;
+  options.source.keys = {"foo", "bar", "user1000"};
+  parts = plan_cluster_scan(options, topology);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].connection.host, "h0");
+  EXPECT_EQ(parts[0].source.keys, (std::vector<std::string>{"bar", "user1000"}));
+  options.connection = net::parse_url("redis+cluster://seed:6379?shard_slots=5461-10922");
+  parts = plan_cluster_scan(options, topology);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].connection.host, "h1");
+  EXPECT_TRUE(parts[0].source.keys.empty());
+}
+
+TEST(ClusterKeyScan, APartitionWhoseSlotsMovedIsRefused) {
+  resp::ReplyParser parser;
+  std::string bytes;
+  const net::ClusterTopology topology = three_shards(parser, bytes);
+  KeyScanOptions options;
+  // Slots 0-5000 were a shard once; now 0-5460 is (a resharding since the partitions were planned).
+  options.connection = net::parse_url("redis+cluster://seed:6379?shard_slots=0-5000");
+  for (const auto kind : {KeySourceSpec::Kind::kScan, KeySourceSpec::Kind::kKeys}) {
+    options.source.kind = kind;
+    try {
+      plan_cluster_scan(options, topology);
+      FAIL() << "a partition must not read a shard with other slots";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.kind(), ErrorKind::kConnection);
+      EXPECT_NE(std::string(error.what()).find("0-5000"), std::string::npos) << error.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace polars_redis::read

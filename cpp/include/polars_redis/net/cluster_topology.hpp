@@ -33,6 +33,12 @@ struct ClusterTopology {
   // The shard serving `slot`; throws Error(kConnection) when no node serves it.
   const ClusterShard& shard_of_slot(int slot) const;
   int shard_index_of_key(std::string_view key) const;
+  // Throws Error(kConnection) naming the first slot no online primary serves: a scan of every
+  // shard would silently miss its keys.
+  void require_every_slot_served() const;
+  // The index of the shard serving exactly `slots` (normalized); throws Error(kConnection) when
+  // none does (a resharding or a failed primary since the slots were taken from a topology).
+  size_t shard_serving_exactly(const SlotRanges& slots) const;
 };
 
 // Parses a CLUSTER SHARDS reply. `tls`: use each node's tls-port. Nodes whose health is not

@@ -15,11 +15,13 @@
 // Client-side options (they change no session state): pool (a pool name: connections are shared
 // only within one name), pool_size (idle connections kept per pool, >= 0), pool_idle_timeout
 // (seconds), retries (restarts of a read that failed to connect, >= 0), parallel (fetch
-// connections per key scan, >= 1).
+// connections per key scan, >= 1), shard_slots (one shard of a cluster key scan).
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "polars_redis/net/cluster_slot.hpp"
 
 namespace polars_redis::net {
 
@@ -78,6 +80,9 @@ struct ConnectionOptions {
   bool cluster = false;
   bool read_from_replicas = false;
   bool readonly = false;          // send READONLY after login (set for cluster replica nodes)
+  // shard_slots=0-5460,... (a scan partition, see polars_redis.partitions): a cluster key scan
+  // reads only the shard serving exactly these slots, and fails if no shard does any more.
+  SlotRanges shard_slots;
 
   // Replication outside Cluster (see net/node_routing.hpp): read_from, the replicas given
   // explicitly (replicas=host:port,host:port; else found from INFO replication), and Sentinel.
