@@ -199,7 +199,8 @@ def scan_json(
     n_rows = check_n_rows(n_rows)
     overrides = Overrides(schema_overrides, nested=True)
     column_paths = check_paths(paths)
-    if snapshot or _rdb_path is not None:
+    rdb_path = rdb_file()
+    if snapshot or rdb_path is not None:
         for column, path in column_paths.items():
             problem = _core.json_client_path_error(path)
             if problem is not None:
@@ -217,7 +218,6 @@ def scan_json(
         identifiers = {f: column_paths.get(f, "$." + f) for f in fields}
         return SearchTarget(str(search_index), "JSON", identifiers, ignore_errors)
 
-    rdb_path = rdb_file()
     snapshot_source = snapshot_pushdown(url, pattern, key_column_name if include_key else None, snapshot=snapshot,
                                         rdb_path=rdb_path, include_memory_usage=include_memory_usage, template=template)
 
