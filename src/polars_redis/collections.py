@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._budget import scan_budget
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
@@ -78,6 +79,7 @@ def _scan(
     errors: ScanErrors | None,
     snapshot: bool = False,
     rdb_path: str | None = None,
+    budget: dict[str, float] | None = None,
 ) -> pl.LazyFrame:
     """A LazyFrame over the key scan of one collection type.
 
@@ -109,6 +111,7 @@ def _scan(
             "n_rows": n_rows,
             "ignore_errors": ignore_errors,
             **extra_plan,
+            **(budget or {}),
             **source,
         }
         for flag, column, _, entries in values:
@@ -142,6 +145,8 @@ def scan_set(
     count_hint: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
     _errors: ScanErrors | None = None,
     _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
@@ -171,6 +176,10 @@ def scan_set(
             but the whole dataset crosses the wire. See the snapshots guide.
         ignore_errors: read members that do not parse as `member_type` as null instead of raising
             `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.
@@ -197,6 +206,7 @@ def scan_set(
         include_row_index=include_row_index, row_index_column_name=row_index_column_name,
         row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
         ignore_errors=ignore_errors, errors=_errors, snapshot=snapshot, rdb_path=_rdb_path,
+        budget=scan_budget(max_server_share, max_commands_per_second, snapshot=snapshot),
     )
 
 
@@ -245,6 +255,8 @@ def scan_list(
     count_hint: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
     _errors: ScanErrors | None = None,
     _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
@@ -275,6 +287,10 @@ def scan_list(
             but the whole dataset crosses the wire. See the snapshots guide.
         ignore_errors: read elements that do not parse as `element_type` as null instead of
             raising `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.
@@ -305,6 +321,7 @@ def scan_list(
         include_row_index=include_row_index, row_index_column_name=row_index_column_name,
         row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
         ignore_errors=ignore_errors, errors=_errors, snapshot=snapshot, rdb_path=_rdb_path,
+        budget=scan_budget(max_server_share, max_commands_per_second, snapshot=snapshot),
     )
 
 
@@ -357,6 +374,8 @@ def scan_zset(
     count_hint: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
     _errors: ScanErrors | None = None,
     _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
@@ -396,6 +415,10 @@ def scan_zset(
             but the whole dataset crosses the wire. See the snapshots guide.
         ignore_errors: read members that do not parse as `member_type` as null instead of
             raising `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.
@@ -433,6 +456,7 @@ def scan_zset(
         include_row_index=include_row_index, row_index_column_name=row_index_column_name,
         row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
         ignore_errors=ignore_errors, errors=_errors, snapshot=snapshot, rdb_path=_rdb_path,
+        budget=scan_budget(max_server_share, max_commands_per_second, snapshot=snapshot),
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import polars as pl
 
+from polars_redis._budget import describe_budget
 from polars_redis._recorder import ScanRecord, recording
 
 __all__ = ["explain"]
@@ -80,6 +81,9 @@ def _render(record: ScanRecord) -> str:
         lines.append("  fetch:  none: every value comes decoded from the RDB (no command per key)")
     if plan.get("n_rows") is not None:
         lines.append(f"  limit:  stops after {plan['n_rows']} rows")
+    budget = describe_budget(plan)
+    if budget:
+        lines.append(f"  budget: {budget}" + (" per shard" if record.cluster else ""))
     for note in record.notes:
         lines.append(f"  note:   {note}")
     if record.predicate is not None:

@@ -13,6 +13,7 @@ import polars as pl
 
 from polars_redis import _cluster_search, _core
 from polars_redis._aggregate_rows import run_aggregate
+from polars_redis._budget import scan_budget
 from polars_redis._cluster_writes import is_cluster
 from polars_redis._connection import as_url
 from polars_redis.client import Client
@@ -322,6 +323,7 @@ def _search(
     paths: Mapping[str, str] | None, sort_by: SortBy, limit: int | None, params: Mapping[str, Any] | None,
     knn: Knn | None, distance_column_name: str, include_key: bool, key_column_name: str, include_ttl: bool,
     ttl_column_name: str, batch_size: int, count_hint: int, ignore_errors: bool, errors: ScanErrors | None,
+    budget: dict[str, float],
 ) -> pl.LazyFrame:
     _core.validate_url(url)
     check_scan_sizes(batch_size, count_hint)
@@ -368,7 +370,7 @@ def _search(
     return field_scan(
         native, url, "*", resolve_fields=resolve_fields, describe=describe_field, schema_given=schema is not None,
         key_columns=key_columns, batch_size=batch_size, count_hint=count_hint, ignore_errors=ignore_errors,
-        name=f"redis search {index}", errors=errors, planner=target_for,
+        name=f"redis search {index}", errors=errors, planner=target_for, budget=budget,
     )
 
 
@@ -390,6 +392,8 @@ def search_hashes(
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
     _errors: ScanErrors | None = None,
 ) -> pl.LazyFrame:
     """Lazily read the hashes a RediSearch query matches.
@@ -420,6 +424,10 @@ def search_hashes(
         count_hint: keys per cursor read (FT.AGGREGATE ... WITHCURSOR COUNT).
         ignore_errors: read values that do not parse as their dtype as null instead of raising
             `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         A LazyFrame; every collect runs the query again.
@@ -443,7 +451,8 @@ def search_hashes(
                    limit=limit, params=params, knn=knn, distance_column_name=distance_column_name,
                    include_key=include_key, key_column_name=key_column_name, include_ttl=include_ttl,
                    ttl_column_name=ttl_column_name, batch_size=batch_size, count_hint=count_hint,
-                   ignore_errors=ignore_errors, errors=_errors)
+                   ignore_errors=ignore_errors, errors=_errors,
+                   budget=scan_budget(max_server_share, max_commands_per_second))
 
 
 def search_json(
@@ -465,6 +474,8 @@ def search_json(
     batch_size: int = 1000,
     count_hint: int = 1000,
     ignore_errors: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
     _errors: ScanErrors | None = None,
 ) -> pl.LazyFrame:
     """Lazily read the JSON documents a RediSearch query matches (see
@@ -492,6 +503,10 @@ def search_json(
         count_hint: keys per cursor read (FT.AGGREGATE ... WITHCURSOR COUNT).
         ignore_errors: read values that do not parse as their dtype as null instead of raising
             `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         A LazyFrame; every collect runs the query again.
@@ -514,7 +529,8 @@ def search_json(
                    limit=limit, params=params, knn=knn, distance_column_name=distance_column_name,
                    include_key=include_key, key_column_name=key_column_name, include_ttl=include_ttl,
                    ttl_column_name=ttl_column_name, batch_size=batch_size, count_hint=count_hint,
-                   ignore_errors=ignore_errors, errors=_errors)
+                   ignore_errors=ignore_errors, errors=_errors,
+                   budget=scan_budget(max_server_share, max_commands_per_second))
 
 
 def read_search_hashes(url: str | Client, index: str, query: str = "*", schema: SchemaLike | None = None,

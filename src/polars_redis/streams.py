@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._budget import scan_budget
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
@@ -135,6 +136,8 @@ def scan_stream(
     page_size: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
     _errors: ScanErrors | None = None,
     _rdb_path: str | None = None,
 ) -> pl.LazyFrame:
@@ -179,6 +182,10 @@ def scan_stream(
             but the whole dataset crosses the wire. See the snapshots guide.
         ignore_errors: read values that do not parse as their dtype as null instead of raising
             `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.
@@ -209,6 +216,7 @@ def scan_stream(
     if count is not None and count < 0:
         raise ConfigurationError(f"count must be >= 0, got {count}")
     check_row_index_offset(row_index_offset)
+    budget = scan_budget(max_server_share, max_commands_per_second, snapshot=snapshot or _rdb_path is not None)
     start_id, end_id = _id_range(start_id, end_id, start_time, end_time)
     fields = normalize_schema(schema)
     include_key = not isinstance(key, str)
@@ -239,6 +247,7 @@ def scan_stream(
             "ignore_errors": ignore_errors,
             "snapshot": snapshot or _rdb_path is not None,
             "rdb_path": _rdb_path,
+            **budget,
         }
         scan = start_native(_core.scan_stream, url, plan)
         if include_row_index and row_index_column_name in wanted:
