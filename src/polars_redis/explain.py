@@ -7,6 +7,7 @@ from typing import Any
 
 import polars as pl
 
+from polars_redis import _core
 from polars_redis._budget import describe_budget
 from polars_redis._recorder import ScanRecord, recording
 
@@ -95,7 +96,7 @@ def _key_source(native: str, plan: dict[str, Any]) -> str | None:
     if native not in _SCAN_TYPES:
         return None
     source = plan.get("key_source") or {"kind": "scan"}
-    count = plan.get("count_hint", 1000)
+    count = _core.source_count(plan, plan.get("count_hint", 1000))  # shortened under a budget
     if source["kind"] == "keys":
         listed = source.get("keys") or []
         shown = " ".join(_quote(k) for k in listed[:5]) + (" ..." if len(listed) > 5 else "")

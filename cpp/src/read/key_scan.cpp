@@ -71,8 +71,9 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
   for (int i = 0; i < std::max(1, options.connection.parallel); ++i) lanes.push_back(net::acquire(options.connection));
   std::vector<int64_t> lane_work(lanes.size(), 0);  // commands in flight per lane
   size_t next_lane = 0;
+  const int64_t count_hint = ScanPacer::source_count(options.budget, options.count_hint);
   auto source = open_key_source(
-      {options.connection, options.source, options.pattern, options.type_filter, options.count_hint, options.on_redirect});
+      {options.connection, options.source, options.pattern, options.type_filter, count_hint, options.on_redirect});
   AbandonGuard abandon_guard(*source);
   net::Connection& source_conn = source->connection();
 
@@ -93,7 +94,7 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
     if (match && !glob_match(*match, key)) return;
     if (seen.insert(key)) pending.push(key);
   };
-  const size_t scan_ahead = static_cast<size_t>(std::max<int64_t>(2 * options.count_hint, options.max_keys_in_flight));
+  const size_t scan_ahead = static_cast<size_t>(std::max<int64_t>(2 * count_hint, options.max_keys_in_flight));
 
   auto limit_reached = [&] { return options.n_rows && rows_total >= *options.n_rows; };
   // Rows that could still appear from work already under way; never start more than n_rows need.

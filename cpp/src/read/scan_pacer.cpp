@@ -40,6 +40,12 @@ void validate_budget(const ScanBudget& budget) {
   }
 }
 
+int64_t ScanPacer::source_count(const ScanBudget& budget, int64_t count_hint) {
+  if (!budget.max_server_share || *budget.max_server_share >= 1.0) return count_hint;
+  const auto paced = static_cast<int64_t>(static_cast<double>(kPacedSourceCount) * *budget.max_server_share);
+  return std::min(count_hint, std::max<int64_t>(paced, 16));
+}
+
 ScanPacer::ScanPacer(const ScanBudget& budget, int64_t max_window) : budget_(budget), max_window_(std::max<int64_t>(1, max_window)) {
   validate_budget(budget_);
   window_ = max_window_;

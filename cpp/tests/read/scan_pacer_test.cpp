@@ -94,6 +94,16 @@ TEST(ScanPacer, InvalidBudgetsNameTheOption) {
   }
 }
 
+TEST(ScanPacer, SourceCountShrinksWithTheShareOnly) {
+  EXPECT_EQ(ScanPacer::source_count(ScanBudget{}, 1000), 1000);
+  EXPECT_EQ(ScanPacer::source_count(share(1.0), 1000), 1000);
+  EXPECT_EQ(ScanPacer::source_count(rate(100), 1000), 1000);
+  EXPECT_EQ(ScanPacer::source_count(share(0.5), 1000), 128);
+  EXPECT_EQ(ScanPacer::source_count(share(0.25), 1000), 64);
+  EXPECT_EQ(ScanPacer::source_count(share(0.01), 1000), 16);  // a floor: SCAN still makes progress
+  EXPECT_EQ(ScanPacer::source_count(share(0.5), 50), 50);     // never longer than asked
+}
+
 TEST(ScanPacer, PacedSendsOnlyWhenABurstOpens) {
   ScanPacer pacer(share(0.99), 100);
   EXPECT_TRUE(pacer.may_send(true, true));    // opens the first burst at once

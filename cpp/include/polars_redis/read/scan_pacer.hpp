@@ -31,6 +31,12 @@ class ScanPacer {
   // A command budget is spent in slices this long rather than in one burst per second.
   static constexpr std::chrono::milliseconds kRateSlice{10};
 
+  // The key source's COUNT (SCAN, cursor reads) at share 1, scaled by the share: one SCAN call
+  // walks COUNT slots of the keyspace in one go (about 0.7 ms for 1000 on a 20K-key server).
+  static constexpr int64_t kPacedSourceCount = 256;
+  // The COUNT a scan asked for, shortened when a share bounds it.
+  static int64_t source_count(const ScanBudget& budget, int64_t count_hint);
+
   // `max_window`: the most units (keys, pages) a burst may start, the unpaced pipeline depth.
   ScanPacer(const ScanBudget& budget, int64_t max_window);
 
