@@ -26,7 +26,7 @@ from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_snapshots import LOAD_SCRIPT, SCHEMA, percentile  # noqa: E402
-from common import machine_description, publish  # noqa: E402
+from common import publish, table_start  # noqa: E402
 
 RATE_HZ = 1000
 
@@ -99,12 +99,8 @@ def main() -> None:
     parser.add_argument("--shares", type=float, nargs="+", default=[0.5, 0.25])
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
-    lines = [
-        f"Machine: {machine_description()}",
-        "",
-        "| hashes | read | scan wall s (speed vs unbounded) | GET p50 ms | GET p99 ms | GET max ms | GETs |",
-        "|---:|---|---:|---:|---:|---:|---:|",
-    ]
+    lines = table_start("hashes", "read", "scan wall s (speed vs unbounded)", "GET p50 ms", "GET p99 ms", "GET max ms",
+                        "GETs")
     run(args.keys, args.shares, lines)
     publish(lines, args.markdown)
 
