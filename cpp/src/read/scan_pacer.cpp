@@ -60,11 +60,12 @@ ScanPacer::Clock::duration ScanPacer::pause_after(Clock::duration busy, int64_t 
   Clock::duration pause{0};
   if (budget_.max_server_share && *budget_.max_server_share < 1.0) {
     const double share = *budget_.max_server_share;
-    pause = std::chrono::duration_cast<Clock::duration>(Seconds(Seconds(busy).count() * (1.0 - share) / share));
+    // Rounded up: never a nanosecond short of the share.
+    pause = std::chrono::ceil<Clock::duration>(Seconds(Seconds(busy).count() * (1.0 - share) / share));
   }
   if (budget_.max_commands_per_second) {
     // The burst's commands spread at the rate, counted from its start.
-    const auto spread = std::chrono::duration_cast<Clock::duration>(Seconds(commands / *budget_.max_commands_per_second));
+    const auto spread = std::chrono::ceil<Clock::duration>(Seconds(commands / *budget_.max_commands_per_second));
     pause = std::max(pause, spread - busy);
   }
   return pause;

@@ -32,7 +32,9 @@ TEST(ScanPacer, SharePausesSoBusyOverBusyPlusIdleIsTheShare) {
     for (auto busy : {microseconds(50), microseconds(700), microseconds(20000)}) {
       const auto pause = pacer.pause_after(busy, 10);
       const double fraction = std::chrono::duration<double>(busy) / std::chrono::duration<double>(busy + pause);
-      EXPECT_NEAR(fraction, s, 1e-6) << "share " << s << " busy " << busy.count();
+      // Never above the share (the pause is rounded up to whole nanoseconds), and close to it.
+      EXPECT_LE(fraction, s) << "share " << s << " busy " << busy.count();
+      EXPECT_NEAR(fraction, s, 1e-4) << "share " << s << " busy " << busy.count();
     }
   }
 }
