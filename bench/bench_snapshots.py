@@ -34,7 +34,7 @@ import redis
 import polars_redis as pr
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import machine_description, publish  # noqa: E402
+from common import publish, table_start  # noqa: E402
 
 SCHEMA = {
     "f0": pl.String, "f1": pl.Int64, "f2": pl.Float64, "f3": pl.String, "f4": pl.Int64,
@@ -160,12 +160,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
-    lines = [
-        f"Machine: {machine_description()}",
-        "",
-        "| hashes | read | wall s | main-thread CPU s | children CPU s | GET p50 ms | GET p99 ms | speed vs SCAN |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
-    ]
+    lines = table_start("hashes", "read", "wall s", "main-thread CPU s", "children CPU s", "GET p50 ms", "GET p99 ms",
+                        "speed vs SCAN")
     for n in args.sizes:
         run(n, lines)
     publish(lines, args.markdown)

@@ -48,6 +48,13 @@ def machine_description() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Linux {platform.release()}, Python {platform.python_version()}"
 
 
+def table_start(*columns: str) -> list[str]:
+    """The machine line and the header of a Markdown table whose first column is right-aligned
+    (a size) and the second left-aligned (a label), the rest numbers."""
+    align = ["---:", "---"] + ["---:"] * (len(columns) - 2)
+    return [f"Machine: {machine_description()}", "", "| " + " | ".join(columns) + " |", "|" + "|".join(align) + "|"]
+
+
 def comparison_rows(n: int, label: str, wall: float, cpu: float, base_wall: float, base_cpu: float) -> list[str]:
     """Our row and the baseline's, for the tables in bench/RESULTS.md."""
     return [

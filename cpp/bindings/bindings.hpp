@@ -35,6 +35,7 @@ void register_pool(nb::module_& m);
 void register_restore(nb::module_& m);
 
 void register_interrupts(nb::module_& m);
+void register_budget(nb::module_& m);
 
 // Releases the GIL around a blocking call, and (re)arms Ctrl-C for it (net/interrupt.hpp: the
 // call's socket waits give up, and net::Interrupted becomes KeyboardInterrupt). Re-taking the GIL
@@ -71,6 +72,8 @@ T plan_get(const nb::dict& plan, const char* name, T fallback) {
 // A str or bytes argument as the bytes to send (str as UTF-8).
 std::string text_or_bytes(nb::handle value);
 read::KeyScanOptions key_scan_options_from_plan(const std::string& url, const nb::dict& plan);
+// plan["max_server_share"] / plan["max_commands_per_second"] (validated: kInvalidArgument).
+read::ScanBudget budget_from_plan(const nb::dict& plan);
 std::vector<read::FieldSpec> fields_from_plan(const nb::dict& plan);
 // include_ttl / ttl_column_name / include_memory_usage / memory_column_name of a key-per-row scan.
 read::KeyMetadataOptions key_metadata_from_plan(const nb::dict& plan);

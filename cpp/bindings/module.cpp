@@ -12,6 +12,7 @@ NB_MODULE(_core, m) {
   polars_redis::bindings::register_string_scan(m);
   polars_redis::bindings::register_collection_scans(m);
   polars_redis::bindings::register_urls(m);
+  polars_redis::bindings::register_budget(m);
   polars_redis::bindings::register_timeseries_scan(m);
   polars_redis::bindings::register_stream_scan(m);
   polars_redis::bindings::register_json_scan(m);

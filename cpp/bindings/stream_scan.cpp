@@ -44,6 +44,7 @@ nb::object scan_stream(const std::string& url, const nb::dict& plan) {
   options.page_size = plan_get<int64_t>(plan, "page_size", options.page_size);
   options.batch_size = plan_get<int64_t>(plan, "batch_size", options.batch_size);
   options.n_rows = optional_int(plan, "n_rows");
+  options.budget = budget_from_plan(plan);
   options.snapshot = plan_get<bool>(plan, "snapshot", false);
   options.rdb_path = plan_get<std::string>(plan, "rdb_path", "");
   if (options.rdb_path.empty() && reaches_cluster(options.connection)) {

@@ -32,12 +32,14 @@ def field_scan(
     search: Callable[[dict[str, pl.DataType]], SearchTarget] | None = None,
     planner: Callable[[Callable[[], dict[str, pl.DataType]]], SourcePlanner] | None = None,
     preflight: Callable[[], None] | None = None,
+    budget: dict[str, float] | None = None,
 ) -> pl.LazyFrame:
     """Fields come from `resolve_fields` (the given schema, or an inference run once, when the
     scan is built); `describe` turns a projected field into its entry in the native plan. `template`
     adds columns parsed from the key; `search` names the index a filter may be pushed to;
     `planner` (given the fields getter) replaces the key pushdown entirely (search_hashes);
-    `preflight` runs before every scan (e.g. a check that the server has the module)."""
+    `preflight` runs before every scan (e.g. a check that the server has the module); `budget` holds
+    the scan's max_server_share / max_commands_per_second plan entries."""
     resolved: list[dict[str, pl.DataType]] = []
 
     def fields() -> dict[str, pl.DataType]:
@@ -61,6 +63,7 @@ def field_scan(
             "count_hint": count_hint,
             "n_rows": n_rows,
             "ignore_errors": ignore_errors,
+            **(budget or {}),
             **source,
         }
         return start_native(native, url, plan)

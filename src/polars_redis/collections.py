@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._budget import scan_budget
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
@@ -76,6 +77,7 @@ def _scan(
     count_hint: int,
     ignore_errors: bool,
     snapshot: bool,
+    budget: dict[str, float] | None = None,
 ) -> pl.LazyFrame:
     """A LazyFrame over the key scan of one collection type.
 
@@ -107,6 +109,7 @@ def _scan(
             "n_rows": n_rows,
             "ignore_errors": ignore_errors,
             **extra_plan,
+            **(budget or {}),
             **source,
         }
         for flag, column, _, entries in values:
@@ -143,6 +146,8 @@ def scan_set(
     count_hint: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis sets whose keys match `pattern`: one row per member.
 
@@ -178,6 +183,10 @@ def scan_set(
             but the whole dataset crosses the wire. See the snapshots guide.
         ignore_errors: read members that do not parse as `member_type` as null instead of raising
             `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.
@@ -207,6 +216,7 @@ def scan_set(
         row_index=row_index_column(include_row_index, row_index_column_name, row_index_name),
         row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
         ignore_errors=ignore_errors, snapshot=snapshot,
+        budget=scan_budget(max_server_share, max_commands_per_second, snapshot=snapshot),
     ), n_rows)
 
 
@@ -228,6 +238,8 @@ def read_set(
     count_hint: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.DataFrame:
     """Read Redis sets into a DataFrame (eager [scan_set][polars_redis.collections.scan_set]).
 
@@ -258,6 +270,9 @@ def read_set(
             but the whole dataset crosses the wire. See the snapshots guide.
         ignore_errors: read members that do not parse as `member_type` as null instead of raising
             `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
 
     Returns:
         One row per set member.
@@ -297,6 +312,8 @@ def scan_list(
     count_hint: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis lists whose keys match `pattern`: one row per element, duplicates kept.
 
@@ -333,6 +350,10 @@ def scan_list(
             but the whole dataset crosses the wire. See the snapshots guide.
         ignore_errors: read elements that do not parse as `element_type` as null instead of
             raising `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.
@@ -366,6 +387,7 @@ def scan_list(
         row_index=row_index_column(include_row_index, row_index_column_name, row_index_name),
         row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
         ignore_errors=ignore_errors, snapshot=snapshot,
+        budget=scan_budget(max_server_share, max_commands_per_second, snapshot=snapshot),
     ), n_rows)
 
 
@@ -389,6 +411,8 @@ def read_list(
     count_hint: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.DataFrame:
     """Read Redis lists into a DataFrame (eager [scan_list][polars_redis.collections.scan_list]).
 
@@ -418,6 +442,9 @@ def read_list(
         count_hint: SCAN COUNT hint for finding the keys.
         ignore_errors: read elements that do not parse as `element_type` as null instead of
             raising `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
         snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
             connection of its own) instead of SCAN: the server's main thread does almost no work,
             but the whole dataset crosses the wire. See the snapshots guide.
@@ -464,6 +491,8 @@ def scan_zset(
     count_hint: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis sorted sets whose keys match `pattern`: one row per member in range.
 
@@ -509,6 +538,10 @@ def scan_zset(
             but the whole dataset crosses the wire. See the snapshots guide.
         ignore_errors: read members that do not parse as `member_type` as null instead of
             raising `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.
@@ -549,6 +582,7 @@ def scan_zset(
         row_index=row_index_column(include_row_index, row_index_column_name, row_index_name),
         row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
         ignore_errors=ignore_errors, snapshot=snapshot,
+        budget=scan_budget(max_server_share, max_commands_per_second, snapshot=snapshot),
     ), n_rows)
 
 
@@ -576,6 +610,8 @@ def read_zset(
     count_hint: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.DataFrame:
     """Read Redis sorted sets into a DataFrame (eager [scan_zset][polars_redis.collections.scan_zset]).
 
@@ -613,6 +649,9 @@ def read_zset(
         count_hint: SCAN COUNT hint for finding the keys.
         ignore_errors: read members that do not parse as `member_type` as null instead of
             raising `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
         snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
             connection of its own) instead of SCAN: the server's main thread does almost no work,
             but the whole dataset crosses the wire. See the snapshots guide.

@@ -7,6 +7,8 @@ from typing import Any
 
 import polars as pl
 
+from polars_redis import _core
+from polars_redis._budget import describe_budget
 from polars_redis._recorder import ScanRecord, recording
 
 __all__ = ["explain"]
@@ -88,6 +90,9 @@ def _render(record: ScanRecord) -> str:
         lines.append("  fetch:  none: every value comes decoded from the RDB (no command per key)")
     if plan.get("n_rows") is not None:
         lines.append(f"  limit:  stops after {plan['n_rows']} rows")
+    budget = describe_budget(plan)
+    if budget:
+        lines.append(f"  budget: {budget}" + (" per shard" if record.cluster else ""))
     for note in record.notes:
         lines.append(f"  note:   {note}")
     if record.predicate is not None:
@@ -99,7 +104,7 @@ def _key_source(native: str, plan: dict[str, Any]) -> str | None:
     if native not in _SCAN_TYPES:
         return None
     source = plan.get("key_source") or {"kind": "scan"}
-    count = plan.get("count_hint", 1000)
+    count = _core.source_count(plan, plan.get("count_hint", 1000))  # shortened under a budget
     if source["kind"] == "keys":
         listed = source.get("keys") or []
         shown = " ".join(_quote(k) for k in listed[:5]) + (" ..." if len(listed) > 5 else "")

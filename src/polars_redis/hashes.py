@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._budget import scan_budget
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._dtypes import SchemaLike, from_descriptor, normalize_schema, to_descriptor
@@ -86,6 +87,8 @@ def scan_hashes(
     key_template_schema: Mapping[str, Any] | None = None,
     search_index: str | None = None,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis hashes whose keys match `pattern`.
 
@@ -139,6 +142,10 @@ def scan_hashes(
         snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
             connection of its own) instead of SCAN: the server's main thread does almost no work,
             but the whole dataset crosses the wire. See the snapshots guide.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.
@@ -186,6 +193,7 @@ def scan_hashes(
         count_hint=count_hint, ignore_errors=ignore_errors, name="redis hashes",
         template=template, search=search if search_index is not None else None,
         planner=(lambda _fields: snapshot_source) if snapshot_source else None,
+        budget=scan_budget(max_server_share, max_commands_per_second, snapshot=snapshot),
     )
     return overrides.finish(lf, n_rows)
 
@@ -214,6 +222,8 @@ def read_hashes(
     key_template_schema: Mapping[str, Any] | None = None,
     search_index: str | None = None,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.DataFrame:
     """Read Redis hashes into a DataFrame (eager [scan_hashes][polars_redis.hashes.scan_hashes]).
 
@@ -263,6 +273,9 @@ def read_hashes(
         snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
             connection of its own) instead of SCAN: the server's main thread does almost no work,
             but the whole dataset crosses the wire. See the snapshots guide.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
 
     Returns:
         One row per hash.

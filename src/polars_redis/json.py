@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._budget import scan_budget
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
@@ -109,6 +110,8 @@ def scan_json(
     key_template_schema: Mapping[str, Any] | None = None,
     search_index: str | None = None,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan RedisJSON documents whose keys match `pattern`.
 
@@ -174,6 +177,10 @@ def scan_json(
             but the whole dataset crosses the wire. See the snapshots guide.
             Custom `paths` are evaluated on the client as RedisJSON would; filters (``[?...]``)
             and recursive descent (``..``) need the server, so they raise ConfigurationError.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.
@@ -239,6 +246,7 @@ def scan_json(
         template=template, search=search if search_index is not None else None,
         preflight=None if rdb_path is not None else lambda: require_command(url, "JSON.GET", "RedisJSON"),
         planner=(lambda _fields: snapshot_source) if snapshot_source else None,
+        budget=scan_budget(max_server_share, max_commands_per_second, snapshot=snapshot),
     )
     return overrides.finish(lf, n_rows)
 
@@ -268,6 +276,8 @@ def read_json(
     key_template_schema: Mapping[str, Any] | None = None,
     search_index: str | None = None,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.DataFrame:
     """Read RedisJSON documents into a DataFrame (eager [scan_json][polars_redis.json.scan_json]).
 
@@ -315,6 +325,9 @@ def read_json(
             connection of its own) instead of SCAN: the server's main thread does almost no work,
             but the whole dataset crosses the wire. See the snapshots guide.
             Columns read from a snapshot take their top-level field (custom `paths` need SCAN).
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
 
     Returns:
         One row per document.

@@ -13,6 +13,7 @@ import polars as pl
 
 from polars_redis import _cluster_search, _core
 from polars_redis._aggregate_rows import run_aggregate
+from polars_redis._budget import scan_budget
 from polars_redis._cluster_writes import is_cluster
 from polars_redis._connection import as_url
 from polars_redis.client import Client
@@ -324,6 +325,7 @@ def _search(
     knn: Knn | None, distance_column_name: str, include_key: bool, key_column_name: str, include_ttl: bool,
     ttl_column_name: str, batch_size: int, count_hint: int, ignore_errors: bool, n_rows: int | None,
     schema_overrides: SchemaLike | None,
+    budget: dict[str, float],
 ) -> pl.LazyFrame:
     _core.validate_url(url)
     n_rows = check_n_rows(n_rows)
@@ -375,7 +377,7 @@ def _search(
     return overrides.finish(field_scan(
         native, url, "*", resolve_fields=resolve_fields, describe=describe_field, schema_given=schema is not None,
         key_columns=key_columns, batch_size=batch_size, count_hint=count_hint, ignore_errors=ignore_errors,
-        name=f"redis search {index}", planner=target_for,
+        name=f"redis search {index}", planner=target_for, budget=budget,
     ), n_rows)
 
 
@@ -399,6 +401,8 @@ def search_hashes(
     ignore_errors: bool = False,
     n_rows: int | None = None,
     schema_overrides: SchemaLike | None = None,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.LazyFrame:
     """Lazily read the hashes a RediSearch query matches.
 
@@ -432,6 +436,10 @@ def search_hashes(
         schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
             or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
             cast to it. A name that is no column raises `ConfigurationError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         A LazyFrame; every collect runs the query again.
@@ -455,7 +463,8 @@ def search_hashes(
                    limit=limit, params=params, knn=knn, distance_column_name=distance_column_name,
                    include_key=include_key, key_column_name=key_column_name, include_ttl=include_ttl,
                    ttl_column_name=ttl_column_name, batch_size=batch_size, count_hint=count_hint,
-                   ignore_errors=ignore_errors, n_rows=n_rows, schema_overrides=schema_overrides)
+                   ignore_errors=ignore_errors, n_rows=n_rows, schema_overrides=schema_overrides,
+                   budget=scan_budget(max_server_share, max_commands_per_second))
 
 
 def search_json(
@@ -479,6 +488,8 @@ def search_json(
     ignore_errors: bool = False,
     n_rows: int | None = None,
     schema_overrides: SchemaLike | None = None,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.LazyFrame:
     """Lazily read the JSON documents a RediSearch query matches (see
     [search_hashes][polars_redis.search.search_hashes]).
@@ -509,6 +520,10 @@ def search_json(
         schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
             or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
             cast to it. A name that is no column raises `ConfigurationError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         A LazyFrame; every collect runs the query again.
@@ -531,7 +546,8 @@ def search_json(
                    limit=limit, params=params, knn=knn, distance_column_name=distance_column_name,
                    include_key=include_key, key_column_name=key_column_name, include_ttl=include_ttl,
                    ttl_column_name=ttl_column_name, batch_size=batch_size, count_hint=count_hint,
-                   ignore_errors=ignore_errors, n_rows=n_rows, schema_overrides=schema_overrides)
+                   ignore_errors=ignore_errors, n_rows=n_rows, schema_overrides=schema_overrides,
+                   budget=scan_budget(max_server_share, max_commands_per_second))
 
 
 def read_search_hashes(

@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._budget import scan_budget
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
@@ -140,6 +141,8 @@ def scan_stream(
     page_size: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.LazyFrame:
     """Lazily read the entries of one or more Redis streams (XRANGE).
 
@@ -189,6 +192,10 @@ def scan_stream(
             but the whole dataset crosses the wire. See the snapshots guide.
         ignore_errors: read values that do not parse as their dtype as null instead of raising
             `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.
@@ -226,6 +233,7 @@ def scan_stream(
     fields = overrides.fields(normalize_schema(schema))
     include_key = not isinstance(key, str)
     rdb_path = rdb_file()
+    budget = scan_budget(max_server_share, max_commands_per_second, snapshot=snapshot or rdb_path is not None)
     layout: dict[str, Any] = dict(
         include_key=include_key, key_column_name=key_column_name,
         include_id=include_id, id_column_name=id_column_name,
@@ -253,6 +261,7 @@ def scan_stream(
             "ignore_errors": ignore_errors,
             "snapshot": snapshot or rdb_path is not None,
             "rdb_path": rdb_path,
+            **budget,
         }
         scan = start_native(_core.scan_stream, url, plan)
         if row_index is not None and row_index in wanted:
@@ -288,6 +297,8 @@ def read_stream(
     page_size: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.DataFrame:
     """Read Redis stream entries into a DataFrame (eager
     [scan_stream][polars_redis.streams.scan_stream]).
@@ -327,6 +338,9 @@ def read_stream(
             but the whole dataset crosses the wire. See the snapshots guide.
         ignore_errors: read values that do not parse as their dtype as null instead of raising
             `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
 
     Returns:
         One row per entry, in ID order per key.

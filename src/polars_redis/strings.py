@@ -7,6 +7,7 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._budget import scan_budget
 from polars_redis._connection import as_url
 from polars_redis.client import Client
 from polars_redis._dtypes import SchemaLike, normalize_schema, to_descriptor
@@ -42,6 +43,8 @@ def scan_strings(
     count_hint: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.LazyFrame:
     """Lazily scan Redis strings whose keys match `pattern`: one row per key.
 
@@ -85,6 +88,10 @@ def scan_strings(
             [scan_hashes][polars_redis.hashes.scan_hashes]).
         ignore_errors: read values that do not parse as `value_type` as null instead of raising
             `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.
@@ -108,6 +115,7 @@ def scan_strings(
     n_rows = check_n_rows(n_rows)
     overrides = Overrides(schema_overrides)
     value_type = overrides.dtype(value_column_name, value_type)
+    budget = scan_budget(max_server_share, max_commands_per_second, snapshot=snapshot)
     dtype = normalize_schema({value_column_name: value_type}, what="value_type")[value_column_name]
     descriptor = to_descriptor(value_column_name, dtype)
     key_columns = KeyColumns(
@@ -129,6 +137,7 @@ def scan_strings(
             "count_hint": count_hint,
             "n_rows": n_rows,
             "ignore_errors": ignore_errors,
+            **budget,
             **source,
         }
         return start_native(_core.scan_strings, url, plan)
@@ -162,6 +171,8 @@ def read_strings(
     count_hint: int = 1000,
     ignore_errors: bool = False,
     snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.DataFrame:
     """Read Redis strings into a DataFrame (eager [scan_strings][polars_redis.strings.scan_strings]).
 
@@ -198,6 +209,9 @@ def read_strings(
             [scan_hashes][polars_redis.hashes.scan_hashes]).
         ignore_errors: read values that do not parse as `value_type` as null instead of raising
             `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
 
     Returns:
         One row per string key.

@@ -71,8 +71,9 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
   for (int i = 0; i < std::max(1, options.connection.parallel); ++i) lanes.push_back(net::acquire(options.connection));
   std::vector<int64_t> lane_work(lanes.size(), 0);  // commands in flight per lane
   size_t next_lane = 0;
+  const int64_t count_hint = ScanPacer::source_count(options.budget, options.count_hint);
   auto source = open_key_source(
-      {options.connection, options.source, options.pattern, options.type_filter, options.count_hint, options.on_redirect});
+      {options.connection, options.source, options.pattern, options.type_filter, count_hint, options.on_redirect});
   AbandonGuard abandon_guard(*source);
   net::Connection& source_conn = source->connection();
 
@@ -93,7 +94,7 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
     if (match && !glob_match(*match, key)) return;
     if (seen.insert(key)) pending.push(key);
   };
-  const size_t scan_ahead = static_cast<size_t>(std::max<int64_t>(2 * options.count_hint, options.max_keys_in_flight));
+  const size_t scan_ahead = static_cast<size_t>(std::max<int64_t>(2 * count_hint, options.max_keys_in_flight));
 
   auto limit_reached = [&] { return options.n_rows && rows_total >= *options.n_rows; };
   // Rows that could still appear from work already under way; never start more than n_rows need.
@@ -197,42 +198,47 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
   };
 
   std::vector<net::Connection*> waiting;
+  ScanPacer pacer(options.budget, options.max_keys_in_flight);
   while (!limit_reached()) {
     if (queue.cancelled()) return;
 
-    if (!source->done() && !source->waiting() && pending.size() < scan_ahead &&
-        may_start_more(static_cast<int64_t>(pending.size()))) {
-      source->request();
-    }
-
-    while (!pending.empty() && keys_in_flight < options.max_keys_in_flight && may_start_more(0)) {
-      // A group of keys for one command: as many as the fetcher takes, the pipeline window
-      // allows, and n_rows can still use.
-      size_t room = static_cast<size_t>(options.max_keys_in_flight - keys_in_flight);
-      if (options.n_rows) room = std::min<size_t>(room, static_cast<size_t>(*options.n_rows - rows_total - keys_in_flight));
-      size_t take = std::min({fetcher.keys_per_command(), pending.size(), std::max<size_t>(room, 1)});
-      group.clear();
-      for (size_t i = 0; i < take; ++i) group.push_back(pending.at(i));
-      const size_t lane = next_lane;
-      int replies = fetcher.encode(group, lanes[lane]->out_buffer());
-      if (replies == 0) {
-        for (size_t i = 0; i < take && !limit_reached(); ++i) {
-          fetcher.append_row_without_values();
-          finish_row(pending.front());
-          pending.pop();
-          if (!emit_if_full()) return;
+    const bool want_keys = !source->done() && !source->waiting() && pending.size() < scan_ahead &&
+                           may_start_more(static_cast<int64_t>(pending.size()));
+    const int64_t window = pacer.window();
+    const bool want_fetch = !pending.empty() && keys_in_flight < window && may_start_more(0);
+    // Paced, new work goes out only when a burst opens; in between, only replies are read.
+    if (pacer.may_send(in_flight.empty() && !source->waiting(), want_keys || want_fetch)) {
+      if (want_keys) source->request();
+      while (!pending.empty() && keys_in_flight < window && may_start_more(0)) {
+        // A group of keys for one command: as many as the fetcher takes, the pipeline window
+        // allows, and n_rows can still use.
+        size_t room = static_cast<size_t>(window - keys_in_flight);
+        if (options.n_rows) room = std::min<size_t>(room, static_cast<size_t>(*options.n_rows - rows_total - keys_in_flight));
+        size_t take = std::min({fetcher.keys_per_command(), pending.size(), std::max<size_t>(room, 1)});
+        group.clear();
+        for (size_t i = 0; i < take; ++i) group.push_back(pending.at(i));
+        const size_t lane = next_lane;
+        int replies = fetcher.encode(group, lanes[lane]->out_buffer());
+        if (replies == 0) {
+          for (size_t i = 0; i < take && !limit_reached(); ++i) {
+            fetcher.append_row_without_values();
+            finish_row(pending.front());
+            pending.pop();
+            if (!emit_if_full()) return;
+          }
+          if (limit_reached()) break;
+          continue;
         }
-        if (limit_reached()) break;
-        continue;
+        for (size_t i = 0; i < take; ++i) {
+          fetching.push(pending.front());
+          pending.pop();
+        }
+        in_flight.push_back({InFlight::kFetch, replies, lane, take});
+        ++lane_work[lane];
+        next_lane = (next_lane + 1) % lanes.size();
+        keys_in_flight += static_cast<int64_t>(take);
+        pacer.started(static_cast<int64_t>(take));
       }
-      for (size_t i = 0; i < take; ++i) {
-        fetching.push(pending.front());
-        pending.pop();
-      }
-      in_flight.push_back({InFlight::kFetch, replies, lane, take});
-      ++lane_work[lane];
-      next_lane = (next_lane + 1) % lanes.size();
-      keys_in_flight += static_cast<int64_t>(take);
     }
     if (limit_reached()) break;
     const bool source_waiting = source->waiting();
@@ -259,11 +265,13 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
     while (source->waiting()) {
       auto reply = source_conn.next_reply();
       if (!reply) break;
+      pacer.answered();
       source->consume(reply->root(), add_key);
     }
     while (!in_flight.empty()) {
       auto reply = lanes[in_flight.front().lane]->next_reply();
       if (!reply) break;
+      pacer.answered();
       handle_fetch_reply(reply->root());
       if (!emit_if_full()) return;
       if (limit_reached()) break;

@@ -160,6 +160,7 @@ void run_stream_scan(const StreamScanOptions& options, BatchQueue& queue) {
     }
   };
 
+  ScanPacer pacer(options.budget, static_cast<int64_t>(options.keys_in_flight));
   bool finished = false;
   while (!finished) {
     if (queue.cancelled()) return;
@@ -183,11 +184,20 @@ void run_stream_scan(const StreamScanOptions& options, BatchQueue& queue) {
     }
     if (finished || active.empty()) break;
 
-    for (auto& state : active) {
-      const bool front = state.get() == active.front().get();
-      // Tasks behind the front one read ahead only up to one batch, bounding memory.
-      if (!state->done && state->requested == 0 && (front || state->batch.num_rows() < batch_size)) {
-        request_page(*state);
+    // Tasks behind the front one read ahead only up to one batch, bounding memory.
+    auto wants_page = [&](const TaskState& state) {
+      return !state.done && state.requested == 0 && (&state == active.front().get() || state.batch.num_rows() < batch_size);
+    };
+    const bool has_work = std::any_of(active.begin(), active.end(), [&](const auto& state) { return wants_page(*state); });
+    // Paced, pages go out only when a burst opens, at most pacer.window() of them.
+    if (pacer.may_send(in_flight.empty(), has_work)) {
+      int64_t room = pacer.window();
+      for (auto& state : active) {
+        if (room > 0 && wants_page(*state)) {
+          request_page(*state);
+          pacer.started(1);
+          --room;
+        }
       }
     }
     if (in_flight.empty()) continue;
@@ -199,6 +209,7 @@ void run_stream_scan(const StreamScanOptions& options, BatchQueue& queue) {
     while (!in_flight.empty()) {
       auto reply = conn.next_reply();
       if (!reply) break;
+      pacer.answered();
       handle_reply(reply->root());
     }
   }

@@ -15,6 +15,7 @@
 #include "polars_redis/read/batch_queue.hpp"
 #include "polars_redis/read/key_source.hpp"
 #include "polars_redis/read/row_fetcher.hpp"
+#include "polars_redis/read/scan_pacer.hpp"
 
 namespace polars_redis::read {
 
@@ -33,6 +34,7 @@ struct KeyScanOptions {
   int64_t batch_size = 1000;                        // rows per batch handed to the consumer
   std::optional<int64_t> n_rows;                    // stop after this many rows
   int64_t max_keys_in_flight = 2048;                // pipeline depth, in keys
+  ScanBudget budget;                                // bounded: fetches go in paced bursts (scan_pacer.hpp)
   // Set: a key whose TYPE check or first fetch reply is a cluster redirection (MOVED, ASK,
   // TRYAGAIN: the node ran nothing) is handed here and gives no row, so the caller can read it
   // from its new node. Unset: the redirection is an error like any other.

@@ -11,6 +11,7 @@
 
 #include "polars_redis/net/url.hpp"
 #include "polars_redis/read/batch_queue.hpp"
+#include "polars_redis/read/scan_pacer.hpp"
 #include "polars_redis/read/stream_entries.hpp"
 
 namespace polars_redis::read {
@@ -26,6 +27,7 @@ struct StreamScanOptions {
   int64_t batch_size = 10000;          // rows per batch handed to the consumer
   std::optional<int64_t> n_rows;       // stop after this many rows in total
   size_t keys_in_flight = 16;          // keys (or segments) read at once
+  ScanBudget budget;                   // bounded: pages go in paced bursts (scan_pacer.hpp)
   // Read the entries from an RDB instead of XRANGE (see read/stream_snapshot.hpp): a replication
   // full resync of `connection`, or the file `rdb_path` when it is not empty.
   bool snapshot = false;
