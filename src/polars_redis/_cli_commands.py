@@ -91,7 +91,8 @@ def _dispatch(client: Client | None, args: argparse.Namespace) -> int:
     style = None if args.quiet or not (args.progress or terminal) else ("terminal" if terminal else "log")
     if args.command == "export":
         return _export(client, args, errors, style)
-    progress = Progress("import", "rows written", style=style, interval=args.progress_interval)
+    progress = Progress("import", "rows written", style=style, total_of="rows in the file",
+                        interval=args.progress_interval)
     rows = import_file(client, args, progress)
     if not args.quiet:
         size = Path(args.file).stat().st_size
@@ -105,7 +106,8 @@ def _export(client: Client | None, args: argparse.Namespace, errors: ScanErrors,
     fmt = file_format(args.output, args.format, "--format")
     lf = build_scan(client, args, errors)
     total = expected_keys(client, args.search_index) if style and client is not None else None
-    progress = Progress("export", "keys scanned", style=style, total=total, also_rows=True,
+    total_of = "documents in the index" if args.search_index else "keys in the database"
+    progress = Progress("export", "keys scanned", style=style, total=total, total_of=total_of, also_rows=True,
                         interval=args.progress_interval)
     with AtomicOutput(args.output) as out:
         export(lf, errors, out, fmt, progress, one_row_per_key=args.redis_type in ("hash", "json", "string"))
@@ -122,5 +124,5 @@ def _export(client: Client | None, args: argparse.Namespace, errors: ScanErrors,
         size = out.commit()
     if not args.quiet:
         print(f"exported {progress.rows:,} rows{keys} to {args.output} ({size:,} bytes) in "
-              f"{time.monotonic() - progress.start:.1f} s", file=sys.stderr)
+              f"{time.monotonic() - progress.start:.2f} s", file=sys.stderr)
     return 0

@@ -32,11 +32,12 @@ class Progress:
     """
 
     def __init__(self, label: str, unit: str, *, style: str | None, total: int | None = None,
-                 also_rows: bool = False, interval: float | None = None, stream: TextIO | None = None) -> None:
+                 total_of: str = "", also_rows: bool = False, interval: float | None = None, stream: TextIO | None = None) -> None:
         self.label = label
         self.unit = unit
         self.style = style
         self.total = total
+        self.total_of = total_of  # what `total` counts, e.g. "keys in the database"
         self.also_rows = also_rows
         self.done: int | None = 0  # None: this scan cannot count its unit (see unknown())
         self.rows = 0
@@ -80,7 +81,7 @@ class Progress:
         # The final line has no percentage: a narrow pattern ends below DBSIZE, and "27%" would
         # read as stopped there.
         if not final and self.total and self.done is not None and rate > 0 and self.done < self.total:
-            parts.append(f"{100 * self.done / self.total:.0f}% of {self.total:,}")
+            parts.append(f"{100 * self.done / self.total:.0f}% of {self.total:,} {self.total_of}".rstrip())
             parts.append(f"ETA {clock((self.total - self.done) / rate)}")
         return f"{self.label}: " + ", ".join(parts)
 
