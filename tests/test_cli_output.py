@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +22,9 @@ from hypothesis import strategies as st
 
 import polars_redis as pr
 from conftest import STATE_DEADLINE, command_calls, load_hashes
+from debian_redis import DebianRedis
 from polars_redis.__main__ import main
+from test_interrupts import _blocked
 
 SCHEMA = "name=String,age=Int64"
 USERS = {f"user:{i}": {"name": f"n{i}", "age": str(20 + i % 50)} for i in range(300)}
@@ -160,6 +164,43 @@ def test_an_export_replaces_the_file_whole_or_not_at_all(r: redis.Redis, url: st
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == (0o640 if existing is not None else 0o666 & ~umask)
+
+
+def test_ctrl_c_mid_export_keeps_the_old_file_and_no_temp_file(tmp_path: Path) -> None:
+    """Ctrl-C while the server stalls mid-export (the temp file half written): exit 130, the old
+    file intact, no temp file. (Polars' own SIGINT handler and ours once called each other
+    until the stack overflowed: a SIGSEGV that left the temp file behind.)"""
+    server = DebianRedis(tmp_path)
+    try:
+        server.wait_until_listening(server.port)
+        load_hashes(redis.Redis(port=server.port), {f"h:{i}": {"a": "x" * 20, "n": str(i)} for i in range(100_000)})
+        out_dir = tmp_path / "out"
+        out_dir.mkdir()
+        out = out_dir / "h.parquet"
+        out.write_bytes(b"the previous export")
+        child = subprocess.Popen(
+            [sys.executable, "-m", "polars_redis", "export", f"redis://127.0.0.1:{server.port}/0", "--pattern", "h:*",
+             "--schema", "a=String,n=Int64", "--progress", "--progress-interval", "0", "-o", str(out)],
+            env=_cli_env(), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        assert child.stderr is not None
+        first = child.stderr.readline()  # a batch is through: the temp file is being written
+        os.kill(server.process.pid, signal.SIGSTOP)
+        try:
+            assert first.startswith("export: "), first + child.stderr.read()
+            deadline = time.monotonic() + STATE_DEADLINE
+            while not _blocked(child.pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            partial = [path.name for path in out_dir.iterdir() if path.name != out.name]
+            assert len(partial) == 1 and partial[0].startswith(".h.parquet.") and partial[0].endswith(".partial")
+            child.send_signal(signal.SIGINT)
+            _, err = child.communicate(timeout=STATE_DEADLINE)
+        finally:
+            os.kill(server.process.pid, signal.SIGCONT)
+        assert child.returncode == 130, f"{child.returncode}: {err}"
+        assert err.rstrip("\n").splitlines()[-1] == "polars-redis: interrupted"
+        assert _listing(out_dir) == {"h.parquet": b"the previous export"}
+    finally:
+        server.stop()
 
 
 def test_progress_counts_keys_scanned_not_rows_kept(r: redis.Redis, url: str, tmp_path: Path) -> None:
