@@ -15,7 +15,8 @@ thread_local const std::atomic<bool>* t_cancel_flag = nullptr;
 // Set while on_interrupt runs. Another library that chains to the handler it replaced (Polars'
 // signal-hook) can end up both before and after ours once watch_interrupts wraps it in turn:
 // ours -> Polars' -> ours -> ... recursed until the stack overflowed (a SIGSEGV on Ctrl-C).
-// The inner call returns at once, so each handler of the cycle runs once.
+// The inner call returns at once, so each handler of the cycle runs once (the handler ours
+// replaced before the cycle formed is then no longer in it; Polars raises KeyboardInterrupt itself).
 std::atomic<bool> g_in_handler{false};
 
 void on_interrupt(int signal, siginfo_t* info, void* context) {
