@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 import redis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import polars_redis as pr
@@ -120,7 +120,11 @@ def numbered(r: redis.Redis) -> Iterator[list[str]]:
     yield [key.decode() for key in r.scan_iter("n:*", count=1000)]
 
 
-@settings(max_examples=8, deadline=None, derandomize=True,
+@example(fmt="csv", failure="unwritable", existing=b"old")  # every kind of failure, whatever is drawn
+@example(fmt="parquet", failure=2499, existing=b"old")  # the last key: after two full batches
+@example(fmt="ndjson", failure="unwritable", existing=None)
+@example(fmt="ipc", failure=None, existing=b"old")
+@settings(max_examples=6, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(fmt=st.sampled_from(["parquet", "csv", "ndjson", "ipc"]),
        failure=st.one_of(st.none(), st.integers(0, 2499), st.just("unwritable")),
