@@ -72,7 +72,7 @@ def warn(message: str) -> None:
 
 def _dispatch(client: Client | None, args: argparse.Namespace) -> int:
     if args.command == "infer":
-        assert client is not None
+        assert client is not None  # only export and explain read RDB files
         schema = infer(client, args)
         if schema is None:
             warn(f"no {args.redis_type} key matches --pattern {args.pattern!r}: there is nothing to infer a schema from")
@@ -93,6 +93,7 @@ def _dispatch(client: Client | None, args: argparse.Namespace) -> int:
         return _export(client, args, errors, style)
     progress = Progress("import", "rows written", style=style, total_of="rows in the file",
                         interval=args.progress_interval)
+    assert client is not None
     rows = import_file(client, args, progress)
     if not args.quiet:
         size = Path(args.file).stat().st_size
