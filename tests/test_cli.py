@@ -220,35 +220,44 @@ def test_explain_prints_what_pr_explain_prints(r: redis.Redis, url: str, capsys:
     assert command_calls(r, "hgetall") + command_calls(r, "hmget") == 0  # nothing was read
 
 
-def test_progress_line_when_forced(r: redis.Redis, url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_lines_when_forced(r: redis.Redis, url: str, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
     load_hashes(r, USERS)
-    assert main(["export", url, "--pattern", "user:*", "--schema", SCHEMA, "--progress",
-                 "-o", str(tmp_path / "u.parquet")]) == 0
-    err = capsys.readouterr().err
-    assert "export: 300 keys, 300 rows" in err and "keys/s" in err and "done in" in err
-    assert err.rstrip("\n").split("\n")[-1] == f"wrote 300 rows to {tmp_path / 'u.parquet'}"
+    out = tmp_path / "u.parquet"
+    assert main(["export", url, "--pattern", "user:*", "--schema", SCHEMA, "--progress", "--progress-interval", "0",
+                 "-o", str(out)]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert "\r" not in "".join(lines)  # stderr is not a terminal here: log lines
+    assert lines[-2].startswith("export: 300 keys scanned, 300 rows written, ") and "keys/s" in lines[-2]
+    assert re.fullmatch(rf"exported 300 rows \(300 keys scanned\) to {re.escape(str(out))} "
+                        rf"\({out.stat().st_size:,} bytes\) in \d+\.\d\d s", lines[-1]), lines[-1]
     path = _frame_file(tmp_path, pl.DataFrame({"_key": ["a", "b"], "v": [1, 2]}), ".parquet")
-    assert main(["import", str(path), url, "--progress"]) == 0
-    assert "import: 2 keys, 2 rows" in capsys.readouterr().err
+    assert main(["import", str(path), url, "--progress", "--progress-interval", "0"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[-2].startswith("import: 2 rows written, ")
+    assert lines[-1].startswith(f"imported 2 rows (2 keys) from {path} ({path.stat().st_size:,} bytes) to redis://")
     assert main(["import", str(path), url, "--quiet", "--if-exists", "replace"]) == 0
-    assert capsys.readouterr().err == ""  # stderr is not a TTY here, and --quiet anyway
+    assert capsys.readouterr().err == ""  # --quiet: not even the summary
 
 
-def test_progress_redraws_at_most_ten_times_a_second() -> None:
+def test_a_terminal_line_is_redrawn_at_most_ten_times_a_second() -> None:
     stream = io.StringIO()
-    progress = Progress("export", enabled=True, total=2000, stream=stream)
+    progress = Progress("export", "keys scanned", style="terminal", total=2000, total_of="keys in the database",
+                        also_rows=True, stream=stream)
     for _ in range(1000):  # far faster than 10 batches a second
         progress.add(1, 3)
     progress.finish()
     text = stream.getvalue()
     assert text.count("\r") <= 3  # the first batch, perhaps one more, and the final line
     final = text.rsplit("\r", 1)[1]
-    assert final.startswith("export: 1,000 keys, 3,000 rows, ") and final.endswith("\n")
-    half = Progress("import", enabled=True, total=2000, stream=io.StringIO())
-    half.add(1000, 1000)
-    assert "50% of 2,000, ETA " in half.line(time.monotonic())
+    assert final.startswith("export: 1,000 keys scanned, 3,000 rows written, ") and final.endswith("\n")
+    assert "%" not in final and "done in" in final  # never "50%" on the line that ends the run
+    half = Progress("import", "rows written", style="terminal", total=2000, total_of="rows in the file",
+                    stream=io.StringIO())
+    half.add(1000)
+    assert "50% of 2,000 rows in the file, ETA " in half.line(time.monotonic())
     silent = io.StringIO()
-    quiet = Progress("export", enabled=False, stream=silent)
+    quiet = Progress("export", "keys scanned", style=None, stream=silent)
     quiet.add(5, 5)
     quiet.finish()
     assert silent.getvalue() == ""
@@ -333,11 +342,11 @@ def test_runs_as_a_subprocess(r: redis.Redis, url: str, tmp_path: Path) -> None:
     package_dir = str(Path(pr.__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(pr.__file__).parent.parent), package_dir])}
     done = subprocess.run([sys.executable, "-m", "polars_redis", "export", url, "--pattern", "user:*",
-                           "--schema", SCHEMA, "--where", 'pl.col("age") < 25', "--progress", "-o", str(out)],
+                           "--schema", SCHEMA, "--where", 'pl.col("age") < 25', "-o", str(out)],
                           env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert pl.read_csv(out).sort("_key").equals(_expected_users(pl.col("age") < 25))
-    assert "keys/s" in done.stderr
+    assert done.stderr.startswith("exported 30 rows (300 keys scanned) to ")  # a filter drops rows, not keys
     failed = subprocess.run([sys.executable, "-m", "polars_redis", "import", str(tmp_path / "nope.csv"), url],
                             env=env, capture_output=True, text=True, timeout=120, check=False)
     assert failed.returncode == 1
@@ -351,7 +360,7 @@ def test_the_cli_page_examples_run_and_print_what_it_shows(r: redis.Redis, url: 
     monkeypatch.chdir(tmp_path)
     page = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text()
     blocks = re.findall(r"^```(bash|text)\n(.*?)^```", page, re.S | re.M)
-    assert [kind for kind, _ in blocks].count("bash") == 4
+    assert [kind for kind, _ in blocks].count("bash") == 5
     printed = ""
     for kind, body in blocks:
         if kind == "text":  # the output the previous command is documented to print
@@ -363,6 +372,10 @@ def test_the_cli_page_examples_run_and_print_what_it_shows(r: redis.Redis, url: 
         printed = capsys.readouterr().out
     exported = _expected_users(pl.col("age") > 30)  # the first example's --where
     assert pl.read_parquet(tmp_path / "users.parquet").sort("_key").equals(exported)
+    oldest = pl.read_csv(tmp_path / "oldest.csv")  # --select _key,name --where 'age >= 60' --limit 5
+    assert oldest.columns == ["_key", "name"] and oldest.height == 5
+    assert oldest.join(_expected_users(pl.col("age") >= 60).select("_key", "name"), on=["_key", "name"],
+                       how="anti").height == 0
     assert r.hgetall("copy:user:17") == {b"name": b"n17", b"age": b"37"}
     assert 0 < r.ttl("copy:user:17") <= 3600
     assert len(r.keys("copy:*")) == exported.height

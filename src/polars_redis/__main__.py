@@ -11,8 +11,10 @@ def main(argv: list[str] | None = None) -> int:
 
     Subcommands: ``demo``, ``server``, ``export``, ``import``, ``infer``, ``explain`` (see the
     command line guide); ``--version`` prints the version. Returns the exit code: 0 on success,
-    1 after printing one ``polars-redis: error: ...`` line on stderr; usage errors exit with 2
-    (``SystemExit`` from argparse).
+    1 after printing one ``polars-redis: error: ...`` line on stderr, 3 when ``export`` or
+    ``infer`` found nothing matching (a ``polars-redis: warning: ...`` line; ``export
+    --allow-empty`` writes the empty file and returns 0), 130 when interrupted (Ctrl-C); usage
+    errors exit with 2 (``SystemExit`` from argparse).
 
     Args:
         argv: the arguments after the program name.

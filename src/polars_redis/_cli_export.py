@@ -9,10 +9,13 @@ import polars as pl
 
 from polars_redis import _core
 from polars_redis._cli_expr import CliError
+from polars_redis._cli_output import AtomicOutput
 from polars_redis._cli_progress import Progress
 from polars_redis._scan import ScanErrors
+from polars_redis._scan_observer import observing
 from polars_redis.client import Client
 
+EXIT_EMPTY = 3  # nothing matched: a warning, no file written (unless --allow-empty)
 FORMATS = ("parquet", "csv", "ndjson", "ipc")
 _EXTENSIONS = {
     ".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson",
@@ -46,7 +49,7 @@ def expected_keys(client: Client, search_index: str | None) -> int | None:
     return int(total) if isinstance(total, int) else None
 
 
-def _sink(lf: pl.LazyFrame, fmt: str, path: str) -> None:
+def _sink(lf: pl.LazyFrame, fmt: str, path: Path) -> None:
     try:
         {"parquet": lf.sink_parquet, "csv": lf.sink_csv, "ndjson": lf.sink_ndjson, "ipc": lf.sink_ipc}[fmt](path)
     except pl.exceptions.InvalidOperationError as exc:
@@ -58,30 +61,54 @@ def _sink(lf: pl.LazyFrame, fmt: str, path: str) -> None:
         {"parquet": df.write_parquet, "csv": df.write_csv, "ndjson": df.write_ndjson, "ipc": df.write_ipc}[fmt](path)
 
 
-def export(lf: pl.LazyFrame, errors: ScanErrors, path: str, fmt: str, progress: Progress) -> int:
-    """Stream `lf` into `path`, counting batches for the progress line; returns the rows written."""
-    key_column = "_key" if "_key" in lf.collect_schema().names() else None
+class KeyCounter:
+    """Counts the keys in the batches a scan reads (before any filter), for the progress line.
+
+    Hashes, JSON documents and strings read one row per key. Sets, lists and sorted sets read a
+    row per member, counted by their `_key` column (a key's rows arrive together, perhaps split
+    across two batches); without that column (a --select leaving it out) keys are not counted.
+    """
+
+    def __init__(self, progress: Progress, one_row_per_key: bool) -> None:
+        self.progress = progress
+        self.one_row_per_key = one_row_per_key
+        self.last_key: object = None
+
+    def __call__(self, batch: pl.DataFrame) -> None:
+        if self.one_row_per_key:
+            self.progress.add(batch.height)
+        elif "_key" not in batch.columns:
+            self.progress.unknown()
+        elif batch.height:
+            keys = batch.get_column("_key")
+            self.progress.add(keys.n_unique() - (keys[0] == self.last_key))
+            self.last_key = keys[-1]
+
+
+def export(lf: pl.LazyFrame, errors: ScanErrors, out: AtomicOutput, fmt: str, progress: Progress,
+           one_row_per_key: bool) -> None:
+    """Stream `lf` into the temporary file of `out`, counting keys scanned and rows written."""
 
     def count(batch: pl.DataFrame) -> pl.DataFrame:
-        keys = batch.get_column(key_column).n_unique() if key_column and batch.height else batch.height
-        progress.add(keys, batch.height)
+        progress.add(rows=batch.height)
         return batch
 
-    # map_batches after the filter: the filter and projection still reach the scan, and with
+    # map_batches last: the filter, projection and limit still reach the scan, and with
     # streamable=True the function sees each batch as it passes (memory stays bounded).
     counted = lf.map_batches(count, streamable=True, schema=lf.collect_schema())
     try:
-        _sink(counted, fmt, path)
-    except BaseException as exc:
-        # A half-written file must not pass for an export.
-        Path(path).unlink(missing_ok=True)
-        if isinstance(exc, pl.exceptions.ComputeError) and errors.error is not None:
+        with observing(KeyCounter(progress, one_row_per_key)):
+            _sink(counted, fmt, out.temp)
+    except pl.exceptions.ComputeError:
+        if errors.error is not None:
             raise errors.error from None  # Polars 1.x wraps our scan's exception
         raise
     progress.finish()
-    return progress.rows
 
 
 def add_export_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", required=True, help="the file to write (format from its extension)")
     parser.add_argument("--format", choices=FORMATS, help="file format, overriding the extension")
+    parser.add_argument("--allow-empty", action="store_true",
+                        help=f"write the file (and exit 0) when no row matches; otherwise that exits "
+                             f"with {EXIT_EMPTY} and leaves the output as it was")

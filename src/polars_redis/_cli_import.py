@@ -57,7 +57,7 @@ def import_file(client: Client, args: argparse.Namespace, progress: Progress) ->
                          ("--value-column", args.value_column if args.redis_type == "string" else None)):
         if column is not None and column not in columns:
             raise CliError(f"{flag} {column!r} is not a column of {args.file} ({', '.join(columns)})")
-    if progress.enabled:
+    if progress.style is not None:  # counting the rows costs a pass over the file
         progress.total = lf.select(pl.len()).collect().item()
     native = {"hash": _core.write_hashes, "json": _core.write_json, "string": _core.write_strings}[args.redis_type]
     extra = {}
@@ -66,6 +66,6 @@ def import_file(client: Client, args: argparse.Namespace, progress: Progress) ->
                  "ignored_columns": [c for c in columns if c not in (args.key_column, args.value_column)]}
     written = _sink(native, lf, client.url, key_column=args.key_column, key_prefix=args.key_prefix,
                     if_exists=args.if_exists, ttl=args.ttl, batch_size=args.chunk_size,
-                    on_batch=lambda n: progress.add(n, n), **extra)
+                    on_batch=lambda n: progress.add(n), **extra)
     progress.finish()
     return written

@@ -8,14 +8,17 @@ import json
 from polars_redis.client import Client
 
 
-def infer(client: Client, args: argparse.Namespace) -> str:
-    """One ``name: dtype`` line per field, or a JSON object {name: dtype} with --json."""
+def infer(client: Client, args: argparse.Namespace) -> str | None:
+    """One ``name: dtype`` line per field, or a JSON object {name: dtype} with --json; None when
+    no key of the type matches the pattern (there is nothing to infer from)."""
     import polars_redis as pr
 
     if args.redis_type == "hash":
         schema = pr.infer_hash_schema(client, args.pattern, sample_size=args.sample_size)
     else:
         schema = pr.infer_json_schema(client, args.pattern, sample_size=args.sample_size)
+    if not schema:
+        return None
     if args.json:
         return json.dumps({name: str(dtype) for name, dtype in schema.items()})
     return "\n".join(f"{name}: {dtype}" for name, dtype in schema.items())

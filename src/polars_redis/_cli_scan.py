@@ -30,6 +30,11 @@ def add_scan_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--snapshot", action="store_true",
                         help="read a replication snapshot (PSYNC) instead of SCAN; see docs/snapshots.md")
     parser.add_argument("--db", type=int, default=0, help="with an RDB file: the database to read (default: 0)")
+    parser.add_argument("--select", metavar="COLUMNS",
+                        help="comma-separated columns to keep, e.g. '_key,name' (only those are fetched)")
+    parser.add_argument("--limit", type=int, metavar="N", help="stop after N rows (after --where)")
+    parser.add_argument("--ignore-errors", action="store_true",
+                        help="read a value that does not parse as its dtype as null instead of failing")
 
 
 def rdb_file(target: str) -> bool:
@@ -38,12 +43,30 @@ def rdb_file(target: str) -> bool:
 
 
 def build_scan(client: Client | None, args: argparse.Namespace, errors: ScanErrors) -> pl.LazyFrame:
-    """The scan with --where applied as a filter (so Polars pushes it into the scan); its errors are
-    recorded in `errors`."""
-    return build_capturing(_build, {"client": client, "args": args}, errors)
+    """The scan with --where, --select and --limit applied as a filter, a projection and a head,
+    so Polars pushes all three into the scan as it does for the same calls in Python."""
+    if args.limit is not None and args.limit < 1:
+        raise CliError(f"--limit must be at least 1, got {args.limit}")
+    where = parse_where(args.where) if args.where else None  # checked before anything is sent
+    lf = build_capturing(_scan, {"client": client, "args": args}, errors)  # errors recorded in `errors`
+    if where is not None:
+        lf = lf.filter(where)
+    if args.select:
+        lf = lf.select(_columns(lf, args.select))
+    return lf.head(args.limit) if args.limit is not None else lf
 
 
-def _build(client: Client | None, args: argparse.Namespace) -> pl.LazyFrame:
+def _columns(lf: pl.LazyFrame, select: str) -> list[str]:
+    columns = [c.strip() for c in select.split(",") if c.strip()]
+    available = lf.collect_schema().names()
+    missing = [c for c in columns if c not in available]
+    if missing or not columns:
+        raise CliError(f"--select: no column {', '.join(map(repr, missing)) or repr(select)} "
+                       f"(columns: {', '.join(available)})")
+    return columns
+
+
+def _scan(client: Client | None, args: argparse.Namespace) -> pl.LazyFrame:
     import polars_redis as pr
 
     kind = args.redis_type
@@ -51,22 +74,18 @@ def _build(client: Client | None, args: argparse.Namespace) -> pl.LazyFrame:
         for flag, value in (("--schema", args.schema), ("--infer", args.infer), ("--search-index", args.search_index)):
             if value:
                 raise CliError(f"{flag} applies to --type hash or json, not {kind}")
-    where = parse_where(args.where) if args.where else None  # checked before anything is sent
     schema = parse_schema(args.schema) if args.schema else None
-    common: dict[str, Any] = {}
+    common: dict[str, Any] = {"ignore_errors": args.ignore_errors}
     if client is None:  # an RDB file
         if kind in ("hash", "json") and schema is None:
             raise CliError("reading an RDB file needs --schema for --type hash or json (there is no server to sample)")
         if args.search_index:
             raise CliError("--search-index needs a server, not an RDB file")
-        lf = pr.scan_rdb(args.url, args.pattern, schema, key_type=kind, db=args.db, **common)
-        return lf.filter(where) if where is not None else lf
+        return pr.scan_rdb(args.url, args.pattern, schema, key_type=kind, db=args.db, **common)
     common["snapshot"] = args.snapshot
     if kind == "hash":
-        lf = pr.scan_hashes(client, args.pattern, schema, search_index=args.search_index, **common)
-    elif kind == "json":
-        lf = pr.scan_json(client, args.pattern, schema, search_index=args.search_index, **common)
-    else:
-        scans = {"string": pr.scan_strings, "set": pr.scan_set, "list": pr.scan_list, "zset": pr.scan_zset}
-        lf = scans[kind](client, args.pattern, **common)
-    return lf.filter(where) if where is not None else lf
+        return pr.scan_hashes(client, args.pattern, schema, search_index=args.search_index, **common)
+    if kind == "json":
+        return pr.scan_json(client, args.pattern, schema, search_index=args.search_index, **common)
+    scans = {"string": pr.scan_strings, "set": pr.scan_set, "list": pr.scan_list, "zset": pr.scan_zset}
+    return scans[kind](client, args.pattern, **common)

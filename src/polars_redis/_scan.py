@@ -15,6 +15,7 @@ from polars_redis._dtypes import needs_cast
 from polars_redis._predicate import effective_predicate
 from polars_redis._pushdown import PushdownWarning, SourcePlan, SourcePlanner
 from polars_redis._recorder import scan_record
+from polars_redis._scan_observer import scanned
 
 
 class NativeScan(Protocol):
@@ -117,6 +118,7 @@ def iterate_batches(
                 # The frame owns the data now; holding the native batch in this frame's locals would
                 # keep it alive in any traceback raised below (and past interpreter exit).
                 batch = None
+                scanned(frame)
                 if derived_wanted and derived is not None:
                     frame = derived.add(frame, derived_wanted)
                 if casts:

@@ -12,13 +12,22 @@ std::atomic<void (*)(int)> g_previous_handler{nullptr};
 std::atomic<void (*)(int, siginfo_t*, void*)> g_previous_action{nullptr};
 thread_local const std::atomic<bool>* t_cancel_flag = nullptr;
 
+// Set while on_interrupt runs. Another library that chains to the handler it replaced (Polars'
+// signal-hook) can end up both before and after ours once watch_interrupts wraps it in turn:
+// ours -> Polars' -> ours -> ... recursed until the stack overflowed (a SIGSEGV on Ctrl-C).
+// The inner call returns at once, so each handler of the cycle runs once (the handler ours
+// replaced before the cycle formed is then no longer in it; Polars raises KeyboardInterrupt itself).
+std::atomic<bool> g_in_handler{false};
+
 void on_interrupt(int signal, siginfo_t* info, void* context) {
+  if (g_in_handler.exchange(true)) return;
   g_interrupts.fetch_add(1, std::memory_order_relaxed);
   if (auto action = g_previous_action.load()) {
     action(signal, info, context);
   } else if (auto handler = g_previous_handler.load()) {
     handler(signal);
   }
+  g_in_handler.store(false);
 }
 
 }  // namespace
