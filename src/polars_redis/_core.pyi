@@ -138,6 +138,13 @@ def json_path_error(path: str) -> str | None:
     Why `path` is not a JSONPath RedisJSON accepts, or None when it is one.
     """
 
+def json_client_select(document: str, path: str) -> str: ...
+
+def json_client_path_error(path: str) -> str | None:
+    """
+    Why snapshot and RDB reads cannot evaluate `path` themselves, or None when they can.
+    """
+
 def command(url: str, args: Sequence[str | bytes], node: object | None = None) -> Any:
     """
     Run one command (str or bytes arguments) on a pooled connection; the reply as Python values. `node`: a cluster node from cluster_nodes() instead of the URL's.
@@ -169,6 +176,11 @@ def is_cluster(url: str) -> bool:
 def cluster_nodes(url: str, read: bool = True) -> list[Any]:
     """
     (host, port, readonly) of each shard's read node (or primary) of a Redis Cluster.
+    """
+
+def cluster_partitions(url: str) -> list[Any]:
+    """
+    ((host, port, readonly), slot ranges) of each shard of a Redis Cluster: its read node and the slots it serves.
     """
 
 def cluster_index_names(url: str, name: str, create: bool = False) -> list[Any]:
@@ -218,3 +230,13 @@ def probe_restore(url: str, plan: dict[str, Any]) -> dict[str, Any]:
 
 def _on_exit() -> None:
     """Stop blocked calls and close the GIL to their threads (at exit)."""
+
+def validate_budget(plan: dict[str, Any]) -> None:
+    """
+    Raise ConfigurationError if plan's max_server_share or max_commands_per_second is out of range.
+    """
+
+def source_count(plan: dict[str, Any], count_hint: int) -> int:
+    """
+    The COUNT of the key source's requests under plan's budget.
+    """

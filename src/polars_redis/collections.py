@@ -273,6 +273,7 @@ def read_set(
         max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
             short bursts, each followed by a pause, so that another client's commands wait behind
             less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         One row per set member.
@@ -445,6 +446,7 @@ def read_list(
         max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
             short bursts, each followed by a pause, so that another client's commands wait behind
             less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
         snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
             connection of its own) instead of SCAN: the server's main thread does almost no work,
             but the whole dataset crosses the wire. See the snapshots guide.
@@ -652,6 +654,7 @@ def read_zset(
         max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
             short bursts, each followed by a pause, so that another client's commands wait behind
             less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
         snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
             connection of its own) instead of SCAN: the server's main thread does almost no work,
             but the whole dataset crosses the wire. See the snapshots guide.

@@ -276,6 +276,7 @@ def read_hashes(
         max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
             short bursts, each followed by a pause, so that another client's commands wait behind
             less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         One row per hash.

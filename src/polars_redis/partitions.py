@@ -23,7 +23,7 @@ from polars_redis._cluster_writes import is_cluster
 from polars_redis._connection import as_url
 from polars_redis._core import ConfigurationError
 from polars_redis._dtypes import SchemaLike, normalize_schema
-from polars_redis._scan import ScanErrors, collect
+from polars_redis._scan import ScanErrors, build_capturing, collect
 from polars_redis.client import Client
 from polars_redis.collections import scan_list, scan_set, scan_zset
 from polars_redis.hashes import infer_hash_schema, scan_hashes
@@ -130,9 +130,9 @@ class ScanPartition:
         kwargs = dict(self.options)
         if self.schema is not None:
             kwargs["schema"] = dict(self.schema)
-        if errors is not None:
-            kwargs["_errors"] = errors
-        lf = _SCANS[self.kind](self.url, self.pattern, **kwargs)
+        kwargs.update(url=self.url, pattern=self.pattern)
+        scan = _SCANS[self.kind]
+        lf = scan(**kwargs) if errors is None else build_capturing(scan, kwargs, errors)
         predicate = self.filter_expr()
         if predicate is not None:
             lf = lf.filter(predicate)

@@ -76,8 +76,14 @@ def with_a_client(url: str) -> str:
     with pr.connect(url, socket_timeout=5.0, pool_size=4, retries=2) as client:
         frame = pr.read_hashes(client, "user:*", {"name": pl.String})
         stats: dict[str, int] = client.pool_stats()
-        text = pr.explain(pr.scan_hashes(client, "user:*").filter(pl.col("age") > 30))
+        text = pr.explain(pr.scan_hashes(client, "user:*", max_server_share=0.5).filter(pl.col("age") > 30))
         return f"{client.url} {client.closed} {frame.height} {stats} {text}"
+
+
+def partitions(url: str) -> int:
+    parts: list[pr.ScanPartition] = pr.scan_partitions(url, "hashes", "user:*", {"age": pl.Int64},
+                                                       columns=["age"], predicate=pl.col("age") > 30)
+    return sum(part.read().height for part in parts)
 
 
 def handle_errors(url: str) -> str:
