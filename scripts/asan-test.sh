@@ -27,8 +27,12 @@ cp "$out"/cmake/_core*.so "$out/pkg/polars_redis/"
 cd "$root"
 # The RSS growth test measures our allocations, but ASan keeps freed memory in its quarantine
 # (up to 256 MB) by design, so resident memory grows with or without a leak: that test runs in
-# py-test and py-test-polars1, without the sanitizers.
+# py-test and py-test-polars1, without the sanitizers. The Ray and Dask engine tests also run
+# only there: the preloaded runtime would reach Ray's own native daemons (raylet, GCS), which are
+# not ours to sanitize; what their workers run, partition.read(), is tested in-process here.
 LD_PRELOAD="$(g++ -print-file-name=libasan.so):$(g++ -print-file-name=libubsan.so)" \
 ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 \
 PYTHONPATH="$out/pkg" "$venv/bin/python" -m pytest -q -p no:cacheprovider -x tests \
-  --deselect tests/test_memory_growth.py::test_200_scans_and_200_writes_do_not_grow_memory "$@"
+  --deselect tests/test_memory_growth.py::test_200_scans_and_200_writes_do_not_grow_memory \
+  --deselect tests/test_distributed.py::test_ray_reads_one_task_per_shard \
+  --deselect tests/test_distributed.py::test_dask_reads_one_partition_per_shard "$@"
