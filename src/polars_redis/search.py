@@ -570,6 +570,8 @@ def read_search_hashes(
     ignore_errors: bool = False,
     n_rows: int | None = None,
     schema_overrides: SchemaLike | None = None,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
 ) -> pl.DataFrame:
     """Eager [search_hashes][polars_redis.search.search_hashes].
 
@@ -597,6 +599,10 @@ def read_search_hashes(
         schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
             or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
             cast to it. A name that is no column raises `ConfigurationError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         One row per matching hash.
