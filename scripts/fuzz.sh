@@ -12,7 +12,7 @@ flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
 src=$root/cpp/src
 declare -A sources=(
   [resp_parser_fuzz]="$src/resp/parser.cpp $src/error.cpp"
-  [url_fuzz]="$src/net/url.cpp $src/net/routing_url.cpp $src/net/redact.cpp $src/error.cpp"
+  [url_fuzz]="$src/net/url.cpp $src/net/cluster_slot.cpp $src/net/routing_url.cpp $src/net/redact.cpp $src/error.cpp"
   [text_codecs_fuzz]="$src/convert/*.cpp $src/error.cpp -lsimdjson"
   [rdb_decoder_fuzz]="$(printf "$src/rdb/%s.cpp " decoder input_buffer byte_source lzf listpack_reader ziplist_reader intset_reader packed_element crc64) $src/error.cpp"
   [rdb_encoder_fuzz]="$(printf "$src/rdb/%s.cpp " decoder input_buffer byte_source lzf listpack_reader ziplist_reader intset_reader packed_element crc64 encoding_limits intset_writer listpack_writer payload_encoder payload_writer score_text) $src/error.cpp"
