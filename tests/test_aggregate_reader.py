@@ -182,3 +182,17 @@ def test_closing_early_deletes_the_cursor(r: redis.Redis, url: str) -> None:
     assert pl.DataFrame(scan.next_batch()).height == 10
     scan.close()
     assert open_cursors(r, "idx:p") == 0
+
+
+@pytest.mark.parametrize("stop_after", [1, 4])
+def test_closing_during_a_cursor_read_deletes_the_cursor(r: redis.Redis, url: str, stop_after: int) -> None:
+    # Stopped while the server holds the next cursor read (CLIENT PAUSE): the cursor is still deleted.
+    load_people(r, 1000)
+    plan = {"index": "idx:p", "query": "*", "args": ["LOAD", "1", "@name"], "count": 10, "batch_size": 10,
+            "columns": columns(name=pl.String)}
+    scan = _core.aggregate(url, plan)
+    for _ in range(stop_after):
+        assert pl.DataFrame(scan.next_batch()).height == 10
+    r.execute_command("CLIENT", "PAUSE", "300", "ALL")
+    scan.close()
+    assert open_cursors(r, "idx:p") == 0

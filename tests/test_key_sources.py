@@ -297,6 +297,22 @@ def test_search_cursor_is_deleted_after_an_early_stop(r: redis.Redis, url: str) 
     assert open_cursors(r, "idx:people") == 0
 
 
+@pytest.mark.parametrize(("count_hint", "batch_size", "stop_after"), [(10, 10, 1), (10, 10, 3), (7, 25, 2), (50, 5, 4)])
+def test_search_cursor_is_deleted_when_closed_during_a_request(
+        r: redis.Redis, url: str, count_hint: int, batch_size: int, stop_after: int) -> None:
+    # The server holds every command for a while, so the consumer stops the scan while a cursor
+    # read is in flight (or queued behind the pause): the cursor must still be deleted, not left
+    # to the server's idle timeout.
+    people_index(r, 500)
+    plan = hash_plan(key_source=search("idx:people", "*"), count_hint=count_hint, batch_size=batch_size)
+    scan = _core.scan_hashes(url, plan)
+    for _ in range(stop_after):
+        assert scan.next_batch() is not None
+    r.execute_command("CLIENT", "PAUSE", "300", "ALL")
+    scan.close()
+    assert open_cursors(r, "idx:people") == 0
+
+
 def test_bad_key_source_kind_is_a_configuration_error(url: str) -> None:
     with pytest.raises(pr.ConfigurationError, match="unknown key source kind"):
         _core.scan_hashes(url, hash_plan(key_source={"kind": "nope"}))

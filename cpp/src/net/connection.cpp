@@ -119,6 +119,11 @@ template <typename Step>
 auto Connection::guarded(Step step) -> decltype(step()) {
   try {
     return step();
+  } catch (const Interrupted&) {
+    // A wait given up between transfers leaves the stream in step: the replies still due arrive
+    // in order (a cancelled reader reads them to release its cursor); until then the connection is
+    // not idle, so the pool does not hand it out.
+    throw;
   } catch (...) {
     broken_ = true;
     throw;
@@ -153,12 +158,7 @@ void Connection::wait_any(std::span<Connection* const> connections) {
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   const uint64_t interrupts = interrupt_count();
   for (;;) {
-    try {
-      throw_if_interrupted(interrupts);
-    } catch (const Interrupted&) {
-      for (Connection* conn : connections) conn->broken_ = true;  // replies are still due
-      throw;
-    }
+    throw_if_interrupted(interrupts);  // leaves the connections in step (see guarded())
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) {
       for (Connection* conn : connections) conn->broken_ = true;

@@ -12,6 +12,7 @@
 #include "polars_redis/net/connection.hpp"
 #include "polars_redis/net/connection_pool.hpp"
 #include "polars_redis/read/expansion_check.hpp"
+#include "polars_redis/read/search_cursor_release.hpp"
 #include "polars_redis/read/search_reply.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
@@ -109,14 +110,7 @@ void append_with_sort_max(const std::vector<std::string>& in, std::vector<std::s
 class CursorGuard {
  public:
   CursorGuard(net::Connection& connection, const std::string& index) : connection_(connection), index_(index) {}
-  ~CursorGuard() {
-    if (cursor == 0 || connection_.broken()) return;
-    try {
-      connection_.command({"FT.CURSOR", "DEL", index_, std::to_string(cursor)});
-    } catch (...) {
-      // Best effort while already stopping (the server drops idle cursors anyway).
-    }
-  }
+  ~CursorGuard() { release_search_cursor(connection_, index_, cursor); }
   CursorGuard(const CursorGuard&) = delete;
   CursorGuard& operator=(const CursorGuard&) = delete;
   int64_t cursor = 0;

@@ -4,6 +4,7 @@
 
 #include "polars_redis/error.hpp"
 #include "polars_redis/read/expansion_check.hpp"
+#include "polars_redis/read/search_cursor_release.hpp"
 #include "polars_redis/read/search_reply.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
@@ -85,26 +86,10 @@ class SearchKeySource final : public KeySource {
   }
 
   void abandon() noexcept override {
-    if (done_ || connection_->broken() || search_.by_offset) return;  // paging by offset holds no cursor
-    try {
-      if (waiting_) {
-        waiting_ = false;
-        auto reply = connection_->read_reply();
-        if (phase_ == Phase::kCheck) return;  // no cursor yet
-        phase_ = Phase::kCursor;
-        try {
-          cursor_ = SearchPage(reply.root(), {"FT.AGGREGATE", search_.index, {}}).cursor();
-        } catch (const Error&) {
-          return;  // an error reply: no cursor to delete
-        }
-      }
-      if (cursor_ == 0) return;
-      const std::string cursor = std::to_string(cursor_);
-      connection_->command({"FT.CURSOR", "DEL", search_.index, cursor});
-      cursor_ = 0;
-    } catch (...) {
-      // Best effort while the scan is already stopping (the server drops idle cursors anyway).
-    }
+    if (done_ || search_.by_offset) return;  // paging by offset holds no cursor
+    if (waiting_ && phase_ == Phase::kCheck) return;  // no cursor opened yet
+    release_search_cursor(*connection_, search_.index, cursor_);
+    cursor_ = 0;
   }
 
  private:

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
+
 namespace polars_redis::net {
 namespace {
 
@@ -44,6 +46,29 @@ TEST(Interrupt, AHandlerWrappedBothWaysRunsOncePerSignal) {
   // The cycle bypasses the handler ours replaced first: it is no longer ours' previous one.
   EXPECT_EQ(g_first_calls, 0);
   ::sigaction(SIGINT, &saved, nullptr);
+}
+
+// A cancelled reader still releases what it holds on the server: inside a CleanupScope its cancel
+// flag no longer stops waits, a SIGINT that comes later still does, and the flag applies again after.
+TEST(Interrupt, CleanupScopeIgnoresTheCancelFlagButNotANewSignal) {
+  std::atomic<bool> cancelled{true};
+  const CancelScope reader(&cancelled);
+  const uint64_t seen = interrupt_count();
+  EXPECT_THROW(throw_if_interrupted(seen), Interrupted);
+  {
+    const CleanupScope cleanup;
+    EXPECT_NO_THROW(throw_if_interrupted(seen));
+    struct sigaction saved {};
+    ASSERT_EQ(::sigaction(SIGINT, nullptr, &saved), 0);
+    struct sigaction counting {};
+    counting.sa_handler = first_handler;
+    ASSERT_EQ(::sigaction(SIGINT, &counting, nullptr), 0);
+    watch_interrupts();
+    ASSERT_EQ(::raise(SIGINT), 0);
+    EXPECT_THROW(throw_if_interrupted(seen), Interrupted);
+    ::sigaction(SIGINT, &saved, nullptr);
+  }
+  EXPECT_THROW(throw_if_interrupted(interrupt_count()), Interrupted);
 }
 
 }  // namespace

@@ -64,6 +64,7 @@ class Connection {
   size_t read_raw(char* data, size_t size);
 
   // True when the socket was closed or a previous operation failed; the connection is unusable.
+  // A wait given up on a cancel or SIGINT (net::Interrupted) does not break it.
   bool broken() const { return broken_; }
 
   // Commands sent (or queued) whose replies have not been handed out yet. Counted from the

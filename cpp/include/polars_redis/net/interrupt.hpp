@@ -35,6 +35,17 @@ class CancelScope {
 };
 const std::atomic<bool>* current_cancel_flag();
 
+// While alive, socket waits on this thread ignore the reader's cancel flag: releasing what a
+// cancelled reader holds on the server (a search cursor) must finish after the consumer stopped
+// it. A new SIGINT, or the process exiting, still stops those waits.
+class CleanupScope {
+ public:
+  CleanupScope() = default;
+
+ private:
+  CancelScope not_cancelled_{nullptr};
+};
+
 // Throws Interrupted if this thread's cancel flag is set, a SIGINT came after `interrupts_seen`,
 // or the process is exiting.
 void throw_if_interrupted(uint64_t interrupts_seen);
