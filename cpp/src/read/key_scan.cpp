@@ -262,6 +262,7 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
       net::Connection::wait_any(waiting);
       continue;
     }
+    pacer.received();
     while (source->waiting()) {
       auto reply = source_conn.next_reply();
       if (!reply) break;

@@ -88,8 +88,9 @@ int64_t ScanPacer::next_window(Clock::duration busy, int64_t units) const {
 }
 
 void ScanPacer::close_burst(Clock::time_point now) {
-  const Clock::duration busy = now - burst_start_;
-  next_start_ = now + pause_after(busy, burst_replies_);
+  const Clock::time_point server_done = last_received_ > burst_start_ ? last_received_ : now;
+  const Clock::duration busy = server_done - burst_start_;
+  next_start_ = server_done + pause_after(busy, burst_replies_);
   window_ = next_window(busy, burst_units_);
   open_ = false;
 }
@@ -104,6 +105,7 @@ bool ScanPacer::may_send(bool idle, bool has_work) {
   sleep_until(next_start_);
   open_ = true;
   burst_start_ = Clock::now();
+  last_received_ = burst_start_;
   burst_units_ = 0;
   burst_replies_ = 0;
   return true;

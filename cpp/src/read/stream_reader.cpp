@@ -206,6 +206,7 @@ void run_stream_scan(const StreamScanOptions& options, BatchQueue& queue) {
       net::Connection::wait_any(waiting);
       continue;
     }
+    pacer.received();
     while (!in_flight.empty()) {
       auto reply = conn.next_reply();
       if (!reply) break;

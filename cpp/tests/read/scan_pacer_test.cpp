@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <limits>
+#include <thread>
 
 #include "polars_redis/error.hpp"
 
@@ -114,6 +115,25 @@ TEST(ScanPacer, PacedSendsOnlyWhenABurstOpens) {
   pacer.answered();
   EXPECT_FALSE(pacer.may_send(true, false));  // closed; nothing to send
   EXPECT_TRUE(pacer.may_send(true, true));    // the next burst, after its (tiny) pause
+}
+
+// The server's part of a burst ends when its last bytes reach us: the time we then spend parsing
+// and handing batches on is not charged to the server, so it does not lengthen the pause.
+TEST(ScanPacer, PauseCountsFromTheLastBytesReceived) {
+  using Clock = ScanPacer::Clock;
+  ScanPacer pacer(share(0.5), 100);
+  const Clock::time_point before_open = Clock::now();
+  ASSERT_TRUE(pacer.may_send(true, true));
+  pacer.started(5);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  pacer.received();
+  const Clock::time_point after_received = Clock::now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));  // our own work after the last reply
+  pacer.answered();
+  EXPECT_FALSE(pacer.may_send(true, false));  // closes the burst
+  // At share 0.5 the pause equals the server's busy time, counted from its end.
+  EXPECT_LE(pacer.next_start(), after_received + (after_received - before_open));
+  EXPECT_GE(pacer.next_start(), before_open + 2 * std::chrono::milliseconds(2));
 }
 
 }  // namespace

@@ -3,9 +3,10 @@
 // keeps to it. Unbounded, a scan keeps its pipeline full and the server's one thread runs our
 // commands back to back; every other client waits behind them. Paced, the scan works in bursts:
 // a burst sends a window of work, waits for its last reply, then pauses. The server is taken to be
-// busy with us from a burst's first send to its last reply (an overestimate: it includes the
-// round trip and our parsing), so pausing busy * (1 - share) / share afterwards keeps our share of
-// its time at or below `share`. The window adapts so that a burst lasts about kBurstTarget * share:
+// busy with us from a burst's first send until the last of its reply bytes reached our socket (an
+// overestimate by the round trip, and by our parsing when we read slower than it answers; the time
+// we then spend parsing the last bytes and handing batches on is ours, not the server's), so
+// pausing busy * (1 - share) / share afterwards keeps our share of its time at or below `share`. The window adapts so that a burst lasts about kBurstTarget * share:
 // the tighter the budget, the shorter the wait of a client whose command lands behind a burst.
 #include <chrono>
 #include <cstdint>
@@ -41,6 +42,8 @@ class ScanPacer {
   ScanPacer(const ScanBudget& budget, int64_t max_window);
 
   bool paced() const { return budget_.bounded(); }
+  // The earliest the next burst may open.
+  Clock::time_point next_start() const { return next_start_; }
   // Units the current burst may have in flight (max_window when unpaced).
   int64_t window() const { return paced() ? window_ : max_window_; }
 
@@ -52,6 +55,10 @@ class ScanPacer {
   // Units the open burst started, and replies it consumed (one per command).
   void started(int64_t units) { burst_units_ += units; }
   void answered() { ++burst_replies_; }
+  // Bytes moved on a connection of the open burst: the server was still at work until now.
+  void received() {
+    if (open_) last_received_ = Clock::now();
+  }
 
   // The pause owed after a burst that kept the server busy for `busy` and ran `commands`
   // commands, counted from the burst's end (pure: the rule the pacing follows).
@@ -67,6 +74,7 @@ class ScanPacer {
   int64_t window_;
   bool open_ = false;
   Clock::time_point burst_start_{};
+  Clock::time_point last_received_{};  // the open burst's last bytes moved (burst_start_: none yet)
   Clock::time_point next_start_{};  // the earliest the next burst may start
   int64_t burst_units_ = 0;
   int64_t burst_replies_ = 0;
