@@ -90,13 +90,14 @@ def run(url: str, sizes: list[int], binary: Path, repeat: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--binary", type=Path, default=ROOT / "build/cpp-tests/examples/read_hashes")
+    parser.add_argument("--binary", type=Path, default=ROOT / "build/examples/examples/read_hashes")
     parser.add_argument("--url")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
     if not args.binary.is_file():
-        parser.error(f"{args.binary} is missing: build it with make cpp-test or pass --binary")
+        parser.error(f"{args.binary} is missing: build it as examples/cpp/README.md says (an optimized "
+                     "build; make cpp-test's is sanitized) or pass --binary")
     if args.url:
         publish(run(args.url, args.sizes, args.binary, args.repeat), args.markdown)
     else:

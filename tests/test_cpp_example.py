@@ -1,7 +1,7 @@
 """The C++ example (examples/cpp/read_hashes.cpp) against the session Redis Stack, checked with redis-py.
 
-The binary comes from the C++ build (`make cpp-test` builds it with POLARS_REDIS_BUILD_EXAMPLES=ON
-into build/cpp-tests/examples/), or from POLARS_REDIS_CPP_EXAMPLE. A missing binary is a failure.
+The binary comes from the C++ build (`make cpp-test` builds it, with the sanitizers, into
+build/cpp-tests/examples/), or from POLARS_REDIS_CPP_EXAMPLE. A missing binary is a failure.
 """
 
 from __future__ import annotations

@@ -269,6 +269,10 @@ def test_bad_arguments_fail_when_planning(data: LocalCluster) -> None:
         pr.scan_partitions(data.url, "hashes", "user:*", SCHEMA, columns=["nope"])
 
 
+# The engines' own native daemons (Ray's raylet and GCS, Dask's worker processes) would inherit
+# the preloaded sanitizer runtime, and they are not ours to sanitize; what their tasks run,
+# partition.read(), is tested in-process above under the sanitizers too.
+@pytest.mark.unsanitized
 def test_ray_reads_one_task_per_shard(data: LocalCluster, ray_session: None) -> None:
     import ray
 
@@ -286,6 +290,7 @@ def test_ray_reads_one_task_per_shard(data: LocalCluster, ray_session: None) -> 
     assert _by_key([pl.DataFrame(t) for t in ray.get(replica.to_arrow_refs())]).equals(EXPECTED)
 
 
+@pytest.mark.unsanitized
 def test_dask_reads_one_partition_per_shard(data: LocalCluster, dask_client: object) -> None:
     from polars_redis.dask import read_dask
 
