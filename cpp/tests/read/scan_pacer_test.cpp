@@ -57,11 +57,13 @@ TEST(ScanPacer, BothBoundsTakeTheLongerPause) {
 }
 
 TEST(ScanPacer, WindowAimsAtABurstAsLongAsTheTargetTimesTheShare) {
-  // 1 us per key: a 0.5 ms burst at share 0.5 is 500 keys, at 0.1 it is 100 keys.
+  // The target is 400 us at share 1. At 1 us per key: a 200 us burst at share 0.5 is 200 keys, a
+  // 40 us one at share 0.1 is 40 keys.
+  static_assert(ScanPacer::kBurstTarget == microseconds(400));
   ScanPacer half(share(0.5), 2048);
-  EXPECT_EQ(half.next_window(microseconds(300), 300), 500);
+  EXPECT_EQ(half.next_window(microseconds(300), 300), 200);
   ScanPacer tenth(share(0.1), 2048);
-  EXPECT_EQ(tenth.next_window(microseconds(300), 300), 100);
+  EXPECT_EQ(tenth.next_window(microseconds(300), 300), 40);
   // Tighter budget, shorter bursts.
   EXPECT_LT(tenth.next_window(microseconds(300), 300), half.next_window(microseconds(300), 300));
 }
