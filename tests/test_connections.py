@@ -21,7 +21,6 @@ def _host_port(stack: RedisStackServer) -> str:
     return f"127.0.0.1:{stack.port}"
 
 
-@pytest.mark.polars_subset
 def test_wrong_password_is_an_authentication_error_without_the_password(stack: RedisStackServer) -> None:
     url = f"redis://:not-the-password-s3cr3t@{_host_port(stack)}/0"
     with pytest.raises(pr.AuthenticationError) as info:

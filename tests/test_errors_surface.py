@@ -70,7 +70,6 @@ def dead_url() -> str:
     return f"redis://127.0.0.1:{_free_port()}/0"  # nothing listens there
 
 
-@pytest.mark.polars_subset
 @pytest.mark.parametrize("path", [*PATHS, *SCHEMA_PATHS])
 @pytest.mark.parametrize("reader", INFERRED)
 def test_inferred_schema_scan_without_a_server(reader: str, path: str, dead_url: str, tmp_path: Path) -> None:
@@ -80,7 +79,6 @@ def test_inferred_schema_scan_without_a_server(reader: str, path: str, dead_url:
     assert "schema callable failed" not in str(caught.value)
 
 
-@pytest.mark.polars_subset
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("reader", GIVEN)
 def test_given_schema_scan_without_a_server(reader: str, path: str, dead_url: str, tmp_path: Path) -> None:

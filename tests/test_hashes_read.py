@@ -32,7 +32,6 @@ def _oracle(r: redis.Redis, pattern: str, fields: list[str]) -> pl.DataFrame:
     return frame.sort("_key")
 
 
-@pytest.mark.polars_subset
 def test_read_matches_redis_py(r: redis.Redis, url: str) -> None:
     load_hashes(r, _people(500))
     df = pr.read_hashes(url, "person:*", SCHEMA).sort("_key")
@@ -124,7 +123,6 @@ def test_batching_does_not_change_results(r: redis.Redis, url: str, batch_size: 
     assert_frame_equal(df, expected)
 
 
-@pytest.mark.polars_subset
 def test_projection_uses_hmget_of_the_selected_fields(r: redis.Redis, url: str) -> None:
     load_hashes(r, _people(200))
     r.config_resetstat()
@@ -150,7 +148,6 @@ def test_count_rows(r: redis.Redis, url: str) -> None:
     assert pr.scan_hashes(url, "person:*", SCHEMA).select(pl.len()).collect().item() == 123
 
 
-@pytest.mark.polars_subset
 def test_head_fetches_about_n_hashes(r: redis.Redis, url: str) -> None:
     load_hashes(r, _people(5000))
     r.config_resetstat()
@@ -280,7 +277,6 @@ def test_gil_is_released_while_scanning(r: redis.Redis, url: str) -> None:
     assert during > 0  # the other Python thread ran while the scan held no GIL
 
 
-@pytest.mark.polars_subset
 def test_sort_then_head_is_the_true_top_k(r: redis.Redis, url: str) -> None:
     """Polars turns sort().head() into a top-k, and some versions push a dynamic predicate for it
     into IO sources: the result must still be the true top k."""

@@ -27,7 +27,6 @@ BOOLEAN_TEXT = {
 }
 
 
-@pytest.mark.polars_subset
 @pytest.mark.parametrize(("raw", "expected"), BOOLEAN_TEXT.items())
 def test_boolean(r: redis.Redis, url: str, raw: str, expected: bool) -> None:
     assert _read_one(r, url, raw, pl.Boolean()) is expected
@@ -126,7 +125,6 @@ DATETIME_CASES = [
 ]
 
 
-@pytest.mark.polars_subset
 @pytest.mark.parametrize(("raw", "expected"), DATETIME_CASES)
 def test_datetime_naive(r: redis.Redis, url: str, raw: str, expected: datetime) -> None:
     assert datetime(2024, 3, 4, 5, 6, 7, tzinfo=UTC).timestamp() == 1709528767  # the oracle's own check

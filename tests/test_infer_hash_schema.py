@@ -12,7 +12,6 @@ import polars_redis as pr
 from conftest import command_calls, load_hashes
 
 
-@pytest.mark.polars_subset
 def test_types_are_inferred_from_every_sampled_value(r: redis.Redis, url: str) -> None:
     load_hashes(r, {
         "u:1": {"id": "1", "score": "1.5", "flag": "true", "born": "2000-01-02", "seen": "2024-01-02T03:04:05", "name": "a", "mixed": "1"},

@@ -93,7 +93,6 @@ def slowlog(r: redis.Redis):
     r.config_set("slowlog-max-len", old_len)
 
 
-@pytest.mark.polars_subset
 def test_flat_documents_match_the_loaded_objects(r: redis.Redis, url: str) -> None:
     docs = _flat_docs(500)
     _load(r, docs)
@@ -102,7 +101,6 @@ def test_flat_documents_match_the_loaded_objects(r: redis.Redis, url: str) -> No
     assert_frame_equal(df, _expected(docs, FLAT))
 
 
-@pytest.mark.polars_subset
 def test_nested_structs_and_lists(r: redis.Redis, url: str) -> None:
     docs = _nested_docs(300)
     _load(r, docs)
@@ -114,7 +112,6 @@ def test_nested_structs_and_lists(r: redis.Redis, url: str) -> None:
     assert_frame_equal(df, _expected(oracle, NESTED))
 
 
-@pytest.mark.polars_subset
 def test_missing_fields_and_paths_are_null(r: redis.Redis, url: str) -> None:
     docs = {
         "m:1": {"name": "full", "address": {"city": "Oslo", "zip": "1", "geo": {"lat": 1.0, "lon": 2.0}}},
@@ -175,7 +172,6 @@ def test_paths_validation(url: str) -> None:
         pr.scan_json(url, "x:*", {"a": pl.Array(pl.Int64, 2)})
 
 
-@pytest.mark.polars_subset
 def test_single_projected_field(r: redis.Redis, url: str) -> None:
     docs = _flat_docs(100)
     _load(r, docs)
@@ -230,7 +226,6 @@ def test_field_names_that_need_quoting(r: redis.Redis, url: str, slowlog) -> Non
     assert '$["a b"]' in args and '$["d.t"]' in args
 
 
-@pytest.mark.polars_subset
 def test_head_fetches_about_n_documents(r: redis.Redis, url: str, slowlog) -> None:
     _load(r, _flat_docs(3000))
     r.slowlog_reset()
@@ -291,7 +286,6 @@ def test_categorical_inside_nested_columns(r: redis.Redis, url: str) -> None:
     assert df["l"].to_list() == [["x", "y"], []]
 
 
-@pytest.mark.polars_subset
 def test_non_integral_number_into_integer_column(r: redis.Redis, url: str) -> None:
     _load(r, {"n:1": {"n": 1, "inner": {"v": 2}}, "n:2": {"n": 2.5, "inner": {"v": [1]}}})
     with pytest.raises(pr.SchemaError) as failure:
@@ -397,7 +391,6 @@ def test_filter_on_nested_field(r: redis.Redis, url: str) -> None:
     assert sorted(got["_key"]) == sorted(k for k, d in docs.items() if d["address"]["city"] == "Rome")
 
 
-@pytest.mark.polars_subset
 def test_infer_json_schema_nested(r: redis.Redis, url: str) -> None:
     docs = _nested_docs(50)
     docs["user:odd"] = {"name": "odd", "extra": [1, 2.5], "mixed": 1}

@@ -26,7 +26,6 @@ def _hashes(n: int) -> dict[str, dict[str, str]]:
     return rows
 
 
-@pytest.mark.polars_subset
 def test_memory_usage_matches_redis_py(r: redis.Redis, url: str) -> None:
     load_hashes(r, _hashes(600))
     df = pr.read_hashes(url, "h:*", SCHEMA, include_memory_usage=True)

@@ -47,7 +47,6 @@ def _oracle(r: redis.Redis, key: str, fields: dict[str, type], start: str = "-",
     return frame.with_columns(pl.col(name).cast(dtype) for name, dtype in fields.items())
 
 
-@pytest.mark.polars_subset
 def test_read_matches_redis_py(r: redis.Redis, url: str) -> None:
     _add(r, "s", [{"action": "click", "value": "3"}, {"action": "view"}, {"value": "-7", "extra": "x"}])
     df = pr.read_stream(url, "s", SCHEMA)

@@ -47,7 +47,6 @@ def _read_one(r: redis.Redis, url: str, raw: str | bytes, dtype: pl.DataType, **
     return df["value"][0]
 
 
-@pytest.mark.polars_subset
 def test_read_matches_redis_py(r: redis.Redis, url: str) -> None:
     _load(r, _cache(3000))
     df = pr.read_strings(url, "cache:*").sort("_key")
@@ -167,7 +166,6 @@ def test_ttl_column(r: redis.Redis, url: str) -> None:
     assert df.filter(pl.col("_key") == "cache:1")["_ttl"].item() == -1
 
 
-@pytest.mark.polars_subset
 def test_memory_usage_matches_redis_py(r: redis.Redis, url: str) -> None:
     # int-encoded, embedded and raw strings take different amounts of memory.
     values = {"mem:int": "12345", "mem:short": "abc", "mem:mid": "m" * 60, "mem:big": "b" * 5000, "mem:empty": ""}
@@ -230,7 +228,6 @@ def _scan_hits(r: redis.Redis, pattern: str, count: int, calls: int) -> int:
     return int(r.info("stats")["keyspace_hits"])
 
 
-@pytest.mark.polars_subset
 @pytest.mark.parametrize("n", [1, 10, 250])
 def test_head_fetches_about_n_values(r: redis.Redis, url: str, n: int) -> None:
     _load(r, _cache(5000))

@@ -89,7 +89,6 @@ def logged(r: redis.Redis, command: str) -> list[list[str]]:
 # --- single series ------------------------------------------------------------------------------
 
 
-@pytest.mark.polars_subset
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_raw_range_matches_oracle(r: redis.Redis, url: str, protocol: str) -> None:
     samples = irregular(2_000)
@@ -323,7 +322,6 @@ def load_fleet(r: redis.Redis, points: int = 500) -> None:
     r.ts().create("fleet:empty", labels={"type": "temperature", "facility": "f9", "country": "us", "sensor": "9"})
 
 
-@pytest.mark.polars_subset
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_multi_raw_with_labels_matches_oracle(r: redis.Redis, url: str, protocol: str) -> None:
     load_fleet(r)
