@@ -283,7 +283,12 @@ void Decoder::read_value(uint8_t type, Record& record, bool keep) {
       const int64_t min_expire = type == static_cast<uint8_t>(ObjectType::kHashMetadata) ? read_ms() : 0;
       for (uint64_t n = read_length(); n > 0; --n) {
         const uint64_t ttl = read_length();
-        const int64_t expire_at = ttl == 0 ? 0 : static_cast<int64_t>(ttl) + (min_expire > 0 ? min_expire - 1 : 0);
+        int64_t expire_at = 0;
+        // Both numbers come from the file: a corrupt one must not overflow (undefined behaviour).
+        if (ttl != 0 && (ttl > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) ||
+                         __builtin_add_overflow(static_cast<int64_t>(ttl), min_expire > 0 ? min_expire - 1 : 0, &expire_at))) {
+          input_.fail("hash field expiry out of range (" + std::to_string(ttl) + " + " + std::to_string(min_expire) + ")");
+        }
         add_string();
         add_string();
         if (keep && expire_at > 0 && options_.now_ms > 0 && expire_at <= options_.now_ms) value.size -= 2;

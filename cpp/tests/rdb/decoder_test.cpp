@@ -202,6 +202,24 @@ TEST(RdbDecoder, LzfRejectsBadReferences) {
   EXPECT_THROW(lzf_decompress("a", 1000000, out), Error);                   // impossible length
 }
 
+// A hash with per-field expiry (type 24): the minimum expiry, then each field's TTL relative to it.
+TEST(RdbDecoder, HashFieldExpiryFromTheFileCannotOverflow) {
+  Builder ok;
+  ok.byte(24).str("h").le(1000, 8).length(2).length(0).str("f1").str("v1").length(5).str("f2").str("v2");
+  const auto records = decode_all(ok.finish());
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(items(records[0].value), (std::vector<std::string>{"f1", "v1", "f2", "v2"}));
+  // A corrupt TTL whose sum with the minimum passes 2^63 (the fuzzer found it: signed overflow).
+  Builder corrupt;
+  corrupt.byte(24).str("h").le(uint64_t{1} << 62, 8).length(1).length((uint64_t{1} << 63) - 2).str("f").str("v");
+  try {
+    decode_all(corrupt.finish());
+    FAIL() << "a TTL past the int64 range was accepted";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("hash field expiry out of range"), std::string::npos) << error.what();
+  }
+}
+
 TEST(RdbDecoder, CorruptListpack) {
   EXPECT_THROW(read_listpack(std::string("\x07\x00\x00\x00\x01\x00\x85", 7), [](const PackedElement&) {}), Error);
   EXPECT_THROW(read_intset(std::string("\x03\x00\x00\x00\x00\x00\x00\x00", 8), [](const PackedElement&) {}), Error);
