@@ -9,7 +9,7 @@ import polars as pl
 
 from polars_redis import _core
 from polars_redis._dtypes import to_descriptor
-from polars_redis._scan import drain
+from polars_redis._native_scan import drain
 
 
 def run_aggregate(url: str, index: str, query: str, args: list[Any], columns: Mapping[str, pl.DataType], *,

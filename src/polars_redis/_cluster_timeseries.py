@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import polars as pl
 
-from polars_redis._scan import drain
+from polars_redis._native_scan import drain
 
 _GROUP = "__polars_redis_group"
 _TS = "__polars_redis_ts"

@@ -12,15 +12,11 @@ from polars.io.plugins import register_io_source
 
 from polars_redis._core import ResponseError
 from polars_redis._dtypes import needs_cast
+from polars_redis._native_scan import NativeScan
 from polars_redis._predicate import effective_predicate
 from polars_redis._pushdown import PushdownWarning, SourcePlan, SourcePlanner
 from polars_redis._recorder import scan_record
 from polars_redis._scan_observer import scanned
-
-
-class NativeScan(Protocol):
-    def next_batch(self) -> Any: ...
-    def close(self) -> None: ...
 
 
 # Called with (columns, n_rows, source) where columns are the output columns Polars needs and
@@ -36,17 +32,6 @@ class DerivedColumns(Protocol):
     source: str
 
     def add(self, frame: pl.DataFrame, wanted: list[str]) -> pl.DataFrame: ...
-
-
-def drain(scan: NativeScan) -> list[pl.DataFrame]:
-    """Every batch of a started native scan, as frames; the scan is closed however this ends."""
-    frames = []
-    try:
-        while (batch := scan.next_batch()) is not None:
-            frames.append(pl.DataFrame(batch))
-    finally:
-        scan.close()
-    return frames
 
 
 def _is_incomplete_search(exc: BaseException) -> bool:

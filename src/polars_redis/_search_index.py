@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from polars_redis import _core
+from polars_redis import _cluster_search, _core
+from polars_redis._cluster_writes import is_cluster
 from polars_redis._core import ConfigurationError, ResponseError
 
 # RediSearch's default stop-words: never indexed, so a query must not require them.
@@ -120,9 +121,6 @@ def describe_index(url: str, name: str) -> IndexInfo:
 
     On a Redis Cluster the index is one per shard: the definition is the first shard's, the
     counters are summed over every shard."""
-    from polars_redis import _cluster_search
-    from polars_redis._cluster_writes import is_cluster
-
     if is_cluster(url):
         infos = [_index_info(name, info, config) for info, config in _cluster_search.info_replies(url, name)]
         return replace(infos[0], num_docs=sum(i.num_docs for i in infos),
