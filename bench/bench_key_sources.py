@@ -23,7 +23,7 @@ import polars as pl
 import redis
 
 from polars_redis import _core
-from polars_redis._dtypes import to_descriptor
+from polars_redis.engine.dtypes import to_descriptor
 from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -22,7 +22,7 @@ import redis
 
 import polars_redis as pr
 from polars_redis import _core
-from polars_redis._dtypes import to_descriptor
+from polars_redis.engine.dtypes import to_descriptor
 from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))

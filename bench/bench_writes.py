@@ -17,7 +17,7 @@ import redis
 
 import polars_redis as pr
 from polars_redis.server import RedisStackServer
-from polars_redis.writes import write_hashes, write_json, write_strings
+from polars_redis.writers.writes import write_hashes, write_json, write_strings
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import machine_description, measure, publish  # noqa: E402

@@ -11,6 +11,8 @@ cmake -S "$root" -B "$out/cmake" -G Ninja -DPOLARS_REDIS_BUILD_PYTHON=ON \
   -DPython_EXECUTABLE="$root/.venv/bin/python" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$out/cmake" --target _core >&2
 mkdir -p "$out/pkg/polars_redis"
+# Links to modules that moved or went away would dangle (and shadow nothing): drop them.
+find "$out/pkg/polars_redis" -maxdepth 1 -xtype l -delete
 for f in "$root"/src/polars_redis/*; do ln -sfn "$f" "$out/pkg/polars_redis/"; done
 cp "$out"/cmake/_core*.so "$out/pkg/polars_redis/"
 echo "$out/pkg"

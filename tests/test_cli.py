@@ -20,7 +20,7 @@ import redis
 import polars_redis as pr
 from conftest import command_calls, load_hashes, wait_indexed
 from polars_redis.__main__ import main
-from polars_redis._cli_progress import Progress
+from polars_redis.cli.progress import Progress
 
 USERS = {f"user:{i}": {"name": f"n{i}", "age": str(20 + i % 50)} for i in range(300)}
 SCHEMA = "name=String,age=Int64"

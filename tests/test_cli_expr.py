@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import load_hashes
 from polars_redis.__main__ import main
-from polars_redis._cli_expr import CliError, parse_schema, parse_where
+from polars_redis.cli.expr import CliError, parse_schema, parse_where
 
 # Audit events that running user text would raise (compile is left out: ast.parse raises it).
 _RUNNING = ("exec", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "subprocess.Popen",

@@ -17,7 +17,7 @@ import redis
 
 import polars_redis as pr
 from polars_redis import _core
-from polars_redis._dtypes import to_descriptor
+from polars_redis.engine.dtypes import to_descriptor
 
 from cluster_servers import ClusterNode, LocalCluster, start_cluster
 

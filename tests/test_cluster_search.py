@@ -225,7 +225,7 @@ def test_streams_are_read_on_their_nodes(cluster: LocalCluster) -> None:
 
 
 def test_cli_progress_counts_every_shard(cluster: LocalCluster, users: dict) -> None:
-    from polars_redis._cli_export import expected_keys
+    from polars_redis.cli.export import expected_keys
 
     with pr.connect(cluster.url) as client:
         assert expected_keys(client, None) == N

@@ -16,7 +16,7 @@ import polars_redis as pr
 
 from conftest import named_connections
 from polars_redis import _core
-from polars_redis._dtypes import to_descriptor
+from polars_redis.engine.dtypes import to_descriptor
 
 
 def _pooled(url: str, **options: object) -> str:

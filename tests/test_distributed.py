@@ -311,7 +311,7 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_engines_stay_optional() -> None:
-    imported = _python("import sys, polars_redis, polars_redis.partitions; "
+    imported = _python("import sys, polars_redis, polars_redis.readers.partitions; "
                        "print(sorted({'ray', 'dask', 'distributed'} & set(sys.modules)))")
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.strip() == "[]"

@@ -11,7 +11,7 @@ import redis
 from polars.testing import assert_frame_equal
 
 import polars_redis as pr
-from polars_redis.frames import read_frame, scan_frame, write_frame
+from polars_redis.readers.frames import read_frame, scan_frame, write_frame
 
 
 def _wide() -> pl.DataFrame:

@@ -11,8 +11,8 @@ import redis
 
 import polars_redis as pr
 from polars_redis import _core
-from polars_redis._dtypes import to_descriptor
-from polars_redis._native_scan import drain
+from polars_redis.engine.dtypes import to_descriptor
+from polars_redis.engine.native import drain
 from conftest import load_hashes, wait_indexed
 
 STRING = to_descriptor("s", pl.String)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from polars_redis._predicate import and_terms, effective_predicate
+from polars_redis.pushdown.predicate import and_terms, effective_predicate
 
 
 def test_and_terms_split_nested_conjunctions() -> None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from polars_redis._expr_tree import And, Between, Compare, IsIn, IsNull, Not, Opaque, Or, StringMatch, parse_predicate
-from polars_redis._redis_glob import escape_glob, literal_prefix, narrow_to_prefix
-from polars_redis._search_index import DEFAULT_STOPWORDS, IndexField, normalize_identifier
-from polars_redis._search_query import QueryContext, escape_text, translate_predicate
+from polars_redis.pushdown.expr_tree import And, Between, Compare, IsIn, IsNull, Not, Opaque, Or, StringMatch, parse_predicate
+from polars_redis.engine.glob import escape_glob, literal_prefix, narrow_to_prefix
+from polars_redis.pushdown.search_index import DEFAULT_STOPWORDS, IndexField, normalize_identifier
+from polars_redis.pushdown.search_query import QueryContext, escape_text, translate_predicate
 
 FIELDS = {
     "n": IndexField("n", "n", "NUMERIC"),

@@ -7,7 +7,7 @@ import pytest
 import redis
 
 import polars_redis as pr
-from polars_redis.collection_writes import write_list, write_set, write_zset
+from polars_redis.writers.collections import write_list, write_set, write_zset
 
 
 def test_sets_grouped_by_key_with_modes(r: redis.Redis, url: str) -> None:

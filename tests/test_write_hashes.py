@@ -11,7 +11,7 @@ import pytest
 import redis
 
 import polars_redis as pr
-from polars_redis.writes import write_hashes
+from polars_redis.writers.writes import write_hashes
 
 
 def _hash(r: redis.Redis, key: str) -> dict[str, str]:

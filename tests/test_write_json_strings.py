@@ -10,7 +10,7 @@ import pytest
 import redis
 
 import polars_redis as pr
-from polars_redis.writes import write_json, write_strings
+from polars_redis.writers.writes import write_json, write_strings
 
 
 def test_json_documents_are_nested_and_typed(r: redis.Redis, url: str) -> None:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import polars_redis as pr
-from polars_redis.writes import write_hashes
+from polars_redis.writers.writes import write_hashes
 
 COLUMNS = {
     "i64": (pl.Int64, st.integers(-(2**63), 2**63 - 1)),
@@ -64,7 +64,7 @@ def test_hash_round_trip(r: redis.Redis, url: str, df: pl.DataFrame) -> None:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(df=frames(), chunk=st.integers(64, 4096))
 def test_frame_cache_round_trip(r: redis.Redis, url: str, df: pl.DataFrame, chunk: int) -> None:
-    from polars_redis.frames import read_frame, write_frame
+    from polars_redis.readers.frames import read_frame, write_frame
 
     write_frame(df, url, "cache:rt", chunk_size=chunk)
     assert read_frame(url, "cache:rt").equals(df)

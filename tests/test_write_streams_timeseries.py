@@ -9,7 +9,7 @@ import pytest
 import redis
 
 import polars_redis as pr
-from polars_redis.append_writes import write_stream, write_timeseries
+from polars_redis.writers.append import write_stream, write_timeseries
 
 
 def test_stream_entries_ids_and_trimming(r: redis.Redis, url: str) -> None:

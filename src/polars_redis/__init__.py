@@ -12,19 +12,19 @@ from polars_redis._core import (
     SchemaError,
 )
 from polars_redis.client import Client, connect
-from polars_redis.collections import read_list, read_set, read_zset, scan_list, scan_set, scan_zset
-from polars_redis.hashes import infer_hash_schema, read_hashes, scan_hashes
-from polars_redis.json import infer_json_schema, read_json, scan_json
-from polars_redis.strings import read_strings, scan_strings
-from polars_redis.snapshots import read_rdb, scan_rdb
-from polars_redis.streams import ack_stream, create_stream_group, read_stream, read_stream_group, scan_stream
-from polars_redis.timeseries import read_timeseries, read_timeseries_multi, scan_timeseries, scan_timeseries_multi
-from polars_redis.writes import sink_hashes, sink_json, sink_strings, write_hashes, write_json, write_strings
-from polars_redis.collection_writes import write_list, write_set, write_zset
-from polars_redis.append_writes import write_stream, write_timeseries
-from polars_redis.restore_writes import write_method
-from polars_redis.frames import read_frame, scan_frame, write_frame
-from polars_redis.search import (
+from polars_redis.readers.collections import read_list, read_set, read_zset, scan_list, scan_set, scan_zset
+from polars_redis.readers.hashes import infer_hash_schema, read_hashes, scan_hashes
+from polars_redis.readers.json import infer_json_schema, read_json, scan_json
+from polars_redis.readers.strings import read_strings, scan_strings
+from polars_redis.readers.snapshots import read_rdb, scan_rdb
+from polars_redis.readers.streams import ack_stream, create_stream_group, read_stream, read_stream_group, scan_stream
+from polars_redis.readers.timeseries import read_timeseries, read_timeseries_multi, scan_timeseries, scan_timeseries_multi
+from polars_redis.writers.writes import sink_hashes, sink_json, sink_strings, write_hashes, write_json, write_strings
+from polars_redis.writers.collections import write_list, write_set, write_zset
+from polars_redis.writers.append import write_stream, write_timeseries
+from polars_redis.writers.restore import write_method
+from polars_redis.readers.frames import read_frame, scan_frame, write_frame
+from polars_redis.readers.search import (
     aggregate,
     create_index,
     infer_schema_from_index,
@@ -33,8 +33,8 @@ from polars_redis.search import (
     search_json,
 )
 from polars_redis.explain import explain
-from polars_redis.partitions import ScanPartition, scan_partitions
-from polars_redis._pushdown import PushdownWarning
+from polars_redis.readers.partitions import ScanPartition, scan_partitions
+from polars_redis.pushdown.planner import PushdownWarning
 from polars_redis import server
 
 from polars_redis._version import __version__ as __version__

@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
 
     add_server_options(commands.add_parser(
         "server", help="start a local Redis Stack on 127.0.0.1 (prints its URL) until stopped"))
-    from polars_redis._cli_commands import add_data_commands, run_data_command
+    from polars_redis.cli.commands import add_data_commands, run_data_command
 
     add_data_commands(commands)
     args = parser.parse_args(argv)
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "demo":
-            from polars_redis.demo import run_demo
+            from polars_redis.cli.demo import run_demo
 
             run_demo(users=args.users)
         elif args.command == "server":

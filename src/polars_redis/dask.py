@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 
-from polars_redis.partitions import ScanPartition, engine_missing, scan_partitions
+from polars_redis.readers.partitions import ScanPartition, engine_missing, scan_partitions
 
 try:
     import dask.dataframe as dd
@@ -34,13 +34,13 @@ def _read_partition(partition: ScanPartition) -> Any:
 def read_dask(url: str | Client, *args: Any, **kwargs: Any) -> Any:
     """Read a scan as a Dask DataFrame, one partition per Redis Cluster shard.
 
-    Plans the partitions here with [scan_partitions][polars_redis.partitions.scan_partitions]
+    Plans the partitions here with [scan_partitions][polars_redis.readers.partitions.scan_partitions]
     (same arguments) and builds the frame with ``dask.dataframe.from_map``; each partition is
     read by a Dask worker when the frame is computed. Columns are Arrow-backed pandas dtypes.
 
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
-        *args: the other arguments of [scan_partitions][polars_redis.partitions.scan_partitions]:
+        *args: the other arguments of [scan_partitions][polars_redis.readers.partitions.scan_partitions]:
             ``kind``, ``pattern``, ``schema``.
         **kwargs: its keywords: ``columns``, ``predicate``, ``n_rows``, ``read_from`` and any
             keyword of the kind's scan.
@@ -49,7 +49,7 @@ def read_dask(url: str | Client, *args: Any, **kwargs: Any) -> Any:
         A lazy ``dask.dataframe.DataFrame`` with one partition per shard (unknown divisions).
 
     Raises:
-        ConfigurationError: as [scan_partitions][polars_redis.partitions.scan_partitions].
+        ConfigurationError: as [scan_partitions][polars_redis.readers.partitions.scan_partitions].
         RedisConnectionError: the cluster cannot be reached when planning.
 
     Examples:

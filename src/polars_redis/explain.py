@@ -8,8 +8,8 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
-from polars_redis._budget import describe_budget
-from polars_redis._recorder import ScanRecord, recording
+from polars_redis.engine.budget import describe_budget
+from polars_redis.engine.recorder import ScanRecord, recording
 
 __all__ = ["explain"]
 

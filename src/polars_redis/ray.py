@@ -10,7 +10,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from polars_redis.partitions import ScanPartition, engine_missing, scan_partitions
+from polars_redis.readers.partitions import ScanPartition, engine_missing, scan_partitions
 
 try:
     import ray.data
@@ -37,7 +37,7 @@ class RedisDatasource(Datasource):
     [read_ray][polars_redis.ray.read_ray].
 
     Args:
-        partitions: from [scan_partitions][polars_redis.partitions.scan_partitions].
+        partitions: from [scan_partitions][polars_redis.readers.partitions.scan_partitions].
 
     Raises:
         ValueError: `partitions` is empty.
@@ -99,13 +99,13 @@ class RedisDatasource(Datasource):
 def read_ray(url: str | Client, *args: Any, **kwargs: Any) -> Any:
     """Read a scan as a Ray Dataset, one read task per Redis Cluster shard.
 
-    Plans the partitions here with [scan_partitions][polars_redis.partitions.scan_partitions]
+    Plans the partitions here with [scan_partitions][polars_redis.readers.partitions.scan_partitions]
     (same arguments) and reads them on the Ray cluster (``ray.init()`` first, or Ray starts a
     local one).
 
     Args:
         url: a connection URL or a [Client][polars_redis.client.Client].
-        *args: the other arguments of [scan_partitions][polars_redis.partitions.scan_partitions]:
+        *args: the other arguments of [scan_partitions][polars_redis.readers.partitions.scan_partitions]:
             ``kind``, ``pattern``, ``schema``.
         **kwargs: its keywords: ``columns``, ``predicate``, ``n_rows``, ``read_from`` and any
             keyword of the kind's scan.
@@ -114,7 +114,7 @@ def read_ray(url: str | Client, *args: Any, **kwargs: Any) -> Any:
         A lazy ``ray.data.Dataset``; its blocks are Arrow tables.
 
     Raises:
-        ConfigurationError: as [scan_partitions][polars_redis.partitions.scan_partitions].
+        ConfigurationError: as [scan_partitions][polars_redis.readers.partitions.scan_partitions].
         RedisConnectionError: the cluster cannot be reached when planning.
     """
     partitions = scan_partitions(url, *args, **kwargs)

@@ -1,0 +1,1 @@
+"""The command line (`python -m polars_redis`): one module per subcommand and its helpers."""

@@ -1,0 +1,1 @@
+"""Polars predicates into Redis: the expression tree, key and RediSearch query translation."""

@@ -1,0 +1,550 @@
+"""Redis streams as Polars frames: scan_stream, read_stream, and consumer-group reading."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from polars_redis import _core
+from polars_redis.engine.budget import scan_budget
+from polars_redis.engine.connection import as_url
+from polars_redis.client import Client
+from polars_redis._core import ConfigurationError
+from polars_redis.engine.dtypes import SchemaLike, normalize_schema, to_descriptor
+from polars_redis.engine.epoch import epoch_ms
+from polars_redis.engine.key_columns import ROW_INDEX_MAX, check_row_index_offset, row_index_overflow
+from polars_redis.engine.read_options import Overrides, check_n_rows, row_index_column
+from polars_redis.engine.recorder import start_native
+from polars_redis.readers.source import eager, iterate_batches, lazy_frame
+from polars_redis.readers.snapshot_source import rdb_file
+
+__all__ = ["scan_stream", "read_stream", "read_stream_group", "ack_stream", "create_stream_group"]
+
+
+def _epoch_ms(value: datetime | int, name: str) -> int:
+    """Milliseconds since the epoch: a datetime by the shared rule (naive is local time)."""
+    if isinstance(value, bool) or not isinstance(value, datetime | int):
+        raise ConfigurationError(f"{name} must be a datetime or epoch milliseconds (int), got {value!r}")
+    if isinstance(value, datetime):
+        return epoch_ms(value, name)
+    if value < 0:
+        raise ConfigurationError(f"{name} is before 1970-01-01, which no stream entry ID can be: {value} ms")
+    return value
+
+
+def _id_range(
+    start_id: str, end_id: str, start_time: datetime | int | None, end_time: datetime | int | None
+) -> tuple[str, str]:
+    # XRANGE completes an ID given as milliseconds alone: "<ms>" starts at <ms>-0 and ends at
+    # <ms>-<max sequence>, so both time bounds are inclusive.
+    if start_time is not None:
+        if start_id != "-":
+            raise ConfigurationError("pass start_id or start_time, not both")
+        start_id = str(_epoch_ms(start_time, "start_time"))
+    if end_time is not None:
+        if end_id != "+":
+            raise ConfigurationError("pass end_id or end_time, not both")
+        end_id = str(_epoch_ms(end_time, "end_time"))
+    return start_id, end_id
+
+
+def _columns(
+    fields: dict[str, pl.DataType],
+    *,
+    include_key: bool,
+    key_column_name: str,
+    include_id: bool,
+    id_column_name: str,
+    include_timestamp: bool,
+    timestamp_column_name: str,
+    row_index_column_name: str | None = None,
+) -> pl.Schema:
+    columns: list[tuple[str, pl.DataType]] = []
+    if row_index_column_name is not None:
+        columns.append((row_index_column_name, pl.UInt32()))
+    if include_key:
+        columns.append((key_column_name, pl.String()))
+    if include_id:
+        columns.append((id_column_name, pl.String()))
+    if include_timestamp:
+        columns.append((timestamp_column_name, pl.Int64()))
+    columns.extend(fields.items())
+    names = [name for name, _ in columns]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ConfigurationError(
+            f"column name(s) {duplicates} used twice: rename the key, ID, timestamp or row index column"
+        )
+    return pl.Schema(columns)
+
+
+def _check_positive(**values: int | None) -> None:
+    for name, value in values.items():
+        if value is not None and value < 1:
+            raise ConfigurationError(f"{name} must be at least 1, got {value}")
+
+
+class _RowIndexed:
+    """A native scan whose batches get row numbers, counted before any filter.
+
+    Keys read ahead fill batches of their own, so the numbers are only known once a batch is
+    handed over in output order; numbering whole batches here costs one call per batch.
+    """
+
+    def __init__(self, scan: _core.NativeScan, name: str, offset: int) -> None:
+        self._scan, self._name, self._offset, self._next = scan, name, offset, offset
+
+    def next_batch(self) -> pl.DataFrame | None:
+        batch = self._scan.next_batch()
+        if batch is None:
+            return None
+        rows = batch.num_rows
+        if self._next + rows - 1 > ROW_INDEX_MAX:
+            del batch  # the error's traceback must not keep the batch's memory alive
+            raise row_index_overflow(self._name, self._offset, self._next - self._offset + rows)
+        frame = pl.DataFrame(batch)
+        # Built in Int64 and cast: with_row_index refuses a batch that ends on UInt32's maximum.
+        index = pl.int_range(self._next, self._next + frame.height, dtype=pl.Int64, eager=True)
+        frame = frame.insert_column(0, index.cast(pl.UInt32).alias(self._name))
+        self._next += frame.height
+        return frame
+
+    def close(self) -> None:
+        self._scan.close()
+
+
+def scan_stream(
+    url: str | Client,
+    key: str | Sequence[str],
+    schema: SchemaLike,
+    *,
+    start_id: str = "-",
+    end_id: str = "+",
+    start_time: datetime | int | None = None,
+    end_time: datetime | int | None = None,
+    count: int | None = None,
+    include_id: bool = True,
+    id_column_name: str = "_id",
+    include_timestamp: bool = True,
+    timestamp_column_name: str = "_ts",
+    key_column_name: str = "_key",
+    include_row_index: bool | None = None,
+    row_index_column_name: str | None = None,
+    row_index_offset: int = 0,
+    row_index_name: str | None = None,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
+    batch_size: int = 10_000,
+    page_size: int = 1000,
+    ignore_errors: bool = False,
+    snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
+) -> pl.LazyFrame:
+    """Lazily read the entries of one or more Redis streams (XRANGE).
+
+    One row per entry, in ID order (and in the order of `key` when it lists several streams).
+    Columns: the key (only when `key` is a list), the entry ID as a String (``_id``), the ID's
+    milliseconds as Int64 (``_ts``; ``pl.from_epoch("_ts", time_unit="ms")`` makes it a
+    Datetime), then one column per schema field typed like hash fields (a field an entry lacks is
+    null). XRANGE is paged (`page_size` entries per call, continuing after the last ID seen); the
+    pages of several keys, or of time segments of one large key, are pipelined; ``head(n)`` asks
+    for no more than n entries; and fields a query does not use are never converted.
+
+    A missing key reads as no entries; a key holding another type raises `ResponseError`.
+
+    Args:
+        url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS, or
+            ``unix:///path?db=N``.
+        key: a stream key, or a list of them (then a String key column is added first).
+        schema: field name -> Polars dtype.
+        start_id: first entry ID, inclusive (``"-"``: the beginning); ``"(<id>"`` excludes it.
+            An ID may omit its sequence (``"1700000000000"`` means ``1700000000000-0``).
+        end_id: last entry ID, inclusive (``"+"``: the end); ``"(<id>"`` excludes it. Without a
+            sequence it covers the whole millisecond.
+        start_time: instead of `start_id`: the first millisecond, inclusive, as a ``datetime``
+            (naive means local time, as ``datetime.timestamp()`` takes it; aware is exact) or
+            epoch milliseconds.
+        end_time: instead of `end_id`: the last millisecond, inclusive.
+        count: at most this many entries per key (the first ones of the range).
+        include_id: add the entry ID column named `id_column_name`.
+        id_column_name: name of the entry ID column.
+        include_timestamp: add the ID's milliseconds (Int64) named `timestamp_column_name`.
+        timestamp_column_name: name of the timestamp column.
+        key_column_name: name of the key column when `key` is a list.
+        include_row_index: add a UInt32 row number column first, starting at `row_index_offset`
+            (``None``: only when `row_index_name` is given).
+        row_index_column_name: name of the row number column (default ``"_index"``).
+        row_index_offset: the first row number.
+        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
+            name (``None``: none, unless `include_row_index`).
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of `schema` is
+            parsed as that dtype instead; another column (ID, timestamp, ...) is cast to it. A
+            name that is no column raises `ConfigurationError`.
+        batch_size: rows per batch handed to Polars.
+        page_size: entries per XRANGE call.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
+        ignore_errors: read values that do not parse as their dtype as null instead of raising
+            `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
+
+    Returns:
+        A LazyFrame; every collect runs a fresh scan.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype (raised here).
+        RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
+            subclass) when it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
+        ResponseError: a key holds another type, or the server answered a command with an error.
+
+    Examples:
+        >>> from datetime import datetime, timedelta
+        >>> lf = pr.scan_stream(
+        ...     url, "events:user:123", {"action": pl.String, "value": pl.Int64},
+        ...     start_time=datetime.now() - timedelta(hours=1),
+        ... )
+        >>> lf.group_by("action").len().sort("action").collect().rows()
+        [('click', 2), ('view', 1)]
+    """
+    url = as_url(url)
+    _core.validate_url(url)  # a malformed URL fails here, not at collect time
+    keys = [key] if isinstance(key, str) else list(key)
+    if not all(isinstance(k, str) for k in keys):
+        raise ConfigurationError(f"key must be a string or a list of strings, got {key!r}")
+    _check_positive(batch_size=batch_size, page_size=page_size)
+    if count is not None and count < 0:
+        raise ConfigurationError(f"count must be >= 0, got {count}")
+    check_row_index_offset(row_index_offset)
+    n_rows = check_n_rows(n_rows)
+    overrides = Overrides(schema_overrides)
+    row_index = row_index_column(include_row_index, row_index_column_name, row_index_name)
+    start_id, end_id = _id_range(start_id, end_id, start_time, end_time)
+    fields = overrides.fields(normalize_schema(schema))
+    include_key = not isinstance(key, str)
+    rdb_path = rdb_file()
+    budget = scan_budget(max_server_share, max_commands_per_second, snapshot=snapshot or rdb_path is not None)
+    layout: dict[str, Any] = dict(
+        include_key=include_key, key_column_name=key_column_name,
+        include_id=include_id, id_column_name=id_column_name,
+        include_timestamp=include_timestamp, timestamp_column_name=timestamp_column_name,
+    )
+    output = _columns(fields, **layout, row_index_column_name=row_index)
+
+    def start_scan(columns: list[str], n_rows: int | None, _source: dict[str, Any]) -> _core.NativeScan | _RowIndexed:
+        wanted = set(columns)
+        plan = {
+            "keys": keys,
+            "start_id": start_id,
+            "end_id": end_id,
+            "count": count,
+            "fields": [(name, to_descriptor(name, dtype)) for name, dtype in fields.items() if name in wanted],
+            "include_key": include_key and key_column_name in wanted,
+            "key_column_name": key_column_name,
+            "include_id": include_id and id_column_name in wanted,
+            "id_column_name": id_column_name,
+            "include_timestamp": include_timestamp and timestamp_column_name in wanted,
+            "timestamp_column_name": timestamp_column_name,
+            "batch_size": batch_size,
+            "page_size": page_size,
+            "n_rows": n_rows,
+            "ignore_errors": ignore_errors,
+            "snapshot": snapshot or rdb_path is not None,
+            "rdb_path": rdb_path,
+            **budget,
+        }
+        scan = start_native(_core.scan_stream, url, plan)
+        if row_index is not None and row_index in wanted:
+            return _RowIndexed(scan, row_index, row_index_offset)
+        return scan
+
+    detail = f"key={key!r}, range=[{start_id!r}, {end_id!r}]"
+    return overrides.finish(lazy_frame(start_scan, output, name="redis stream", detail=detail), n_rows)
+
+
+def read_stream(
+    url: str | Client,
+    key: str | Sequence[str],
+    schema: SchemaLike,
+    *,
+    start_id: str = "-",
+    end_id: str = "+",
+    start_time: datetime | int | None = None,
+    end_time: datetime | int | None = None,
+    count: int | None = None,
+    include_id: bool = True,
+    id_column_name: str = "_id",
+    include_timestamp: bool = True,
+    timestamp_column_name: str = "_ts",
+    key_column_name: str = "_key",
+    include_row_index: bool | None = None,
+    row_index_column_name: str | None = None,
+    row_index_offset: int = 0,
+    row_index_name: str | None = None,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
+    batch_size: int = 10_000,
+    page_size: int = 1000,
+    ignore_errors: bool = False,
+    snapshot: bool = False,
+    max_server_share: float | None = None,
+    max_commands_per_second: float | None = None,
+) -> pl.DataFrame:
+    """Read Redis stream entries into a DataFrame (eager
+    [scan_stream][polars_redis.readers.streams.scan_stream]).
+
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key: a stream key, or a list of them.
+        schema: field name -> Polars dtype.
+        start_id: first entry ID, inclusive (``"-"``: the beginning); ``"(<id>"`` excludes it.
+            An ID may omit its sequence (``"1700000000000"`` means ``1700000000000-0``).
+        end_id: last entry ID, inclusive (``"+"``: the end); ``"(<id>"`` excludes it. Without a
+            sequence it covers the whole millisecond.
+        start_time: instead of `start_id`: the first millisecond, inclusive, as a ``datetime``
+            (naive means local time, as ``datetime.timestamp()`` takes it; aware is exact) or
+            epoch milliseconds.
+        end_time: instead of `end_id`: the last millisecond, inclusive.
+        count: at most this many entries per key (the first ones of the range).
+        include_id: add the entry ID column named `id_column_name`.
+        id_column_name: name of the entry ID column.
+        include_timestamp: add the ID's milliseconds (Int64) named `timestamp_column_name`.
+        timestamp_column_name: name of the timestamp column.
+        key_column_name: name of the key column when `key` is a list.
+        include_row_index: add a UInt32 row number column first, starting at `row_index_offset`
+            (``None``: only when `row_index_name` is given).
+        row_index_column_name: name of the row number column (default ``"_index"``).
+        row_index_offset: the first row number.
+        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
+            name (``None``: none, unless `include_row_index`).
+        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of `schema` is
+            parsed as that dtype instead; another column (ID, timestamp, ...) is cast to it. A
+            name that is no column raises `ConfigurationError`.
+        batch_size: rows per batch handed to Polars.
+        page_size: entries per XRANGE call.
+        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+            connection of its own) instead of SCAN: the server's main thread does almost no work,
+            but the whole dataset crosses the wire. See the snapshots guide.
+        ignore_errors: read values that do not parse as their dtype as null instead of raising
+            `SchemaError`.
+        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+            short bursts, each followed by a pause, so that another client's commands wait behind
+            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
+
+    Returns:
+        One row per entry, in ID order per key.
+
+    Raises:
+        ConfigurationError: an invalid URL, option or dtype.
+        RedisConnectionError: the server cannot be reached; AuthenticationError (a subclass) when
+            it rejects the credentials.
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
+
+    Examples:
+        >>> df = pr.read_stream(url, "events", {"action": pl.String}, count=2)
+        >>> df.select("_id", "action").rows()
+        [('1-0', 'click'), ('2-0', 'view')]
+    """
+    return eager(scan_stream, locals())
+
+
+def create_stream_group(url: str | Client, key: str, group: str, start_id: str = "$") -> bool:
+    """Create a consumer group (XGROUP CREATE ... MKSTREAM), creating the stream if needed.
+
+    `start_id` is the last ID the group counts as already delivered: ``"$"`` (the default) means
+    only entries added from now on, ``"0"`` means the whole stream. Create the group before the
+    producers start when no entry may be missed.
+
+    Args:
+        url: a connection URL or a [Client][polars_redis.client.Client].
+        key: the stream key (created empty if missing).
+        group: the consumer group's name.
+        start_id: the last ID the group counts as delivered: ``"$"`` or ``"0"``.
+
+    Returns:
+        True if the group was created, False if it already existed (nothing is changed then).
+
+    Raises:
+        ConfigurationError: an invalid URL.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        ResponseError: `key` holds another type, or the server rejected the command.
+
+    Examples:
+        >>> pr.create_stream_group(url, "orders", "billing", start_id="0")
+        True
+        >>> pr.create_stream_group(url, "orders", "billing")
+        False
+    """
+    url = as_url(url)
+    _core.validate_url(url)
+    return _core.create_stream_group(url, key, group, start_id)
+
+
+def read_stream_group(
+    url: str | Client,
+    key: str,
+    group: str,
+    consumer: str,
+    schema: SchemaLike,
+    *,
+    count: int | None = None,
+    block_ms: int | None = None,
+    create_group: bool = False,
+    start_id: str = "$",
+    pending: bool = False,
+    include_id: bool = True,
+    id_column_name: str = "_id",
+    include_timestamp: bool = True,
+    timestamp_column_name: str = "_ts",
+    page_size: int = 1000,
+    ignore_errors: bool = False,
+    n_rows: int | None = None,
+    schema_overrides: SchemaLike | None = None,
+) -> pl.DataFrame:
+    """Read the entries a consumer group delivers to `consumer` (XREADGROUP), unacknowledged.
+
+    Each entry of the stream is delivered to one consumer of the group only. Delivered entries
+    stay in the group's pending list until [ack_stream][polars_redis.readers.streams.ack_stream]
+    acknowledges them, which gives an
+    at-least-once pipeline:
+
+    1. ``df = read_stream_group(url, key, group, consumer, schema)`` (new entries),
+    2. process and store ``df``,
+    3. ``ack_stream(url, key, group, df["_id"])``.
+
+    After a crash between 1 and 3, the same consumer calls ``read_stream_group(...,
+    pending=True)`` first: it returns the entries delivered to it and never acknowledged (an
+    entry deleted from the stream since then comes back with null fields). Processing must
+    therefore be idempotent, or check the IDs it already stored.
+
+    This is eager on purpose: reading moves the group forward, so a LazyFrame that re-reads on
+    every collect would deliver different entries each time.
+
+    Args:
+        url: the Redis URL.
+        key: the stream key.
+        group: the consumer group.
+        consumer: this consumer's name (created by the server on first use).
+        schema: field name -> Polars dtype.
+        count: at most this many entries (default: all that are available, read in pages).
+        block_ms: when no new entry is available, wait up to this long for one (XREADGROUP
+            BLOCK). Ignored with ``pending=True``.
+        create_group: create the group first if it does not exist (with the stream, MKSTREAM);
+            an existing group is left as it is.
+        start_id: where a group created here starts: ``"$"`` (new entries only) or ``"0"``
+            (the whole stream).
+        pending: re-read this consumer's pending entries (delivered, not acknowledged) instead
+            of new ones. Reading them again does not deliver anything new.
+        include_id: add the entry ID column (needed to acknowledge).
+        id_column_name: name of the entry ID column.
+        include_timestamp: add the ID's milliseconds (Int64).
+        timestamp_column_name: name of the timestamp column.
+        page_size: entries per XREADGROUP call.
+        ignore_errors: read values that do not parse as their dtype as null. Without it a
+            `SchemaError` is raised and the entries delivered so far stay pending.
+        n_rows: Polars' spelling of a limit: at most this many entries are delivered (with
+            `count`, the smaller of the two); ``0`` reads nothing.
+        schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of
+            `schema` is parsed as that dtype instead; the ID or timestamp column is cast to it.
+            A name that is no column raises `ConfigurationError`.
+
+    Returns:
+        The delivered entries (an empty frame when there are none).
+
+    Raises:
+        ConfigurationError: an invalid URL or option.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        RedisTimeoutError: the server did not answer in time.
+        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
+        ResponseError: the group does not exist (see `create_group`), or another server error.
+
+    Examples:
+        >>> df = pr.read_stream_group(url, "orders", "billing", "worker-1",
+        ...                           {"amount": pl.Float64}, create_group=True, start_id="0")
+        >>> df.select("_id", "amount").rows()
+        [('1-0', 9.5)]
+        >>> pr.ack_stream(url, "orders", "billing", df["_id"])
+        1
+    """
+    url = as_url(url)
+    _core.validate_url(url)
+    _check_positive(count=count, page_size=page_size, block_ms=block_ms)
+    n_rows = check_n_rows(n_rows)
+    overrides = Overrides(schema_overrides)
+    fields = overrides.fields(normalize_schema(schema))
+    output = _columns(
+        fields, include_key=False, key_column_name="_key", include_id=include_id, id_column_name=id_column_name,
+        include_timestamp=include_timestamp, timestamp_column_name=timestamp_column_name,
+    )
+    if n_rows == 0:  # COUNT 0 would mean no limit to the server: deliver nothing instead
+        return overrides.finish(pl.LazyFrame(schema=output), None).collect()
+    if n_rows is not None:
+        count = n_rows if count is None else min(count, n_rows)
+    plan = {
+        "key": key,
+        "group": group,
+        "consumer": consumer,
+        "count": count,
+        "block_ms": block_ms,
+        "create_group": create_group,
+        "start_id": start_id,
+        "pending": pending,
+        "fields": [(name, to_descriptor(name, dtype)) for name, dtype in fields.items()],
+        "include_id": include_id,
+        "id_column_name": id_column_name,
+        "include_timestamp": include_timestamp,
+        "timestamp_column_name": timestamp_column_name,
+        "page_size": page_size,
+        "ignore_errors": ignore_errors,
+    }
+    frames = list(iterate_batches(lambda _columns, _n_rows, _source: _core.read_stream_group(url, plan), output, None, None, None))
+    return overrides.finish(pl.concat(frames, how="vertical").lazy(), None).collect()
+
+
+def ack_stream(url: str | Client, key: str, group: str, ids: Iterable[str] | pl.Series) -> int:
+    """Acknowledge processed entries (XACK), removing them from the group's pending list.
+
+    Args:
+        url: the Redis URL.
+        key: the stream key.
+        group: the consumer group.
+        ids: entry IDs, e.g. the ``_id`` column of
+            [read_stream_group][polars_redis.readers.streams.read_stream_group]'s frame.
+
+    Returns:
+        How many entries were acknowledged (IDs not pending in the group are not counted).
+
+    Raises:
+        ConfigurationError: `ids` is not a list or Series of ID strings, or the URL is invalid.
+        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+            rejected).
+        ResponseError: the server rejected the command (e.g. `key` holds another type).
+
+    Examples:
+        >>> df = pr.read_stream_group(url, "orders", "billing", "worker-1",
+        ...                           {"amount": pl.Float64}, create_group=True, start_id="0")
+        >>> pr.ack_stream(url, "orders", "billing", df["_id"])
+        1
+    """
+    url = as_url(url)
+    _core.validate_url(url)
+    values = ids.to_list() if isinstance(ids, pl.Series) else list(ids)
+    if isinstance(ids, str) or not all(isinstance(v, str) for v in values):
+        raise ConfigurationError("ids must be a list or Series of entry ID strings")
+    return _core.ack_stream(url, key, group, values)

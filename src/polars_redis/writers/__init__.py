@@ -1,0 +1,1 @@
+"""The write_* / sink_* writers, one module per family of Redis types."""
