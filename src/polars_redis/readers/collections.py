@@ -18,12 +18,13 @@ from polars_redis.engine.connection import as_url
 from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 from polars_redis.engine.dtypes import SchemaLike, normalize_schema, to_descriptor
-from polars_redis.engine.key_columns import check_row_index_offset, check_scan_sizes
+from polars_redis.engine.key_columns import KeyColumns, check_scan_sizes
 from polars_redis.pushdown.planner import KeyPushdown
-from polars_redis.engine.read_options import DEFAULT_ROW_INDEX_NAME, Overrides, check_n_rows, row_index_column
+from polars_redis.engine.read_options import Overrides, check_n_rows
 from polars_redis.engine.recorder import start_native
 from polars_redis.readers.snapshot_source import rdb_file, snapshot_pushdown
-from polars_redis.readers.source import eager, lazy_frame
+from polars_redis.readers.source import lazy_frame
+from polars_redis.readers.eager import eager_twin
 
 __all__ = ["scan_set", "read_set", "scan_list", "read_list", "scan_zset", "read_zset"]
 
@@ -53,14 +54,6 @@ def _score_bound(value: ScoreBound, name: str) -> str:
     )
 
 
-def _schema(columns: list[tuple[str, pl.DataType]]) -> pl.Schema:
-    names = [name for name, _ in columns]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise ConfigurationError(f"column name(s) {duplicates} used twice: give each column its own name")
-    return pl.Schema(columns)
-
-
 def _scan(
     url: str,
     pattern: str,
@@ -69,10 +62,7 @@ def _scan(
     extra_plan: dict[str, Any],
     *,
     name: str,
-    include_key: bool,
-    key_column_name: str,
-    row_index: str | None,
-    row_index_offset: int,
+    key_columns: KeyColumns,
     batch_size: int,
     count_hint: int,
     ignore_errors: bool,
@@ -86,24 +76,13 @@ def _scan(
     """
     _core.validate_url(url)  # a malformed URL fails here, not at collect time
     check_scan_sizes(batch_size, count_hint)
-    check_row_index_offset(row_index_offset)
-    columns: list[tuple[str, pl.DataType]] = []
-    if row_index is not None:
-        columns.append((row_index, pl.UInt32()))
-    if include_key:
-        columns.append((key_column_name, pl.String()))
-    columns.extend((column, dtype) for _, column, dtype, _ in values)
-    schema = _schema(columns)
+    schema = key_columns.schema([(column, dtype) for _, column, dtype, _ in values], "give each column its own name")
 
     def start_scan(wanted_columns: list[str], n_rows: int | None, source: dict[str, Any]) -> Any:
         wanted = set(wanted_columns)
         plan: dict[str, Any] = {
             "pattern": pattern,
-            "include_key": include_key and key_column_name in wanted,
-            "key_column_name": key_column_name,
-            "include_row_index": row_index is not None and row_index in wanted,
-            "row_index_column_name": row_index or DEFAULT_ROW_INDEX_NAME,
-            "row_index_offset": row_index_offset,
+            **key_columns.plan(wanted),
             "batch_size": batch_size,
             "count_hint": count_hint,
             "n_rows": n_rows,
@@ -117,9 +96,8 @@ def _scan(
             plan.update(entries)
         return start_native(start, url, plan)
 
-    pushdown = snapshot_pushdown(url, pattern, key_column_name if include_key else None, snapshot=snapshot,
-                                 rdb_path=rdb_file())
-    pushdown = pushdown or KeyPushdown(url, pattern, key_column_name if include_key else None)
+    pushdown = snapshot_pushdown(url, pattern, key_columns.key_column, snapshot=snapshot, rdb_path=rdb_file())
+    pushdown = pushdown or KeyPushdown(url, pattern, key_columns.key_column)
     return lazy_frame(start_scan, schema, name=name, detail=f"pattern={pattern!r}", pushdown=pushdown)
 
 
@@ -212,68 +190,15 @@ def scan_set(
         [_member("include_member", member_column_name, overrides.dtype(member_column_name, member_type),
                  "member_type")],
         {"member_column_name": member_column_name},
-        name="redis sets", include_key=include_key, key_column_name=key_column_name,
-        row_index=row_index_column(include_row_index, row_index_column_name, row_index_name),
-        row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
+        name="redis sets", key_columns=KeyColumns.from_arguments(locals(), per_key_metadata=False), batch_size=batch_size, count_hint=count_hint,
         ignore_errors=ignore_errors, snapshot=snapshot,
         budget=scan_budget(max_server_share, max_commands_per_second, snapshot=snapshot),
     ), n_rows)
 
 
-def read_set(
-    url: str | Client,
-    pattern: str = "*",
-    *,
-    member_type: Any = pl.Utf8,
-    member_column_name: str = "member",
-    include_key: bool = True,
-    key_column_name: str = "_key",
-    include_row_index: bool | None = None,
-    row_index_column_name: str | None = None,
-    row_index_offset: int = 0,
-    row_index_name: str | None = None,
-    n_rows: int | None = None,
-    schema_overrides: SchemaLike | None = None,
-    batch_size: int = 1000,
-    count_hint: int = 1000,
-    ignore_errors: bool = False,
-    snapshot: bool = False,
-    max_server_share: float | None = None,
-    max_commands_per_second: float | None = None,
-) -> pl.DataFrame:
+@eager_twin(scan_set)
+def read_set() -> None:
     """Read Redis sets into a DataFrame (eager [scan_set][polars_redis.readers.collections.scan_set]).
-
-    Args:
-        url: a connection URL or a [Client][polars_redis.client.Client].
-        pattern: SCAN MATCH pattern, e.g. ``"tags:*"``.
-        member_type: dtype the members are parsed as (any scalar dtype
-            [scan_hashes][polars_redis.readers.hashes.scan_hashes]
-            accepts, parsed the same way).
-        member_column_name: name of the member column.
-        include_key: add the key as a String column named `key_column_name`.
-        key_column_name: name of the key column.
-        include_row_index: add a UInt32 row number column starting at `row_index_offset`
-            (``None``: only when `row_index_name` is given).
-        row_index_column_name: name of the row number column (default ``"_index"``).
-        row_index_offset: the first row number.
-        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
-            name (``None``: none, unless `include_row_index`).
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: the member or
-            element column is parsed as that dtype (instead of its ``*_type`` option); another
-            column (key, score, ...) is cast to it. A name that is no column raises
-            `ConfigurationError`.
-        batch_size: rows per batch handed to Polars (a page of a large set may make a larger one).
-        count_hint: SCAN COUNT hint for finding the keys.
-        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
-            connection of its own) instead of SCAN: the server's main thread does almost no work,
-            but the whole dataset crosses the wire. See the snapshots guide.
-        ignore_errors: read members that do not parse as `member_type` as null instead of raising
-            `SchemaError`.
-        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
-            short bursts, each followed by a pause, so that another client's commands wait behind
-            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
-        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         One row per set member.
@@ -290,7 +215,6 @@ def read_set(
         >>> pr.read_set(url, "tags:post:2").rows()
         [('tags:post:2', 'polars')]
     """
-    return eager(scan_set, locals())
 
 
 def scan_list(
@@ -384,72 +308,15 @@ def scan_list(
             "element_column_name": element_column_name, "position_column_name": position_column_name,
             "include_position": False,  # set again below when the column exists and is wanted
         },
-        name="redis lists", include_key=include_key, key_column_name=key_column_name,
-        row_index=row_index_column(include_row_index, row_index_column_name, row_index_name),
-        row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
+        name="redis lists", key_columns=KeyColumns.from_arguments(locals(), per_key_metadata=False), batch_size=batch_size, count_hint=count_hint,
         ignore_errors=ignore_errors, snapshot=snapshot,
         budget=scan_budget(max_server_share, max_commands_per_second, snapshot=snapshot),
     ), n_rows)
 
 
-def read_list(
-    url: str | Client,
-    pattern: str = "*",
-    *,
-    element_type: Any = pl.Utf8,
-    element_column_name: str = "element",
-    include_position: bool = True,
-    position_column_name: str = "position",
-    include_key: bool = True,
-    key_column_name: str = "_key",
-    include_row_index: bool | None = None,
-    row_index_column_name: str | None = None,
-    row_index_offset: int = 0,
-    row_index_name: str | None = None,
-    n_rows: int | None = None,
-    schema_overrides: SchemaLike | None = None,
-    batch_size: int = 1000,
-    count_hint: int = 1000,
-    ignore_errors: bool = False,
-    snapshot: bool = False,
-    max_server_share: float | None = None,
-    max_commands_per_second: float | None = None,
-) -> pl.DataFrame:
+@eager_twin(scan_list)
+def read_list() -> None:
     """Read Redis lists into a DataFrame (eager [scan_list][polars_redis.readers.collections.scan_list]).
-
-    Args:
-        url: a connection URL or a [Client][polars_redis.client.Client].
-        pattern: SCAN MATCH pattern, e.g. ``"queue:*"``.
-        element_type: dtype the elements are parsed as (any scalar dtype
-            [scan_hashes][polars_redis.readers.hashes.scan_hashes]
-            accepts).
-        element_column_name: name of the element column.
-        include_position: add the element's 0-based index in its list as an Int64 column.
-        position_column_name: name of the position column.
-        include_key: add the key as a String column named `key_column_name`.
-        key_column_name: name of the key column.
-        include_row_index: add a UInt32 row number column starting at `row_index_offset`
-            (``None``: only when `row_index_name` is given).
-        row_index_column_name: name of the row number column (default ``"_index"``).
-        row_index_offset: the first row number.
-        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
-            name (``None``: none, unless `include_row_index`).
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: the member or
-            element column is parsed as that dtype (instead of its ``*_type`` option); another
-            column (key, score, ...) is cast to it. A name that is no column raises
-            `ConfigurationError`.
-        batch_size: rows per batch handed to Polars (a page of a long list may make a larger one).
-        count_hint: SCAN COUNT hint for finding the keys.
-        ignore_errors: read elements that do not parse as `element_type` as null instead of
-            raising `SchemaError`.
-        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
-            short bursts, each followed by a pause, so that another client's commands wait behind
-            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
-        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
-        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
-            connection of its own) instead of SCAN: the server's main thread does almost no work,
-            but the whole dataset crosses the wire. See the snapshots guide.
 
     Returns:
         One row per list element.
@@ -466,7 +333,6 @@ def read_list(
         >>> pr.read_list(url, "queue:*")["element"].to_list()
         ['1', '2', '3']
     """
-    return eager(scan_list, locals())
 
 
 def scan_zset(
@@ -580,84 +446,16 @@ def scan_zset(
             "rank_column_name": rank_column_name, "min_score": low, "max_score": high, "count": count,
             "include_rank": False,  # set again below when the column exists and is wanted
         },
-        name="redis sorted sets", include_key=include_key, key_column_name=key_column_name,
-        row_index=row_index_column(include_row_index, row_index_column_name, row_index_name),
-        row_index_offset=row_index_offset, batch_size=batch_size, count_hint=count_hint,
+        name="redis sorted sets", key_columns=KeyColumns.from_arguments(locals(), per_key_metadata=False),
+        batch_size=batch_size, count_hint=count_hint,
         ignore_errors=ignore_errors, snapshot=snapshot,
         budget=scan_budget(max_server_share, max_commands_per_second, snapshot=snapshot),
     ), n_rows)
 
 
-def read_zset(
-    url: str | Client,
-    pattern: str = "*",
-    *,
-    min_score: ScoreBound = float("-inf"),
-    max_score: ScoreBound = float("+inf"),
-    include_key: bool = True,
-    key_column_name: str = "_key",
-    member_column_name: str = "member",
-    score_column_name: str = "score",
-    count: int | None = None,
-    member_type: Any = pl.Utf8,
-    include_rank: bool = False,
-    rank_column_name: str = "rank",
-    include_row_index: bool | None = None,
-    row_index_column_name: str | None = None,
-    row_index_offset: int = 0,
-    row_index_name: str | None = None,
-    n_rows: int | None = None,
-    schema_overrides: SchemaLike | None = None,
-    batch_size: int = 1000,
-    count_hint: int = 1000,
-    ignore_errors: bool = False,
-    snapshot: bool = False,
-    max_server_share: float | None = None,
-    max_commands_per_second: float | None = None,
-) -> pl.DataFrame:
+@eager_twin(scan_zset)
+def read_zset() -> None:
     """Read Redis sorted sets into a DataFrame (eager [scan_zset][polars_redis.readers.collections.scan_zset]).
-
-    Args:
-        url: a connection URL or a [Client][polars_redis.client.Client].
-        pattern: SCAN MATCH pattern, e.g. ``"leaderboard:*"``.
-        min_score: lowest score read: a float or int, or a Redis score string: ``"(5"`` excludes
-            5 itself, ``"-inf"``/``"+inf"`` are unbounded.
-        max_score: highest score read, same forms.
-        include_key: add the key as a String column named `key_column_name`.
-        key_column_name: name of the key column.
-        member_column_name: name of the member column.
-        score_column_name: name of the Float64 score column.
-        count: read at most this many members per key (the lowest-scored in range), like
-            ``ZRANGE ... LIMIT 0 count``.
-        member_type: dtype the members are parsed as (any scalar dtype
-            [scan_hashes][polars_redis.readers.hashes.scan_hashes]
-            accepts).
-        include_rank: add the member's rank as an Int64 column: its 0-based position in the
-            whole sorted set by ascending score (Redis ZRANK), so with a `min_score` the first
-            row of a key may have a rank above 0.
-        rank_column_name: name of the rank column.
-        include_row_index: add a UInt32 row number column starting at `row_index_offset`
-            (``None``: only when `row_index_name` is given).
-        row_index_column_name: name of the row number column (default ``"_index"``).
-        row_index_offset: the first row number.
-        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
-            name (``None``: none, unless `include_row_index`).
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: the member or
-            element column is parsed as that dtype (instead of its ``*_type`` option); another
-            column (key, score, ...) is cast to it. A name that is no column raises
-            `ConfigurationError`.
-        batch_size: rows per batch handed to Polars (a page of a large key may make a larger one).
-        count_hint: SCAN COUNT hint for finding the keys.
-        ignore_errors: read members that do not parse as `member_type` as null instead of
-            raising `SchemaError`.
-        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
-            short bursts, each followed by a pause, so that another client's commands wait behind
-            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
-        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
-        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
-            connection of its own) instead of SCAN: the server's main thread does almost no work,
-            but the whole dataset crosses the wire. See the snapshots guide.
 
     Returns:
         One row per sorted set member.
@@ -674,4 +472,3 @@ def read_zset(
         >>> pr.read_zset(url, "leaderboard:*", min_score="(8")["member"].to_list()
         ['ann']
     """
-    return eager(scan_zset, locals())

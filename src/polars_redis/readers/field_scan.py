@@ -71,7 +71,7 @@ def field_scan(
     def output_schema() -> pl.Schema:
         return key_columns.schema(fields())
 
-    key_column = key_columns.key_column_name if key_columns.include_key else None
+    key_column = key_columns.key_column
     derived = TemplateColumns(template, key_column, ignore_errors) if template and key_column else None
     # A given schema is resolved here; an inferred one by lazy_frame (both now, so errors surface
     # as ours rather than as Polars' "schema callable failed").

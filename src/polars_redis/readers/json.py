@@ -18,9 +18,9 @@ from polars_redis.engine.key_template import resolve_template
 from polars_redis.engine.modules import require_command
 from polars_redis.pushdown.planner import SearchTarget
 from polars_redis.readers.field_scan import field_scan
-from polars_redis.engine.read_options import Overrides, check_n_rows, row_index_column
+from polars_redis.engine.read_options import Overrides, check_n_rows
 from polars_redis.readers.snapshot_source import rdb_file, snapshot_pushdown
-from polars_redis.readers.source import eager
+from polars_redis.readers.eager import eager_twin
 
 __all__ = ["scan_json", "read_json", "infer_json_schema"]
 
@@ -213,19 +213,13 @@ def scan_json(
             if problem is not None:
                 raise ConfigurationError(f"paths: column {column!r}: {problem}")
     template, pattern = resolve_template(key_template, key_template_schema, pattern, include_key)
-    key_columns = KeyColumns(
-        include_key=include_key, key_column_name=key_column_name,
-        include_ttl=include_ttl, ttl_column_name=ttl_column_name,
-        include_memory_usage=include_memory_usage, memory_column_name=memory_column_name,
-        row_index=row_index_column(include_row_index, row_index_column_name, row_index_name),
-        row_index_offset=row_index_offset, key_parts=tuple(template.schema.items()) if template else (),
-    )
+    key_columns = KeyColumns.from_arguments(locals(), key_parts=tuple(template.schema.items()) if template else ())
 
     def search(fields: dict[str, pl.DataType]) -> SearchTarget:
         identifiers = {f: column_paths.get(f, "$." + f) for f in fields}
         return SearchTarget(str(search_index), "JSON", identifiers, ignore_errors)
 
-    snapshot_source = snapshot_pushdown(url, pattern, key_column_name if include_key else None, snapshot=snapshot,
+    snapshot_source = snapshot_pushdown(url, pattern, key_columns.key_column, snapshot=snapshot,
                                         rdb_path=rdb_path, include_memory_usage=include_memory_usage, template=template)
 
     def resolve_fields() -> dict[str, pl.DataType]:
@@ -251,84 +245,12 @@ def scan_json(
     return overrides.finish(lf, n_rows)
 
 
-def read_json(
-    url: str | Client,
-    pattern: str = "*",
-    schema: SchemaLike | None = None,
-    *,
-    paths: Mapping[str, str] | None = None,
-    include_key: bool = True,
-    key_column_name: str = "_key",
-    include_ttl: bool = False,
-    ttl_column_name: str = "_ttl",
-    include_memory_usage: bool = False,
-    memory_column_name: str = "_memory",
-    include_row_index: bool | None = None,
-    row_index_column_name: str | None = None,
-    row_index_offset: int = 0,
-    row_index_name: str | None = None,
-    n_rows: int | None = None,
-    schema_overrides: SchemaLike | None = None,
-    batch_size: int = 1000,
-    count_hint: int = 1000,
-    ignore_errors: bool = False,
-    key_template: str | None = None,
-    key_template_schema: Mapping[str, Any] | None = None,
-    search_index: str | None = None,
-    snapshot: bool = False,
-    max_server_share: float | None = None,
-    max_commands_per_second: float | None = None,
-) -> pl.DataFrame:
+@eager_twin(scan_json)
+def read_json() -> None:
     """Read RedisJSON documents into a DataFrame (eager [scan_json][polars_redis.readers.json.scan_json]).
 
     With ``schema=None`` the schema, nested types included, is inferred first with
     [infer_json_schema][polars_redis.readers.json.infer_json_schema].
-
-    Args:
-        url: a connection URL or a [Client][polars_redis.client.Client].
-        pattern: SCAN MATCH pattern, e.g. ``"profile:*"``.
-        schema: column name -> Polars dtype, or ``None`` to infer it.
-        paths: column name -> JSONPath (``{"city": "$.address.city"}``) for columns that are
-            not top-level fields; each must also be in `schema` (with its dtype).
-        include_key: add the key as a String column named `key_column_name`.
-        key_column_name: name of the key column.
-        include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
-        ttl_column_name: name of the TTL column.
-        include_memory_usage: add ``MEMORY USAGE key`` (bytes) as an Int64 column.
-        memory_column_name: name of the memory usage column.
-        include_row_index: add a UInt32 row number column starting at `row_index_offset`
-            (``None``: only when `row_index_name` is given).
-        row_index_column_name: name of the row number column (default ``"_index"``).
-        row_index_offset: the first row number.
-        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
-            name (``None``: none, unless `include_row_index`).
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
-            or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
-            cast to it. A name that is no column raises `ConfigurationError`.
-        batch_size: rows per batch handed to Polars.
-        count_hint: SCAN COUNT hint (1000 keeps the fetch pipeline fed, as for hashes).
-        ignore_errors: read values that do not fit their dtype as null instead of raising.
-        key_template: the key layout, e.g. ``"order:{region}:{id}"``: each ``{part}`` becomes a
-            column (after the key column) parsed from the key, typed by `key_template_schema`
-            (String by default). With the default pattern the scan covers the template's keys
-            (``order:*:*``); an equality filter on a String part narrows SCAN MATCH
-            (``order:eu:*``). A part matches any characters, newline included (every part but the
-            last as few as it can); keys that do not fit get null parts.
-        key_template_schema: part name -> Polars dtype for `key_template`.
-        search_index: a RediSearch index over these keys. A ``filter`` is then translated into
-            a query (see the pushdown guide) and only the matching keys are fetched; terms the
-            index cannot answer are still applied on the client, so results are the same
-            as without the index. The index must cover the pattern's prefix; it is never
-            created implicitly.
-        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
-            connection of its own) instead of SCAN: the server's main thread does almost no work,
-            but the whole dataset crosses the wire. See the snapshots guide.
-            Columns read from a snapshot take their top-level field (custom `paths` need SCAN).
-        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
-            short bursts, each followed by a pause, so that another client's commands wait behind
-            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
-        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         One row per document.
@@ -348,4 +270,3 @@ def read_json(
         >>> pr.read_json(url, "profile:*", {"name": pl.String, "tags": pl.List(pl.String)}).sort("_key").rows()
         [('profile:1', 'Ada', ['admin']), ('profile:2', 'Bo', [])]
     """
-    return eager(scan_json, locals())

@@ -26,7 +26,7 @@ from polars_redis.engine.key_columns import KeyColumns, check_scan_sizes
 from polars_redis.pushdown.planner import (SEARCH_DIALECT, KeyOrder, SearchTarget, SourcePlan, translate_for_index,
                                     unusable_reason)
 from polars_redis.engine.read_options import Overrides, check_n_rows
-from polars_redis.readers.source import eager
+from polars_redis.readers.eager import eager_twin
 from polars_redis.pushdown.search_index import IndexInfo, describe_index
 from polars_redis.readers.json import check_paths
 from polars_redis.pushdown.search_query import attribute
@@ -551,59 +551,9 @@ def search_json(
                    budget=scan_budget(max_server_share, max_commands_per_second))
 
 
-def read_search_hashes(
-    url: str | Client,
-    index: str,
-    query: str = "*",
-    schema: SchemaLike | None = None,
-    *,
-    sort_by: SortBy = None,
-    limit: int | None = None,
-    params: Mapping[str, Any] | None = None,
-    knn: Knn | None = None,
-    distance_column_name: str = "_distance",
-    include_key: bool = True,
-    key_column_name: str = "_key",
-    include_ttl: bool = False,
-    ttl_column_name: str = "_ttl",
-    batch_size: int = 1000,
-    count_hint: int = 1000,
-    ignore_errors: bool = False,
-    n_rows: int | None = None,
-    schema_overrides: SchemaLike | None = None,
-    max_server_share: float | None = None,
-    max_commands_per_second: float | None = None,
-) -> pl.DataFrame:
+@eager_twin(search_hashes)
+def read_search_hashes() -> None:
     """Eager [search_hashes][polars_redis.readers.search.search_hashes].
-
-    Args:
-        url: a connection URL or a [Client][polars_redis.client.Client].
-        index: a RediSearch index ON HASH.
-        query: RediSearch query syntax (DIALECT 2).
-        schema: field -> dtype; ``None``: from the index.
-        sort_by: a field, or a list of fields / ``(field, descending)`` pairs; rows keep that order.
-        limit: at most this many results.
-        params: query parameters (``$name`` in the query).
-        knn: ``(vector_field, vector, k)``: the k nearest neighbours of `vector` (floats packed
-            as FLOAT32, or raw bytes), nearest first, with their distance in
-            `distance_column_name`; `query` pre-filters the candidates.
-        distance_column_name: name of the Float64 distance column added with `knn`.
-        include_key: add the key as a String column named `key_column_name`.
-        key_column_name: name of the key column.
-        include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
-        ttl_column_name: name of the TTL column.
-        batch_size: rows per batch handed to Polars.
-        count_hint: keys per cursor read (FT.AGGREGATE ... WITHCURSOR COUNT).
-        ignore_errors: read values that do not parse as their dtype as null instead of raising
-            `SchemaError`.
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
-            or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
-            cast to it. A name that is no column raises `ConfigurationError`.
-        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
-            short bursts, each followed by a pause, so that another client's commands wait behind
-            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
-        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         One row per matching hash.
@@ -620,7 +570,6 @@ def read_search_hashes(
         >>> pr.read_search_hashes(url, "idx:users", "@city:{Oslo}").sort("_key")["name"].to_list()
         ['Ada', 'Cy']
     """
-    return eager(search_hashes, locals())
 
 
 # --- aggregate ------------------------------------------------------------------------------------

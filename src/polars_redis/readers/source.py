@@ -167,13 +167,6 @@ def build_capturing(
         _capture.reset(token)
 
 
-def eager(scan: Callable[..., pl.LazyFrame], arguments: Mapping[str, Any]) -> pl.DataFrame:
-    """The eager reader of `scan`: `arguments` are the read function's own (its signature mirrors
-    the scan's, which tests/test_read_options.py checks), collected with our exceptions."""
-    errors = ScanErrors()
-    return collect(build_capturing(scan, arguments, errors), errors)
-
-
 def surface_errors(batches: Iterator[pl.DataFrame]) -> Iterator[pl.DataFrame]:
     """Run `batches` up to its first frame now, inside the IO source's call.
 

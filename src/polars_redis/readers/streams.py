@@ -15,10 +15,11 @@ from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 from polars_redis.engine.dtypes import SchemaLike, normalize_schema, to_descriptor
 from polars_redis.engine.epoch import epoch_ms
-from polars_redis.engine.key_columns import ROW_INDEX_MAX, check_row_index_offset, row_index_overflow
+from polars_redis.engine.key_columns import ROW_INDEX_MAX, check_unique, check_row_index_offset, row_index_overflow
 from polars_redis.engine.read_options import Overrides, check_n_rows, row_index_column
 from polars_redis.engine.recorder import start_native
-from polars_redis.readers.source import eager, iterate_batches, lazy_frame
+from polars_redis.readers.source import iterate_batches, lazy_frame
+from polars_redis.readers.eager import eager_twin
 from polars_redis.readers.snapshot_source import rdb_file
 
 __all__ = ["scan_stream", "read_stream", "read_stream_group", "ack_stream", "create_stream_group"]
@@ -72,12 +73,7 @@ def _columns(
     if include_timestamp:
         columns.append((timestamp_column_name, pl.Int64()))
     columns.extend(fields.items())
-    names = [name for name, _ in columns]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise ConfigurationError(
-            f"column name(s) {duplicates} used twice: rename the key, ID, timestamp or row index column"
-        )
+    check_unique([name for name, _ in columns], "rename the key, ID, timestamp or row index column")
     return pl.Schema(columns)
 
 
@@ -272,76 +268,10 @@ def scan_stream(
     return overrides.finish(lazy_frame(start_scan, output, name="redis stream", detail=detail), n_rows)
 
 
-def read_stream(
-    url: str | Client,
-    key: str | Sequence[str],
-    schema: SchemaLike,
-    *,
-    start_id: str = "-",
-    end_id: str = "+",
-    start_time: datetime | int | None = None,
-    end_time: datetime | int | None = None,
-    count: int | None = None,
-    include_id: bool = True,
-    id_column_name: str = "_id",
-    include_timestamp: bool = True,
-    timestamp_column_name: str = "_ts",
-    key_column_name: str = "_key",
-    include_row_index: bool | None = None,
-    row_index_column_name: str | None = None,
-    row_index_offset: int = 0,
-    row_index_name: str | None = None,
-    n_rows: int | None = None,
-    schema_overrides: SchemaLike | None = None,
-    batch_size: int = 10_000,
-    page_size: int = 1000,
-    ignore_errors: bool = False,
-    snapshot: bool = False,
-    max_server_share: float | None = None,
-    max_commands_per_second: float | None = None,
-) -> pl.DataFrame:
+@eager_twin(scan_stream)
+def read_stream() -> None:
     """Read Redis stream entries into a DataFrame (eager
     [scan_stream][polars_redis.readers.streams.scan_stream]).
-
-    Args:
-        url: a connection URL or a [Client][polars_redis.client.Client].
-        key: a stream key, or a list of them.
-        schema: field name -> Polars dtype.
-        start_id: first entry ID, inclusive (``"-"``: the beginning); ``"(<id>"`` excludes it.
-            An ID may omit its sequence (``"1700000000000"`` means ``1700000000000-0``).
-        end_id: last entry ID, inclusive (``"+"``: the end); ``"(<id>"`` excludes it. Without a
-            sequence it covers the whole millisecond.
-        start_time: instead of `start_id`: the first millisecond, inclusive, as a ``datetime``
-            (naive means local time, as ``datetime.timestamp()`` takes it; aware is exact) or
-            epoch milliseconds.
-        end_time: instead of `end_id`: the last millisecond, inclusive.
-        count: at most this many entries per key (the first ones of the range).
-        include_id: add the entry ID column named `id_column_name`.
-        id_column_name: name of the entry ID column.
-        include_timestamp: add the ID's milliseconds (Int64) named `timestamp_column_name`.
-        timestamp_column_name: name of the timestamp column.
-        key_column_name: name of the key column when `key` is a list.
-        include_row_index: add a UInt32 row number column first, starting at `row_index_offset`
-            (``None``: only when `row_index_name` is given).
-        row_index_column_name: name of the row number column (default ``"_index"``).
-        row_index_offset: the first row number.
-        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
-            name (``None``: none, unless `include_row_index`).
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of `schema` is
-            parsed as that dtype instead; another column (ID, timestamp, ...) is cast to it. A
-            name that is no column raises `ConfigurationError`.
-        batch_size: rows per batch handed to Polars.
-        page_size: entries per XRANGE call.
-        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
-            connection of its own) instead of SCAN: the server's main thread does almost no work,
-            but the whole dataset crosses the wire. See the snapshots guide.
-        ignore_errors: read values that do not parse as their dtype as null instead of raising
-            `SchemaError`.
-        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
-            short bursts, each followed by a pause, so that another client's commands wait behind
-            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
-        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         One row per entry, in ID order per key.
@@ -359,7 +289,6 @@ def read_stream(
         >>> df.select("_id", "action").rows()
         [('1-0', 'click'), ('2-0', 'view')]
     """
-    return eager(scan_stream, locals())
 
 
 def create_stream_group(url: str | Client, key: str, group: str, start_id: str = "$") -> bool:

@@ -14,9 +14,10 @@ from polars_redis.engine.dtypes import SchemaLike, normalize_schema, to_descript
 from polars_redis.engine.key_columns import KeyColumns, check_scan_sizes
 from polars_redis.pushdown.planner import KeyPushdown
 from polars_redis.engine.recorder import start_native
-from polars_redis.engine.read_options import Overrides, check_n_rows, row_index_column
+from polars_redis.engine.read_options import Overrides, check_n_rows
 from polars_redis.readers.snapshot_source import rdb_file, snapshot_pushdown
-from polars_redis.readers.source import eager, lazy_frame
+from polars_redis.readers.source import lazy_frame
+from polars_redis.readers.eager import eager_twin
 
 __all__ = ["scan_strings", "read_strings"]
 
@@ -118,13 +119,7 @@ def scan_strings(
     budget = scan_budget(max_server_share, max_commands_per_second, snapshot=snapshot)
     dtype = normalize_schema({value_column_name: value_type}, what="value_type")[value_column_name]
     descriptor = to_descriptor(value_column_name, dtype)
-    key_columns = KeyColumns(
-        include_key=include_key, key_column_name=key_column_name,
-        include_ttl=include_ttl, ttl_column_name=ttl_column_name,
-        include_memory_usage=include_memory_usage, memory_column_name=memory_column_name,
-        row_index=row_index_column(include_row_index, row_index_column_name, row_index_name),
-        row_index_offset=row_index_offset,
-    )
+    key_columns = KeyColumns.from_arguments(locals())
     schema = key_columns.schema({value_column_name: dtype})
 
     def start_scan(columns: list[str], n_rows: int | None, source: dict[str, Any]) -> _core.NativeScan:
@@ -142,77 +137,16 @@ def scan_strings(
         }
         return start_native(_core.scan_strings, url, plan)
 
-    pushdown = snapshot_pushdown(url, pattern, key_column_name if include_key else None, snapshot=snapshot,
+    pushdown = snapshot_pushdown(url, pattern, key_columns.key_column, snapshot=snapshot,
                                  rdb_path=rdb_file(), include_memory_usage=include_memory_usage)
-    pushdown = pushdown or KeyPushdown(url, pattern, key_column_name if include_key else None)
+    pushdown = pushdown or KeyPushdown(url, pattern, key_columns.key_column)
     lf = lazy_frame(start_scan, schema, name="redis strings", detail=f"pattern={pattern!r}", pushdown=pushdown)
     return overrides.finish(lf, n_rows)
 
 
-def read_strings(
-    url: str | Client,
-    pattern: str = "*",
-    *,
-    value_type: Any = pl.Utf8,
-    include_key: bool = True,
-    key_column_name: str = "_key",
-    value_column_name: str = "value",
-    include_ttl: bool = False,
-    ttl_column_name: str = "_ttl",
-    include_memory_usage: bool = False,
-    memory_column_name: str = "_memory",
-    include_row_index: bool | None = None,
-    row_index_column_name: str | None = None,
-    row_index_offset: int = 0,
-    row_index_name: str | None = None,
-    n_rows: int | None = None,
-    schema_overrides: SchemaLike | None = None,
-    batch_size: int = 1000,
-    count_hint: int = 1000,
-    ignore_errors: bool = False,
-    snapshot: bool = False,
-    max_server_share: float | None = None,
-    max_commands_per_second: float | None = None,
-) -> pl.DataFrame:
+@eager_twin(scan_strings)
+def read_strings() -> None:
     """Read Redis strings into a DataFrame (eager [scan_strings][polars_redis.readers.strings.scan_strings]).
-
-    Args:
-        url: a connection URL or a [Client][polars_redis.client.Client].
-        pattern: SCAN MATCH pattern, e.g. ``"cache:*"``.
-        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
-            connection of its own) instead of SCAN: the server's main thread does almost no work,
-            but the whole dataset crosses the wire. See the snapshots guide.
-        value_type: Polars dtype of the value column: String (the default), Binary (any bytes,
-            also values that are not UTF-8), Boolean, Int8..Int64, UInt8..UInt64, Float32,
-            Float64, Decimal, Date, Datetime, Time, Categorical or Enum, parsed from the Redis
-            text as by [scan_hashes][polars_redis.readers.hashes.scan_hashes].
-        include_key: add the key as a String column named `key_column_name`.
-        key_column_name: name of the key column.
-        value_column_name: name of the value column.
-        include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
-        ttl_column_name: name of the TTL column.
-        include_memory_usage: add the bytes the key and its value take in Redis' memory
-            (``MEMORY USAGE key``) as an Int64 column named `memory_column_name`.
-        memory_column_name: name of the memory usage column.
-        include_row_index: add a UInt32 row number column starting at `row_index_offset`
-            (``None``: only when `row_index_name` is given).
-        row_index_column_name: name of the row number column (default ``"_index"``).
-        row_index_offset: the first row number.
-        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
-            name (``None``: none, unless `include_row_index`).
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: the value column
-            is parsed as that dtype (instead of `value_type`); another column (key, TTL, ...) is
-            cast to it. A name that is no column raises `ConfigurationError`.
-        batch_size: rows per batch handed to Polars.
-        count_hint: SCAN COUNT hint (1000 keeps the MGET pipeline fed; see
-            [scan_hashes][polars_redis.readers.hashes.scan_hashes]).
-        ignore_errors: read values that do not parse as `value_type` as null instead of raising
-            `SchemaError`.
-        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
-            short bursts, each followed by a pause, so that another client's commands wait behind
-            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
-        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
 
     Returns:
         One row per string key.
@@ -232,4 +166,3 @@ def read_strings(
         >>> dict(flags.sort("_key").rows())
         {'feature:beta': False, 'feature:dark_mode': True}
     """
-    return eager(scan_strings, locals())

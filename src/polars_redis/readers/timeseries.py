@@ -16,9 +16,11 @@ from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
 from polars_redis.engine.dtypes import SchemaLike
 from polars_redis.engine.epoch import epoch_ms
+from polars_redis.engine.key_columns import check_unique
 from polars_redis.engine.read_options import Overrides, check_n_rows
 from polars_redis.engine.recorder import start_native
-from polars_redis.readers.source import captured_errors, eager, lazy_frame
+from polars_redis.readers.source import captured_errors, lazy_frame
+from polars_redis.readers.eager import eager_twin
 
 __all__ = ["scan_timeseries", "read_timeseries", "scan_timeseries_multi", "read_timeseries_multi"]
 
@@ -117,12 +119,8 @@ def _limit(count: int | None, n_rows: int | None) -> int | None:
 
 
 def _check_unique(columns: list[str]) -> None:
-    duplicates = sorted({name for name in columns if columns.count(name) > 1})
-    if duplicates:
-        raise ConfigurationError(
-            f"column name(s) {duplicates} used twice: rename the timestamp, value or key column "
-            "(timestamp_column_name, value_column_name, key_column_name)"
-        )
+    check_unique(columns, "rename the timestamp, value or key column "
+                          "(timestamp_column_name, value_column_name, key_column_name)")
 
 
 def scan_timeseries(
@@ -212,47 +210,10 @@ def scan_timeseries(
     return overrides.finish(lazy_frame(start_scan, schema, name="redis timeseries", detail=f"key={key!r}"), n_rows)
 
 
-def read_timeseries(
-    url: str | Client,
-    key: str,
-    *,
-    start: TimeLike = "-",
-    end: TimeLike = "+",
-    count: int | None = None,
-    aggregation: str | None = None,
-    bucket_size_ms: int | None = None,
-    align: TimeLike | None = None,
-    filter_by_value: tuple[float, float] | None = None,
-    include_timestamp: bool = True,
-    timestamp_column_name: str = "_ts",
-    value_column_name: str = "value",
-    n_rows: int | None = None,
-    schema_overrides: SchemaLike | None = None,
-) -> pl.DataFrame:
+@eager_twin(scan_timeseries)
+def read_timeseries() -> None:
     """Read one RedisTimeSeries series into a DataFrame (eager
     [scan_timeseries][polars_redis.readers.timeseries.scan_timeseries]).
-
-    Args:
-        url: a connection URL or a [Client][polars_redis.client.Client].
-        key: the series' key.
-        start: first timestamp: ``"-"`` (oldest), epoch milliseconds, a ``datetime`` (naive means
-            local time, as ``datetime.timestamp()`` takes it; aware is exact), a ``date`` (its
-            local midnight) or an ISO 8601 string (without an offset it is local time too).
-        end: last timestamp (inclusive): ``"+"`` (newest) or the same forms as `start`.
-        count: at most this many rows (samples, or buckets when aggregating).
-        aggregation: one of avg, sum, min, max, range, count, first, last, std.p, std.s, var.p,
-            var.s, twa: one row per bucket of `bucket_size_ms`.
-        bucket_size_ms: bucket width in milliseconds; required with `aggregation`.
-        align: bucket alignment: ``"start"`` (the explicit `start`), ``"end"`` (the explicit
-            `end`) or a timestamp; buckets are aligned to epoch 0 by default.
-        filter_by_value: ``(min, max)``: keep samples with min <= value <= max (before aggregating).
-        include_timestamp: add the timestamp column (Int64 epoch milliseconds).
-        timestamp_column_name: name of the timestamp column.
-        value_column_name: name of the Float64 value column.
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: the column is cast
-            to it (e.g. ``{"_ts": pl.Datetime("ms")}``). A name that is no column raises
-            `ConfigurationError`.
 
     Returns:
         One row per sample (or bucket when aggregating), in time order.
@@ -269,7 +230,6 @@ def read_timeseries(
         >>> int(df["value"].sum())
         12
     """
-    return eager(scan_timeseries, locals())
 
 
 def _label_list(labels: Sequence[str], what: str) -> list[str]:
@@ -428,55 +388,10 @@ def scan_timeseries_multi(
     ), n_rows)
 
 
-def read_timeseries_multi(
-    url: str | Client,
-    filters: list[str],
-    *,
-    start: TimeLike = "-",
-    end: TimeLike = "+",
-    aggregation: str | None = None,
-    bucket_size_ms: int | None = None,
-    group_by: str | None = None,
-    reducer: str | None = None,
-    with_labels: bool = False,
-    selected_labels: list[str] | None = None,
-    include_key: bool = True,
-    key_column_name: str = "_key",
-    align: TimeLike | None = None,
-    filter_by_value: tuple[float, float] | None = None,
-    include_timestamp: bool = True,
-    timestamp_column_name: str = "_ts",
-    value_column_name: str = "value",
-    n_rows: int | None = None,
-    schema_overrides: SchemaLike | None = None,
-) -> pl.DataFrame:
+@eager_twin(scan_timeseries_multi)
+def read_timeseries_multi() -> None:
     """Read every series matching label filters into a DataFrame (eager
     [scan_timeseries_multi][polars_redis.readers.timeseries.scan_timeseries_multi]).
-
-    Args:
-        url: a connection URL or a [Client][polars_redis.client.Client].
-        filters: RedisTimeSeries label filters, e.g. ``["type=temperature"]``.
-        start: first timestamp, as in [scan_timeseries][polars_redis.readers.timeseries.scan_timeseries].
-        end: last timestamp (inclusive), as in `scan_timeseries`.
-        aggregation: per series, one row per bucket, as in `scan_timeseries`.
-        bucket_size_ms: bucket width in milliseconds; required with `aggregation`.
-        group_by: a label name: series with the same value of it are reduced into one series
-            named ``"label=value"``, and the label becomes a column. Needs `reducer`.
-        reducer: avg, sum, min, max, range, count, std.p, std.s, var.p or var.s.
-        with_labels: every label of the matching series becomes a String column (null where a
-            series lacks it). Grouped series carry only the `group_by` label.
-        selected_labels: only these labels become columns (null where missing).
-        include_key: add the series key (or group name) as a String column.
-        key_column_name: name of the key column.
-        align: bucket alignment, as in `scan_timeseries`.
-        filter_by_value: ``(min, max)``: keep samples with min <= value <= max.
-        include_timestamp: add the timestamp column (Int64 epoch milliseconds).
-        timestamp_column_name: name of the timestamp column.
-        value_column_name: name of the Float64 value column.
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: the column is cast
-            to it (e.g. ``{"_ts": pl.Datetime("ms")}``). A name that is no column raises
-            `ConfigurationError`.
 
     Returns:
         One row per sample of every matching series, series by series.
@@ -493,4 +408,3 @@ def read_timeseries_multi(
         >>> df.group_by("_key", "location").len().sort("_key").rows()
         [('sensor:temp:1', 'lab', 12), ('sensor:temp:2', 'office', 12)]
     """
-    return eager(scan_timeseries_multi, locals())
