@@ -1,17 +1,32 @@
-"""A griffe extension for the API reference: a read_* stub decorated `@eager_twin(scan_x)` is shown
-as the runtime makes it (polars_redis/readers/eager.py): scan_x's parameters and Args section, the
-stub's own summary, Returns, Raises and Examples. The docs build reads the source statically, so it
-does not see what the decorator does at import time."""
+"""A griffe extension: the API reference shows the docstrings and signatures the runtime makes.
+
+The docs build reads the source statically, so it does not see what two decorators do at import:
+`shared_docs` fills ``{{name}}`` lines from src/polars_redis/_doc_fragments.py, and a read_* stub
+decorated `@eager_twin(scan_x)` (polars_redis/readers/eager.py) gets scan_x's parameters and Args
+section besides its own summary, Returns, Raises and Examples."""
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from typing import Any
 
 import griffe
 
+_spec = importlib.util.spec_from_file_location(
+    "polars_redis_doc_fragments", Path(__file__).resolve().parent.parent / "src" / "polars_redis" / "_doc_fragments.py")
+assert _spec is not None and _spec.loader is not None
+_fragments = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_fragments)
+
 
 class EagerTwin(griffe.Extension):
     def on_module_members(self, *, mod: griffe.Module, **kwargs: Any) -> None:
+        for member in mod.members.values():
+            doc = member.docstring if isinstance(member, griffe.Function) else None
+            if doc is not None and "{{" in doc.value:
+                member.docstring = griffe.Docstring(_fragments.fill(doc.value), lineno=doc.lineno, endlineno=doc.endlineno,
+                                                    parent=member, parser=doc.parser, parser_options=doc.parser_options)
         for member in list(mod.members.values()):
             if not isinstance(member, griffe.Function):
                 continue

@@ -7,7 +7,7 @@ import pytest
 import redis
 
 import polars_redis as pr
-from polars_redis.writers.writes import sink_hashes, sink_json, sink_strings
+from polars_redis.writers.sinks import sink_hashes, sink_json, sink_strings
 
 
 def _lazy(n: int) -> pl.LazyFrame:

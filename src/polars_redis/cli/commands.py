@@ -8,15 +8,15 @@ import time
 from pathlib import Path
 
 from polars_redis.cli.connection import add_connection_options, client_from_args, scrub
-from polars_redis.cli.expr import CliError
 from polars_redis.cli.export import EXIT_EMPTY, add_export_options, expected_keys, export, file_format
+from polars_redis.cli.expr import CliError
 from polars_redis.cli.imports import add_import_options, import_file
 from polars_redis.cli.infer import add_infer_options, infer
 from polars_redis.cli.output import AtomicOutput
 from polars_redis.cli.progress import Progress
 from polars_redis.cli.scan import add_scan_options, build_scan, rdb_file
-from polars_redis.readers.source import ScanErrors
 from polars_redis.client import Client
+from polars_redis.readers.source import ScanErrors
 
 EXIT_ERROR = 1
 EXIT_INTERRUPTED = 130  # the shell's code for a process ended by SIGINT

@@ -11,9 +11,9 @@ from polars_redis import _core
 from polars_redis.cli.expr import CliError
 from polars_redis.cli.output import AtomicOutput
 from polars_redis.cli.progress import Progress
-from polars_redis.readers.source import ScanErrors
-from polars_redis.engine.observer import observing
 from polars_redis.client import Client
+from polars_redis.engine.observer import observing
+from polars_redis.readers.source import ScanErrors
 
 EXIT_EMPTY = 3  # nothing matched: a warning, no file written (unless --allow-empty)
 FORMATS = ("parquet", "csv", "ndjson", "ipc")

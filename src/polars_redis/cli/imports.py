@@ -11,9 +11,9 @@ from polars_redis import _core
 from polars_redis.cli.export import FORMATS, file_format
 from polars_redis.cli.expr import CliError
 from polars_redis.cli.progress import Progress
-from polars_redis.writers.modes import DEFAULT_IF_EXISTS, WRITE_MODES
 from polars_redis.client import Client
-from polars_redis.writers.writes import _sink
+from polars_redis.writers.modes import DEFAULT_IF_EXISTS, WRITE_MODES
+from polars_redis.writers.pipeline import run_sink
 
 WRITE_TYPES = ("hash", "json", "string")
 
@@ -64,7 +64,7 @@ def import_file(client: Client, args: argparse.Namespace, progress: Progress) ->
     if args.redis_type == "string":
         extra = {"value_column": args.value_column,
                  "ignored_columns": [c for c in columns if c not in (args.key_column, args.value_column)]}
-    written = _sink(native, lf, client.url, key_column=args.key_column, key_prefix=args.key_prefix,
+    written = run_sink(native, lf, client.url, key_column=args.key_column, key_prefix=args.key_prefix,
                     if_exists=args.if_exists, ttl=args.ttl, batch_size=args.chunk_size,
                     on_batch=lambda n: progress.add(n), **extra)
     progress.finish()

@@ -9,8 +9,8 @@ from typing import Any
 import polars as pl
 
 from polars_redis.cli.expr import CliError, parse_schema, parse_where
-from polars_redis.readers.source import ScanErrors, build_capturing
 from polars_redis.client import Client
+from polars_redis.readers.source import ScanErrors, build_capturing
 
 READ_TYPES = ("hash", "json", "string", "set", "list", "zset")
 

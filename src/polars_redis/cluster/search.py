@@ -17,8 +17,8 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
-from polars_redis.engine.aggregate import run_aggregate
 from polars_redis._core import ConfigurationError, ResponseError
+from polars_redis.engine.aggregate import run_aggregate
 
 Node = tuple[str, int, bool]
 _PAGE = 10_000  # keys per FT.SEARCH page (each page costs the server its offset too)

@@ -11,7 +11,6 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
-
 from polars_redis.engine.retry import RetryingScan
 
 

@@ -17,9 +17,9 @@ from typing import Any, Protocol
 import polars as pl
 
 from polars_redis._core import ConfigurationError
-from polars_redis.pushdown.expr_tree import And, Compare, IsIn, Node, Or, StringMatch, conjuncts, describe, parse_predicate
-from polars_redis.engine.key_template import KeyTemplate
 from polars_redis.engine.glob import literal_prefix, narrow_to_prefix
+from polars_redis.engine.key_template import KeyTemplate
+from polars_redis.pushdown.expr_tree import And, Compare, IsIn, Node, Or, StringMatch, conjuncts, describe, parse_predicate
 from polars_redis.pushdown.search_index import IndexInfo, describe_index
 from polars_redis.pushdown.search_query import PushedQuery, QueryContext, translate_predicate
 

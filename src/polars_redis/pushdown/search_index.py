@@ -7,9 +7,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from polars_redis import _core
+from polars_redis._core import ConfigurationError, ResponseError
 from polars_redis.cluster import search as cluster_search
 from polars_redis.cluster.writes import is_cluster
-from polars_redis._core import ConfigurationError, ResponseError
 
 # RediSearch's default stop-words: never indexed, so a query must not require them.
 DEFAULT_STOPWORDS = frozenset(

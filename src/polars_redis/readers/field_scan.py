@@ -10,8 +10,8 @@ import polars as pl
 from polars_redis import _core
 from polars_redis.engine.key_columns import KeyColumns
 from polars_redis.engine.key_template import KeyTemplate, TemplateColumns
-from polars_redis.pushdown.planner import KeyPushdown, SearchTarget, SourcePlanner
 from polars_redis.engine.recorder import start_native
+from polars_redis.pushdown.planner import KeyPushdown, SearchTarget, SourcePlanner
 from polars_redis.readers.source import lazy_frame
 
 

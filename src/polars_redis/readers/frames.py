@@ -18,13 +18,13 @@ from typing import Literal
 import polars as pl
 
 from polars_redis import _core
-from polars_redis.engine.connection import as_url
-from polars_redis.client import Client
 from polars_redis._core import ConfigurationError, ResponseError
+from polars_redis.client import Client
+from polars_redis.engine.connection import as_url
 from polars_redis.engine.dtypes import SchemaLike
 from polars_redis.engine.read_options import Overrides, check_n_rows
 from polars_redis.readers.source import register_source
-from polars_redis.writers.writes import _check_ttl
+from polars_redis.writers.pipeline import check_ttl
 
 __all__ = ["read_frame", "scan_frame", "write_frame"]
 
@@ -72,7 +72,7 @@ def write_frame(
     if compression not in ("uncompressed", "lz4", "zstd"):
         raise ConfigurationError(f"compression must be 'uncompressed', 'lz4' or 'zstd', got {compression!r}")
     if ttl is not None:
-        _check_ttl(ttl)
+        check_ttl(ttl)
     if not 1 <= chunk_size <= 512 * 2**20:
         raise ConfigurationError(f"chunk_size must be between 1 byte and 512 MiB, got {chunk_size}")
     buffer = io.BytesIO()

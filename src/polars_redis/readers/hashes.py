@@ -8,18 +8,19 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._core import ConfigurationError
+from polars_redis._doc_fragments import shared_docs
+from polars_redis.client import Client
 from polars_redis.engine.budget import scan_budget
 from polars_redis.engine.connection import as_url
-from polars_redis.client import Client
 from polars_redis.engine.dtypes import SchemaLike, from_descriptor, normalize_schema, to_descriptor
 from polars_redis.engine.key_columns import KeyColumns, check_scan_sizes
 from polars_redis.engine.key_template import resolve_template
-from polars_redis.pushdown.planner import SearchTarget
-from polars_redis.readers.field_scan import field_scan
 from polars_redis.engine.read_options import Overrides, check_n_rows
+from polars_redis.pushdown.planner import SearchTarget
 from polars_redis.readers.eager import eager_twin
+from polars_redis.readers.field_scan import field_scan
 from polars_redis.readers.snapshot_source import rdb_file, snapshot_pushdown
-from polars_redis._core import ConfigurationError
 
 __all__ = ["scan_hashes", "read_hashes", "infer_hash_schema"]
 
@@ -63,6 +64,7 @@ def infer_hash_schema(
     return {name: from_descriptor(spec) for name, spec in fields}
 
 
+@shared_docs
 def scan_hashes(
     url: str | Client,
     pattern: str = "*",
@@ -103,19 +105,13 @@ def scan_hashes(
         pattern: SCAN MATCH pattern, e.g. ``"user:*"``.
         schema: field name -> Polars dtype. ``None`` infers it from a sample
             ([infer_hash_schema][polars_redis.readers.hashes.infer_hash_schema]) when the scan is built.
-        include_key: add the key as a String column named `key_column_name`.
-        key_column_name: name of the key column.
+        {{key column}}
         include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
         ttl_column_name: name of the TTL column.
         include_memory_usage: add the bytes the key and its value take in Redis' memory
             (``MEMORY USAGE key``) as an Int64 column named `memory_column_name`.
         memory_column_name: name of the memory usage column.
-        include_row_index: add a UInt32 row number column starting at `row_index_offset`
-            (``None``: only when `row_index_name` is given).
-        row_index_column_name: name of the row number column (default ``"_index"``).
-        row_index_offset: the first row number.
-        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
-            name (``None``: none, unless `include_row_index`).
+        {{row index}}
         n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
         schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
             or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
@@ -139,13 +135,8 @@ def scan_hashes(
             index cannot answer are still applied on the client, so results are the same
             as without the index. The index must cover the pattern's prefix; it is never
             created implicitly.
-        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
-            connection of its own) instead of SCAN: the server's main thread does almost no work,
-            but the whole dataset crosses the wire. See the snapshots guide.
-        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
-            short bursts, each followed by a pause, so that another client's commands wait behind
-            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
-        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
+        {{snapshot}}
+        {{scan budget}}
 
     Returns:
         A LazyFrame; every collect runs a fresh scan.

@@ -8,19 +8,20 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._core import ConfigurationError
+from polars_redis._doc_fragments import shared_docs
+from polars_redis.client import Client
 from polars_redis.engine.budget import scan_budget
 from polars_redis.engine.connection import as_url
-from polars_redis.client import Client
-from polars_redis._core import ConfigurationError
 from polars_redis.engine.dtypes import SchemaLike, from_descriptor, normalize_schema, to_descriptor
 from polars_redis.engine.key_columns import KeyColumns, check_scan_sizes
 from polars_redis.engine.key_template import resolve_template
 from polars_redis.engine.modules import require_command
-from polars_redis.pushdown.planner import SearchTarget
-from polars_redis.readers.field_scan import field_scan
 from polars_redis.engine.read_options import Overrides, check_n_rows
-from polars_redis.readers.snapshot_source import rdb_file, snapshot_pushdown
+from polars_redis.pushdown.planner import SearchTarget
 from polars_redis.readers.eager import eager_twin
+from polars_redis.readers.field_scan import field_scan
+from polars_redis.readers.snapshot_source import rdb_file, snapshot_pushdown
 
 __all__ = ["scan_json", "read_json", "infer_json_schema"]
 
@@ -85,6 +86,7 @@ def check_paths(paths: Mapping[str, str] | None) -> dict[str, str]:
     return result
 
 
+@shared_docs
 def scan_json(
     url: str | Client,
     pattern: str = "*",
@@ -141,18 +143,12 @@ def scan_json(
             the scan is built.
         paths: column name -> JSONPath (``{"city": "$.address.city"}``) for columns that are
             not top-level fields; each must also be in `schema` (with its dtype).
-        include_key: add the key as a String column named `key_column_name`.
-        key_column_name: name of the key column.
+        {{key column}}
         include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
         ttl_column_name: name of the TTL column.
         include_memory_usage: add ``MEMORY USAGE key`` (bytes) as an Int64 column.
         memory_column_name: name of the memory usage column.
-        include_row_index: add a UInt32 row number column starting at `row_index_offset`
-            (``None``: only when `row_index_name` is given).
-        row_index_column_name: name of the row number column (default ``"_index"``).
-        row_index_offset: the first row number.
-        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
-            name (``None``: none, unless `include_row_index`).
+        {{row index}}
         n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
         schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
             or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
@@ -172,26 +168,12 @@ def scan_json(
             index cannot answer are still applied on the client, so results are the same
             as without the index. The index must cover the pattern's prefix; it is never
             created implicitly.
-        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
-            connection of its own) instead of SCAN: the server's main thread does almost no work,
-            but the whole dataset crosses the wire. See the snapshots guide.
+        {{snapshot}}
             Custom `paths` are evaluated on the client as RedisJSON would; filters (``[?...]``)
             and recursive descent (``..``) need the server, so they raise ConfigurationError.
-        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
-            short bursts, each followed by a pause, so that another client's commands wait behind
-            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
-        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
+        {{scan budget}}
 
-    Returns:
-        A LazyFrame; every collect runs a fresh scan.
-
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype (raised here).
-        RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
-            subclass) when it rejects the credentials.
-        RedisTimeoutError: the server did not answer in time.
-        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
-        ResponseError: the server answered a command with an error.
+    {{lazy scan returns and raises}}
 
     Examples:
         >>> schema = {"name": pl.String, "tags": pl.List(pl.String),

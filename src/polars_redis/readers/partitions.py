@@ -19,16 +19,18 @@ from urllib.parse import quote
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._core import ConfigurationError
+from polars_redis.client import Client
 from polars_redis.cluster.writes import is_cluster
 from polars_redis.engine.connection import as_url
-from polars_redis._core import ConfigurationError
 from polars_redis.engine.dtypes import SchemaLike, normalize_schema
-from polars_redis.readers.source import ScanErrors, build_capturing, collect
-from polars_redis.client import Client
-from polars_redis.readers.collections import scan_list, scan_set, scan_zset
 from polars_redis.readers.hashes import infer_hash_schema, scan_hashes
 from polars_redis.readers.json import infer_json_schema, scan_json
+from polars_redis.readers.lists import scan_list
+from polars_redis.readers.sets import scan_set
+from polars_redis.readers.source import ScanErrors, build_capturing, collect
 from polars_redis.readers.strings import scan_strings
+from polars_redis.readers.zsets import scan_zset
 
 __all__ = ["ScanPartition", "scan_partitions"]
 

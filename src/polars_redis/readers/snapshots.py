@@ -13,8 +13,8 @@ import polars as pl
 
 from polars_redis._core import ConfigurationError
 from polars_redis.engine.dtypes import SchemaLike
-from polars_redis.readers.source import build_capturing, collect, ScanErrors
 from polars_redis.readers.snapshot_source import reading_rdb
+from polars_redis.readers.source import build_capturing, collect, ScanErrors
 
 # The scans never connect with an RDB file as their source; the URL only carries the database.
 _NO_SERVER = "redis://rdb-file.invalid"
@@ -42,8 +42,8 @@ def scan_rdb(
     ``"hash"`` like [scan_hashes][polars_redis.readers.hashes.scan_hashes], ``"json"`` like
     [scan_json][polars_redis.readers.json.scan_json] (top-level fields), ``"string"`` like
     [scan_strings][polars_redis.readers.strings.scan_strings], ``"set"``, ``"list"`` and ``"zset"`` like
-    [scan_set][polars_redis.readers.collections.scan_set], [scan_list][polars_redis.readers.collections.scan_list]
-    and [scan_zset][polars_redis.readers.collections.scan_zset], ``"stream"`` like
+    [scan_set][polars_redis.readers.sets.scan_set], [scan_list][polars_redis.readers.lists.scan_list]
+    and [scan_zset][polars_redis.readers.zsets.scan_zset], ``"stream"`` like
     [scan_stream][polars_redis.readers.streams.scan_stream] (then `pattern` is the stream key, or a list
     of keys).
 
@@ -99,7 +99,7 @@ def scan_rdb(
 
 def _scan_file(url: str, pattern: str | list[str], schema: SchemaLike | None, key_type: str,
                kwargs: dict[str, Any]) -> pl.LazyFrame:
-    from polars_redis.readers import collections, hashes, json, streams, strings
+    from polars_redis.readers import hashes, json, lists, sets, streams, strings, zsets
 
     if key_type == "stream":
         if schema is None:
@@ -112,8 +112,7 @@ def _scan_file(url: str, pattern: str | list[str], schema: SchemaLike | None, ke
         return scan(url, pattern, schema, **kwargs)  # type: ignore[arg-type]
     if schema is not None:
         raise ConfigurationError(f"schema applies to hashes and JSON; key_type={key_type!r} takes its scan's options")
-    scans = {"string": strings.scan_strings, "set": collections.scan_set,
-             "list": collections.scan_list, "zset": collections.scan_zset}
+    scans = {"string": strings.scan_strings, "set": sets.scan_set, "list": lists.scan_list, "zset": zsets.scan_zset}
     if key_type not in scans:
         raise ConfigurationError(f"key_type must be one of {KEY_TYPES}, got {key_type!r}")
     return scans[key_type](url, pattern, **kwargs)  # type: ignore[operator, arg-type]

@@ -13,10 +13,10 @@ from polars.io.plugins import register_io_source
 from polars_redis._core import ResponseError
 from polars_redis.engine.dtypes import needs_cast
 from polars_redis.engine.native import NativeScan
-from polars_redis.pushdown.predicate import effective_predicate
-from polars_redis.pushdown.planner import PushdownWarning, SourcePlan, SourcePlanner
-from polars_redis.engine.recorder import scan_record
 from polars_redis.engine.observer import scanned
+from polars_redis.engine.recorder import scan_record
+from polars_redis.pushdown.planner import PushdownWarning, SourcePlan, SourcePlanner
+from polars_redis.pushdown.predicate import effective_predicate
 
 
 # Called with (columns, n_rows, source) where columns are the output columns Polars needs and

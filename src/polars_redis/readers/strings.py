@@ -7,21 +7,23 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._doc_fragments import shared_docs
+from polars_redis.client import Client
 from polars_redis.engine.budget import scan_budget
 from polars_redis.engine.connection import as_url
-from polars_redis.client import Client
 from polars_redis.engine.dtypes import SchemaLike, normalize_schema, to_descriptor
 from polars_redis.engine.key_columns import KeyColumns, check_scan_sizes
-from polars_redis.pushdown.planner import KeyPushdown
-from polars_redis.engine.recorder import start_native
 from polars_redis.engine.read_options import Overrides, check_n_rows
+from polars_redis.engine.recorder import start_native
+from polars_redis.pushdown.planner import KeyPushdown
+from polars_redis.readers.eager import eager_twin
 from polars_redis.readers.snapshot_source import rdb_file, snapshot_pushdown
 from polars_redis.readers.source import lazy_frame
-from polars_redis.readers.eager import eager_twin
 
 __all__ = ["scan_strings", "read_strings"]
 
 
+@shared_docs
 def scan_strings(
     url: str | Client,
     pattern: str = "*",
@@ -59,27 +61,19 @@ def scan_strings(
         url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS, or
             ``unix:///path?db=N``.
         pattern: SCAN MATCH pattern, e.g. ``"cache:*"``.
-        snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
-            connection of its own) instead of SCAN: the server's main thread does almost no work,
-            but the whole dataset crosses the wire. See the snapshots guide.
+        {{snapshot}}
         value_type: Polars dtype of the value column: String (the default), Binary (any bytes,
             also values that are not UTF-8), Boolean, Int8..Int64, UInt8..UInt64, Float32,
             Float64, Decimal, Date, Datetime, Time, Categorical or Enum, parsed from the Redis
             text as by [scan_hashes][polars_redis.readers.hashes.scan_hashes].
-        include_key: add the key as a String column named `key_column_name`.
-        key_column_name: name of the key column.
+        {{key column}}
         value_column_name: name of the value column.
         include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
         ttl_column_name: name of the TTL column.
         include_memory_usage: add the bytes the key and its value take in Redis' memory
             (``MEMORY USAGE key``) as an Int64 column named `memory_column_name`.
         memory_column_name: name of the memory usage column.
-        include_row_index: add a UInt32 row number column starting at `row_index_offset`
-            (``None``: only when `row_index_name` is given).
-        row_index_column_name: name of the row number column (default ``"_index"``).
-        row_index_offset: the first row number.
-        row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
-            name (``None``: none, unless `include_row_index`).
+        {{row index}}
         n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
         schema_overrides: column name -> Polars dtype, as in Polars' readers: the value column
             is parsed as that dtype (instead of `value_type`); another column (key, TTL, ...) is
@@ -89,21 +83,9 @@ def scan_strings(
             [scan_hashes][polars_redis.readers.hashes.scan_hashes]).
         ignore_errors: read values that do not parse as `value_type` as null instead of raising
             `SchemaError`.
-        max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
-            short bursts, each followed by a pause, so that another client's commands wait behind
-            less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
-        max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.
+        {{scan budget}}
 
-    Returns:
-        A LazyFrame; every collect runs a fresh scan.
-
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype (raised here).
-        RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
-            subclass) when it rejects the credentials.
-        RedisTimeoutError: the server did not answer in time.
-        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
-        ResponseError: the server answered a command with an error.
+    {{lazy scan returns and raises}}
 
     Examples:
         >>> lf = pr.scan_strings(url, "counter:page_views:*", value_type=pl.Int64)

@@ -13,11 +13,11 @@ from collections.abc import Mapping
 import polars as pl
 
 from polars_redis import _core
+from polars_redis._core import ConfigurationError
+from polars_redis.client import Client
 from polars_redis.cluster import writes as cluster_writes
 from polars_redis.engine.connection import as_url
-from polars_redis.client import Client
-from polars_redis._core import ConfigurationError
-from polars_redis.writers.writes import _check_options, _plan
+from polars_redis.writers.pipeline import check_options, write_plan
 
 __all__ = ["write_stream", "write_timeseries"]
 
@@ -93,10 +93,10 @@ def write_stream(
     trim: list[str] = []
     if maxlen is not None or minid is not None:
         trim = ["MAXLEN" if maxlen is not None else "MINID", *(["~"] if approximate else []), str(maxlen if maxlen is not None else minid)]
-    _check_options(df.columns, url, key_column=key_column, if_exists="append", ttl=None, batch_size=batch_size)
+    check_options(df.columns, url, key_column=key_column, if_exists="append", ttl=None, batch_size=batch_size)
     if df.height == 0:
         return 0
-    plan = _plan(key_column, "", "append", None, batch_size, id_column=id_column or "", trim=trim)
+    plan = write_plan(key_column, "", "append", None, batch_size, id_column=id_column or "", trim=trim)
     if cluster_writes.is_cluster(url):
         return cluster_writes.write(_core.write_stream, df, url, plan)
     return _core.write_stream(url, df.__arrow_c_stream__(), df.__arrow_c_stream__(), plan)
@@ -173,10 +173,10 @@ def write_timeseries(
         options.append("LABELS")
         for name, value in labels.items():
             options += [str(name), str(value)]
-    _check_options(df.columns, url, key_column=key_column, if_exists="append", ttl=None, batch_size=batch_size)
+    check_options(df.columns, url, key_column=key_column, if_exists="append", ttl=None, batch_size=batch_size)
     if df.height == 0:
         return 0
-    plan = _plan(key_column, "", "append", None, batch_size, timestamp_column=timestamp_column,
+    plan = write_plan(key_column, "", "append", None, batch_size, timestamp_column=timestamp_column,
                  value_column=value_column, add_options=options,
                  ignored_columns=[c for c in df.columns if c not in (key_column, timestamp_column, value_column)])
     if cluster_writes.is_cluster(url):

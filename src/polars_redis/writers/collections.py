@@ -14,11 +14,12 @@ from collections.abc import Callable
 import polars as pl
 
 from polars_redis import _core
-from polars_redis.engine.connection import as_url
-from polars_redis.client import Client
 from polars_redis._core import ConfigurationError
+from polars_redis._doc_fragments import shared_docs
+from polars_redis.client import Client
+from polars_redis.engine.connection import as_url
 from polars_redis.writers.modes import DEFAULT_IF_EXISTS, IfExists
-from polars_redis.writers.writes import _write
+from polars_redis.writers.pipeline import run_write
 
 __all__ = ["write_list", "write_set", "write_zset"]
 
@@ -56,11 +57,12 @@ def _write_grouped(
     extra = {"items_column": item_columns[0], "source_rows_column": _ROWS}
     if len(item_columns) > 1:
         extra["scores_column"] = item_columns[1]
-    _write(native, grouped, url, key_column=key_column, key_prefix=key_prefix, if_exists=if_exists, ttl=ttl,
+    run_write(native, grouped, url, key_column=key_column, key_prefix=key_prefix, if_exists=if_exists, ttl=ttl,
            batch_size=batch_size, **extra)
     return df.height
 
 
+@shared_docs
 def write_set(
     df: pl.DataFrame,
     url: str | Client,
@@ -78,28 +80,9 @@ def write_set(
         df: the frame to write.
         url: a connection URL or a [Client][polars_redis.client.Client].
         member_column: the column of set members.
-        key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
-            the rows instead.
-        key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (the default: each key becomes exactly its row, atomically),
-            ``"append"`` (merge into what is there) or ``"fail"``; see
-            [writes][polars_redis.writers.writes].
-        ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
-            expire at (null: no expiry).
-        batch_size: rows encoded and pipelined per batch.
+        {{write keys}}
 
-    Returns:
-        The number of rows written.
-
-    Raises:
-        ConfigurationError: an invalid URL or option, a missing column, a duplicate or null key,
-            or a value Redis cannot store; nothing is written then.
-        KeyExistsError: ``if_exists="fail"`` found keys that already exist; nothing is written.
-        RedisConnectionError: the server cannot be reached or the connection was lost
-            (AuthenticationError when it rejects the credentials); the message says which keys
-            were committed.
-        RedisTimeoutError: the server did not answer in time.
-        ResponseError: the server rejected a command.
+    {{write returns and raises}}
 
     Examples:
         >>> df = pl.DataFrame({"_key": ["tags:1", "tags:1"], "member": ["a", "b"]})
@@ -111,6 +94,7 @@ def write_set(
                           key_prefix=key_prefix, if_exists=if_exists, ttl=ttl, batch_size=batch_size)
 
 
+@shared_docs
 def write_list(
     df: pl.DataFrame,
     url: str | Client,
@@ -128,28 +112,9 @@ def write_list(
         df: the frame to write.
         url: a connection URL or a [Client][polars_redis.client.Client].
         element_column: the column of list elements, pushed in frame order.
-        key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
-            the rows instead.
-        key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (the default: each key becomes exactly its row, atomically),
-            ``"append"`` (merge into what is there) or ``"fail"``; see
-            [writes][polars_redis.writers.writes].
-        ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
-            expire at (null: no expiry).
-        batch_size: rows encoded and pipelined per batch.
+        {{write keys}}
 
-    Returns:
-        The number of rows written.
-
-    Raises:
-        ConfigurationError: an invalid URL or option, a missing column, a duplicate or null key,
-            or a value Redis cannot store; nothing is written then.
-        KeyExistsError: ``if_exists="fail"`` found keys that already exist; nothing is written.
-        RedisConnectionError: the server cannot be reached or the connection was lost
-            (AuthenticationError when it rejects the credentials); the message says which keys
-            were committed.
-        RedisTimeoutError: the server did not answer in time.
-        ResponseError: the server rejected a command.
+    {{write returns and raises}}
 
     Examples:
         >>> df = pl.DataFrame({"_key": ["q", "q"], "element": ["first", "second"]})
@@ -161,6 +126,7 @@ def write_list(
                           key_prefix=key_prefix, if_exists=if_exists, ttl=ttl, batch_size=batch_size)
 
 
+@shared_docs
 def write_zset(
     df: pl.DataFrame,
     url: str | Client,
@@ -180,28 +146,9 @@ def write_zset(
         url: a connection URL or a [Client][polars_redis.client.Client].
         member_column: the column of members.
         score_column: the numeric column of their scores.
-        key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
-            the rows instead.
-        key_prefix: prepended to every key.
-        if_exists: ``"replace"`` (the default: each key becomes exactly its row, atomically),
-            ``"append"`` (merge into what is there) or ``"fail"``; see
-            [writes][polars_redis.writers.writes].
-        ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
-            expire at (null: no expiry).
-        batch_size: rows encoded and pipelined per batch.
+        {{write keys}}
 
-    Returns:
-        The number of rows written.
-
-    Raises:
-        ConfigurationError: an invalid URL or option, a missing column, a duplicate or null key,
-            or a value Redis cannot store; nothing is written then.
-        KeyExistsError: ``if_exists="fail"`` found keys that already exist; nothing is written.
-        RedisConnectionError: the server cannot be reached or the connection was lost
-            (AuthenticationError when it rejects the credentials); the message says which keys
-            were committed.
-        RedisTimeoutError: the server did not answer in time.
-        ResponseError: the server rejected a command.
+    {{write returns and raises}}
 
     Examples:
         >>> df = pl.DataFrame({"_key": ["board"] * 2, "member": ["ann", "bob"], "score": [3.5, 7.0]})

@@ -23,8 +23,8 @@ from collections.abc import Callable
 from typing import Any
 
 from polars_redis import _core
-from polars_redis.engine.connection import as_url
 from polars_redis.client import Client
+from polars_redis.engine.connection import as_url
 from polars_redis.writers.modes import DEFAULT_IF_EXISTS, IfExists
 
 __all__ = ["write_method"]

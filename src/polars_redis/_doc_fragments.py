@@ -1,0 +1,84 @@
+"""Docstring text several public functions share, written once.
+
+A docstring line ``{{name}}`` stands for ``FRAGMENTS[name]``, indented as that line: `shared_docs` fills
+a function's docstring when the module is imported, and scripts/griffe_eager_twin.py does the same
+for the API reference (which reads the source). This file imports nothing of the package: the docs
+build loads it on its own."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+F = TypeVar("F", bound=Callable[..., object])
+
+FRAGMENTS = {
+    "key column": """\
+include_key: add the key as a String column named `key_column_name`.
+key_column_name: name of the key column.""",
+    "row index": """\
+include_row_index: add a UInt32 row number column starting at `row_index_offset`
+    (``None``: only when `row_index_name` is given).
+row_index_column_name: name of the row number column (default ``"_index"``).
+row_index_offset: the first row number.
+row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
+    name (``None``: none, unless `include_row_index`).""",
+    "snapshot": """\
+snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
+    connection of its own) instead of SCAN: the server's main thread does almost no work,
+    but the whole dataset crosses the wire. See the snapshots guide.""",
+    "scan budget": """\
+max_server_share: bound the scan's share of the server's time, in (0, 1]: fetches go in
+    short bursts, each followed by a pause, so that another client's commands wait behind
+    less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
+max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.""",
+    "write keys": """\
+key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
+    the rows instead.
+key_prefix: prepended to every key.
+if_exists: ``"replace"`` (the default: each key becomes exactly its row, atomically),
+    ``"append"`` (merge into what is there) or ``"fail"``; see
+    [writes][polars_redis.writers.writes].
+ttl: seconds for every key, or the name of a column of per-row seconds or Datetimes to
+    expire at (null: no expiry).
+batch_size: rows encoded and pipelined per batch.""",
+    "write returns and raises": """\
+Returns:
+    The number of rows written.
+
+Raises:
+    ConfigurationError: an invalid URL or option, a missing column, a duplicate or null key,
+        or a value Redis cannot store; nothing is written then.
+    KeyExistsError: ``if_exists="fail"`` found keys that already exist; nothing is written.
+    RedisConnectionError: the server cannot be reached or the connection was lost
+        (AuthenticationError when it rejects the credentials); the message says which keys
+        were committed.
+    RedisTimeoutError: the server did not answer in time.
+    ResponseError: the server rejected a command.""",
+    "lazy scan returns and raises": """\
+Returns:
+    A LazyFrame; every collect runs a fresh scan.
+
+Raises:
+    ConfigurationError: an invalid URL, option or dtype (raised here).
+    RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
+        subclass) when it rejects the credentials.
+    RedisTimeoutError: the server did not answer in time.
+    SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
+    ResponseError: the server answered a command with an error.""",
+}
+
+_PLACEHOLDER = re.compile(r"^( *)\{\{([a-z ]+)\}\}$", re.MULTILINE)
+
+
+def fill(doc: str) -> str:
+    """`doc` with every ``{{name}}`` line replaced by its fragment (a KeyError names an unknown one)."""
+    return _PLACEHOLDER.sub(lambda m: "\n".join(m.group(1) + line if line else line
+                                                for line in FRAGMENTS[m.group(2)].splitlines()), doc)
+
+
+def shared_docs(func: F) -> F:
+    """Fill the decorated function's docstring (see the module docstring)."""
+    func.__doc__ = fill(func.__doc__ or "")
+    return func
