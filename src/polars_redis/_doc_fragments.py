@@ -1,7 +1,7 @@
 """Docstring text several public functions share, written once.
 
 A docstring line ``{{name}}`` stands for ``FRAGMENTS[name]``, indented as that line: `shared_docs` fills
-a function's docstring when the module is imported, and scripts/griffe_eager_twin.py does the same
+a function's docstring when the module is imported, and scripts/griffe_runtime_docs.py does the same
 for the API reference (which reads the source). This file imports nothing of the package: the docs
 build loads it on its own."""
 

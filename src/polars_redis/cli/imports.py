@@ -65,7 +65,7 @@ def import_file(client: Client, args: argparse.Namespace, progress: Progress) ->
         extra = {"value_column": args.value_column,
                  "ignored_columns": [c for c in columns if c not in (args.key_column, args.value_column)]}
     written = run_sink(native, lf, client.url, key_column=args.key_column, key_prefix=args.key_prefix,
-                    if_exists=args.if_exists, ttl=args.ttl, batch_size=args.chunk_size,
-                    on_batch=lambda n: progress.add(n), **extra)
+                       if_exists=args.if_exists, ttl=args.ttl, batch_size=args.chunk_size,
+                       on_batch=lambda n: progress.add(n), **extra)
     progress.finish()
     return written

@@ -72,8 +72,9 @@ class KeyColumns:
         the rest (key_parts, per_key_metadata)."""
         names = ("include_key", "key_column_name", "include_ttl", "ttl_column_name", "include_memory_usage",
                  "memory_column_name", "row_index_offset")
-        return cls(**{n: arguments[n] for n in names if n in arguments}, **fields, row_index=row_index_column(
-            arguments.get("include_row_index"), arguments.get("row_index_column_name"), arguments.get("row_index_name")))
+        row_index = row_index_column(arguments.get("include_row_index"), arguments.get("row_index_column_name"),
+                                     arguments.get("row_index_name"))
+        return cls(**{n: arguments[n] for n in names if n in arguments}, **fields, row_index=row_index)
 
     @property
     def key_column(self) -> str | None:

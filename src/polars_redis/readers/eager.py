@@ -2,8 +2,9 @@
 
 A read function is written as a decorated stub holding only its own docs (summary, Returns,
 Raises, Examples); `eager_twin` gives it the scan's signature (for type checkers through
-`ParamSpec`, for `inspect.signature` and the API reference through `__signature__`) and the
-scan's Args section, so parameters and their docs are written once."""
+`ParamSpec`, for `inspect.signature` through `__signature__`, for the API reference through
+scripts/griffe_runtime_docs.py) and the scan's Args section, so parameters and their docs are
+written once."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ def _with_args(own: str, scan: str) -> str:
 def eager_twin(scan: Callable[P, pl.LazyFrame]) -> Callable[[Callable[[], None]], Callable[P, pl.DataFrame]]:
     """Make the decorated docstring-only stub the eager reader of `scan`."""
     signature = inspect.signature(scan)
+    forwarded = [p.name for p in signature.parameters.values() if p.kind is p.VAR_KEYWORD]
 
     def decorate(stub: Callable[[], None]) -> Callable[P, pl.DataFrame]:
         @functools.wraps(stub)
@@ -46,7 +48,10 @@ def eager_twin(scan: Callable[P, pl.LazyFrame]) -> Callable[[Callable[[], None]]
                 bound = signature.bind(*args, **kwargs)
             except TypeError as exc:
                 raise TypeError(f"{stub.__name__}() {exc}") from None
-            return eager(scan, bound.arguments)
+            arguments = dict(bound.arguments)
+            for name in forwarded:  # a scan's **kwargs (scan_rdb's) are forwarded as keywords
+                arguments.update(arguments.pop(name, {}))
+            return eager(scan, arguments)
 
         read.__signature__ = signature.replace(return_annotation="pl.DataFrame")  # type: ignore[attr-defined]
         read.__doc__ = _with_args(stub.__doc__ or "", scan.__doc__ or "")

@@ -13,8 +13,8 @@ import polars as pl
 
 from polars_redis._core import ConfigurationError
 from polars_redis.engine.dtypes import SchemaLike
+from polars_redis.readers.eager import eager_twin
 from polars_redis.readers.snapshot_source import reading_rdb
-from polars_redis.readers.source import build_capturing, collect, ScanErrors
 
 # The scans never connect with an RDB file as their source; the URL only carries the database.
 _NO_SERVER = "redis://rdb-file.invalid"
@@ -118,36 +118,9 @@ def _scan_file(url: str, pattern: str | list[str], schema: SchemaLike | None, ke
     return scans[key_type](url, pattern, **kwargs)  # type: ignore[operator, arg-type]
 
 
-def read_rdb(
-    path: str | os.PathLike[str],
-    pattern: str | list[str] = "*",
-    schema: SchemaLike | None = None,
-    *,
-    key_type: str = "hash",
-    db: int = 0,
-    n_rows: int | None = None,
-    schema_overrides: SchemaLike | None = None,
-    row_index_name: str | None = None,
-    row_index_offset: int = 0,
-    **kwargs: Any,
-) -> pl.DataFrame:
+@eager_twin(scan_rdb)
+def read_rdb() -> None:
     """Read the keys of an RDB file into a DataFrame (eager [scan_rdb][polars_redis.readers.snapshots.scan_rdb]).
-
-    Args:
-        path: the RDB file.
-        pattern: glob over the keys (as SCAN MATCH); for streams the key or keys.
-        schema: for hashes, JSON and streams, field name -> Polars dtype.
-        key_type: which keys to read: ``"hash"``, ``"json"``, ``"string"``, ``"set"``,
-            ``"list"``, ``"zset"`` or ``"stream"`` (keys of other types are skipped).
-        db: the database number (``SELECT``) whose keys are read.
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers and the matching
-            scan function (a parsed column is parsed as it, another is cast).
-        row_index_name: add a UInt32 row number column of this name (``None``: none).
-        row_index_offset: the first row number.
-        **kwargs: the other options of the matching scan function (key and TTL columns,
-            ``ignore_errors``, ``batch_size``, ``value_type``, ``min_score``, ...); they differ by
-            `key_type`, so they are checked by that function (a misspelt one is a TypeError).
 
     Returns:
         The rows as a DataFrame.
@@ -167,6 +140,3 @@ def read_rdb(
         >>> pr.read_rdb(dump, "tags:*", key_type="set").sort("member")["member"].to_list()
         ['polars', 'polars', 'redis']
     """
-    arguments = {name: value for name, value in locals().items() if name != "kwargs"}
-    errors = ScanErrors()
-    return collect(build_capturing(scan_rdb, {**arguments, **kwargs}, errors), errors)

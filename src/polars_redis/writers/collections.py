@@ -58,7 +58,7 @@ def _write_grouped(
     if len(item_columns) > 1:
         extra["scores_column"] = item_columns[1]
     run_write(native, grouped, url, key_column=key_column, key_prefix=key_prefix, if_exists=if_exists, ttl=ttl,
-           batch_size=batch_size, **extra)
+              batch_size=batch_size, **extra)
     return df.height
 
 

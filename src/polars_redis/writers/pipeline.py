@@ -98,7 +98,7 @@ def run_sink(
     if not isinstance(lf, pl.LazyFrame):
         raise ConfigurationError(f"expected a polars LazyFrame, got {type(lf).__name__}")
     check_options(lf.collect_schema().names(), url, key_column=key_column, if_exists=if_exists, ttl=ttl,
-                   batch_size=batch_size)
+                  batch_size=batch_size)
     if if_exists == "fail":
         # Every key is checked before anything is written: the keys alone are computed first
         # (the query runs twice, but only the key column is ever held in memory).
@@ -118,8 +118,8 @@ def run_sink(
         # row_offset: the rows before were all committed (a failure names them too).
         try:
             n = run_write(native, batch, url, key_column=key_column, key_prefix=key_prefix, if_exists=if_exists,
-                       ttl=ttl, batch_size=batch_size, row_offset=written, precheck=False,
-                       **{k: v for k, v in method.items() if k != "if_exists"}, **extra)
+                          ttl=ttl, batch_size=batch_size, row_offset=written, precheck=False,
+                          **{k: v for k, v in method.items() if k != "if_exists"}, **extra)
         except RedisError as error:
             if cluster and written and hasattr(error, "committed_rows"):  # a cluster's parts count from 0
                 error.args = (f"{error} [and the {written} row(s) of earlier batches]",)

@@ -55,7 +55,7 @@ def sink_hashes(
     """
     url = as_url(url)
     return run_sink(_core.write_hashes, lf, url, key_column=key_column, key_prefix=key_prefix,
-                 if_exists=if_exists, ttl=ttl, batch_size=batch_size)
+                    if_exists=if_exists, ttl=ttl, batch_size=batch_size)
 
 
 @shared_docs
@@ -86,7 +86,7 @@ def sink_json(
     """
     url = as_url(url)
     return run_sink(_core.write_json, lf, url, key_column=key_column, key_prefix=key_prefix,
-                 if_exists=if_exists, ttl=ttl, batch_size=batch_size)
+                    if_exists=if_exists, ttl=ttl, batch_size=batch_size)
 
 
 @shared_docs
@@ -123,5 +123,5 @@ def sink_strings(
         raise ConfigurationError(f"value_column {value_column!r} is not a column of the frame ({columns})")
     ignored = [c for c in columns if c not in (key_column, value_column, ttl)]
     return run_sink(_core.write_strings, lf, url, key_column=key_column, key_prefix=key_prefix,
-                 if_exists=if_exists, ttl=ttl, batch_size=batch_size, value_column=value_column,
-                 ignored_columns=ignored)
+                    if_exists=if_exists, ttl=ttl, batch_size=batch_size, value_column=value_column,
+                    ignored_columns=ignored)

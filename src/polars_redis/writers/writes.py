@@ -87,7 +87,7 @@ def write_hashes(
     """
     url = as_url(url)
     return run_write(_core.write_hashes, df, url, key_column=key_column, key_prefix=key_prefix,
-                  if_exists=if_exists, ttl=ttl, batch_size=batch_size)
+                     if_exists=if_exists, ttl=ttl, batch_size=batch_size)
 
 
 @shared_docs
@@ -125,7 +125,7 @@ def write_json(
     """
     url = as_url(url)
     return run_write(_core.write_json, df, url, key_column=key_column, key_prefix=key_prefix,
-                  if_exists=if_exists, ttl=ttl, batch_size=batch_size)
+                     if_exists=if_exists, ttl=ttl, batch_size=batch_size)
 
 
 @shared_docs
@@ -164,5 +164,5 @@ def write_strings(
         raise ConfigurationError(f"value_column {value_column!r} is not a column of the frame ({df.columns})")
     ignored = [c for c in df.columns if c not in (key_column, value_column, ttl)]
     return run_write(_core.write_strings, df, url, key_column=key_column, key_prefix=key_prefix,
-                  if_exists=if_exists, ttl=ttl, batch_size=batch_size, value_column=value_column,
-                  ignored_columns=ignored)
+                     if_exists=if_exists, ttl=ttl, batch_size=batch_size, value_column=value_column,
+                     ignored_columns=ignored)

@@ -20,13 +20,12 @@ _fragments = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_fragments)
 
 
-class EagerTwin(griffe.Extension):
+class RuntimeDocs(griffe.Extension):
     def on_module_members(self, *, mod: griffe.Module, **kwargs: Any) -> None:
         for member in mod.members.values():
             doc = member.docstring if isinstance(member, griffe.Function) else None
             if doc is not None and "{{" in doc.value:
-                member.docstring = griffe.Docstring(_fragments.fill(doc.value), lineno=doc.lineno, endlineno=doc.endlineno,
-                                                    parent=member, parser=doc.parser, parser_options=doc.parser_options)
+                member.docstring = _docstring(_fragments.fill(doc.value), doc, member)
         for member in list(mod.members.values()):
             if not isinstance(member, griffe.Function):
                 continue
@@ -40,11 +39,15 @@ class EagerTwin(griffe.Extension):
         own, theirs = read.docstring, scan.docstring
         if own is None or theirs is None:
             raise ValueError(f"{read.path} and {scan.path} need docstrings")
-        start, end, at = theirs.value.find("\nArgs:\n"), theirs.value.find("\nReturns:\n"), own.value.find("\nReturns:\n")
+        start, end = theirs.value.find("\nArgs:\n"), theirs.value.find("\nReturns:\n")
+        at = own.value.find("\nReturns:\n")
         if min(start, end, at) < 0:
             raise ValueError(f"{read.path}: expected an Args section in {scan.path} and Returns sections in both")
         read.parameters = scan.parameters
         read.returns = "pl.DataFrame"
-        read.docstring = griffe.Docstring(own.value[:at] + theirs.value[start:end] + "\n" + own.value[at:],
-                                          lineno=own.lineno, endlineno=own.endlineno, parent=read, parser=own.parser,
-                                          parser_options=own.parser_options)
+        read.docstring = _docstring(own.value[:at] + theirs.value[start:end] + "\n" + own.value[at:], own, read)
+
+
+def _docstring(value: str, like: griffe.Docstring, parent: griffe.Function) -> griffe.Docstring:
+    return griffe.Docstring(value, lineno=like.lineno, endlineno=like.endlineno, parent=parent, parser=like.parser,
+                            parser_options=like.parser_options)
