@@ -45,7 +45,7 @@ class RuntimeDocs(griffe.Extension):
             raise ValueError(f"{read.path}: expected an Args section in {scan.path} and Returns sections in both")
         read.parameters = scan.parameters
         read.returns = "pl.DataFrame"
-        read.docstring = _docstring(own.value[:at] + theirs.value[start:end] + "\n" + own.value[at:], own, read)
+        read.docstring = _docstring(own.value[:at] + theirs.value[start:end] + own.value[at:], own, read)
 
 
 def _docstring(value: str, like: griffe.Docstring, parent: griffe.Function) -> griffe.Docstring:

@@ -56,7 +56,7 @@ Raises:
         were committed.
     RedisTimeoutError: the server did not answer in time.
     ResponseError: the server rejected a command.""",
-    "lazy scan returns and raises": """\
+    "lazy scan returns": """\
 Returns:
     A LazyFrame; every collect runs a fresh scan.
 
@@ -64,9 +64,26 @@ Raises:
     ConfigurationError: an invalid URL, option or dtype (raised here).
     RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
         subclass) when it rejects the credentials.
-    RedisTimeoutError: the server did not answer in time.
-    SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
-    ResponseError: the server answered a command with an error.""",
+    RedisTimeoutError: the server did not answer in time.""",
+    "sample columns": """\
+include_timestamp: add the timestamp column (Int64 epoch milliseconds).
+timestamp_column_name: name of the timestamp column.
+value_column_name: name of the Float64 value column.
+n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+schema_overrides: column name -> Polars dtype, as in Polars' readers: the column is cast
+    to it (e.g. ``{"_ts": pl.Datetime("ms")}``). A name that is no column raises
+    `ConfigurationError`.""",
+    "search results": """\
+include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
+ttl_column_name: name of the TTL column.
+batch_size: rows per batch handed to Polars.
+count_hint: keys per cursor read (FT.AGGREGATE ... WITHCURSOR COUNT).
+ignore_errors: read values that do not parse as their dtype as null instead of raising
+    `SchemaError`.
+n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
+    or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
+    cast to it. A name that is no column raises `ConfigurationError`.""",
 }
 
 _PLACEHOLDER = re.compile(r"^( *)\{\{([a-z ]+)\}\}$", re.MULTILINE)

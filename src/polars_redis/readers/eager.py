@@ -32,7 +32,7 @@ def _with_args(own: str, scan: str) -> str:
     at = own.find("\n    Returns:\n")
     if min(start, end, at) < 0:
         raise ValueError("both docstrings need an indented Returns section, the scan's an Args section")
-    return own[:at] + scan[start:end] + "\n" + own[at:]
+    return own[:at] + scan[start:end] + own[at:]
 
 
 def eager_twin(scan: Callable[P, pl.LazyFrame]) -> Callable[[Callable[[], None]], Callable[P, pl.DataFrame]]:

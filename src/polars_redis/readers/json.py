@@ -173,7 +173,9 @@ def scan_json(
             and recursive descent (``..``) need the server, so they raise ConfigurationError.
         {{scan budget}}
 
-    {{lazy scan returns and raises}}
+    {{lazy scan returns}}
+        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
 
     Examples:
         >>> schema = {"name": pl.String, "tags": pl.List(pl.String),

@@ -190,14 +190,7 @@ def scan_stream(
             `SchemaError`.
         {{scan budget}}
 
-    Returns:
-        A LazyFrame; every collect runs a fresh scan.
-
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype (raised here).
-        RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
-            subclass) when it rejects the credentials.
-        RedisTimeoutError: the server did not answer in time.
+    {{lazy scan returns}}
         SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
         ResponseError: a key holds another type, or the server answered a command with an error.
 

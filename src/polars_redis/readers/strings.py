@@ -85,7 +85,9 @@ def scan_strings(
             `SchemaError`.
         {{scan budget}}
 
-    {{lazy scan returns and raises}}
+    {{lazy scan returns}}
+        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
 
     Examples:
         >>> lf = pr.scan_strings(url, "counter:page_views:*", value_type=pl.Int64)

@@ -10,6 +10,7 @@ import polars as pl
 
 from polars_redis import _core
 from polars_redis._core import ConfigurationError
+from polars_redis._doc_fragments import shared_docs
 from polars_redis.client import Client
 from polars_redis.engine.connection import as_url
 from polars_redis.engine.dtypes import SchemaLike
@@ -121,6 +122,7 @@ def check_unique_columns(columns: list[str]) -> None:
                           "(timestamp_column_name, value_column_name, key_column_name)")
 
 
+@shared_docs
 def scan_timeseries(
     url: str | Client,
     key: str,
@@ -158,22 +160,9 @@ def scan_timeseries(
         align: bucket alignment: ``"start"`` (the explicit `start`), ``"end"`` (the explicit
             `end`) or a timestamp; buckets are aligned to epoch 0 by default.
         filter_by_value: ``(min, max)``: keep samples with min <= value <= max (before aggregating).
-        include_timestamp: add the timestamp column (Int64 epoch milliseconds).
-        timestamp_column_name: name of the timestamp column.
-        value_column_name: name of the Float64 value column.
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: the column is cast
-            to it (e.g. ``{"_ts": pl.Datetime("ms")}``). A name that is no column raises
-            `ConfigurationError`.
+        {{sample columns}}
 
-    Returns:
-        A LazyFrame; every collect runs a fresh scan.
-
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype (raised here).
-        RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
-            subclass) when it rejects the credentials.
-        RedisTimeoutError: the server did not answer in time.
+    {{lazy scan returns}}
         ResponseError: the key is missing or not a series, or another server error.
 
     Examples:

@@ -10,6 +10,7 @@ import polars as pl
 
 from polars_redis import _core
 from polars_redis._core import ConfigurationError
+from polars_redis._doc_fragments import shared_docs
 from polars_redis.client import Client
 from polars_redis.cluster.timeseries import grouped_scan
 from polars_redis.cluster.writes import is_cluster
@@ -30,6 +31,7 @@ def _label_list(labels: Sequence[str], what: str) -> list[str]:
     return list(dict.fromkeys(labels))
 
 
+@shared_docs
 def scan_timeseries_multi(
     url: str | Client,
     filters: list[str],
@@ -77,22 +79,9 @@ def scan_timeseries_multi(
         selected_labels: only these labels become columns (null where missing).
         include_key: add the series key (or group name) as a String column.
         key_column_name: name of the key column.
-        include_timestamp: add the timestamp column (Int64 epoch milliseconds).
-        timestamp_column_name: name of the timestamp column.
-        value_column_name: name of the Float64 value column.
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: the column is cast
-            to it (e.g. ``{"_ts": pl.Datetime("ms")}``). A name that is no column raises
-            `ConfigurationError`.
+        {{sample columns}}
 
-    Returns:
-        A LazyFrame; every collect runs a fresh scan.
-
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype (raised here).
-        RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
-            subclass) when it rejects the credentials.
-        RedisTimeoutError: the server did not answer in time.
+    {{lazy scan returns}}
         ResponseError: the key is missing or not a series, or another server error.
 
     Examples:

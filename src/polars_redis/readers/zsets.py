@@ -10,6 +10,7 @@ import polars as pl
 
 from polars_redis import _core
 from polars_redis._core import ConfigurationError
+from polars_redis._doc_fragments import shared_docs
 from polars_redis.client import Client
 from polars_redis.engine.budget import scan_budget
 from polars_redis.engine.connection import as_url
@@ -18,7 +19,6 @@ from polars_redis.engine.key_columns import KeyColumns
 from polars_redis.engine.read_options import Overrides, check_n_rows
 from polars_redis.readers.collections import member_column, scan_collection
 from polars_redis.readers.eager import eager_twin
-from polars_redis._doc_fragments import shared_docs
 
 __all__ = ["ScoreBound", "scan_zset", "read_zset"]
 
@@ -116,7 +116,9 @@ def scan_zset(
             raising `SchemaError`.
         {{scan budget}}
 
-    {{lazy scan returns and raises}}
+    {{lazy scan returns}}
+        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
+        ResponseError: the server answered a command with an error.
 
     Examples:
         >>> lf = pr.scan_zset(url, pattern="leaderboard:*", min_score=0)

@@ -136,16 +136,7 @@ def search_hashes(
             `distance_column_name`; `query` pre-filters the candidates.
         distance_column_name: name of the Float64 distance column added with `knn`.
         {{key column}}
-        include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
-        ttl_column_name: name of the TTL column.
-        batch_size: rows per batch handed to Polars.
-        count_hint: keys per cursor read (FT.AGGREGATE ... WITHCURSOR COUNT).
-        ignore_errors: read values that do not parse as their dtype as null instead of raising
-            `SchemaError`.
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
-            or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
-            cast to it. A name that is no column raises `ConfigurationError`.
+        {{search results}}
         {{scan budget}}
 
     Returns:
@@ -217,16 +208,7 @@ def search_json(
         knn: ``(vector_field, vector, k)``, as in `search_hashes`.
         distance_column_name: name of the Float64 distance column added with `knn`.
         {{key column}}
-        include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
-        ttl_column_name: name of the TTL column.
-        batch_size: rows per batch handed to Polars.
-        count_hint: keys per cursor read (FT.AGGREGATE ... WITHCURSOR COUNT).
-        ignore_errors: read values that do not parse as their dtype as null instead of raising
-            `SchemaError`.
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
-            or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
-            cast to it. A name that is no column raises `ConfigurationError`.
+        {{search results}}
         {{scan budget}}
 
     Returns:
