@@ -36,6 +36,7 @@ void register_restore(nb::module_& m);
 
 void register_interrupts(nb::module_& m);
 void register_budget(nb::module_& m);
+void register_scan_descriptions(nb::module_& m);
 
 // Releases the GIL around a blocking call, and (re)arms Ctrl-C for it (net/interrupt.hpp: the
 // call's socket waits give up, and net::Interrupted becomes KeyboardInterrupt). Re-taking the GIL

@@ -19,10 +19,6 @@ read::ScanBudget budget_from_plan(const nb::dict& plan) {
 void register_budget(nb::module_& m) {
   m.def("validate_budget", [](const nb::dict& plan) { budget_from_plan(plan); }, nb::arg("plan"),
         "Raise ConfigurationError if plan's max_server_share or max_commands_per_second is out of range.");
-  m.def(
-      "source_count",
-      [](const nb::dict& plan, int64_t count_hint) { return read::ScanPacer::source_count(budget_from_plan(plan), count_hint); },
-      nb::arg("plan"), nb::arg("count_hint"), "The COUNT of the key source's requests under plan's budget.");
 }
 
 }  // namespace polars_redis::bindings

@@ -1,12 +1,11 @@
 // scan_hashes / infer_hash_schema entry points.
-#include <memory>
-
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
 #include "cluster_scan.hpp"
+#include "key_scan_entry.hpp"
 #include "polars_redis/read/hash_fetcher.hpp"
 #include "polars_redis/read/hash_schema_inference.hpp"
 
@@ -14,19 +13,14 @@ namespace polars_redis::bindings {
 
 namespace {
 
-nb::object scan_hashes(const std::string& url, const nb::dict& plan) {
-  read::KeyScanOptions options = key_scan_options_from_plan(url, plan);
-  options.type_filter = "hash";
-  read::HashFetchOptions fetch;
-  fetch.fields = fields_from_plan(plan);
-  fetch.fetch_all = plan_get<bool>(plan, "fetch_all", false);
-  fetch.metadata = key_metadata_from_plan(plan);
-  fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
-  if (auto scan = cluster_key_scan<read::HashFetcher>(options, fetch)) return *scan;
-  auto fetcher = std::make_shared<read::HashFetcher>(std::move(fetch));
-  return make_native_scan([options = std::move(options), fetcher](read::BatchQueue& queue) {
-    read::run_key_scan(options, *fetcher, queue);
-  });
+KeyScanPlan<read::HashFetchOptions> hash_scan_plan(const std::string& url, const nb::dict& plan) {
+  KeyScanPlan<read::HashFetchOptions> scan{key_scan_options_from_plan(url, plan), {}};
+  scan.options.type_filter = "hash";
+  scan.fetch.fields = fields_from_plan(plan);
+  scan.fetch.fetch_all = plan_get<bool>(plan, "fetch_all", false);
+  scan.fetch.metadata = key_metadata_from_plan(plan);
+  scan.fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
+  return scan;
 }
 
 std::vector<std::pair<std::string, nb::dict>> infer_hash_schema(const std::string& url, const std::string& pattern,
@@ -49,7 +43,7 @@ std::vector<std::pair<std::string, nb::dict>> infer_hash_schema(const std::strin
 }  // namespace
 
 void register_hash_scan(nb::module_& m) {
-  m.def("scan_hashes", &scan_hashes, nb::arg("url"), nb::arg("plan"), "Start a scan of Redis hashes.");
+  def_key_scan<read::HashFetcher>(m, "scan_hashes", &hash_scan_plan, "Start a scan of Redis hashes.");
   m.def("infer_hash_schema", &infer_hash_schema, nb::arg("url"), nb::arg("pattern"), nb::arg("sample_size"),
         nb::arg("type_inference"));
 }

@@ -1,6 +1,4 @@
 // scan_json / infer_json_schema entry points.
-#include <memory>
-
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
@@ -9,6 +7,7 @@
 
 #include "bindings.hpp"
 #include "cluster_scan.hpp"
+#include "key_scan_entry.hpp"
 #include "polars_redis/json/path.hpp"
 #include "polars_redis/json/path_selector.hpp"
 #include "polars_redis/read/json_fetcher.hpp"
@@ -30,21 +29,17 @@ std::vector<read::JsonFieldSpec> json_fields_from_plan(const nb::dict& plan) {
   return fields;
 }
 
-nb::object scan_json(const std::string& url, const nb::dict& plan) {
-  read::KeyScanOptions options = key_scan_options_from_plan(url, plan);
-  options.type_filter = "ReJSON-RL";
-  read::JsonFetchOptions fetch;
+KeyScanPlan<read::JsonFetchOptions> json_scan_plan(const std::string& url, const nb::dict& plan) {
+  KeyScanPlan<read::JsonFetchOptions> scan{key_scan_options_from_plan(url, plan), {}};
+  scan.options.type_filter = "ReJSON-RL";
+  read::JsonFetchOptions& fetch = scan.fetch;
   fetch.fields = json_fields_from_plan(plan);
   fetch.fetch_all = plan_get<bool>(plan, "fetch_all", false);
   fetch.metadata = key_metadata_from_plan(plan);
   fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
   fetch.keys_per_mget =
       static_cast<size_t>(plan_get<int64_t>(plan, "keys_per_mget", static_cast<int64_t>(fetch.keys_per_mget)));
-  if (auto scan = cluster_key_scan<read::JsonFetcher>(options, fetch)) return *scan;
-  auto fetcher = std::make_shared<read::JsonFetcher>(std::move(fetch));
-  return make_native_scan([options = std::move(options), fetcher](read::BatchQueue& queue) {
-    read::run_key_scan(options, *fetcher, queue);
-  });
+  return scan;
 }
 
 std::vector<std::pair<std::string, nb::dict>> infer_json_schema(const std::string& url, const std::string& pattern,
@@ -65,7 +60,7 @@ std::vector<std::pair<std::string, nb::dict>> infer_json_schema(const std::strin
 }  // namespace
 
 void register_json_scan(nb::module_& m) {
-  m.def("scan_json", &scan_json, nb::arg("url"), nb::arg("plan"), "Start a scan of RedisJSON documents.");
+  def_key_scan<read::JsonFetcher>(m, "scan_json", &json_scan_plan, "Start a scan of RedisJSON documents.");
   m.def("infer_json_schema", &infer_json_schema, nb::arg("url"), nb::arg("pattern"), nb::arg("sample_size"));
   m.def("json_path_error", &json::path_error, nb::arg("path"),
         "Why `path` is not a JSONPath RedisJSON accepts, or None when it is one.");

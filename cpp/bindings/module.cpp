@@ -21,4 +21,5 @@ NB_MODULE(_core, m) {
   polars_redis::bindings::register_cluster_scan(m);
   polars_redis::bindings::register_pool(m);
   polars_redis::bindings::register_restore(m);
+  polars_redis::bindings::register_scan_descriptions(m);
 }

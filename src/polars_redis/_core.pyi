@@ -236,7 +236,7 @@ def validate_budget(plan: dict[str, Any]) -> None:
     Raise ConfigurationError if plan's max_server_share or max_commands_per_second is out of range.
     """
 
-def source_count(plan: dict[str, Any], count_hint: int) -> int:
+def describe_key_scan(name: str, url: str, plan: dict[str, Any]) -> dict[str, Any]:
     """
-    The COUNT of the key source's requests under plan's budget.
+    The commands the key-based scan `name` would send for `plan` (keys, fetch), rendered from the encoders it runs; sends nothing.
     """

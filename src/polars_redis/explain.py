@@ -7,17 +7,10 @@ from typing import Any
 
 import polars as pl
 
-from polars_redis import _core
 from polars_redis.engine.budget import describe_budget
 from polars_redis.engine.recorder import ScanRecord, recording
 
 __all__ = ["explain"]
-
-_SCAN_TYPES = {
-    "scan_hashes": "hash", "scan_json": "ReJSON-RL", "scan_strings": "string",
-    "scan_sets": "set", "scan_lists": "list", "scan_zsets": "zset",
-}
-
 
 def explain(lf: pl.LazyFrame) -> str:
     """Describe the Redis work collecting `lf` would do: for each scan, where its keys come from
@@ -67,27 +60,22 @@ def explain(lf: pl.LazyFrame) -> str:
     return "\n\n".join(_render(record) for record in records)
 
 
-def _quote(text: str) -> str:
-    return shlex.quote(text)
-
-
 def _render(record: ScanRecord) -> str:
     lines = [record.name]
     if record.server:
         lines.append(f"  server: reads go to {record.server}")
     plan = record.plan or {}
-    keys = _key_source(record.native or "", plan)
+    description = record.description or {"keys": None, "fetch": []}
+    keys = _text(description["keys"]) if description["keys"] else None
     if keys and record.cluster:
         keys = _on_cluster(plan, keys)
     if keys:
         lines.append(f"  keys:   {keys}")
     if plan.get("match_pattern"):
-        lines.append(f"  check:  keys must match {_quote(plan['match_pattern'])}")
-    snapshot = (plan.get("key_source") or {}).get("kind") in ("snapshot", "rdb")
-    for command in [] if snapshot else _fetch(record.native or "", plan):
+        lines.append(f"  check:  keys must match {shlex.quote(plan['match_pattern'])}")
+    fetch = [_text(line) for line in description["fetch"]] if record.description else _fetch(record.native or "", plan)
+    for command in fetch:
         lines.append(f"  fetch:  {command}")
-    if snapshot:
-        lines.append("  fetch:  none: every value comes decoded from the RDB (no command per key)")
     if plan.get("n_rows") is not None:
         lines.append(f"  limit:  stops after {plan['n_rows']} rows")
     budget = describe_budget(plan)
@@ -100,41 +88,9 @@ def _render(record: ScanRecord) -> str:
     return "\n".join(lines)
 
 
-def _key_source(native: str, plan: dict[str, Any]) -> str | None:
-    if native not in _SCAN_TYPES:
-        return None
-    source = plan.get("key_source") or {"kind": "scan"}
-    count = _core.source_count(plan, plan.get("count_hint", 1000))  # shortened under a budget
-    if source["kind"] == "keys":
-        listed = source.get("keys") or []
-        shown = " ".join(_quote(k) for k in listed[:5]) + (" ..." if len(listed) > 5 else "")
-        return f"{len(listed)} named key(s), each checked with TYPE: {shown}".rstrip(": ")
-    if source["kind"] in ("snapshot", "rdb"):
-        pattern = _quote(plan.get("pattern", "*"))
-        origin = "PSYNC ? -1 (full resync, its own connection)" if source["kind"] == "snapshot" else "the RDB file"
-        return f"every key of {origin}, kept when it matches {pattern} and is a {_SCAN_TYPES[native]}"
-    if source["kind"] == "search":
-        sort_by = source.get("sort_by") or []
-        command = ["FT.AGGREGATE", source["index"], source["query"], "LOAD", str(1 + len(sort_by)), "@__key"]
-        command += ["@" + field for field, _ in sort_by]
-        if sort_by:
-            command += ["SORTBY", str(2 * len(sort_by))] + [p for field, order in sort_by for p in ("@" + field, order)]
-            if source.get("limit") is None:
-                command += ["MAX", "2147483647"]  # SORTBY alone keeps 10 rows
-        if source.get("limit") is not None:
-            command += ["LIMIT", "0", str(source["limit"])]
-        params = source.get("params") or []
-        if params:
-            command += ["PARAMS", str(2 * len(params))] + [p for name, _ in params for p in (name, "<value>")]
-        command += ["DIALECT", str(source.get("dialect", 2)), "TIMEOUT", "0", "WITHCURSOR", "COUNT", str(count)]
-        text = " ".join(_quote(part) for part in command) + f"; then FT.CURSOR READ {_quote(source['index'])} <cursor>"
-        if any(ch in source["query"] for ch in "*%") and source["query"].strip() != "*":
-            # Wildcards may be cut at MAXPREFIXEXPANSIONS without a word in the reply: the core
-            # profiles the query first and falls back to a full scan if it would be cut.
-            text = f"FT.PROFILE {_quote(source['index'])} AGGREGATE LIMITED QUERY ... LIMIT 0 0 (expansion check); " + text
-        return text
-    pattern = plan.get("pattern", "*")
-    return f"SCAN <cursor> MATCH {_quote(pattern)} COUNT {count} TYPE {_SCAN_TYPES[native]}"
+def _text(described: bytes) -> str:
+    """A line of the core's description: keys need not be UTF-8."""
+    return described.decode("utf-8", "backslashreplace")
 
 
 def _on_cluster(plan: dict[str, Any], keys: str) -> str:
@@ -143,40 +99,21 @@ def _on_cluster(plan: dict[str, Any], keys: str) -> str:
     if source["kind"] == "keys":
         return keys + " (split by hash slot, each key read on its node; redirected keys read again)"
     if source["kind"] == "search":
-        query = _quote(source["query"])
+        query = shlex.quote(source["query"])
         command = f"FT.SEARCH <the index on the shard> {query} NOCONTENT LIMIT <offset> 10000"
         if source.get("limit") is not None:
             command += f" (at most {source['limit']} per shard, the merged rows cut at {source['limit']})"
-        return f"on every shard, with its own copy of index {_quote(source['index'])}: {command}"
+        return f"on every shard, with its own copy of index {shlex.quote(source['index'])}: {command}"
     return f"on every shard at once: {keys}"
 
 
 def _fetch(native: str, plan: dict[str, Any]) -> list[str]:
-    commands: list[str] = []
-    fields = plan.get("fields") or []
-    if native == "scan_hashes" and (fields or plan.get("fetch_all")):
-        names = " ".join(_quote(f[0]) for f in fields)
-        commands.append("HGETALL <key>" if plan.get("fetch_all") else f"HMGET <key> {names}")
-    elif native == "scan_json" and (fields or plan.get("fetch_all")):
-        paths = " ".join(_quote(f[2] or "$." + f[0]) for f in fields)
-        commands.append("JSON.GET <key> $" if plan.get("fetch_all") else f"JSON.GET <key> {paths} (JSON.MGET for one path)")
-    elif native == "scan_strings" and plan.get("value"):
-        commands.append("MGET <key> <key> ...")
-    elif native == "scan_sets" and plan.get("include_member"):
-        commands.append("SCARD <key>; SSCAN <key> <cursor> COUNT ... (paged)")
-    elif native == "scan_lists" and (plan.get("include_element") or plan.get("include_position")):
-        commands.append("LLEN <key>; LRANGE <key> <start> <stop> (paged)")
-    elif native == "scan_zsets":
-        commands.append("ZCOUNT <key> ...; ZRANGE <key> ... WITHSCORES (paged)")
-    elif native == "scan_stream":
-        commands.append(f"XRANGE {' | '.join(map(_quote, plan.get('keys') or []))} {plan.get('start_id')} "
-                        f"{plan.get('end_id')} COUNT {plan.get('page_size')} (paged)")
-    elif native == "scan_timeseries":
-        commands.append(f"TS.RANGE {_quote(str(plan.get('key')))} ... (paged)")
-    elif native == "scan_timeseries_multi":
-        commands.append(f"TS.MRANGE ... FILTER {' '.join(map(_quote, plan.get('filters') or []))}")
-    if plan.get("include_ttl"):
-        commands.append("TTL <key>")
-    if plan.get("include_memory_usage"):
-        commands.append("MEMORY USAGE <key>")
-    return commands
+    """The commands of the readers that are not key scans (streams, time series)."""
+    if native == "scan_stream":
+        return [f"XRANGE {' | '.join(map(shlex.quote, plan.get('keys') or []))} {plan.get('start_id')} "
+                f"{plan.get('end_id')} COUNT {plan.get('page_size')} (paged)"]
+    if native == "scan_timeseries":
+        return [f"TS.RANGE {shlex.quote(str(plan.get('key')))} ... (paged)"]
+    if native == "scan_timeseries_multi":
+        return [f"TS.MRANGE ... FILTER {' '.join(map(shlex.quote, plan.get('filters') or []))}"]
+    return []

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "polars_redis/net/redirect.hpp"
+#include "polars_redis/resp/command_text.hpp"
 #include "polars_redis/resp/encoder.hpp"
 #include "polars_redis/read/seen_keys.hpp"
 
@@ -58,6 +59,18 @@ class KeyListSource final : public KeySource {
 
 std::unique_ptr<KeySource> open_key_list_source(const KeySourceOptions& options) {
   return std::make_unique<KeyListSource>(options);
+}
+
+std::string describe_key_list_source(const KeySourceOptions& options, size_t shown) {
+  SeenKeys seen;
+  std::vector<std::string_view> keys;
+  for (const auto& key : options.spec.keys) {
+    if (seen.insert(key)) keys.push_back(key);
+  }
+  std::string text = std::to_string(keys.size()) + " named key(s), each checked with TYPE";
+  for (size_t i = 0; i < keys.size() && i < shown; ++i) text += (i ? " " : ": ") + resp::quote_argument(keys[i]);
+  if (keys.size() > shown) text += " ...";
+  return text;
 }
 
 }  // namespace polars_redis::read

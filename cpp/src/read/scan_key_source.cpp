@@ -3,11 +3,20 @@
 #include <algorithm>
 
 #include "polars_redis/error.hpp"
+#include "polars_redis/resp/command_text.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
 namespace polars_redis::read {
 
 namespace {
+
+void append_scan(std::string& out, std::string_view cursor, std::string_view pattern, std::string_view count,
+                 std::string_view type_filter) {
+  const bool typed = !type_filter.empty();
+  resp::CommandWriter scan(out, typed ? 8 : 6);
+  scan.arg("SCAN").arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(count);
+  if (typed) scan.arg("TYPE").arg(type_filter);
+}
 
 class ScanKeySource final : public KeySource {
  public:
@@ -21,10 +30,7 @@ class ScanKeySource final : public KeySource {
   bool waiting() const override { return waiting_; }
 
   void request() override {
-    const bool typed = !type_filter_.empty();
-    resp::CommandWriter scan(connection_->out_buffer(), typed ? 8 : 6);
-    scan.arg("SCAN").arg(cursor_).arg("MATCH").arg(pattern_).arg("COUNT").arg(count_);
-    if (typed) scan.arg("TYPE").arg(type_filter_);
+    append_scan(connection_->out_buffer(), cursor_, pattern_, count_, type_filter_);
     waiting_ = true;
   }
 
@@ -53,6 +59,13 @@ class ScanKeySource final : public KeySource {
 
 std::unique_ptr<KeySource> open_scan_key_source(const KeySourceOptions& options) {
   return std::make_unique<ScanKeySource>(options);
+}
+
+std::string describe_scan_key_source(const KeySourceOptions& options) {
+  std::string out;
+  append_scan(out, "<cursor>", options.pattern, std::to_string(std::max<int64_t>(1, options.count_hint)),
+              options.type_filter);
+  return resp::command_texts(out).front();
 }
 
 }  // namespace polars_redis::read

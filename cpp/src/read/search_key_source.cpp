@@ -6,6 +6,7 @@
 #include "polars_redis/read/expansion_check.hpp"
 #include "polars_redis/read/search_cursor_release.hpp"
 #include "polars_redis/read/search_reply.hpp"
+#include "polars_redis/resp/command_text.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
 namespace polars_redis::read {
@@ -15,8 +16,43 @@ namespace {
 // Without LIMIT, FT.AGGREGATE's SORTBY keeps only its MAX first rows (10 by default): ask for
 // every row. The server takes MAX as a 32-bit count.
 constexpr int64_t kSortAll = 2147483647;
+// FT.SEARCH pages (by_offset): each page costs the server the offset too, so pages are large.
+constexpr int64_t kOffsetPage = 10000;
 
 std::string attribute(const std::string& field) { return field.starts_with('@') ? field : "@" + field; }
+
+void append_params(resp::ArgumentList& args, const SearchKeyQuery& search) {
+  if (search.params.empty()) return;
+  args.arg("PARAMS").arg(static_cast<int64_t>(2 * search.params.size()));
+  for (const auto& [name, value] : search.params) args.arg(name).arg(value);
+}
+
+// FT.AGGREGATE <index> <query> LOAD n @__key [sort fields] [SORTBY ...] ... WITHCURSOR COUNT <count>
+void append_aggregate(resp::ArgumentList& args, const SearchKeyQuery& search, int64_t count) {
+  args.arg("FT.AGGREGATE").arg(search.index).arg(search.query);
+  args.arg("LOAD").arg(static_cast<int64_t>(1 + search.sort_by.size())).arg("@__key");
+  for (const auto& [field, descending] : search.sort_by) args.arg(attribute(field));
+  if (!search.sort_by.empty()) {
+    args.arg("SORTBY").arg(static_cast<int64_t>(2 * search.sort_by.size()));
+    for (const auto& [field, descending] : search.sort_by) args.arg(attribute(field)).arg(descending ? "DESC" : "ASC");
+    if (!search.limit) args.arg("MAX").arg(kSortAll);
+  }
+  if (search.limit) args.arg("LIMIT").arg(int64_t{0}).arg(*search.limit);
+  append_params(args, search);
+  args.arg("DIALECT").arg(static_cast<int64_t>(search.dialect));
+  args.arg("TIMEOUT").arg(int64_t{0}).arg("WITHCURSOR").arg("COUNT").arg(count);
+}
+
+void append_cursor_read(resp::ArgumentList& args, std::string_view index, std::string_view cursor, int64_t count) {
+  args.arg("FT.CURSOR").arg("READ").arg(index).arg(cursor).arg("COUNT").arg(count);
+}
+
+void append_search_page(resp::ArgumentList& args, const SearchKeyQuery& search, std::string_view offset, int64_t page) {
+  args.arg("FT.SEARCH").arg(search.index).arg(search.query).arg("NOCONTENT");
+  args.arg("LIMIT").arg(offset).arg(page);
+  append_params(args, search);
+  args.arg("DIALECT").arg(static_cast<int64_t>(search.dialect)).arg("TIMEOUT").arg(int64_t{0});
+}
 
 class SearchKeySource final : public KeySource {
  public:
@@ -40,23 +76,9 @@ class SearchKeySource final : public KeySource {
     if (search_.by_offset) {
       append_offset_page(args);
     } else if (phase_ == Phase::kAggregate) {
-      args.arg("FT.AGGREGATE").arg(search_.index).arg(search_.query);
-      args.arg("LOAD").arg(static_cast<int64_t>(1 + search_.sort_by.size())).arg("@__key");
-      for (const auto& [field, descending] : search_.sort_by) args.arg(attribute(field));
-      if (!search_.sort_by.empty()) {
-        args.arg("SORTBY").arg(static_cast<int64_t>(2 * search_.sort_by.size()));
-        for (const auto& [field, descending] : search_.sort_by) args.arg(attribute(field)).arg(descending ? "DESC" : "ASC");
-        if (!search_.limit) args.arg("MAX").arg(kSortAll);
-      }
-      if (search_.limit) args.arg("LIMIT").arg(int64_t{0}).arg(*search_.limit);
-      if (!search_.params.empty()) {
-        args.arg("PARAMS").arg(static_cast<int64_t>(2 * search_.params.size()));
-        for (const auto& [name, value] : search_.params) args.arg(name).arg(value);
-      }
-      args.arg("DIALECT").arg(static_cast<int64_t>(search_.dialect));
-      args.arg("TIMEOUT").arg(int64_t{0}).arg("WITHCURSOR").arg("COUNT").arg(count_);
+      append_aggregate(args, search_, count_);
     } else {
-      args.arg("FT.CURSOR").arg("READ").arg(search_.index).arg(cursor_).arg("COUNT").arg(count_);
+      append_cursor_read(args, search_.index, std::to_string(cursor_), count_);
     }
     args.append_command_to(connection_->out_buffer());
   }
@@ -98,13 +120,7 @@ class SearchKeySource final : public KeySource {
   void append_offset_page(resp::ArgumentList& args) {
     int64_t page = std::max<int64_t>(count_, kOffsetPage);
     if (search_.limit) page = std::min(page, *search_.limit - offset_);
-    args.arg("FT.SEARCH").arg(search_.index).arg(search_.query).arg("NOCONTENT");
-    args.arg("LIMIT").arg(offset_).arg(page);
-    if (!search_.params.empty()) {
-      args.arg("PARAMS").arg(static_cast<int64_t>(2 * search_.params.size()));
-      for (const auto& [name, value] : search_.params) args.arg(name).arg(value);
-    }
-    args.arg("DIALECT").arg(static_cast<int64_t>(search_.dialect)).arg("TIMEOUT").arg(int64_t{0});
+    append_search_page(args, search_, std::to_string(offset_), page);
   }
 
   void consume_offset_page(const resp::NodeView& reply, const Sink& sink) {
@@ -131,7 +147,6 @@ class SearchKeySource final : public KeySource {
     done_ = offset_ >= wanted;
   }
 
-  static constexpr int64_t kOffsetPage = 10000;
   int64_t offset_ = 0;
   int64_t total_ = 0;
 
@@ -150,6 +165,27 @@ class SearchKeySource final : public KeySource {
 
 std::unique_ptr<KeySource> open_search_key_source(const KeySourceOptions& options) {
   return std::make_unique<SearchKeySource>(options);
+}
+
+std::vector<std::string> describe_search_key_source(const KeySourceOptions& options) {
+  SearchKeyQuery search = options.spec.search;
+  for (auto& [name, value] : search.params) value = "<value>";  // a vector blob or a secret: not shown
+  const int64_t count = std::max<int64_t>(1, options.count_hint);
+  std::string out;
+  if (!search.by_offset && query_may_expand(search.query)) {
+    append_expansion_check(out, search.index, search.query, search.params, search.dialect);
+  }
+  resp::ArgumentList args;
+  if (search.by_offset) {
+    append_search_page(args, search, "<offset>", search.limit ? std::min(*search.limit, kOffsetPage) : kOffsetPage);
+  } else {
+    append_aggregate(args, search, count);
+    args.append_command_to(out);
+    args.clear();
+    append_cursor_read(args, search.index, "<cursor>", count);
+  }
+  args.append_command_to(out);
+  return resp::command_texts(out);
 }
 
 }  // namespace polars_redis::read

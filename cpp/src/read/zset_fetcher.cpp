@@ -186,4 +186,12 @@ void ZSetFetcher::append_row_without_values() {
   if (rank_) rank_->append_null();
 }
 
+std::string ZSetFetcher::paging() const {
+  if (count_only()) return {};
+  return "a sorted set longer than " + std::to_string(first_page()) +
+         ": ZCOUNT for its rank range, then ZRANGE <key> <start> <stop> WITHSCORES by rank, " +
+         std::to_string(options_.page_size) + " members a page, " + std::to_string(options_.pages_in_flight) +
+         " pages in flight";
+}
+
 }  // namespace polars_redis::read

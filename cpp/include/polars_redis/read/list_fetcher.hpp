@@ -32,6 +32,7 @@ class ListFetcher final : public RowFetcher {
   void consume(std::span<const std::string_view> keys, int index, const resp::NodeView& reply,
                FetchContext& context) override;
   void append_row_without_values() override;
+  std::string paging() const override;
 
  private:
   struct Pages {

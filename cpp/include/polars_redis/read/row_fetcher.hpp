@@ -48,6 +48,9 @@ class RowFetcher {
                        FetchContext& context) = 0;
   // The values of a row for an existing key without any requested value (all null).
   virtual void append_row_without_values() = 0;
+  // How the fetcher reads the rest of a key that its first reply does not hold (later SSCAN or
+  // LRANGE pages, ...), in words for explain(); empty when one reply holds every value.
+  virtual std::string paging() const { return {}; }
 };
 
 }  // namespace polars_redis::read

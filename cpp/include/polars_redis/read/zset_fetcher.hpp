@@ -45,6 +45,7 @@ class ZSetFetcher final : public RowFetcher {
   void consume(std::span<const std::string_view> keys, int index, const resp::NodeView& reply,
                FetchContext& context) override;
   void append_row_without_values() override;
+  std::string paging() const override;
 
  private:
   struct Pages {

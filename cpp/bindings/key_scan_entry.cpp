@@ -1,0 +1,50 @@
+// describe_key_scan: the commands a key-based scan would send, for explain().
+#include "key_scan_entry.hpp"
+
+#include <map>
+
+#include <nanobind/stl/string.h>
+
+#include "polars_redis/error.hpp"
+
+namespace polars_redis::bindings {
+
+namespace {
+
+using Describe = std::function<nb::dict(const std::string& url, const nb::dict& plan)>;
+
+std::map<std::string, Describe>& descriptions() {
+  static std::map<std::string, Describe> registry;  // filled while the module initializes
+  return registry;
+}
+
+nb::bytes as_bytes(const std::string& text) { return nb::bytes(text.data(), text.size()); }
+
+nb::dict describe_key_scan(const std::string& name, const std::string& url, const nb::dict& plan) {
+  const auto found = descriptions().find(name);
+  if (found == descriptions().end()) {
+    throw Error(ErrorKind::kInvalidArgument, "no key-based scan is called '" + quote_for_message(name) + "'");
+  }
+  return found->second(url, plan);
+}
+
+}  // namespace
+
+nb::dict description_to_python(const read::ScanDescription& description) {
+  nb::list fetch;
+  for (const std::string& line : description.fetch) fetch.append(as_bytes(line));
+  nb::dict result;
+  result["keys"] = as_bytes(description.keys);
+  result["fetch"] = fetch;
+  return result;
+}
+
+void add_scan_description(const std::string& name, Describe describe) { descriptions()[name] = std::move(describe); }
+
+void register_scan_descriptions(nb::module_& m) {
+  m.def("describe_key_scan", &describe_key_scan, nb::arg("name"), nb::arg("url"), nb::arg("plan"),
+        "The commands the key-based scan `name` would send for `plan` (keys, fetch), rendered from the "
+        "encoders it runs; sends nothing.");
+}
+
+}  // namespace polars_redis::bindings
