@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "polars_redis/error.hpp"
+#include "polars_redis/write/row_writer.hpp"
 
 namespace polars_redis::write {
 
@@ -22,6 +23,20 @@ void split_arguments(std::string_view encoded, std::vector<std::string_view>& ou
     at = end_of_length + 2 + length + 2;
   }
 }
+
+// The first argument (the command's name) of an encoded command.
+std::string_view command_name(std::string_view encoded) {
+  const size_t end_of_length = encoded.find('\r');
+  size_t length = 0;
+  std::from_chars(encoded.data() + 1, encoded.data() + end_of_length, length);
+  return encoded.substr(end_of_length + 2, length);
+}
+
+// Below this many bytes of command, its RESTORE is within the server's limits: a payload element
+// takes at most 5x its RESP bulk string ("$<n>\r\n...\r\n", 6 bytes and more): a listpack entry
+// adds at most 10 bytes, a plain string or intset member less, and a quicklist node of one element
+// 27 (its headers); the few fixed bytes (type, trailer, module id) are far below the margin.
+constexpr size_t kPayloadBoundedBelow = kMaxArgumentBytes / 8;
 
 class RestoreEncoder final : public ValueEncoder {
  public:
@@ -57,6 +72,20 @@ class RestoreEncoder final : public ValueEncoder {
     if (replace) args.arg("REPLACE");
     if (ttl_kind == 2) args.arg("ABSTTL");
     return true;
+  }
+
+  // Validation is the command encoder's, save sorted-set scores (the payload parses them): the
+  // command stands in for its payload when that is bounded by it (kPayloadBoundedBelow).
+  bool check_restore(const arrow::ImportedStream& in, int64_t row, std::string_view key, int ttl_kind,
+                     int64_t ttl_value, bool replace, resp::ArgumentList& args) override {
+    if (!commands_->encode_set(in, row, key, args)) return false;
+    const std::string_view name = command_name(args.encoded());
+    if (args.encoded().size() < kPayloadBoundedBelow && (name == "HSET" || name == "SADD" || name == "RPUSH" ||
+                                                         name == "JSON.SET" || name == "SET")) {
+      return true;
+    }
+    args.clear();
+    return encode_restore(in, row, key, ttl_kind, ttl_value, replace, args);
   }
 
  private:

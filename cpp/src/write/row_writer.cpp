@@ -81,6 +81,9 @@ std::pair<int, int64_t> ttl_of(const arrow::ImportedStream& in, const Layout& la
   return {1, value};
 }
 
+// See Pipeline::send_early(): large enough that a socket write carries hundreds of commands.
+constexpr size_t kSendEarlyAt = size_t{256} * 1024;
+
 // One unit of work in flight: its replies, and the rows it commits when they all succeed.
 struct Pending {
   int replies;             // its own replies (an ASKING before it is the pipeline's business)
@@ -142,6 +145,7 @@ class Pipeline {
   void sent(Pending pending, Check&& check) {
     in_flight_replies_ += pending.replies + (asking_ ? 1 : 0);
     pending_.push_back(std::move(pending));
+    send_early();
     while (in_flight_replies_ > window_) settle_one(check);
   }
   // Stream row `row` (key `key`) needs no command: it counts once everything before it has.
@@ -160,6 +164,17 @@ class Pipeline {
   }
 
  private:
+  // Hands queued commands to the socket every kSendEarlyAt bytes, without waiting or reading, so
+  // the server works on them while the next ones are encoded (otherwise nothing would move before
+  // the window of replies is full). A full socket is retried only after as many more bytes.
+  void send_early() {
+    const size_t unsent = conn_.pending_output();
+    if (unsent < unsent_after_send_) unsent_after_send_ = 0;  // a pump() sent them meanwhile
+    if (unsent < unsent_after_send_ + kSendEarlyAt) return;
+    conn_.try_send();
+    unsent_after_send_ = conn_.pending_output();
+  }
+
   void add_committed(int64_t row, int64_t rows, const std::string& first_key, const std::string& last_key) {
     if (rows <= 0) return;
     committed_ += rows;
@@ -211,6 +226,7 @@ class Pipeline {
   bool asking_;
   std::deque<Pending> pending_;
   int64_t in_flight_replies_ = 0;
+  size_t unsent_after_send_ = 0;  // the unsent output the last send_early() left
   int done_in_head_ = 0;
   bool head_asked_ = false;  // the head's ASKING reply was read
   int64_t committed_ = 0;
@@ -287,7 +303,11 @@ std::vector<RedirectedRow> check_rows(net::Connection& conn, ArrowArrayStream* s
         if (encoder) {
           const auto ttl = ttl_of(in, layout, options, row);
           args.clear();
-          encode_row(*encoder, options, in, row, key, ttl, args);
+          if (restores(*encoder, options)) {
+            encoder->check_restore(in, row, key, ttl.first, ttl.second, options.mode == WriteMode::kReplace, args);
+          } else {
+            encode_row(*encoder, options, in, row, key, ttl, args);
+          }
           if (args.largest() > kMaxArgumentBytes || args.encoded().size() > kMaxCommandBytes) {
             throw Error(ErrorKind::kInvalidArgument,
                         "the value is too large for one command (" + std::to_string(args.encoded().size()) +

@@ -45,6 +45,14 @@ class ValueEncoder {
                               resp::ArgumentList&) {
     return false;
   }
+  // The check pass's encode_restore: the same validation, and `args` such that its sizes being
+  // within the server's limits implies the RESTORE's are. The writer's first pass over the frame
+  // runs while the server waits, so an encoder may skip work that cannot fail here (a payload
+  // bounded by the command it is built from).
+  virtual bool check_restore(const arrow::ImportedStream& in, int64_t row, std::string_view key, int ttl_kind,
+                             int64_t ttl_value, bool replace, resp::ArgumentList& args) {
+    return encode_restore(in, row, key, ttl_kind, ttl_value, replace, args);
+  }
 };
 
 // An encoder's error about one item of a list cell (a collection's member or score): `item` is
