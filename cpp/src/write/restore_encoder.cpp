@@ -32,11 +32,11 @@ std::string_view command_name(std::string_view encoded) {
   return encoded.substr(end_of_length + 2, length);
 }
 
-// Below this many bytes of command, its RESTORE is within the server's limits: a payload element
-// takes at most 5x its RESP bulk string ("$<n>\r\n...\r\n", 6 bytes and more): a listpack entry
-// adds at most 10 bytes, a plain string or intset member less, and a quicklist node of one element
-// 27 (its headers); the few fixed bytes (type, trailer, module id) are far below the margin.
-constexpr size_t kPayloadBoundedBelow = kMaxArgumentBytes / 8;
+// Below this many bytes of command, its RESTORE is within the server's limits: the payload is at
+// most kPayloadGrowth times the command's bulk strings (rdb::kPayloadGrowth), the key and options
+// a few bytes more.
+constexpr size_t kPayloadBoundedBelow = (kMaxArgumentBytes - rdb::kPayloadFixedBytes) / rdb::kPayloadGrowth / 2;
+static_assert(kPayloadBoundedBelow * (rdb::kPayloadGrowth + 1) + 1024 < kMaxCommandBytes);
 
 class RestoreEncoder final : public ValueEncoder {
  public:
