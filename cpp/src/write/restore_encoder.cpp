@@ -53,6 +53,11 @@ class RestoreEncoder final : public ValueEncoder {
     return commands_->encode_merge(in, row, key, args);
   }
   std::string_view redis_type() const override { return commands_->redis_type(); }
+  std::unique_ptr<ValueEncoder> clone() const override {
+    auto commands = commands_->clone();
+    if (!commands) return nullptr;
+    return std::make_unique<RestoreEncoder>(std::move(commands), payloads_);
+  }
   void verify(net::Connection& conn) override { commands_->verify(conn); }
   bool whole_values() const override { return true; }
 

@@ -37,6 +37,9 @@ class ValueEncoder {
   // The command merging the row into an existing value (HSET, JSON.MERGE, SET KEEPTTL).
   virtual bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key,
                             resp::ArgumentList& args) = 0;
+  // An independent copy for another thread (bind() it before use), or null when rows must be
+  // encoded in order (state carried from row to row).
+  virtual std::unique_ptr<ValueEncoder> clone() const { return nullptr; }
   // Encoders of whole values (restore_encoder.hpp) replace and create keys with one RESTORE that
   // carries the TTL (kind 0 none, 1 seconds, 2 epoch ms), with REPLACE or without; false when the
   // row has nothing to store.
