@@ -3,9 +3,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <exception>
 #include <thread>
-#include <deque>
 #include <unordered_set>
 #include <vector>
 
