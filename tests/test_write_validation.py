@@ -152,6 +152,43 @@ def test_a_bad_value_writes_nothing(r: redis.Redis, url: str, commands_url: str,
     assert "'item'" not in message
 
 
+# Batches of 16384 rows and more are checked by two threads (each half of the batch): the first
+# bad row in frame order is the one named, whichever half it is in.
+@pytest.mark.parametrize("path", ["restore", "commands"])
+@pytest.mark.parametrize("case", ["zset NaN score", "json NaN in a list", "hash TTL out of range", "null key"])
+@pytest.mark.parametrize("bad_rows", [(100, 30_000), (30_000,), (19_999, 20_000), (20_000, 39_999)])
+def test_a_long_batch_names_its_first_bad_row(r: redis.Redis, url: str, commands_url: str, case: str, path: str,
+                                              bad_rows: tuple[int, ...]) -> None:
+    make, column, write, _ = CASES[case]
+    n = 40_000
+    first, last = bad_rows[0], bad_rows[-1]
+    # Rows before `last` carry the bad value at `first`, the rest the one at `last`; one chunk.
+    df = pl.concat([make(n, first)[:last], make(n, last)[last:]]).rechunk() if len(bad_rows) > 1 else make(n, first)
+    url = commands_url if path == "commands" else url
+    assert pr.write_method(url, kind=KINDS[case], if_exists="replace")["method"] == path
+    r.flushall()
+    r.set("unrelated", "x", ex=1000)
+    before = _state(r)
+    with pytest.raises(pr.RedisError) as info:
+        write(df, url, if_exists="replace")
+    assert _state(r) == before
+    message = str(info.value)
+    assert f"row {first}" in message and f"'{column}'" in message and "nothing was written" in message, message
+    if len(bad_rows) > 1:
+        assert f"row {last}" not in message, message
+
+
+def test_a_long_batch_is_written_whole(r: redis.Redis, url: str) -> None:
+    n = 40_000
+    df = pl.DataFrame({"_key": [f"k:{i}" for i in range(n)], "v": [f"value-{i}" for i in range(n)],
+                       "i": list(range(n))})
+    r.flushall()
+    assert pr.write_hashes(df, url, if_exists="replace") == n
+    assert r.dbsize() == n
+    for i in (0, 16_383, 19_999, 20_000, n - 1):
+        assert r.hgetall(f"k:{i}") == {b"v": f"value-{i}".encode(), b"i": str(i).encode()}
+
+
 def test_bad_stream_ids_write_nothing(r: redis.Redis, url: str) -> None:
     r.xadd("events", {"a": "1"}, id="5-0")
     r.set("not-a-stream", "x")

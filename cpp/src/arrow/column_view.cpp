@@ -47,13 +47,12 @@ class QuotedJson : public ColumnView {
       out += "null";
       return;
     }
-    scratch_.clear();
-    append_text(row, scratch_);
-    json::append_json_string(scratch_, out);
+    // Reused (one allocation per thread, not per cell); views are read from several threads.
+    thread_local std::string scratch;
+    scratch.clear();
+    append_text(row, scratch);
+    json::append_json_string(scratch, out);
   }
-
- private:
-  mutable std::string scratch_;  // reused: one allocation per column, not per cell
 };
 
 // Everything whose JSON form is its text unquoted (booleans, integers, decimals).

@@ -16,7 +16,8 @@ constexpr uint64_t reflect(uint64_t value) {
   return out;
 }
 
-using Tables = std::array<std::array<uint64_t, 256>, 8>;
+// Slice-by-16: tables[k][b] is the CRC of byte b followed by k zero bytes.
+using Tables = std::array<std::array<uint64_t, 256>, 16>;
 
 constexpr Tables make_tables() {
   constexpr uint64_t kPolynomial = reflect(0xad93d23594c935a9ULL);
@@ -27,7 +28,7 @@ constexpr Tables make_tables() {
     tables[0][byte] = crc;
   }
   for (size_t byte = 0; byte < 256; ++byte) {
-    for (size_t k = 1; k < 8; ++k) {
+    for (size_t k = 1; k < 16; ++k) {
       const uint64_t previous = tables[k - 1][byte];
       tables[k][byte] = tables[0][previous & 0xff] ^ (previous >> 8);
     }
@@ -41,15 +42,19 @@ constexpr Tables kTables = make_tables();
 
 uint64_t crc64(uint64_t crc, const void* data, size_t size) {
   auto bytes = static_cast<const unsigned char*>(data);
-  while (size >= 8) {
-    uint64_t word;
-    std::memcpy(&word, bytes, 8);  // little-endian hosts only, as Redis' own RDB files assume
-    crc ^= word;
-    crc = kTables[7][crc & 0xff] ^ kTables[6][(crc >> 8) & 0xff] ^ kTables[5][(crc >> 16) & 0xff] ^
-          kTables[4][(crc >> 24) & 0xff] ^ kTables[3][(crc >> 32) & 0xff] ^
-          kTables[2][(crc >> 40) & 0xff] ^ kTables[1][(crc >> 48) & 0xff] ^ kTables[0][crc >> 56];
-    bytes += 8;
-    size -= 8;
+  while (size >= 16) {
+    uint64_t low, high;
+    std::memcpy(&low, bytes, 8);  // little-endian hosts only, as Redis' own RDB files assume
+    std::memcpy(&high, bytes + 8, 8);
+    low ^= crc;
+    crc = kTables[15][low & 0xff] ^ kTables[14][(low >> 8) & 0xff] ^ kTables[13][(low >> 16) & 0xff] ^
+          kTables[12][(low >> 24) & 0xff] ^ kTables[11][(low >> 32) & 0xff] ^ kTables[10][(low >> 40) & 0xff] ^
+          kTables[9][(low >> 48) & 0xff] ^ kTables[8][low >> 56] ^ kTables[7][high & 0xff] ^
+          kTables[6][(high >> 8) & 0xff] ^ kTables[5][(high >> 16) & 0xff] ^ kTables[4][(high >> 24) & 0xff] ^
+          kTables[3][(high >> 32) & 0xff] ^ kTables[2][(high >> 40) & 0xff] ^ kTables[1][(high >> 48) & 0xff] ^
+          kTables[0][high >> 56];
+    bytes += 16;
+    size -= 16;
   }
   while (size--) crc = kTables[0][(crc ^ *bytes++) & 0xff] ^ (crc >> 8);
   return crc;

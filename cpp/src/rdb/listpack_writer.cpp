@@ -81,20 +81,23 @@ void ListpackWriter::append_integer(int64_t value) {
 }
 
 void ListpackWriter::append_string(std::string_view element) {
-  const size_t start = buffer_.size();
   const size_t n = element.size();
+  char header[5];
+  size_t header_size = 0;
   if (n < 64) {
-    buffer_.push_back(static_cast<char>(0x80 | n));  // 10xxxxxx
+    header[header_size++] = static_cast<char>(0x80 | n);  // 10xxxxxx
   } else if (n < 4096) {
-    buffer_.push_back(static_cast<char>(0xE0 | (n >> 8)));  // 1110xxxx yyyyyyyy
-    buffer_.push_back(static_cast<char>(n & 0xFF));
+    header[header_size++] = static_cast<char>(0xE0 | (n >> 8));  // 1110xxxx yyyyyyyy
+    header[header_size++] = static_cast<char>(n & 0xFF);
   } else {
     if (n > UINT32_MAX) throw std::length_error("a listpack entry holds at most 4 GiB");
-    buffer_.push_back(static_cast<char>(0xF0));
-    append_le(buffer_, n, 4);
+    header[header_size++] = static_cast<char>(0xF0);
+    for (int i = 0; i < 4; ++i) header[header_size++] = static_cast<char>((n >> (8 * i)) & 0xFF);
   }
+  // One append per part: entries are short, so the per-call cost is what counts.
+  buffer_.append(header, header_size);
   buffer_.append(element);
-  append_backlen(buffer_.size() - start);
+  append_backlen(header_size + n);
   ++count_;
 }
 
@@ -102,19 +105,25 @@ void ListpackWriter::append_string(std::string_view element) {
 // significant bits, every byte but that one flagged with the high bit.
 void ListpackWriter::append_backlen(size_t entry_size) {
   const uint64_t l = entry_size;
-  const int bytes = l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
+  if (l <= 127) {
+    buffer_.push_back(static_cast<char>(l));
+    return;
+  }
+  const int bytes = l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
+  char out[5];
   for (int i = bytes - 1; i >= 0; --i) {
     const auto chunk = static_cast<unsigned char>((l >> (7 * i)) & 127);
-    buffer_.push_back(static_cast<char>(i == bytes - 1 ? chunk : (chunk | 128)));
+    out[bytes - 1 - i] = static_cast<char>(i == bytes - 1 ? chunk : (chunk | 128));
   }
+  buffer_.append(out, static_cast<size_t>(bytes));
 }
 
 std::string_view ListpackWriter::finish() {
   if (buffer_.size() + 1 > UINT32_MAX) throw std::length_error("a listpack holds at most 4 GiB");
-  std::string header;
-  append_le(header, buffer_.size() + 1, 4);
-  append_le(header, count_ < kCountUnknown ? count_ : kCountUnknown, 2);
-  buffer_.replace(0, kHeaderSize, header);
+  const uint64_t total = buffer_.size() + 1;
+  const uint64_t count = count_ < kCountUnknown ? count_ : kCountUnknown;
+  for (int i = 0; i < 4; ++i) buffer_[static_cast<size_t>(i)] = static_cast<char>((total >> (8 * i)) & 0xFF);
+  for (int i = 0; i < 2; ++i) buffer_[static_cast<size_t>(4 + i)] = static_cast<char>((count >> (8 * i)) & 0xFF);
   buffer_.push_back(static_cast<char>(kEnd));
   return buffer_;
 }

@@ -18,7 +18,9 @@ void put_be(std::string& out, uint64_t value, int bytes) {
 }  // namespace
 
 void append_le(std::string& out, uint64_t value, int bytes) {
-  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+  char buffer[8];
+  for (int i = 0; i < bytes; ++i) buffer[i] = static_cast<char>((value >> (8 * i)) & 0xFF);
+  out.append(buffer, static_cast<size_t>(bytes));
 }
 
 void append_length(std::string& out, uint64_t length) {

@@ -66,6 +66,7 @@ class ItemsEncoder final : public ValueEncoder {
     return encode_set(in, row, key, args);
   }
   std::string_view redis_type() const override { return type_; }
+  std::unique_ptr<ValueEncoder> clone() const override { return std::make_unique<ItemsEncoder>(*this); }
 
  private:
   const char* command_;
@@ -104,6 +105,7 @@ class ZsetEncoder final : public ValueEncoder {
     return encode_set(in, row, key, args);
   }
   std::string_view redis_type() const override { return "zset"; }
+  std::unique_ptr<ValueEncoder> clone() const override { return std::make_unique<ZsetEncoder>(*this); }
 
  private:
   ListColumn members_;

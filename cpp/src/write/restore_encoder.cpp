@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "polars_redis/error.hpp"
+#include "polars_redis/write/row_writer.hpp"
 
 namespace polars_redis::write {
 
@@ -23,6 +24,20 @@ void split_arguments(std::string_view encoded, std::vector<std::string_view>& ou
   }
 }
 
+// The first argument (the command's name) of an encoded command.
+std::string_view command_name(std::string_view encoded) {
+  const size_t end_of_length = encoded.find('\r');
+  size_t length = 0;
+  std::from_chars(encoded.data() + 1, encoded.data() + end_of_length, length);
+  return encoded.substr(end_of_length + 2, length);
+}
+
+// Below this many bytes of command, its RESTORE is within the server's limits: the payload is at
+// most kPayloadGrowth times the command's bulk strings (rdb::kPayloadGrowth), the key and options
+// a few bytes more.
+constexpr size_t kPayloadBoundedBelow = (kMaxArgumentBytes - rdb::kPayloadFixedBytes) / rdb::kPayloadGrowth / 2;
+static_assert(kPayloadBoundedBelow * (rdb::kPayloadGrowth + 1) + 1024 < kMaxCommandBytes);
+
 class RestoreEncoder final : public ValueEncoder {
  public:
   RestoreEncoder(std::unique_ptr<ValueEncoder> commands, rdb::PayloadEncoder payloads)
@@ -38,6 +53,11 @@ class RestoreEncoder final : public ValueEncoder {
     return commands_->encode_merge(in, row, key, args);
   }
   std::string_view redis_type() const override { return commands_->redis_type(); }
+  std::unique_ptr<ValueEncoder> clone() const override {
+    auto commands = commands_->clone();
+    if (!commands) return nullptr;
+    return std::make_unique<RestoreEncoder>(std::move(commands), payloads_);
+  }
   void verify(net::Connection& conn) override { commands_->verify(conn); }
   bool whole_values() const override { return true; }
 
@@ -57,6 +77,20 @@ class RestoreEncoder final : public ValueEncoder {
     if (replace) args.arg("REPLACE");
     if (ttl_kind == 2) args.arg("ABSTTL");
     return true;
+  }
+
+  // Validation is the command encoder's, save sorted-set scores (the payload parses them): the
+  // command stands in for its payload when that is bounded by it (kPayloadBoundedBelow).
+  bool check_restore(const arrow::ImportedStream& in, int64_t row, std::string_view key, int ttl_kind,
+                     int64_t ttl_value, bool replace, resp::ArgumentList& args) override {
+    if (!commands_->encode_set(in, row, key, args)) return false;
+    const std::string_view name = command_name(args.encoded());
+    if (args.encoded().size() < kPayloadBoundedBelow && (name == "HSET" || name == "SADD" || name == "RPUSH" ||
+                                                         name == "JSON.SET" || name == "SET")) {
+      return true;
+    }
+    args.clear();
+    return encode_restore(in, row, key, ttl_kind, ttl_value, replace, args);
   }
 
  private:

@@ -2,7 +2,10 @@
 #include "polars_redis/write/row_writer.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
+#include <exception>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -81,6 +84,9 @@ std::pair<int, int64_t> ttl_of(const arrow::ImportedStream& in, const Layout& la
   return {1, value};
 }
 
+// See Pipeline::send_early(): large enough that a socket write carries hundreds of commands.
+constexpr size_t kSendEarlyAt = size_t{256} * 1024;
+
 // One unit of work in flight: its replies, and the rows it commits when they all succeed.
 struct Pending {
   int replies;             // its own replies (an ASKING before it is the pipeline's business)
@@ -142,6 +148,7 @@ class Pipeline {
   void sent(Pending pending, Check&& check) {
     in_flight_replies_ += pending.replies + (asking_ ? 1 : 0);
     pending_.push_back(std::move(pending));
+    send_early();
     while (in_flight_replies_ > window_) settle_one(check);
   }
   // Stream row `row` (key `key`) needs no command: it counts once everything before it has.
@@ -160,6 +167,17 @@ class Pipeline {
   }
 
  private:
+  // Hands queued commands to the socket every kSendEarlyAt bytes, without waiting or reading, so
+  // the server works on them while the next ones are encoded (otherwise nothing would move before
+  // the window of replies is full). A full socket is retried only after as many more bytes.
+  void send_early() {
+    const size_t unsent = conn_.pending_output();
+    if (unsent < unsent_after_send_) unsent_after_send_ = 0;  // a pump() sent them meanwhile
+    if (unsent < unsent_after_send_ + kSendEarlyAt) return;
+    conn_.try_send();
+    unsent_after_send_ = conn_.pending_output();
+  }
+
   void add_committed(int64_t row, int64_t rows, const std::string& first_key, const std::string& last_key) {
     if (rows <= 0) return;
     committed_ += rows;
@@ -211,6 +229,7 @@ class Pipeline {
   bool asking_;
   std::deque<Pending> pending_;
   int64_t in_flight_replies_ = 0;
+  size_t unsent_after_send_ = 0;  // the unsent output the last send_early() left
   int done_in_head_ = 0;
   bool head_asked_ = false;  // the head's ASKING reply was read
   int64_t committed_ = 0;
@@ -258,6 +277,71 @@ bool encode_row(ValueEncoder& encoder, const RowWriteOptions& options, const arr
   return encoder.encode_set(in, row, key, args);
 }
 
+// One row of the check pass: its key (into `key`), TTL and value, encoded as they will be sent
+// (the encoders validate); throws Error naming the row and saying nothing was written.
+void check_row(ValueEncoder* encoder, const RowWriteOptions& options, const arrow::ImportedStream& in,
+               const Layout& layout, int64_t row, int64_t global_row, std::string& key, resp::ArgumentList& args) {
+  key.clear();
+  try {
+    render_key(in, layout, options, row, global_row, key);
+    if (!encoder) return;
+    const auto ttl = ttl_of(in, layout, options, row);
+    args.clear();
+    if (restores(*encoder, options)) {
+      encoder->check_restore(in, row, key, ttl.first, ttl.second, options.mode == WriteMode::kReplace, args);
+    } else {
+      encode_row(*encoder, options, in, row, key, ttl, args);
+    }
+    if (args.largest() > kMaxArgumentBytes || args.encoded().size() > kMaxCommandBytes) {
+      throw Error(ErrorKind::kInvalidArgument,
+                  "the value is too large for one command (" + std::to_string(args.encoded().size()) +
+                      " bytes; Redis takes arguments up to 512 MiB and commands up to 1 GiB)");
+    }
+  } catch (const ItemError& e) {
+    throw Error(e.kind(), row_label(source_row(in, layout, row, e.item(), global_row), key) + ": " + e.what() +
+                              "; nothing was written");
+  } catch (const Error& e) {
+    throw Error(e.kind(), (key.empty() ? "row " + std::to_string(global_row) : row_label(global_row, key)) + ": " +
+                              e.what() + "; nothing was written");
+  }
+}
+
+// Batches at least this long are checked by two threads, each with its own encoder: the server
+// waits for the check pass, so the machine has a core to spare for it.
+constexpr int64_t kSplitCheckRows = 16384;
+
+// Checks rows [begin, end) of the current batch on a thread of its own; its first error is kept
+// for the caller, which reports it only when its own rows (all before these) passed.
+class CheckHelper {
+ public:
+  CheckHelper(ValueEncoder& encoder, const RowWriteOptions& options, const arrow::ImportedStream& in,
+              const Layout& layout, int64_t begin, int64_t end, int64_t global_begin)
+      : thread_([&encoder, &options, &in, &layout, begin, end, global_begin, this] {
+          std::string key;
+          resp::ArgumentList args;
+          try {
+            for (int64_t row = begin; row < end && !stop_.load(std::memory_order_relaxed); ++row) {
+              check_row(&encoder, options, in, layout, row, global_begin + (row - begin), key, args);
+            }
+          } catch (...) {
+            error_ = std::current_exception();
+          }
+        }) {}
+  ~CheckHelper() {  // the caller failed first: its error wins, these rows need no check
+    stop_.store(true, std::memory_order_relaxed);
+    if (thread_.joinable()) thread_.join();
+  }
+  void finish() {
+    thread_.join();
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::exception_ptr error_;
+  std::thread thread_;  // last: starts once the members above exist
+};
+
 // The check pass over a second export of the frame: every row's key, TTL and value are encoded
 // as they will be sent (the encoders validate), and under kFail every key is checked absent.
 // Nothing has been sent when it throws. `encoder` null: the stream holds only the keys.
@@ -266,6 +350,9 @@ std::vector<RedirectedRow> check_rows(net::Connection& conn, ArrowArrayStream* s
   arrow::ImportedStream in(stream);
   const Layout layout = layout_of(in, options);
   if (encoder) encoder->bind(in, layout.fields);
+  // Without key probes, rows are independent of each other: long batches are split in two.
+  std::unique_ptr<ValueEncoder> second = encoder && !probe_absent ? encoder->clone() : nullptr;
+  if (second) second->bind(in, layout.fields);
   Pipeline pipeline(conn, options);
   std::unordered_set<std::string> seen;
   std::vector<std::string> existing;
@@ -280,27 +367,12 @@ std::vector<RedirectedRow> check_rows(net::Connection& conn, ArrowArrayStream* s
     return 0;
   };
   while (in.next()) {
-    for (int64_t row = 0; row < in.num_rows(); ++row, ++global_row) {
-      key.clear();
-      try {
-        render_key(in, layout, options, row, global_row, key);
-        if (encoder) {
-          const auto ttl = ttl_of(in, layout, options, row);
-          args.clear();
-          encode_row(*encoder, options, in, row, key, ttl, args);
-          if (args.largest() > kMaxArgumentBytes || args.encoded().size() > kMaxCommandBytes) {
-            throw Error(ErrorKind::kInvalidArgument,
-                        "the value is too large for one command (" + std::to_string(args.encoded().size()) +
-                            " bytes; Redis takes arguments up to 512 MiB and commands up to 1 GiB)");
-          }
-        }
-      } catch (const ItemError& e) {
-        throw Error(e.kind(), row_label(source_row(in, layout, row, e.item(), global_row), key) + ": " + e.what() +
-                                  "; nothing was written");
-      } catch (const Error& e) {
-        throw Error(e.kind(), (key.empty() ? "row " + std::to_string(global_row) : row_label(global_row, key)) + ": " +
-                                  e.what() + "; nothing was written");
-      }
+    const int64_t rows = in.num_rows();
+    const int64_t split = second && rows >= kSplitCheckRows ? rows / 2 : rows;
+    std::optional<CheckHelper> helper;
+    if (split < rows) helper.emplace(*second, options, in, layout, split, rows, global_row + split);
+    for (int64_t row = 0; row < split; ++row, ++global_row) {
+      check_row(encoder, options, in, layout, row, global_row, key, args);
       if (!probe_absent) continue;
       if (!seen.insert(key).second) {
         throw Error(ErrorKind::kInvalidArgument, "key " + quoted(key) + " appears twice in the frame; if_exists='fail' "
@@ -308,6 +380,10 @@ std::vector<RedirectedRow> check_rows(net::Connection& conn, ArrowArrayStream* s
       }
       resp::CommandWriter(pipeline.begin_unit(), 2).arg("EXISTS").arg(key);
       pipeline.sent(Pending{1, 1, key, global_row - options.row_offset}, check);
+    }
+    if (helper) {
+      helper->finish();
+      global_row += rows - split;
     }
   }
   pipeline.finish(check);

@@ -35,6 +35,7 @@ class HashEncoder final : public ValueEncoder {
     return encode_set(in, row, key, args);
   }
   std::string_view redis_type() const override { return "hash"; }
+  std::unique_ptr<ValueEncoder> clone() const override { return std::make_unique<HashEncoder>(*this); }
 
  private:
   std::vector<int> fields_;
@@ -55,6 +56,7 @@ class JsonEncoder final : public ValueEncoder {
     return true;
   }
   std::string_view redis_type() const override { return "ReJSON-RL"; }
+  std::unique_ptr<ValueEncoder> clone() const override { return std::make_unique<JsonEncoder>(*this); }
 
  private:
   // JSON.MERGE deletes a field whose patch value is null: merges leave null fields out instead,
@@ -107,6 +109,7 @@ class StringEncoder final : public ValueEncoder {
     return true;
   }
   std::string_view redis_type() const override { return {}; }  // SET replaces a value of any type
+  std::unique_ptr<ValueEncoder> clone() const override { return std::make_unique<StringEncoder>(*this); }
 
  private:
   std::string value_column_;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -160,6 +162,59 @@ TEST(ScoreText, VersionsFormatLikeTheServer) {
   EXPECT_EQ(text(123e-9, 12), "1.23e-7");
   EXPECT_EQ(text(1e20, 10), "1e+20");
   EXPECT_EQ(text(-1.0 / 0.0, 10), "-inf");
+}
+
+
+// The bound the RESTORE writer's first pass relies on (kPayloadGrowth): random elements of every
+// size class (integers of each width, short and long texts), in every form the thresholds choose.
+size_t resp_bytes(std::span<const std::string_view> elements) {
+  size_t n = 0;
+  for (auto e : elements) n += e.size() + std::to_string(e.size()).size() + 5;
+  return n;
+}
+
+TEST(PayloadEncoder, PayloadIsBoundedByItsElementsAsResp) {
+  std::mt19937_64 random(17);
+  auto element = [&](std::string& out) {
+    const int kind = static_cast<int>(random() % 5);
+    if (kind == 0) out = std::to_string(static_cast<int64_t>(random()) >> (random() % 64));
+    else if (kind == 1) out.assign(random() % 3, 'x');  // "", "x", "xx": the largest relative overhead
+    else if (kind == 2) out.assign(random() % 200, 'y');
+    else if (kind == 3) out.assign(4000 + random() % 20000, 'z');
+    else out = std::to_string(random() % 10);
+  };
+  EncodingLimits low;
+  low.hash_max_listpack_entries = 2;
+  low.set_max_intset_entries = 2;
+  low.set_max_listpack_entries = 2;
+  low.list_max_listpack_size = 1;  // a node per element
+  EncodingLimits bytes_per_node;
+  bytes_per_node.list_max_listpack_size = -1;
+  std::string out;
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::string> texts(1 + random() % 12);
+    for (auto& text : texts) element(text);
+    std::vector<std::string_view> items(texts.begin(), texts.end());
+    for (const EncodingLimits& limits : {EncodingLimits{}, low, bytes_per_node}) {
+      for (int version : {10, 12}) {
+        PayloadEncoder encoder(version, limits);
+        const size_t bound = kPayloadGrowth * resp_bytes(items) + kPayloadFixedBytes;
+        encoder.list(items, out);
+        EXPECT_LE(out.size(), bound) << "list, round " << round;
+        std::vector<std::string_view> members = items;
+        encoder.set(members, out);
+        EXPECT_LE(out.size(), bound) << "set, round " << round;
+        encoder.string(items[0], out);
+        EXPECT_LE(out.size(), kPayloadGrowth * resp_bytes({items.begin(), 1}) + kPayloadFixedBytes);
+        encoder.json(items[0], out);
+        EXPECT_LE(out.size(), kPayloadGrowth * resp_bytes({items.begin(), 1}) + kPayloadFixedBytes);
+        if (items.size() % 2 == 0) {
+          encoder.hash(items, out);
+          EXPECT_LE(out.size(), bound) << "hash, round " << round;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace

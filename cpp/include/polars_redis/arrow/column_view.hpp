@@ -20,6 +20,7 @@ struct JsonStyle {
   int max_depth = 0;               // nesting levels allowed (0: no limit); deeper is an error
 };
 
+// Views hold no mutable state: several threads read one view at once (the writer's check pass).
 class ColumnView {
  public:
   // Throws Error(kInvalidArgument) naming the column and its format when it is not supported.

@@ -19,6 +19,14 @@ struct ScoredMember {
   std::string_view member;
 };
 
+// A payload of strings, hashes, sets, lists or JSON takes at most kPayloadGrowth bytes per byte
+// of its elements as RESP bulk strings ("$<n>\r\n...\r\n", 6 bytes and more each), plus
+// kPayloadFixedBytes: a listpack entry adds at most 10 bytes to its text, a plain string or intset
+// member less, a quicklist node of one element 23; the rest (type, lengths, trailer, module id)
+// is fixed. Sorted sets are not bounded so: a score's text may grow (1e300 is kept as 17 digits).
+inline constexpr size_t kPayloadGrowth = 5;
+inline constexpr size_t kPayloadFixedBytes = 64;
+
 // RedisJSON 2.x saves a document as its JSON text under encoding version 3.
 inline constexpr unsigned kRedisJsonEncodingVersion = 3;
 

@@ -37,6 +37,9 @@ class ValueEncoder {
   // The command merging the row into an existing value (HSET, JSON.MERGE, SET KEEPTTL).
   virtual bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key,
                             resp::ArgumentList& args) = 0;
+  // An independent copy for another thread (bind() it before use), or null when rows must be
+  // encoded in order (state carried from row to row).
+  virtual std::unique_ptr<ValueEncoder> clone() const { return nullptr; }
   // Encoders of whole values (restore_encoder.hpp) replace and create keys with one RESTORE that
   // carries the TTL (kind 0 none, 1 seconds, 2 epoch ms), with REPLACE or without; false when the
   // row has nothing to store.
@@ -44,6 +47,14 @@ class ValueEncoder {
   virtual bool encode_restore(const arrow::ImportedStream&, int64_t, std::string_view, int, int64_t, bool,
                               resp::ArgumentList&) {
     return false;
+  }
+  // The check pass's encode_restore: the same validation, and `args` such that its sizes being
+  // within the server's limits implies the RESTORE's are. The writer's first pass over the frame
+  // runs while the server waits, so an encoder may skip work that cannot fail here (a payload
+  // bounded by the command it is built from).
+  virtual bool check_restore(const arrow::ImportedStream& in, int64_t row, std::string_view key, int ttl_kind,
+                             int64_t ttl_value, bool replace, resp::ArgumentList& args) {
+    return encode_restore(in, row, key, ttl_kind, ttl_value, replace, args);
   }
 };
 
