@@ -61,11 +61,13 @@ std::pair<std::vector<std::pair<std::string, int>>, nb::object> cluster_route(co
 
 }  // namespace
 
-net::ConnectionOptions write_connection(const std::string& url, const nb::dict& plan) {
+net::ConnectionOptions write_connection(const std::string& url, PlanReader& plan) {
   net::ConnectionOptions options = net::for_writes(net::parse_url(url));
-  if (!plan.contains("cluster_node") || plan["cluster_node"].is_none()) return options;
-  auto node = nb::cast<nb::tuple>(plan["cluster_node"]);
-  return net::node_options(options, {nb::cast<std::string>(node[0]), nb::cast<uint16_t>(node[1]), {}}, false);
+  if (!plan.has("cluster_node")) return options;
+  const std::string what = plan.describe("cluster_node");
+  auto node = cast_tuple(plan.required<nb::tuple>("cluster_node"), 2, what);
+  return net::node_options(options, {cast_value<std::string>(node[0], what + "[0]"), cast_value<uint16_t>(node[1], what + "[1]"), {}},
+                           false);
 }
 
 void register_cluster_writes(nb::module_& m) {

@@ -20,51 +20,58 @@ nb::object start(read::KeyScanOptions options, std::shared_ptr<Fetcher> fetcher)
   });
 }
 
-DataType value_type(const nb::dict& plan, const char* name) {
-  return plan.contains(name) ? dtype_from_dict(nb::cast<nb::dict>(plan[name])) : DataType::of(TypeId::kString);
+DataType value_type(PlanReader& plan, const char* name) {
+  auto spec = plan.optional_nested(name);
+  return spec ? dtype_from_plan(std::move(*spec)) : DataType::of(TypeId::kString);
 }
 
-nb::object scan_sets(const std::string& url, const nb::dict& plan) {
+nb::object scan_sets(const std::string& url, const nb::dict& dict) {
+  PlanReader plan(dict, "scan_sets");
   read::KeyScanOptions options = key_scan_options_from_plan(url, plan);
   options.type_filter = "set";
   read::SetFetchOptions fetch;
-  fetch.include_member = plan_get<bool>(plan, "include_member", true);
+  fetch.include_member = plan.get<bool>("include_member", true);
   fetch.member_type = value_type(plan, "member_type");
-  fetch.member_column_name = plan_get<std::string>(plan, "member_column_name", fetch.member_column_name);
-  fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
+  fetch.member_column_name = plan.get<std::string>("member_column_name", fetch.member_column_name);
+  fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
+  plan.finish();
   if (auto scan = cluster_key_scan<read::SetFetcher>(options, fetch)) return *scan;
   return start(std::move(options), std::make_shared<read::SetFetcher>(std::move(fetch)));
 }
 
-nb::object scan_lists(const std::string& url, const nb::dict& plan) {
+nb::object scan_lists(const std::string& url, const nb::dict& dict) {
+  PlanReader plan(dict, "scan_lists");
   read::KeyScanOptions options = key_scan_options_from_plan(url, plan);
   options.type_filter = "list";
   read::ListFetchOptions fetch;
-  fetch.include_element = plan_get<bool>(plan, "include_element", true);
+  fetch.include_element = plan.get<bool>("include_element", true);
   fetch.element_type = value_type(plan, "element_type");
-  fetch.element_column_name = plan_get<std::string>(plan, "element_column_name", fetch.element_column_name);
-  fetch.include_position = plan_get<bool>(plan, "include_position", true);
-  fetch.position_column_name = plan_get<std::string>(plan, "position_column_name", fetch.position_column_name);
-  fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
+  fetch.element_column_name = plan.get<std::string>("element_column_name", fetch.element_column_name);
+  fetch.include_position = plan.get<bool>("include_position", true);
+  fetch.position_column_name = plan.get<std::string>("position_column_name", fetch.position_column_name);
+  fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
+  plan.finish();
   if (auto scan = cluster_key_scan<read::ListFetcher>(options, fetch)) return *scan;
   return start(std::move(options), std::make_shared<read::ListFetcher>(std::move(fetch)));
 }
 
-nb::object scan_zsets(const std::string& url, const nb::dict& plan) {
+nb::object scan_zsets(const std::string& url, const nb::dict& dict) {
+  PlanReader plan(dict, "scan_zsets");
   read::KeyScanOptions options = key_scan_options_from_plan(url, plan);
   options.type_filter = "zset";
   read::ZSetFetchOptions fetch;
-  fetch.include_member = plan_get<bool>(plan, "include_member", true);
+  fetch.include_member = plan.get<bool>("include_member", true);
   fetch.member_type = value_type(plan, "member_type");
-  fetch.member_column_name = plan_get<std::string>(plan, "member_column_name", fetch.member_column_name);
-  fetch.include_score = plan_get<bool>(plan, "include_score", true);
-  fetch.score_column_name = plan_get<std::string>(plan, "score_column_name", fetch.score_column_name);
-  fetch.include_rank = plan_get<bool>(plan, "include_rank", false);
-  fetch.rank_column_name = plan_get<std::string>(plan, "rank_column_name", fetch.rank_column_name);
-  fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
-  fetch.min = plan_get<std::string>(plan, "min_score", fetch.min);
-  fetch.max = plan_get<std::string>(plan, "max_score", fetch.max);
-  if (plan.contains("count") && !plan["count"].is_none()) fetch.count = nb::cast<int64_t>(plan["count"]);
+  fetch.member_column_name = plan.get<std::string>("member_column_name", fetch.member_column_name);
+  fetch.include_score = plan.get<bool>("include_score", true);
+  fetch.score_column_name = plan.get<std::string>("score_column_name", fetch.score_column_name);
+  fetch.include_rank = plan.get<bool>("include_rank", false);
+  fetch.rank_column_name = plan.get<std::string>("rank_column_name", fetch.rank_column_name);
+  fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
+  fetch.min = plan.get<std::string>("min_score", fetch.min);
+  fetch.max = plan.get<std::string>("max_score", fetch.max);
+  if (auto count = plan.optional<int64_t>("count")) fetch.count = *count;
+  plan.finish();
   if (auto scan = cluster_key_scan<read::ZSetFetcher>(options, fetch)) return *scan;
   return start(std::move(options), std::make_shared<read::ZSetFetcher>(std::move(fetch)));
 }

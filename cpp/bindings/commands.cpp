@@ -62,7 +62,7 @@ using Args = std::vector<std::string>;
 
 Args args_from_python(const nb::handle& items) {
   Args args;
-  for (auto item : items) args.push_back(text_or_bytes(item));
+  for (auto item : items) args.push_back(text_or_bytes(item, "argument " + std::to_string(args.size() + 1) + " of the command"));
   if (args.empty()) throw Error(ErrorKind::kInvalidArgument, "a command needs at least its name");
   return args;
 }
@@ -178,7 +178,7 @@ nb::list commands(const std::string& url, const nb::sequence& list, const nb::ha
 }
 
 bool glob_match(const nb::handle& pattern, const nb::handle& text) {
-  return read::glob_match(text_or_bytes(pattern), text_or_bytes(text));
+  return read::glob_match(text_or_bytes(pattern, "pattern"), text_or_bytes(text, "text"));
 }
 
 }  // namespace

@@ -14,14 +14,16 @@ namespace polars_redis::bindings {
 
 namespace {
 
-nb::object scan_hashes(const std::string& url, const nb::dict& plan) {
+nb::object scan_hashes(const std::string& url, const nb::dict& dict) {
+  PlanReader plan(dict, "scan_hashes");
   read::KeyScanOptions options = key_scan_options_from_plan(url, plan);
   options.type_filter = "hash";
   read::HashFetchOptions fetch;
   fetch.fields = fields_from_plan(plan);
-  fetch.fetch_all = plan_get<bool>(plan, "fetch_all", false);
+  fetch.fetch_all = plan.get<bool>("fetch_all", false);
   fetch.metadata = key_metadata_from_plan(plan);
-  fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
+  fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
+  plan.finish();
   if (auto scan = cluster_key_scan<read::HashFetcher>(options, fetch)) return *scan;
   auto fetcher = std::make_shared<read::HashFetcher>(std::move(fetch));
   return make_native_scan([options = std::move(options), fetcher](read::BatchQueue& queue) {

@@ -19,27 +19,30 @@ namespace polars_redis::bindings {
 namespace {
 
 // plan["fields"]: (name, dtype descriptor, JSONPath or None) per projected column.
-std::vector<read::JsonFieldSpec> json_fields_from_plan(const nb::dict& plan) {
+std::vector<read::JsonFieldSpec> json_fields_from_plan(PlanReader& plan) {
   std::vector<read::JsonFieldSpec> fields;
-  for (auto item : nb::cast<nb::list>(plan["fields"])) {
-    auto field = nb::cast<nb::tuple>(item);
-    read::JsonFieldSpec spec{nb::cast<std::string>(field[0]), dtype_from_dict(nb::cast<nb::dict>(field[1])), {}};
-    if (!field[2].is_none()) spec.path = nb::cast<std::string>(field[2]);
+  for (auto item : plan.required<nb::list>("fields")) {
+    const std::string at = "['fields'][" + std::to_string(fields.size()) + "]";
+    auto field = cast_tuple(item, 3, plan.place(at));
+    read::JsonFieldSpec spec{cast_value<std::string>(field[0], plan.place(at + "[0]")),
+                             dtype_from_plan(plan.inner(field[1], at + "[1]")), {}};
+    if (!field[2].is_none()) spec.path = cast_value<std::string>(field[2], plan.place(at + "[2]"));
     fields.push_back(std::move(spec));
   }
   return fields;
 }
 
-nb::object scan_json(const std::string& url, const nb::dict& plan) {
+nb::object scan_json(const std::string& url, const nb::dict& dict) {
+  PlanReader plan(dict, "scan_json");
   read::KeyScanOptions options = key_scan_options_from_plan(url, plan);
   options.type_filter = "ReJSON-RL";
   read::JsonFetchOptions fetch;
   fetch.fields = json_fields_from_plan(plan);
-  fetch.fetch_all = plan_get<bool>(plan, "fetch_all", false);
+  fetch.fetch_all = plan.get<bool>("fetch_all", false);
   fetch.metadata = key_metadata_from_plan(plan);
-  fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
-  fetch.keys_per_mget =
-      static_cast<size_t>(plan_get<int64_t>(plan, "keys_per_mget", static_cast<int64_t>(fetch.keys_per_mget)));
+  fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
+  fetch.keys_per_mget = plan.get<size_t>("keys_per_mget", fetch.keys_per_mget);
+  plan.finish();
   if (auto scan = cluster_key_scan<read::JsonFetcher>(options, fetch)) return *scan;
   auto fetcher = std::make_shared<read::JsonFetcher>(std::move(fetch));
   return make_native_scan([options = std::move(options), fetcher](read::BatchQueue& queue) {
