@@ -20,7 +20,8 @@ nb::object scan_hashes(const std::string& url, const nb::dict& dict) {
   options.type_filter = "hash";
   read::HashFetchOptions fetch;
   fetch.fields = fields_from_plan(plan);
-  fetch.fetch_all = plan.get<bool>("fetch_all", false);
+  // A snapshot hands over every value whole, as HGETALL would.
+  fetch.fetch_all = plan.get<bool>("fetch_all", false) || options.source.is_snapshot();
   fetch.metadata = key_metadata_from_plan(plan);
   fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
   plan.finish();

@@ -38,7 +38,8 @@ nb::object scan_json(const std::string& url, const nb::dict& dict) {
   options.type_filter = "ReJSON-RL";
   read::JsonFetchOptions fetch;
   fetch.fields = json_fields_from_plan(plan);
-  fetch.fetch_all = plan.get<bool>("fetch_all", false);
+  // A snapshot hands over every value whole, as JSON.GET $ would.
+  fetch.fetch_all = plan.get<bool>("fetch_all", false) || options.source.is_snapshot();
   fetch.metadata = key_metadata_from_plan(plan);
   fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
   fetch.keys_per_mget = plan.get<size_t>("keys_per_mget", fetch.keys_per_mget);
