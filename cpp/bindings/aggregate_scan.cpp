@@ -39,7 +39,7 @@ nb::object aggregate(const std::string& url, const nb::dict& dict) {
 }  // namespace
 
 void register_aggregate_scan(nb::module_& m) {
-  m.def("aggregate", &aggregate, nb::arg("url"), nb::arg("plan"), "Start an FT.AGGREGATE scan read with a cursor.");
+  m.def("aggregate", &aggregate, nb::sig("def aggregate(url: str, plan: dict[str, typing.Any]) -> NativeScan"), nb::arg("url"), nb::arg("plan"), "Start an FT.AGGREGATE scan read with a cursor.");
 }
 
 }  // namespace polars_redis::bindings

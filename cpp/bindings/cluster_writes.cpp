@@ -71,7 +71,10 @@ net::ConnectionOptions write_connection(const std::string& url, PlanReader& plan
 }
 
 void register_cluster_writes(nb::module_& m) {
-  m.def("cluster_route", &cluster_route, nb::arg("url"), nb::arg("stream"), nb::arg("key_column"), nb::arg("key_prefix"),
+  m.def("cluster_route", &cluster_route,
+        nb::sig("def cluster_route(url: str, stream: object, key_column: str, key_prefix: str) -> "
+                "tuple[list[tuple[str, int]], ArrowBatch]"),
+        nb::arg("url"), nb::arg("stream"), nb::arg("key_column"), nb::arg("key_prefix"),
         "The primaries of a cluster and, per row, the index of the one serving the row's key.");
   m.def("is_cluster", [](const std::string& url) { return reaches_cluster(net::parse_url(url)); }, nb::arg("url"),
         "Whether the URL reaches a Redis Cluster (redis+cluster://, or a node with cluster_enabled:1).");

@@ -89,8 +89,8 @@ std::vector<std::string> timeseries_label_names(const std::string& url, const st
 }  // namespace
 
 void register_timeseries_scan(nb::module_& m) {
-  m.def("scan_timeseries", &scan_timeseries, nb::arg("url"), nb::arg("plan"), "Start a TS.RANGE scan of one series.");
-  m.def("scan_timeseries_multi", &scan_timeseries_multi, nb::arg("url"), nb::arg("plan"),
+  m.def("scan_timeseries", &scan_timeseries, nb::sig("def scan_timeseries(url: str, plan: dict[str, typing.Any]) -> NativeScan"), nb::arg("url"), nb::arg("plan"), "Start a TS.RANGE scan of one series.");
+  m.def("scan_timeseries_multi", &scan_timeseries_multi, nb::sig("def scan_timeseries_multi(url: str, plan: dict[str, typing.Any]) -> NativeScan"), nb::arg("url"), nb::arg("plan"),
         "Start a TS.MRANGE scan of the series matching label filters.");
   m.def("timeseries_label_names", &timeseries_label_names, nb::arg("url"), nb::arg("filters"),
         "Label names of the series matching `filters`, in first-seen order.");

@@ -77,17 +77,22 @@ nb::object write_rows(const std::string& url, nb::handle stream, nb::handle chec
   return nb::make_tuple(result.written, redirected_rows(result.redirected));
 }
 
-// A write entry point: `make_encoder` reads the plan keys of its Redis type.
+// A write entry point: `make_encoder` reads the plan keys of its Redis type. `signature` is the
+// Python one: the rows written, or with plan["cluster_node"] (written, redirected rows).
 template <typename MakeEncoder>
-void def_write(nb::module_& m, const char* name, MakeEncoder make_encoder) {
+void def_write(nb::module_& m, const char* name, const char* signature, MakeEncoder make_encoder) {
   m.def(
       name,
       [name, make_encoder](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& dict) {
         PlanReader plan(dict, name);
         return write_rows(url, stream, check, plan, make_encoder(plan));
       },
-      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
+      nb::sig(signature), nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
 }
+
+#define POLARS_REDIS_WRITE_SIGNATURE(name)                                          \
+  "def " name "(url: str, stream: object, check: object, plan: dict[str, typing.Any]) " \
+  "-> int | tuple[int, list[tuple[int, str, str, int]]]"
 
 }  // namespace
 
@@ -108,27 +113,29 @@ void register_writes(nb::module_& m) {
         }
         return redirected_rows(redirected);
       },
+      nb::sig("def check_keys_absent(url: str, stream: object, plan: dict[str, typing.Any]) -> "
+              "list[tuple[int, str, str, int]]"),
       nb::arg("url"), nb::arg("stream"), nb::arg("plan"));
-  def_write(m, "write_hashes", [](PlanReader&) { return write::make_hash_encoder(); });
-  def_write(m, "write_json", [](PlanReader&) { return write::make_json_encoder(); });
+  def_write(m, "write_hashes", POLARS_REDIS_WRITE_SIGNATURE("write_hashes"), [](PlanReader&) { return write::make_hash_encoder(); });
+  def_write(m, "write_json", POLARS_REDIS_WRITE_SIGNATURE("write_json"), [](PlanReader&) { return write::make_json_encoder(); });
   // Collections: the frame is grouped by key first (one row per key, list columns).
-  def_write(m, "write_set",
+  def_write(m, "write_set", POLARS_REDIS_WRITE_SIGNATURE("write_set"),
             [](PlanReader& plan) { return write::make_set_encoder(plan.required<std::string>("items_column")); });
-  def_write(m, "write_list",
+  def_write(m, "write_list", POLARS_REDIS_WRITE_SIGNATURE("write_list"),
             [](PlanReader& plan) { return write::make_list_encoder(plan.required<std::string>("items_column")); });
-  def_write(m, "write_zset", [](PlanReader& plan) {
+  def_write(m, "write_zset", POLARS_REDIS_WRITE_SIGNATURE("write_zset"), [](PlanReader& plan) {
     return write::make_zset_encoder(plan.required<std::string>("items_column"), plan.required<std::string>("scores_column"));
   });
   // Appending types: every row adds to its key (modes do not apply; the Python layer uses append).
-  def_write(m, "write_stream", [](PlanReader& plan) {
+  def_write(m, "write_stream", POLARS_REDIS_WRITE_SIGNATURE("write_stream"), [](PlanReader& plan) {
     return write::make_stream_encoder(plan.get<std::string>("id_column", ""), plan.required<std::vector<std::string>>("trim"));
   });
-  def_write(m, "write_timeseries", [](PlanReader& plan) {
+  def_write(m, "write_timeseries", POLARS_REDIS_WRITE_SIGNATURE("write_timeseries"), [](PlanReader& plan) {
     return write::make_timeseries_encoder(plan.required<std::string>("timestamp_column"),
                                           plan.required<std::string>("value_column"),
                                           plan.required<std::vector<std::string>>("add_options"));
   });
-  def_write(m, "write_strings", [](PlanReader& plan) {
+  def_write(m, "write_strings", POLARS_REDIS_WRITE_SIGNATURE("write_strings"), [](PlanReader& plan) {
     return write::make_string_encoder(plan.get<std::string>("value_column", "value"));
   });
 }
