@@ -105,6 +105,7 @@ def _write(
         return 0
     plan = _plan(key_column, key_prefix, if_exists, ttl, batch_size, **extra)
     restore_writes.choose(native, url, plan)
+    plan.pop("method", None)  # choose()'s own marker; the core reads only plan["restore"]
     if _cluster_writes.is_cluster(url):
         return _cluster_writes.write(native, df, url, plan)
     # The frame is exported twice: every row is checked before anything is written.
