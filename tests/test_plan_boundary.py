@@ -144,7 +144,8 @@ def test_nested_key_sources_are_read_the_same_way(kind: str) -> None:
             continue
         wrong = _misspelt(key)
         message = _error(call, nested({wrong: None}))
-        assert message.startswith(f"unknown plan key '{wrong}' in plan['key_source'] for scan_strings; did you mean "), message
+        head = f"unknown plan key '{wrong}' in plan['key_source'] for scan_strings; did you mean "
+        assert message.startswith(head), message
         typed = _error(call, nested({key: object()}))
         assert re.fullmatch(rf"plan\['key_source'\]\['{key}'\] for scan_strings must be {_TYPE_NAMES}, got object",
                             typed), typed

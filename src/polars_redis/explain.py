@@ -104,7 +104,9 @@ def _key_source(native: str, plan: dict[str, Any]) -> str | None:
     if native not in _SCAN_TYPES:
         return None
     source = plan.get("key_source") or {"kind": "scan"}
-    count = _core.source_count(plan.get("count_hint", 1000), plan.get("max_server_share"), plan.get("max_commands_per_second"))  # shortened under a budget
+    # The COUNT, shortened under a budget.
+    count = _core.source_count(plan.get("count_hint", 1000), plan.get("max_server_share"),
+                               plan.get("max_commands_per_second"))
     if source["kind"] == "keys":
         listed = source.get("keys") or []
         shown = " ".join(_quote(k) for k in listed[:5]) + (" ..." if len(listed) > 5 else "")
