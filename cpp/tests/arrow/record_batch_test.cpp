@@ -45,17 +45,8 @@ void append_rows(BatchBuilder& builder, int64_t first, int64_t rows) {
   }
 }
 
-struct ExportedBatch {
-  ArrowSchema schema{};
-  ArrowArray array{};
-  ExportedBatch() = default;
-  ExportedBatch(const ExportedBatch&) = delete;
-  ExportedBatch& operator=(const ExportedBatch&) = delete;
-  ~ExportedBatch() {
-    if (array.release != nullptr) array.release(&array);
-    if (schema.release != nullptr) schema.release(&schema);
-  }
-};
+// A batch exports as one struct array: the same owner as a column's.
+using ExportedBatch = test_support::Exported;
 
 TEST(RecordBatch, ExportsAStructOfColumns) {
   BatchBuilder builder = three_columns();
