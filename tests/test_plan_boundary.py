@@ -9,8 +9,10 @@ direction: that every key the Python layer sends is one the core reads)."""
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -57,6 +59,13 @@ ENTRY_POINTS: dict[str, tuple[Callable[[dict[str, Any]], object], dict[str, Any]
 }
 
 _TYPE_NAMES = r"(bool|int|float|str|list|list\[str\]|tuple|dict)"
+
+
+def test_every_entry_point_taking_a_plan_is_covered() -> None:
+    stub = ast.parse(Path(_core.__file__).with_name("_core.pyi").read_text())
+    taking_a_plan = {node.name for node in stub.body
+                     if isinstance(node, ast.FunctionDef) and any(arg.arg == "plan" for arg in node.args.args)}
+    assert taking_a_plan == set(ENTRY_POINTS)
 
 
 def _error(call: Callable[[dict[str, Any]], object], plan: dict[str, Any]) -> str:
