@@ -66,8 +66,8 @@ net::ConnectionOptions write_connection(const std::string& url, PlanReader& plan
   if (!plan.has("cluster_node")) return options;
   const std::string what = plan.describe("cluster_node");
   auto node = cast_tuple(plan.required<nb::tuple>("cluster_node"), 2, what);
-  return net::node_options(options, {cast_value<std::string>(node[0], what + "[0]"), cast_value<uint16_t>(node[1], what + "[1]"), {}},
-                           false);
+  const net::ClusterNode address{cast_value<std::string>(node[0], what + "[0]"), cast_value<uint16_t>(node[1], what + "[1]"), {}};
+  return net::node_options(options, address, false);
 }
 
 void register_cluster_writes(nb::module_& m) {

@@ -79,9 +79,15 @@ nb::object scan_zsets(const std::string& url, const nb::dict& dict) {
 }  // namespace
 
 void register_collection_scans(nb::module_& m) {
-  m.def("scan_sets", &scan_sets, nb::sig("def scan_sets(url: str, plan: dict[str, typing.Any]) -> NativeScan | ClusterScan"), nb::arg("url"), nb::arg("plan"), "Start a scan of Redis sets.");
-  m.def("scan_lists", &scan_lists, nb::sig("def scan_lists(url: str, plan: dict[str, typing.Any]) -> NativeScan | ClusterScan"), nb::arg("url"), nb::arg("plan"), "Start a scan of Redis lists.");
-  m.def("scan_zsets", &scan_zsets, nb::sig("def scan_zsets(url: str, plan: dict[str, typing.Any]) -> NativeScan | ClusterScan"), nb::arg("url"), nb::arg("plan"), "Start a scan of Redis sorted sets.");
+  m.def("scan_sets", &scan_sets,
+        nb::sig("def scan_sets(url: str, plan: dict[str, typing.Any]) -> NativeScan | ClusterScan"),
+        nb::arg("url"), nb::arg("plan"), "Start a scan of Redis sets.");
+  m.def("scan_lists", &scan_lists,
+        nb::sig("def scan_lists(url: str, plan: dict[str, typing.Any]) -> NativeScan | ClusterScan"),
+        nb::arg("url"), nb::arg("plan"), "Start a scan of Redis lists.");
+  m.def("scan_zsets", &scan_zsets,
+        nb::sig("def scan_zsets(url: str, plan: dict[str, typing.Any]) -> NativeScan | ClusterScan"),
+        nb::arg("url"), nb::arg("plan"), "Start a scan of Redis sorted sets.");
 }
 
 }  // namespace polars_redis::bindings

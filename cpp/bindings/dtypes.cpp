@@ -34,7 +34,7 @@ DataType dtype_from_plan(PlanReader spec) {
   if (auto tz = spec.optional<std::string>("tz")) dtype.time_zone = std::move(*tz);
   if (auto precision = spec.optional<int>("precision")) dtype.precision = *precision;
   if (auto scale = spec.optional<int>("scale")) dtype.scale = *scale;
-  if (auto categories = spec.optional<std::vector<std::string>>("categories")) dtype.categories = std::move(*categories);
+  dtype.categories = spec.get<std::vector<std::string>>("categories", {});
   // Nested: {"id": "list", "inner": {...}}, {"id": "struct", "fields": [(name, {...}), ...]}.
   if (auto inner = spec.optional_nested("inner")) dtype.children.push_back(dtype_from_plan(std::move(*inner)));
   if (auto fields = spec.optional<nb::list>("fields")) {

@@ -52,7 +52,9 @@ std::vector<std::pair<std::string, nb::dict>> infer_hash_schema(const std::strin
 }  // namespace
 
 void register_hash_scan(nb::module_& m) {
-  m.def("scan_hashes", &scan_hashes, nb::sig("def scan_hashes(url: str, plan: dict[str, typing.Any]) -> NativeScan | ClusterScan"), nb::arg("url"), nb::arg("plan"), "Start a scan of Redis hashes.");
+  m.def("scan_hashes", &scan_hashes,
+        nb::sig("def scan_hashes(url: str, plan: dict[str, typing.Any]) -> NativeScan | ClusterScan"),
+        nb::arg("url"), nb::arg("plan"), "Start a scan of Redis hashes.");
   m.def("infer_hash_schema", &infer_hash_schema,
         nb::sig("def infer_hash_schema(url: str, pattern: str, sample_size: int, type_inference: bool) -> "
                 "list[tuple[str, dict[str, typing.Any]]]"),

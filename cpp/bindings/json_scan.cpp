@@ -69,9 +69,12 @@ std::vector<std::pair<std::string, nb::dict>> infer_json_schema(const std::strin
 }  // namespace
 
 void register_json_scan(nb::module_& m) {
-  m.def("scan_json", &scan_json, nb::sig("def scan_json(url: str, plan: dict[str, typing.Any]) -> NativeScan | ClusterScan"), nb::arg("url"), nb::arg("plan"), "Start a scan of RedisJSON documents.");
+  m.def("scan_json", &scan_json,
+        nb::sig("def scan_json(url: str, plan: dict[str, typing.Any]) -> NativeScan | ClusterScan"),
+        nb::arg("url"), nb::arg("plan"), "Start a scan of RedisJSON documents.");
   m.def("infer_json_schema", &infer_json_schema,
-        nb::sig("def infer_json_schema(url: str, pattern: str, sample_size: int) -> list[tuple[str, dict[str, typing.Any]]]"),
+        nb::sig("def infer_json_schema(url: str, pattern: str, sample_size: int) -> "
+                "list[tuple[str, dict[str, typing.Any]]]"),
         nb::arg("url"), nb::arg("pattern"), nb::arg("sample_size"));
   m.def("json_path_error", &json::path_error, nb::arg("path"),
         "Why `path` is not a JSONPath RedisJSON accepts, or None when it is one.");

@@ -77,7 +77,8 @@ std::vector<read::FieldSpec> fields_from_plan(PlanReader& plan) {
   for (auto item : plan.required<nb::list>("fields")) {
     const std::string at = "['fields'][" + std::to_string(fields.size()) + "]";
     auto field = cast_tuple(item, 2, plan.place(at));
-    fields.push_back({cast_value<std::string>(field[0], plan.place(at + "[0]")), dtype_from_plan(plan.inner(field[1], at + "[1]"))});
+    fields.push_back(
+        {cast_value<std::string>(field[0], plan.place(at + "[0]")), dtype_from_plan(plan.inner(field[1], at + "[1]"))});
   }
   return fields;
 }

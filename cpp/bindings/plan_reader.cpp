@@ -39,7 +39,9 @@ size_t edit_distance(const std::string& a, const std::string& b) {
     for (size_t j = 1; j <= b.size(); ++j) {
       const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
       d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
   }
   return d[a.size()][b.size()];
@@ -127,7 +129,8 @@ void PlanReader::finish() const {
     if (std::find(known_.begin(), known_.end(), name) == known_.end()) unknown.push_back(name);
   }
   if (unknown.empty()) return;
-  std::string message = std::string("unknown plan key") + (unknown.size() > 1 ? "s " : " ") + quoted_list(unknown, ", ");
+  std::string message = unknown.size() > 1 ? "unknown plan keys " : "unknown plan key ";
+  message += quoted_list(unknown, ", ");
   if (!path_.empty()) message += " in plan" + path_;
   message += " for " + entry_;
   bool unmatched = false;

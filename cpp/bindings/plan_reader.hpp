@@ -38,7 +38,9 @@ T cast_value(nb::handle value, const std::string& what) {
   } else if constexpr (std::is_integral_v<T>) {
     if (!plan_detail::is_int(value)) wrong_type(value, what, "int");
     T out{};
-    if (!nb::try_cast<T>(value, out, false)) plan_detail::out_of_range(value, what, std::is_signed_v<T> ? "a signed integer" : "an unsigned integer");
+    if (!nb::try_cast<T>(value, out, false)) {
+      plan_detail::out_of_range(value, what, std::is_signed_v<T> ? "a signed integer" : "an unsigned integer");
+    }
     return out;
   } else if constexpr (std::is_same_v<T, double>) {
     if (!PyFloat_Check(value.ptr()) && !plan_detail::is_int(value)) wrong_type(value, what, "float");

@@ -66,7 +66,8 @@ void register_restore(nb::module_& m) {
         out["reason"] = support.reason;
         return out;
       },
-      nb::sig("def probe_restore(url: str, plan: dict[str, typing.Any]) -> dict[str, typing.Any]"), nb::arg("url"), nb::arg("plan"),
+      nb::sig("def probe_restore(url: str, plan: dict[str, typing.Any]) -> dict[str, typing.Any]"),
+      nb::arg("url"), nb::arg("plan"),
       "Whether the server takes RESTORE payloads: usable, rdb_version, json, limits, server_version, reason.");
 }
 

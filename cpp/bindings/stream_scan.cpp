@@ -94,8 +94,12 @@ int64_t ack_stream(const std::string& url, const std::string& key, const std::st
 }  // namespace
 
 void register_stream_scan(nb::module_& m) {
-  m.def("scan_stream", &scan_stream, nb::sig("def scan_stream(url: str, plan: dict[str, typing.Any]) -> NativeScan"), nb::arg("url"), nb::arg("plan"), "Start an XRANGE scan of Redis streams.");
-  m.def("read_stream_group", &read_stream_group, nb::sig("def read_stream_group(url: str, plan: dict[str, typing.Any]) -> NativeScan"), nb::arg("url"), nb::arg("plan"),
+  m.def("scan_stream", &scan_stream,
+        nb::sig("def scan_stream(url: str, plan: dict[str, typing.Any]) -> NativeScan"),
+        nb::arg("url"), nb::arg("plan"), "Start an XRANGE scan of Redis streams.");
+  m.def("read_stream_group", &read_stream_group,
+        nb::sig("def read_stream_group(url: str, plan: dict[str, typing.Any]) -> NativeScan"),
+        nb::arg("url"), nb::arg("plan"),
         "Start an XREADGROUP read of one stream.");
   m.def("create_stream_group", &create_stream_group, nb::arg("url"), nb::arg("key"), nb::arg("group"),
         nb::arg("start_id"));

@@ -36,7 +36,9 @@ nb::object scan_strings(const std::string& url, const nb::dict& dict) {
 }  // namespace
 
 void register_string_scan(nb::module_& m) {
-  m.def("scan_strings", &scan_strings, nb::sig("def scan_strings(url: str, plan: dict[str, typing.Any]) -> NativeScan | ClusterScan"), nb::arg("url"), nb::arg("plan"), "Start a scan of Redis strings.");
+  m.def("scan_strings", &scan_strings,
+        nb::sig("def scan_strings(url: str, plan: dict[str, typing.Any]) -> NativeScan | ClusterScan"),
+        nb::arg("url"), nb::arg("plan"), "Start a scan of Redis strings.");
 }
 
 }  // namespace polars_redis::bindings

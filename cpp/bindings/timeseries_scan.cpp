@@ -22,7 +22,8 @@ read::TimeSeriesQuery query_from_plan(PlanReader& plan) {
   if (plan.has("filter_by_value")) {
     const std::string what = plan.describe("filter_by_value");
     auto bounds = cast_tuple(plan.required<nb::tuple>("filter_by_value"), 2, what);
-    query.filter_by_value = std::make_pair(cast_value<double>(bounds[0], what + "[0]"), cast_value<double>(bounds[1], what + "[1]"));
+    query.filter_by_value =
+        std::make_pair(cast_value<double>(bounds[0], what + "[0]"), cast_value<double>(bounds[1], what + "[1]"));
   }
   query.page_size = plan.get<int64_t>("page_size", query.page_size);
   return query;
@@ -89,8 +90,12 @@ std::vector<std::string> timeseries_label_names(const std::string& url, const st
 }  // namespace
 
 void register_timeseries_scan(nb::module_& m) {
-  m.def("scan_timeseries", &scan_timeseries, nb::sig("def scan_timeseries(url: str, plan: dict[str, typing.Any]) -> NativeScan"), nb::arg("url"), nb::arg("plan"), "Start a TS.RANGE scan of one series.");
-  m.def("scan_timeseries_multi", &scan_timeseries_multi, nb::sig("def scan_timeseries_multi(url: str, plan: dict[str, typing.Any]) -> NativeScan"), nb::arg("url"), nb::arg("plan"),
+  m.def("scan_timeseries", &scan_timeseries,
+        nb::sig("def scan_timeseries(url: str, plan: dict[str, typing.Any]) -> NativeScan"),
+        nb::arg("url"), nb::arg("plan"), "Start a TS.RANGE scan of one series.");
+  m.def("scan_timeseries_multi", &scan_timeseries_multi,
+        nb::sig("def scan_timeseries_multi(url: str, plan: dict[str, typing.Any]) -> NativeScan"),
+        nb::arg("url"), nb::arg("plan"),
         "Start a TS.MRANGE scan of the series matching label filters.");
   m.def("timeseries_label_names", &timeseries_label_names, nb::arg("url"), nb::arg("filters"),
         "Label names of the series matching `filters`, in first-seen order.");

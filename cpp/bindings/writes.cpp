@@ -116,19 +116,25 @@ void register_writes(nb::module_& m) {
       nb::sig("def check_keys_absent(url: str, stream: object, plan: dict[str, typing.Any]) -> "
               "list[tuple[int, str, str, int]]"),
       nb::arg("url"), nb::arg("stream"), nb::arg("plan"));
-  def_write(m, "write_hashes", POLARS_REDIS_WRITE_SIGNATURE("write_hashes"), [](PlanReader&) { return write::make_hash_encoder(); });
-  def_write(m, "write_json", POLARS_REDIS_WRITE_SIGNATURE("write_json"), [](PlanReader&) { return write::make_json_encoder(); });
+  def_write(m, "write_hashes", POLARS_REDIS_WRITE_SIGNATURE("write_hashes"),
+            [](PlanReader&) { return write::make_hash_encoder(); });
+  def_write(m, "write_json", POLARS_REDIS_WRITE_SIGNATURE("write_json"),
+            [](PlanReader&) { return write::make_json_encoder(); });
   // Collections: the frame is grouped by key first (one row per key, list columns).
-  def_write(m, "write_set", POLARS_REDIS_WRITE_SIGNATURE("write_set"),
-            [](PlanReader& plan) { return write::make_set_encoder(plan.required<std::string>("items_column")); });
-  def_write(m, "write_list", POLARS_REDIS_WRITE_SIGNATURE("write_list"),
-            [](PlanReader& plan) { return write::make_list_encoder(plan.required<std::string>("items_column")); });
+  def_write(m, "write_set", POLARS_REDIS_WRITE_SIGNATURE("write_set"), [](PlanReader& plan) {
+    return write::make_set_encoder(plan.required<std::string>("items_column"));
+  });
+  def_write(m, "write_list", POLARS_REDIS_WRITE_SIGNATURE("write_list"), [](PlanReader& plan) {
+    return write::make_list_encoder(plan.required<std::string>("items_column"));
+  });
   def_write(m, "write_zset", POLARS_REDIS_WRITE_SIGNATURE("write_zset"), [](PlanReader& plan) {
-    return write::make_zset_encoder(plan.required<std::string>("items_column"), plan.required<std::string>("scores_column"));
+    return write::make_zset_encoder(plan.required<std::string>("items_column"),
+                                    plan.required<std::string>("scores_column"));
   });
   // Appending types: every row adds to its key (modes do not apply; the Python layer uses append).
   def_write(m, "write_stream", POLARS_REDIS_WRITE_SIGNATURE("write_stream"), [](PlanReader& plan) {
-    return write::make_stream_encoder(plan.get<std::string>("id_column", ""), plan.required<std::vector<std::string>>("trim"));
+    return write::make_stream_encoder(plan.get<std::string>("id_column", ""),
+                                      plan.required<std::vector<std::string>>("trim"));
   });
   def_write(m, "write_timeseries", POLARS_REDIS_WRITE_SIGNATURE("write_timeseries"), [](PlanReader& plan) {
     return write::make_timeseries_encoder(plan.required<std::string>("timestamp_column"),
