@@ -13,7 +13,7 @@ pkg=$root/build/asan-pkg
 ls "$tree"/_core*.so >/dev/null 2>&1 || { echo "asan-test: no sanitized module in $tree: run make cpp-test first" >&2; exit 1; }
 rm -rf "$pkg" && mkdir -p "$pkg/polars_redis"
 for f in "$root"/src/polars_redis/*; do ln -sfn "$f" "$pkg/polars_redis/"; done
-cp "$tree"/_core*.so "$pkg/polars_redis/"
+cp "$tree"/_core*.so "$tree"/_core.pyi "$pkg/polars_redis/"
 cd "$root"
 LD_PRELOAD="$(g++ -print-file-name=libasan.so):$(g++ -print-file-name=libubsan.so)" \
 ASAN_OPTIONS=alloc_dealloc_mismatch=0:halt_on_error=1:abort_on_error=1:detect_leaks=0 \

@@ -1,5 +1,6 @@
 """Type checkers see the API as users call it: `mypy --strict` accepts a script using all of it
-(the compiled core and its exceptions typed by _core.pyi) and reports a misspelt keyword by name.
+(the compiled core and its exceptions typed by _core.pyi, which nanobind's stubgen writes from the
+built module) and reports a misspelt keyword by name.
 
 mypy reads the package as a user's installed copy would be read: through its py.typed marker and
 stubs, with errors inside the package itself not reported (--follow-imports=silent)."""
@@ -20,7 +21,9 @@ SCRIPTS = Path(__file__).resolve().parent / "typing"
 
 
 def _mypy(script: Path, cache: Path) -> subprocess.CompletedProcess[str]:
-    package_root = Path(polars_redis.__file__).resolve().parent.parent
+    # Not resolved: a development build's package links its .py files to src/, but its generated
+    # _core.pyi sits beside the compiled module only.
+    package_root = Path(polars_redis.__file__).parent.parent.resolve()
     env = dict(os.environ)
     # An installed package is found in site-packages (PEP 561); a development build through
     # PYTHONPATH is named to mypy (which refuses site-packages in MYPYPATH).
@@ -61,7 +64,8 @@ def test_the_core_stub_names_what_the_core_has() -> None:
 
     from polars_redis import _core
 
-    tree = ast.parse((Path(polars_redis.__file__).resolve().parent / "_core.pyi").read_text())
+    # The stub nanobind's stubgen generated from the module at build time, shipped beside it.
+    tree = ast.parse(Path(_core.__file__).with_name("_core.pyi").read_text())
     stubbed = {node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)}
     stubbed |= {node.target.id for node in tree.body
                 if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)}

@@ -45,7 +45,10 @@ nb::tuple arrow_capsules(ArrowSchema* schema, ArrowArray* array) {
 void register_arrow_batch(nb::module_& m) {
   nb::class_<ArrowBatch>(m, "ArrowBatch", "One batch of rows from a scan (Arrow struct array).")
       .def_prop_ro("num_rows", [](const ArrowBatch& self) { return self.batch.num_rows(); })
-      .def("__arrow_c_array__", &export_capsules, nb::arg("requested_schema") = nb::none());
+      .def("__arrow_c_array__", &export_capsules,
+           nb::sig("def __arrow_c_array__(self, requested_schema: object | None = None) -> "
+                   "tuple[object, object]"),
+           nb::arg("requested_schema") = nb::none());
 }
 
 nb::object wrap_batch(arrow::RecordBatch batch) {

@@ -11,6 +11,7 @@
 #include "polars_redis/read/hash_fetcher.hpp"
 #include "polars_redis/read/key_metadata.hpp"
 #include "polars_redis/read/key_scan.hpp"
+#include "plan_reader.hpp"
 
 namespace polars_redis::bindings {
 
@@ -54,7 +55,8 @@ class ReleasedGil {
 };
 
 // dtype descriptors cross the boundary as dicts: {"id": "datetime", "unit": "us", "tz": "UTC", ...}
-DataType dtype_from_dict(const nb::dict& spec);
+// (read like a nested plan: unknown keys and wrong types are errors naming `spec`'s place).
+DataType dtype_from_plan(PlanReader spec);
 nb::dict dtype_to_dict(const DataType& dtype);
 
 // Wraps a finished batch as a Python object implementing __arrow_c_array__.
@@ -65,18 +67,13 @@ nb::tuple arrow_capsules(ArrowSchema* schema, ArrowArray* array);
 // A Python NativeScan running `produce` on a background thread.
 nb::object make_native_scan(read::BackgroundReader::Produce produce);
 
-// Scan plans: a dict built by the Python layer.
-template <typename T>
-T plan_get(const nb::dict& plan, const char* name, T fallback) {
-  return plan.contains(name) && !plan[name].is_none() ? nb::cast<T>(plan[name]) : fallback;
-}
-// A str or bytes argument as the bytes to send (str as UTF-8).
-std::string text_or_bytes(nb::handle value);
-read::KeyScanOptions key_scan_options_from_plan(const std::string& url, const nb::dict& plan);
+// Scan plans (the dict the Python layer builds), read through a PlanReader.
+read::KeyScanOptions key_scan_options_from_plan(const std::string& url, PlanReader& plan);
 // plan["max_server_share"] / plan["max_commands_per_second"] (validated: kInvalidArgument).
-read::ScanBudget budget_from_plan(const nb::dict& plan);
-std::vector<read::FieldSpec> fields_from_plan(const nb::dict& plan);
+read::ScanBudget budget_from_plan(PlanReader& plan);
+// plan["fields"]: (name, dtype descriptor) per column.
+std::vector<read::FieldSpec> fields_from_plan(PlanReader& plan);
 // include_ttl / ttl_column_name / include_memory_usage / memory_column_name of a key-per-row scan.
-read::KeyMetadataOptions key_metadata_from_plan(const nb::dict& plan);
+read::KeyMetadataOptions key_metadata_from_plan(PlanReader& plan);
 
 }  // namespace polars_redis::bindings

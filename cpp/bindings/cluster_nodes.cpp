@@ -82,11 +82,17 @@ net::ConnectionOptions command_connection(const std::string& url, const nb::hand
 }
 
 void register_cluster_nodes(nb::module_& m) {
-  m.def("cluster_nodes", &cluster_nodes, nb::arg("url"), nb::arg("read") = true,
+  m.def("cluster_nodes", &cluster_nodes,
+        nb::sig("def cluster_nodes(url: str, read: bool = True) -> list[tuple[str, int, bool]]"),
+        nb::arg("url"), nb::arg("read") = true,
         "(host, port, readonly) of each shard's read node (or primary) of a Redis Cluster.");
-  m.def("cluster_partitions", &cluster_partitions, nb::arg("url"),
+  m.def("cluster_partitions", &cluster_partitions,
+        nb::sig("def cluster_partitions(url: str) -> list[tuple[tuple[str, int, bool], str]]"), nb::arg("url"),
         "((host, port, readonly), slot ranges) of each shard of a Redis Cluster: its read node and the slots it serves.");
-  m.def("cluster_index_names", &cluster_index_names, nb::arg("url"), nb::arg("name"), nb::arg("create") = false,
+  m.def("cluster_index_names", &cluster_index_names,
+        nb::sig("def cluster_index_names(url: str, name: str, create: bool = False) -> "
+                "list[tuple[tuple[str, int, bool], str]]"),
+        nb::arg("url"), nb::arg("name"), nb::arg("create") = false,
         "(node, name) per shard of a RediSearch index over a Redis Cluster (one index per shard).");
 }
 

@@ -140,9 +140,14 @@ void register_cluster_scan(nb::module_& m) {
         nb::arg("key"), "The Redis Cluster hash slot of a key (CRC16 of its hash tag, mod 16384).");
   nb::class_<IndexedBatch>(m, "ClusterIndexedBatch", "A batch of a cluster scan with its row index column.")
       .def_prop_ro("num_rows", [](const IndexedBatch& self) { return self.values.num_rows(); })
-      .def("__arrow_c_array__", &export_indexed, nb::arg("requested_schema") = nb::none());
+      .def("__arrow_c_array__", &export_indexed,
+           nb::sig("def __arrow_c_array__(self, requested_schema: object | None = None) -> "
+                   "tuple[object, object]"),
+           nb::arg("requested_schema") = nb::none());
   nb::class_<ClusterScan>(m, "ClusterScan", "A key scan over every shard of a Redis Cluster.")
-      .def("next_batch", &ClusterScan::next_batch, "The next batch, or None when the scan is complete.")
+      .def("next_batch", &ClusterScan::next_batch,
+           nb::sig("def next_batch(self) -> ClusterIndexedBatch | ArrowBatch | None"),
+           "The next batch, or None when the scan is complete.")
       .def("close", &ClusterScan::close, "Stop the scan and its shard threads.");
 }
 

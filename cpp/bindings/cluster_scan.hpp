@@ -18,7 +18,7 @@ nb::object make_cluster_key_scan(read::KeyScanOptions options, read::FetcherFact
 
 // The connection of a write: the URL's, or with plan["cluster_node"] = (host, port) that node's
 // (the seed's credentials, TLS settings and timeouts).
-net::ConnectionOptions write_connection(const std::string& url, const nb::dict& plan);
+net::ConnectionOptions write_connection(const std::string& url, PlanReader& plan);
 
 void register_cluster_writes(nb::module_& m);
 void register_cluster_nodes(nb::module_& m);

@@ -61,15 +61,20 @@ std::pair<std::vector<std::pair<std::string, int>>, nb::object> cluster_route(co
 
 }  // namespace
 
-net::ConnectionOptions write_connection(const std::string& url, const nb::dict& plan) {
+net::ConnectionOptions write_connection(const std::string& url, PlanReader& plan) {
   net::ConnectionOptions options = net::for_writes(net::parse_url(url));
-  if (!plan.contains("cluster_node") || plan["cluster_node"].is_none()) return options;
-  auto node = nb::cast<nb::tuple>(plan["cluster_node"]);
-  return net::node_options(options, {nb::cast<std::string>(node[0]), nb::cast<uint16_t>(node[1]), {}}, false);
+  if (!plan.has("cluster_node")) return options;
+  const std::string what = plan.describe("cluster_node");
+  auto node = cast_tuple(plan.required<nb::tuple>("cluster_node"), 2, what);
+  const net::ClusterNode address{cast_value<std::string>(node[0], what + "[0]"), cast_value<uint16_t>(node[1], what + "[1]"), {}};
+  return net::node_options(options, address, false);
 }
 
 void register_cluster_writes(nb::module_& m) {
-  m.def("cluster_route", &cluster_route, nb::arg("url"), nb::arg("stream"), nb::arg("key_column"), nb::arg("key_prefix"),
+  m.def("cluster_route", &cluster_route,
+        nb::sig("def cluster_route(url: str, stream: object, key_column: str, key_prefix: str) -> "
+                "tuple[list[tuple[str, int]], ArrowBatch]"),
+        nb::arg("url"), nb::arg("stream"), nb::arg("key_column"), nb::arg("key_prefix"),
         "The primaries of a cluster and, per row, the index of the one serving the row's key.");
   m.def("is_cluster", [](const std::string& url) { return reaches_cluster(net::parse_url(url)); }, nb::arg("url"),
         "Whether the URL reaches a Redis Cluster (redis+cluster://, or a node with cluster_enabled:1).");

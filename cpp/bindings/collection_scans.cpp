@@ -1,7 +1,10 @@
 // scan_set / scan_list / scan_zset entry points: the key scan with a set, list or sorted-set fetcher.
+#include <memory>
+
 #include <nanobind/stl/string.h>
 
 #include "bindings.hpp"
+#include "cluster_scan.hpp"
 #include "key_scan_entry.hpp"
 #include "polars_redis/read/list_fetcher.hpp"
 #include "polars_redis/read/set_fetcher.hpp"
@@ -11,49 +14,59 @@ namespace polars_redis::bindings {
 
 namespace {
 
-DataType value_type(const nb::dict& plan, const char* name) {
-  return plan.contains(name) ? dtype_from_dict(nb::cast<nb::dict>(plan[name])) : DataType::of(TypeId::kString);
+DataType value_type(PlanReader& plan, const char* name) {
+  auto spec = plan.optional_nested(name);
+  return spec ? dtype_from_plan(std::move(*spec)) : DataType::of(TypeId::kString);
 }
 
-KeyScanPlan<read::SetFetchOptions> set_scan_plan(const std::string& url, const nb::dict& plan) {
+KeyScanPlan<read::SetFetchOptions> set_scan_plan(const std::string& url, const nb::dict& dict) {
+  PlanReader plan(dict, "scan_sets");
   KeyScanPlan<read::SetFetchOptions> scan{key_scan_options_from_plan(url, plan), {}};
-  scan.options.type_filter = "set";
+  read::KeyScanOptions& options = scan.options;
+  options.type_filter = "set";
   read::SetFetchOptions& fetch = scan.fetch;
-  fetch.include_member = plan_get<bool>(plan, "include_member", true);
+  fetch.include_member = plan.get<bool>("include_member", true);
   fetch.member_type = value_type(plan, "member_type");
-  fetch.member_column_name = plan_get<std::string>(plan, "member_column_name", fetch.member_column_name);
-  fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
+  fetch.member_column_name = plan.get<std::string>("member_column_name", fetch.member_column_name);
+  fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
+  plan.finish();
   return scan;
 }
 
-KeyScanPlan<read::ListFetchOptions> list_scan_plan(const std::string& url, const nb::dict& plan) {
+KeyScanPlan<read::ListFetchOptions> list_scan_plan(const std::string& url, const nb::dict& dict) {
+  PlanReader plan(dict, "scan_lists");
   KeyScanPlan<read::ListFetchOptions> scan{key_scan_options_from_plan(url, plan), {}};
-  scan.options.type_filter = "list";
+  read::KeyScanOptions& options = scan.options;
+  options.type_filter = "list";
   read::ListFetchOptions& fetch = scan.fetch;
-  fetch.include_element = plan_get<bool>(plan, "include_element", true);
+  fetch.include_element = plan.get<bool>("include_element", true);
   fetch.element_type = value_type(plan, "element_type");
-  fetch.element_column_name = plan_get<std::string>(plan, "element_column_name", fetch.element_column_name);
-  fetch.include_position = plan_get<bool>(plan, "include_position", true);
-  fetch.position_column_name = plan_get<std::string>(plan, "position_column_name", fetch.position_column_name);
-  fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
+  fetch.element_column_name = plan.get<std::string>("element_column_name", fetch.element_column_name);
+  fetch.include_position = plan.get<bool>("include_position", true);
+  fetch.position_column_name = plan.get<std::string>("position_column_name", fetch.position_column_name);
+  fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
+  plan.finish();
   return scan;
 }
 
-KeyScanPlan<read::ZSetFetchOptions> zset_scan_plan(const std::string& url, const nb::dict& plan) {
+KeyScanPlan<read::ZSetFetchOptions> zset_scan_plan(const std::string& url, const nb::dict& dict) {
+  PlanReader plan(dict, "scan_zsets");
   KeyScanPlan<read::ZSetFetchOptions> scan{key_scan_options_from_plan(url, plan), {}};
-  scan.options.type_filter = "zset";
+  read::KeyScanOptions& options = scan.options;
+  options.type_filter = "zset";
   read::ZSetFetchOptions& fetch = scan.fetch;
-  fetch.include_member = plan_get<bool>(plan, "include_member", true);
+  fetch.include_member = plan.get<bool>("include_member", true);
   fetch.member_type = value_type(plan, "member_type");
-  fetch.member_column_name = plan_get<std::string>(plan, "member_column_name", fetch.member_column_name);
-  fetch.include_score = plan_get<bool>(plan, "include_score", true);
-  fetch.score_column_name = plan_get<std::string>(plan, "score_column_name", fetch.score_column_name);
-  fetch.include_rank = plan_get<bool>(plan, "include_rank", false);
-  fetch.rank_column_name = plan_get<std::string>(plan, "rank_column_name", fetch.rank_column_name);
-  fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
-  fetch.min = plan_get<std::string>(plan, "min_score", fetch.min);
-  fetch.max = plan_get<std::string>(plan, "max_score", fetch.max);
-  if (plan.contains("count") && !plan["count"].is_none()) fetch.count = nb::cast<int64_t>(plan["count"]);
+  fetch.member_column_name = plan.get<std::string>("member_column_name", fetch.member_column_name);
+  fetch.include_score = plan.get<bool>("include_score", true);
+  fetch.score_column_name = plan.get<std::string>("score_column_name", fetch.score_column_name);
+  fetch.include_rank = plan.get<bool>("include_rank", false);
+  fetch.rank_column_name = plan.get<std::string>("rank_column_name", fetch.rank_column_name);
+  fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
+  fetch.min = plan.get<std::string>("min_score", fetch.min);
+  fetch.max = plan.get<std::string>("max_score", fetch.max);
+  if (auto count = plan.optional<int64_t>("count")) fetch.count = *count;
+  plan.finish();
   return scan;
 }
 

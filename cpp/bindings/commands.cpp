@@ -62,7 +62,9 @@ using Args = std::vector<std::string>;
 
 Args args_from_python(const nb::handle& items) {
   Args args;
-  for (auto item : items) args.push_back(text_or_bytes(item));
+  for (auto item : items) {
+    args.push_back(text_or_bytes(item, "argument " + std::to_string(args.size() + 1) + " of the command"));
+  }
   if (args.empty()) throw Error(ErrorKind::kInvalidArgument, "a command needs at least its name");
   return args;
 }
@@ -178,18 +180,26 @@ nb::list commands(const std::string& url, const nb::sequence& list, const nb::ha
 }
 
 bool glob_match(const nb::handle& pattern, const nb::handle& text) {
-  return read::glob_match(text_or_bytes(pattern), text_or_bytes(text));
+  return read::glob_match(text_or_bytes(pattern, "pattern"), text_or_bytes(text, "text"));
 }
 
 }  // namespace
 
 void register_commands(nb::module_& m) {
-  m.def("command", &command, nb::arg("url"), nb::arg("args"), nb::arg("node") = nb::none(),
+  m.def("command", &command,
+        nb::sig("def command(url: str, args: collections.abc.Sequence[str | bytes], "
+                "node: tuple[str, int] | tuple[str, int, bool] | None = None) -> typing.Any"),
+        nb::arg("url"), nb::arg("args"), nb::arg("node") = nb::none(),
         "Run one command (str or bytes arguments) on a pooled connection; the reply as Python values. "
         "`node`: a cluster node from cluster_nodes() instead of the URL's.");
-  m.def("commands", &commands, nb::arg("url"), nb::arg("commands"), nb::arg("node") = nb::none(),
+  m.def("commands", &commands,
+        nb::sig("def commands(url: str, commands: collections.abc.Sequence[collections.abc.Sequence[str | bytes]], "
+                "node: tuple[str, int] | tuple[str, int, bool] | None = None) -> list[typing.Any]"),
+        nb::arg("url"), nb::arg("commands"), nb::arg("node") = nb::none(),
         "Run several commands pipelined on one pooled connection; their replies, in order.");
-  m.def("glob_match", &glob_match, nb::arg("pattern"), nb::arg("text"),
+  m.def("glob_match", &glob_match,
+        nb::sig("def glob_match(pattern: str | bytes, text: str | bytes) -> bool"),
+        nb::arg("pattern"), nb::arg("text"),
         "Whether `text` matches the Redis glob `pattern` (SCAN MATCH / KEYS semantics).");
 }
 

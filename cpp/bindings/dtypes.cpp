@@ -27,23 +27,25 @@ const char* unit_to_string(TimeUnit unit) {
 
 }  // namespace
 
-DataType dtype_from_dict(const nb::dict& spec) {
+DataType dtype_from_plan(PlanReader spec) {
   DataType dtype;
-  dtype.id = DataType::id_from_string(nb::cast<std::string>(spec["id"]));
-  if (spec.contains("unit")) dtype.unit = unit_from_string(nb::cast<std::string>(spec["unit"]));
-  if (spec.contains("tz") && !spec["tz"].is_none()) dtype.time_zone = nb::cast<std::string>(spec["tz"]);
-  if (spec.contains("precision")) dtype.precision = nb::cast<int>(spec["precision"]);
-  if (spec.contains("scale")) dtype.scale = nb::cast<int>(spec["scale"]);
-  if (spec.contains("categories")) dtype.categories = nb::cast<std::vector<std::string>>(spec["categories"]);
+  dtype.id = DataType::id_from_string(spec.required<std::string>("id"));
+  if (auto unit = spec.optional<std::string>("unit")) dtype.unit = unit_from_string(*unit);
+  if (auto tz = spec.optional<std::string>("tz")) dtype.time_zone = std::move(*tz);
+  if (auto precision = spec.optional<int>("precision")) dtype.precision = *precision;
+  if (auto scale = spec.optional<int>("scale")) dtype.scale = *scale;
+  dtype.categories = spec.get<std::vector<std::string>>("categories", {});
   // Nested: {"id": "list", "inner": {...}}, {"id": "struct", "fields": [(name, {...}), ...]}.
-  if (spec.contains("inner")) dtype.children.push_back(dtype_from_dict(nb::cast<nb::dict>(spec["inner"])));
-  if (spec.contains("fields")) {
-    for (auto item : nb::cast<nb::list>(spec["fields"])) {
-      auto field = nb::cast<nb::tuple>(item);
-      dtype.field_names.push_back(nb::cast<std::string>(field[0]));
-      dtype.children.push_back(dtype_from_dict(nb::cast<nb::dict>(field[1])));
+  if (auto inner = spec.optional_nested("inner")) dtype.children.push_back(dtype_from_plan(std::move(*inner)));
+  if (auto fields = spec.optional<nb::list>("fields")) {
+    for (auto item : *fields) {
+      const std::string at = "['fields'][" + std::to_string(dtype.children.size()) + "]";
+      auto field = cast_tuple(item, 2, spec.place(at));
+      dtype.field_names.push_back(cast_value<std::string>(field[0], spec.place(at + "[0]")));
+      dtype.children.push_back(dtype_from_plan(spec.inner(field[1], at + "[1]")));
     }
   }
+  spec.finish();
   return dtype;
 }
 

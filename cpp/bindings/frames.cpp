@@ -35,6 +35,7 @@ void register_frames(nb::module_& m) {
         for (const auto& chunk : value->chunks) chunks.append(nb::bytes(chunk.data(), chunk.size()));
         return nb::make_tuple(nb::bytes(value->meta.data(), value->meta.size()), chunks);
       },
+      nb::sig("def get_chunked_value(url: str, key: str) -> tuple[bytes, list[bytes]] | None"),
       nb::arg("url"), nb::arg("key"));
 }
 

@@ -1,4 +1,6 @@
 // scan_hashes / infer_hash_schema entry points.
+#include <memory>
+
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
@@ -13,13 +15,18 @@ namespace polars_redis::bindings {
 
 namespace {
 
-KeyScanPlan<read::HashFetchOptions> hash_scan_plan(const std::string& url, const nb::dict& plan) {
+KeyScanPlan<read::HashFetchOptions> hash_scan_plan(const std::string& url, const nb::dict& dict) {
+  PlanReader plan(dict, "scan_hashes");
   KeyScanPlan<read::HashFetchOptions> scan{key_scan_options_from_plan(url, plan), {}};
-  scan.options.type_filter = "hash";
-  scan.fetch.fields = fields_from_plan(plan);
-  scan.fetch.fetch_all = plan_get<bool>(plan, "fetch_all", false);
-  scan.fetch.metadata = key_metadata_from_plan(plan);
-  scan.fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
+  read::KeyScanOptions& options = scan.options;
+  options.type_filter = "hash";
+  read::HashFetchOptions& fetch = scan.fetch;
+  fetch.fields = fields_from_plan(plan);
+  // A snapshot hands over every value whole, as HGETALL would.
+  fetch.fetch_all = plan.get<bool>("fetch_all", false) || options.source.is_snapshot();
+  fetch.metadata = key_metadata_from_plan(plan);
+  fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
+  plan.finish();
   return scan;
 }
 
@@ -44,7 +51,10 @@ std::vector<std::pair<std::string, nb::dict>> infer_hash_schema(const std::strin
 
 void register_hash_scan(nb::module_& m) {
   def_key_scan<read::HashFetcher>(m, "scan_hashes", &hash_scan_plan, "Start a scan of Redis hashes.");
-  m.def("infer_hash_schema", &infer_hash_schema, nb::arg("url"), nb::arg("pattern"), nb::arg("sample_size"),
+  m.def("infer_hash_schema", &infer_hash_schema,
+        nb::sig("def infer_hash_schema(url: str, pattern: str, sample_size: int, type_inference: bool) -> "
+                "list[tuple[str, dict[str, typing.Any]]]"),
+        nb::arg("url"), nb::arg("pattern"), nb::arg("sample_size"),
         nb::arg("type_inference"));
 }
 

@@ -1,4 +1,6 @@
 // scan_json / infer_json_schema entry points.
+#include <memory>
+
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
@@ -18,27 +20,32 @@ namespace polars_redis::bindings {
 namespace {
 
 // plan["fields"]: (name, dtype descriptor, JSONPath or None) per projected column.
-std::vector<read::JsonFieldSpec> json_fields_from_plan(const nb::dict& plan) {
+std::vector<read::JsonFieldSpec> json_fields_from_plan(PlanReader& plan) {
   std::vector<read::JsonFieldSpec> fields;
-  for (auto item : nb::cast<nb::list>(plan["fields"])) {
-    auto field = nb::cast<nb::tuple>(item);
-    read::JsonFieldSpec spec{nb::cast<std::string>(field[0]), dtype_from_dict(nb::cast<nb::dict>(field[1])), {}};
-    if (!field[2].is_none()) spec.path = nb::cast<std::string>(field[2]);
+  for (auto item : plan.required<nb::list>("fields")) {
+    const std::string at = "['fields'][" + std::to_string(fields.size()) + "]";
+    auto field = cast_tuple(item, 3, plan.place(at));
+    read::JsonFieldSpec spec{cast_value<std::string>(field[0], plan.place(at + "[0]")),
+                             dtype_from_plan(plan.inner(field[1], at + "[1]")), {}};
+    if (!field[2].is_none()) spec.path = cast_value<std::string>(field[2], plan.place(at + "[2]"));
     fields.push_back(std::move(spec));
   }
   return fields;
 }
 
-KeyScanPlan<read::JsonFetchOptions> json_scan_plan(const std::string& url, const nb::dict& plan) {
+KeyScanPlan<read::JsonFetchOptions> json_scan_plan(const std::string& url, const nb::dict& dict) {
+  PlanReader plan(dict, "scan_json");
   KeyScanPlan<read::JsonFetchOptions> scan{key_scan_options_from_plan(url, plan), {}};
-  scan.options.type_filter = "ReJSON-RL";
+  read::KeyScanOptions& options = scan.options;
+  options.type_filter = "ReJSON-RL";
   read::JsonFetchOptions& fetch = scan.fetch;
   fetch.fields = json_fields_from_plan(plan);
-  fetch.fetch_all = plan_get<bool>(plan, "fetch_all", false);
+  // A snapshot hands over every value whole, as JSON.GET $ would.
+  fetch.fetch_all = plan.get<bool>("fetch_all", false) || options.source.is_snapshot();
   fetch.metadata = key_metadata_from_plan(plan);
-  fetch.ignore_errors = plan_get<bool>(plan, "ignore_errors", false);
-  fetch.keys_per_mget =
-      static_cast<size_t>(plan_get<int64_t>(plan, "keys_per_mget", static_cast<int64_t>(fetch.keys_per_mget)));
+  fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
+  fetch.keys_per_mget = plan.get<size_t>("keys_per_mget", fetch.keys_per_mget);
+  plan.finish();
   return scan;
 }
 
@@ -61,7 +68,10 @@ std::vector<std::pair<std::string, nb::dict>> infer_json_schema(const std::strin
 
 void register_json_scan(nb::module_& m) {
   def_key_scan<read::JsonFetcher>(m, "scan_json", &json_scan_plan, "Start a scan of RedisJSON documents.");
-  m.def("infer_json_schema", &infer_json_schema, nb::arg("url"), nb::arg("pattern"), nb::arg("sample_size"));
+  m.def("infer_json_schema", &infer_json_schema,
+        nb::sig("def infer_json_schema(url: str, pattern: str, sample_size: int) -> "
+                "list[tuple[str, dict[str, typing.Any]]]"),
+        nb::arg("url"), nb::arg("pattern"), nb::arg("sample_size"));
   m.def("json_path_error", &json::path_error, nb::arg("path"),
         "Why `path` is not a JSONPath RedisJSON accepts, or None when it is one.");
   // What a snapshot answers for `JSON.GET key <path>` on `document`: the test suite compares it

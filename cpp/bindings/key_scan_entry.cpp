@@ -1,6 +1,7 @@
 // describe_key_scan: the commands a key-based scan would send, for explain().
 #include "key_scan_entry.hpp"
 
+#include <deque>
 #include <map>
 
 #include <nanobind/stl/string.h>
@@ -39,10 +40,18 @@ nb::dict description_to_python(const read::ScanDescription& description) {
   return result;
 }
 
+const char* key_scan_signature(const std::string& name) {
+  static std::deque<std::string> signatures;  // stable addresses
+  return signatures.emplace_back("def " + name + "(url: str, plan: dict[str, typing.Any]) -> NativeScan | ClusterScan")
+      .c_str();
+}
+
 void add_scan_description(const std::string& name, Describe describe) { descriptions()[name] = std::move(describe); }
 
 void register_scan_descriptions(nb::module_& m) {
-  m.def("describe_key_scan", &describe_key_scan, nb::arg("name"), nb::arg("url"), nb::arg("plan"),
+  m.def("describe_key_scan", &describe_key_scan,
+        nb::sig("def describe_key_scan(name: str, url: str, plan: dict[str, typing.Any]) -> dict[str, typing.Any]"),
+        nb::arg("name"), nb::arg("url"), nb::arg("plan"),
         "The commands the key-based scan `name` would send for `plan` (keys, fetch), rendered from the "
         "encoders it runs; sends nothing.");
 }

@@ -27,6 +27,10 @@ nb::dict description_to_python(const read::ScanDescription& description);
 void add_scan_description(const std::string& name,
                           std::function<nb::dict(const std::string& url, const nb::dict& plan)> describe);
 
+// "def <name>(url: str, plan: dict[str, typing.Any]) -> NativeScan | ClusterScan", kept for the
+// module's lifetime (the stub generator reads it).
+const char* key_scan_signature(const std::string& name);
+
 // Defines `name(url, plan)` starting the scan, and its description.
 template <typename Fetcher, typename FetchOptions>
 void def_key_scan(nb::module_& m, const char* name, KeyScanPlan<FetchOptions> (*read_plan)(const std::string&, const nb::dict&),
@@ -41,7 +45,7 @@ void def_key_scan(nb::module_& m, const char* name, KeyScanPlan<FetchOptions> (*
           read::run_key_scan(options, *fetcher, queue);
         });
       },
-      nb::arg("url"), nb::arg("plan"), doc);
+      nb::sig(key_scan_signature(name)), nb::arg("url"), nb::arg("plan"), doc);
   add_scan_description(name, [read_plan](const std::string& url, const nb::dict& plan) {
     KeyScanPlan<FetchOptions> scan = read_plan(url, plan);
     Fetcher fetcher(std::move(scan.fetch));

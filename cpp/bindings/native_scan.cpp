@@ -38,7 +38,8 @@ class NativeScan {
 
 void register_native_scan(nb::module_& m) {
   nb::class_<NativeScan>(m, "NativeScan", "A running scan producing Arrow batches on a background thread.")
-      .def("next_batch", &NativeScan::next_batch, "The next batch, or None when the scan is complete.")
+      .def("next_batch", &NativeScan::next_batch,
+           nb::sig("def next_batch(self) -> ArrowBatch | None"), "The next batch, or None when the scan is complete.")
       .def("close", &NativeScan::close, "Stop the scan and its background thread.");
 }
 

@@ -7,102 +7,88 @@
 
 namespace polars_redis::bindings {
 
-std::string text_or_bytes(nb::handle value) {
-  if (nb::isinstance<nb::bytes>(value)) {
-    auto data = nb::borrow<nb::bytes>(value);
-    return std::string(data.c_str(), data.size());
-  }
-  return nb::cast<std::string>(value);
-}
-
 namespace {
 
-// plan["key_source"]: {"kind": "scan"} | {"kind": "keys", "keys": [...]} |
-// {"kind": "search", "index", "query", "dialect", "params", "sort_by", "limit"}.
-read::KeySourceSpec key_source_from_plan(const nb::dict& spec) {
+// plan["key_source"]: {"kind": "scan"} | {"kind": "keys", "keys": [...]} | {"kind": "snapshot"} |
+// {"kind": "rdb", "path"} | {"kind": "search", "index", "query", "dialect", "params", "sort_by", "limit"}.
+read::KeySourceSpec key_source_from_plan(PlanReader spec) {
   read::KeySourceSpec source;
-  const std::string kind = plan_get<std::string>(spec, "kind", "scan");
-  if (kind == "scan") return source;
+  const std::string kind = spec.get<std::string>("kind", "scan");
   if (kind == "snapshot") {
     source.kind = read::KeySourceSpec::Kind::kSnapshot;
-    return source;
-  }
-  if (kind == "rdb") {
+  } else if (kind == "rdb") {
     source.kind = read::KeySourceSpec::Kind::kRdbFile;
-    source.rdb_path = nb::cast<std::string>(spec["path"]);
-    return source;
-  }
-  if (kind == "keys") {
+    source.rdb_path = spec.required<std::string>("path");
+  } else if (kind == "keys") {
     source.kind = read::KeySourceSpec::Kind::kKeys;
-    for (auto key : nb::cast<nb::list>(spec["keys"])) source.keys.push_back(text_or_bytes(key));
-    return source;
-  }
-  if (kind != "search") throw Error(ErrorKind::kInvalidArgument, "unknown key source kind '" + quote_for_message(kind) + "'");
-  source.kind = read::KeySourceSpec::Kind::kSearch;
-  read::SearchKeyQuery& search = source.search;
-  search.index = nb::cast<std::string>(spec["index"]);
-  search.query = nb::cast<std::string>(spec["query"]);
-  search.dialect = plan_get<int>(spec, "dialect", search.dialect);
-  if (spec.contains("params") && !spec["params"].is_none()) {
-    for (auto item : nb::cast<nb::list>(spec["params"])) {
-      auto pair = nb::cast<nb::sequence>(item);
-      search.params.emplace_back(text_or_bytes(pair[0]), text_or_bytes(pair[1]));
+    const std::string what = spec.describe("keys");
+    for (auto key : spec.required<nb::list>("keys")) source.keys.push_back(text_or_bytes(key, what + " item"));
+  } else if (kind == "search") {
+    source.kind = read::KeySourceSpec::Kind::kSearch;
+    read::SearchKeyQuery& search = source.search;
+    search.index = spec.required<std::string>("index");
+    search.query = spec.required<std::string>("query");
+    search.dialect = spec.get<int>("dialect", search.dialect);
+    const std::string params = spec.describe("params") + " item";
+    for (auto item : spec.get<nb::list>("params", nb::list())) {
+      auto pair = cast_tuple(item, 2, params);
+      search.params.emplace_back(text_or_bytes(pair[0], params), text_or_bytes(pair[1], params));
     }
-  }
-  if (spec.contains("sort_by") && !spec["sort_by"].is_none()) {
-    for (auto item : nb::cast<nb::list>(spec["sort_by"])) {
-      auto pair = nb::cast<nb::sequence>(item);
-      const std::string order = nb::cast<std::string>(pair[1]);
+    const std::string sort_by = spec.describe("sort_by") + " item";
+    for (auto item : spec.get<nb::list>("sort_by", nb::list())) {
+      auto pair = cast_tuple(item, 2, sort_by);
+      const std::string order = cast_value<std::string>(pair[1], sort_by);
       if (order != "ASC" && order != "DESC") {
         throw Error(ErrorKind::kInvalidArgument, "sort_by order must be ASC or DESC, not '" + quote_for_message(order) + "'");
       }
-      search.sort_by.emplace_back(nb::cast<std::string>(pair[0]), order == "DESC");
+      search.sort_by.emplace_back(cast_value<std::string>(pair[0], sort_by), order == "DESC");
     }
+    search.limit = spec.optional<int64_t>("limit");
+  } else if (kind != "scan") {
+    throw Error(ErrorKind::kInvalidArgument, "unknown key source kind '" + quote_for_message(kind) + "'");
   }
-  if (spec.contains("limit") && !spec["limit"].is_none()) search.limit = nb::cast<int64_t>(spec["limit"]);
+  spec.finish();
   return source;
 }
 
 }  // namespace
 
-read::KeyScanOptions key_scan_options_from_plan(const std::string& url, const nb::dict& plan) {
+read::KeyScanOptions key_scan_options_from_plan(const std::string& url, PlanReader& plan) {
   read::KeyScanOptions options;
   options.connection = net::parse_url(url);
-  options.pattern = plan_get<std::string>(plan, "pattern", options.pattern);
-  options.count_hint = plan_get<int64_t>(plan, "count_hint", options.count_hint);
-  options.max_keys_in_flight = plan_get<int64_t>(plan, "max_keys_in_flight", options.max_keys_in_flight);
-  if (plan.contains("key_source") && !plan["key_source"].is_none()) {
-    options.source = key_source_from_plan(nb::cast<nb::dict>(plan["key_source"]));
-  }
-  if (plan.contains("match_pattern") && !plan["match_pattern"].is_none()) {
-    options.match_pattern = nb::cast<std::string>(plan["match_pattern"]);
-  }
-  options.include_key = plan_get<bool>(plan, "include_key", options.include_key);
-  options.key_column_name = plan_get<std::string>(plan, "key_column_name", options.key_column_name);
-  options.include_row_index = plan_get<bool>(plan, "include_row_index", options.include_row_index);
-  options.row_index_column_name = plan_get<std::string>(plan, "row_index_column_name", options.row_index_column_name);
-  options.row_index_offset = plan_get<int64_t>(plan, "row_index_offset", options.row_index_offset);
-  options.batch_size = plan_get<int64_t>(plan, "batch_size", options.batch_size);
-  if (plan.contains("n_rows") && !plan["n_rows"].is_none()) options.n_rows = nb::cast<int64_t>(plan["n_rows"]);
+  options.pattern = plan.get<std::string>("pattern", options.pattern);
+  options.count_hint = plan.get<int64_t>("count_hint", options.count_hint);
+  options.max_keys_in_flight = plan.get<int64_t>("max_keys_in_flight", options.max_keys_in_flight);
+  if (auto source = plan.optional_nested("key_source")) options.source = key_source_from_plan(std::move(*source));
+  if (auto match = plan.optional<std::string>("match_pattern")) options.match_pattern = std::move(*match);
+  options.include_key = plan.get<bool>("include_key", options.include_key);
+  options.key_column_name = plan.get<std::string>("key_column_name", options.key_column_name);
+  options.include_row_index = plan.get<bool>("include_row_index", options.include_row_index);
+  options.row_index_column_name = plan.get<std::string>("row_index_column_name", options.row_index_column_name);
+  options.row_index_offset = plan.get<int64_t>("row_index_offset", options.row_index_offset);
+  options.batch_size = plan.get<int64_t>("batch_size", options.batch_size);
+  if (auto n_rows = plan.optional<int64_t>("n_rows")) options.n_rows = *n_rows;
   options.budget = budget_from_plan(plan);
   return options;
 }
 
-std::vector<read::FieldSpec> fields_from_plan(const nb::dict& plan) {
+std::vector<read::FieldSpec> fields_from_plan(PlanReader& plan) {
   std::vector<read::FieldSpec> fields;
-  for (auto item : nb::cast<nb::list>(plan["fields"])) {
-    auto field = nb::cast<nb::tuple>(item);
-    fields.push_back({nb::cast<std::string>(field[0]), dtype_from_dict(nb::cast<nb::dict>(field[1]))});
+  for (auto item : plan.required<nb::list>("fields")) {
+    const std::string at = "['fields'][" + std::to_string(fields.size()) + "]";
+    auto field = cast_tuple(item, 2, plan.place(at));
+    fields.push_back(
+        {cast_value<std::string>(field[0], plan.place(at + "[0]")), dtype_from_plan(plan.inner(field[1], at + "[1]"))});
   }
   return fields;
 }
 
-read::KeyMetadataOptions key_metadata_from_plan(const nb::dict& plan) {
+read::KeyMetadataOptions key_metadata_from_plan(PlanReader& plan) {
   read::KeyMetadataOptions options;
-  options.include_ttl = plan_get<bool>(plan, "include_ttl", options.include_ttl);
-  options.ttl_column_name = plan_get<std::string>(plan, "ttl_column_name", options.ttl_column_name);
-  options.include_memory_usage = plan_get<bool>(plan, "include_memory_usage", options.include_memory_usage);
-  options.memory_column_name = plan_get<std::string>(plan, "memory_column_name", options.memory_column_name);
+  options.include_ttl = plan.get<bool>("include_ttl", options.include_ttl);
+  options.ttl_column_name = plan.get<std::string>("ttl_column_name", options.ttl_column_name);
+  options.include_memory_usage = plan.get<bool>("include_memory_usage", options.include_memory_usage);
+  options.memory_column_name = plan.get<std::string>("memory_column_name", options.memory_column_name);
   return options;
 }
 

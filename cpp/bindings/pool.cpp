@@ -20,7 +20,8 @@ void register_pool(nb::module_& m) {
         out["reused"] = stats.reused;
         return out;
       },
-      nb::arg("url"), "Counters of the URL's connection pool: open, idle, created, reused.");
+      nb::sig("def pool_stats(url: str) -> dict[str, int]"), nb::arg("url"),
+      "Counters of the URL's connection pool: open, idle, created, reused.");
   m.def(
       "url_settings",
       [](const std::string& url) {
@@ -33,7 +34,8 @@ void register_pool(nb::module_& m) {
         out["parallel"] = options.parallel;
         return out;
       },
-      nb::arg("url"), "The URL's client-side options: pool, pool_size, pool_idle_timeout, retries, parallel.");
+      nb::sig("def url_settings(url: str) -> dict[str, typing.Any]"), nb::arg("url"),
+      "The URL's client-side options: pool, pool_size, pool_idle_timeout, retries, parallel.");
   m.def(
       "close_pool",
       [](const std::string& url) {

@@ -31,22 +31,27 @@ nb::dict limits_to_dict(const rdb::EncodingLimits& limits) {
 
 }  // namespace
 
-std::unique_ptr<write::ValueEncoder> with_restore(const nb::dict& plan, std::unique_ptr<write::ValueEncoder> commands) {
-  if (!plan.contains("restore") || plan["restore"].is_none()) return commands;
-  const auto restore = nb::cast<nb::dict>(plan["restore"]);
+std::unique_ptr<write::ValueEncoder> with_restore(PlanReader& plan, std::unique_ptr<write::ValueEncoder> commands) {
+  auto restore = plan.optional_nested("restore");
+  if (!restore) return commands;
   rdb::EncodingLimits limits;
-  for (auto [name, value] : nb::cast<nb::dict>(restore["limits"])) {
-    limits.apply(nb::cast<std::string>(name), nb::cast<int64_t>(value));
+  PlanReader given = restore->nested("limits");
+  for (const char* name : kLimitNames) {
+    if (auto value = given.optional<int64_t>(name)) limits.apply(name, *value);
   }
-  return write::make_restore_encoder(std::move(commands),
-                                     rdb::PayloadEncoder(nb::cast<int>(restore["rdb_version"]), limits));
+  given.finish();
+  const int rdb_version = restore->required<int>("rdb_version");
+  restore->finish();
+  return write::make_restore_encoder(std::move(commands), rdb::PayloadEncoder(rdb_version, limits));
 }
 
 void register_restore(nb::module_& m) {
   m.def(
       "probe_restore",
-      [](const std::string& url, const nb::dict& plan) {
+      [](const std::string& url, const nb::dict& dict) {
+        PlanReader plan(dict, "probe_restore");
         const net::ConnectionOptions connection = write_connection(url, plan);
+        plan.finish();
         write::RestoreSupport support;
         {
           ReleasedGil release;
@@ -61,6 +66,7 @@ void register_restore(nb::module_& m) {
         out["reason"] = support.reason;
         return out;
       },
+      nb::sig("def probe_restore(url: str, plan: dict[str, typing.Any]) -> dict[str, typing.Any]"),
       nb::arg("url"), nb::arg("plan"),
       "Whether the server takes RESTORE payloads: usable, rdb_version, json, limits, server_version, reason.");
 }

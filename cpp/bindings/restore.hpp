@@ -3,7 +3,7 @@
 // make when the Python layer chose RESTORE for a write (plan["restore"]).
 #include <memory>
 
-#include <nanobind/nanobind.h>
+#include "plan_reader.hpp"
 
 #include "polars_redis/write/value_encoder.hpp"
 
@@ -11,7 +11,7 @@ namespace polars_redis::bindings {
 
 // `commands` itself, or, when plan["restore"] holds {"rdb_version": ..., "limits": {...}}, a
 // RESTORE encoder around it.
-std::unique_ptr<write::ValueEncoder> with_restore(const nanobind::dict& plan, std::unique_ptr<write::ValueEncoder> commands);
+std::unique_ptr<write::ValueEncoder> with_restore(PlanReader& plan, std::unique_ptr<write::ValueEncoder> commands);
 
 void register_restore(nanobind::module_& m);
 

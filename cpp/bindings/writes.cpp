@@ -32,25 +32,21 @@ write::WriteMode mode_from_string(const std::string& mode) {
   throw Error(ErrorKind::kInvalidArgument, "if_exists must be 'fail', 'replace' or 'append', got '" + mode + "'");
 }
 
-write::RowWriteOptions options_from_plan(const nb::dict& plan) {
+write::RowWriteOptions options_from_plan(PlanReader& plan) {
   write::RowWriteOptions options;
-  if (plan.contains("key_column") && !plan["key_column"].is_none()) options.key_column = nb::cast<std::string>(plan["key_column"]);
-  options.key_prefix = plan_get<std::string>(plan, "key_prefix", "");
-  options.mode = mode_from_string(plan_get<std::string>(plan, "if_exists", "replace"));
-  if (plan.contains("ttl_seconds") && !plan["ttl_seconds"].is_none()) {
-    int64_t seconds = 0;
-    if (!nb::try_cast<int64_t>(plan["ttl_seconds"], seconds)) throw Error(ErrorKind::kInvalidArgument, "ttl does not fit in 64 bits");
-    options.ttl_seconds = seconds;
-  }
-  if (plan.contains("ttl_column") && !plan["ttl_column"].is_none()) options.ttl_column = nb::cast<std::string>(plan["ttl_column"]);
-  if (plan.contains("source_rows_column")) options.source_rows_column = nb::cast<std::string>(plan["source_rows_column"]);
-  if (plan.contains("ignored_columns")) options.ignored_columns = nb::cast<std::vector<std::string>>(plan["ignored_columns"]);
-  options.batch_size = plan_get<int64_t>(plan, "batch_size", options.batch_size);
-  options.row_offset = plan_get<int64_t>(plan, "row_offset", options.row_offset);
-  options.precheck = plan_get<bool>(plan, "precheck", options.precheck);
-  options.check_only = plan_get<bool>(plan, "check_only", false);
-  options.collect_redirects = plan.contains("cluster_node") && !plan["cluster_node"].is_none();
-  options.asking = plan_get<bool>(plan, "asking", false);
+  options.key_column = plan.optional<std::string>("key_column");
+  options.key_prefix = plan.get<std::string>("key_prefix", "");
+  options.mode = mode_from_string(plan.get<std::string>("if_exists", "replace"));
+  options.ttl_seconds = plan.optional<int64_t>("ttl_seconds");
+  options.ttl_column = plan.optional<std::string>("ttl_column");
+  options.source_rows_column = plan.optional<std::string>("source_rows_column");
+  options.ignored_columns = plan.get<std::vector<std::string>>("ignored_columns", {});
+  options.batch_size = plan.get<int64_t>("batch_size", options.batch_size);
+  options.row_offset = plan.get<int64_t>("row_offset", options.row_offset);
+  options.precheck = plan.get<bool>("precheck", options.precheck);
+  options.check_only = plan.get<bool>("check_only", false);
+  options.collect_redirects = plan.has("cluster_node");
+  options.asking = plan.get<bool>("asking", false);
   return options;
 }
 
@@ -64,13 +60,14 @@ nb::list redirected_rows(const std::vector<write::RedirectedRow>& rows) {
 }
 
 // `check` is a second export of the same frame: every row is checked before anything is sent.
-nb::object write_rows(const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan,
+nb::object write_rows(const std::string& url, nb::handle stream, nb::handle check, PlanReader& plan,
                       std::unique_ptr<write::ValueEncoder> encoder) {
   const write::RowWriteOptions options = options_from_plan(plan);
   const net::ConnectionOptions connection = write_connection(url, plan);
+  encoder = with_restore(plan, std::move(encoder));
+  plan.finish();
   ArrowArrayStream* main_stream = stream_from_capsule(stream);
   ArrowArrayStream* check_stream = stream_from_capsule(check);
-  encoder = with_restore(plan, std::move(encoder));
   write::WriteResult result;
   {
     ReleasedGil release;
@@ -80,15 +77,34 @@ nb::object write_rows(const std::string& url, nb::handle stream, nb::handle chec
   return nb::make_tuple(result.written, redirected_rows(result.redirected));
 }
 
+// A write entry point: `make_encoder` reads the plan keys of its Redis type. `signature` is the
+// Python one: the rows written, or with plan["cluster_node"] (written, redirected rows).
+template <typename MakeEncoder>
+void def_write(nb::module_& m, const char* name, const char* signature, MakeEncoder make_encoder) {
+  m.def(
+      name,
+      [name, make_encoder](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& dict) {
+        PlanReader plan(dict, name);
+        return write_rows(url, stream, check, plan, make_encoder(plan));
+      },
+      nb::sig(signature), nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
+}
+
+#define POLARS_REDIS_WRITE_SIGNATURE(name)                                          \
+  "def " name "(url: str, stream: object, check: object, plan: dict[str, typing.Any]) " \
+  "-> int | tuple[int, list[tuple[int, str, str, int]]]"
+
 }  // namespace
 
 void register_writes(nb::module_& m) {
   m.attr("MAX_TTL_SECONDS") = write::kMaxTtlSeconds;
   m.def(
       "check_keys_absent",
-      [](const std::string& url, nb::handle stream, const nb::dict& plan) {
+      [](const std::string& url, nb::handle stream, const nb::dict& dict) {
+        PlanReader plan(dict, "check_keys_absent");
         const write::RowWriteOptions options = options_from_plan(plan);
         const net::ConnectionOptions connection = write_connection(url, plan);
+        plan.finish();
         ArrowArrayStream* keys = stream_from_capsule(stream);
         std::vector<write::RedirectedRow> redirected;
         {
@@ -97,65 +113,37 @@ void register_writes(nb::module_& m) {
         }
         return redirected_rows(redirected);
       },
+      nb::sig("def check_keys_absent(url: str, stream: object, plan: dict[str, typing.Any]) -> "
+              "list[tuple[int, str, str, int]]"),
       nb::arg("url"), nb::arg("stream"), nb::arg("plan"));
-  m.def(
-      "write_hashes",
-      [](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan) {
-        return write_rows(url, stream, check, plan, write::make_hash_encoder());
-      },
-      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
-  m.def(
-      "write_json",
-      [](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan) {
-        return write_rows(url, stream, check, plan, write::make_json_encoder());
-      },
-      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
+  def_write(m, "write_hashes", POLARS_REDIS_WRITE_SIGNATURE("write_hashes"),
+            [](PlanReader&) { return write::make_hash_encoder(); });
+  def_write(m, "write_json", POLARS_REDIS_WRITE_SIGNATURE("write_json"),
+            [](PlanReader&) { return write::make_json_encoder(); });
   // Collections: the frame is grouped by key first (one row per key, list columns).
-  m.def(
-      "write_set",
-      [](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan) {
-        return write_rows(url, stream, check, plan, write::make_set_encoder(nb::cast<std::string>(plan["items_column"])));
-      },
-      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
-  m.def(
-      "write_list",
-      [](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan) {
-        return write_rows(url, stream, check, plan, write::make_list_encoder(nb::cast<std::string>(plan["items_column"])));
-      },
-      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
-  m.def(
-      "write_zset",
-      [](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan) {
-        return write_rows(url, stream, check, plan,
-                          write::make_zset_encoder(nb::cast<std::string>(plan["items_column"]),
-                                                   nb::cast<std::string>(plan["scores_column"])));
-      },
-      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
+  def_write(m, "write_set", POLARS_REDIS_WRITE_SIGNATURE("write_set"), [](PlanReader& plan) {
+    return write::make_set_encoder(plan.required<std::string>("items_column"));
+  });
+  def_write(m, "write_list", POLARS_REDIS_WRITE_SIGNATURE("write_list"), [](PlanReader& plan) {
+    return write::make_list_encoder(plan.required<std::string>("items_column"));
+  });
+  def_write(m, "write_zset", POLARS_REDIS_WRITE_SIGNATURE("write_zset"), [](PlanReader& plan) {
+    return write::make_zset_encoder(plan.required<std::string>("items_column"),
+                                    plan.required<std::string>("scores_column"));
+  });
   // Appending types: every row adds to its key (modes do not apply; the Python layer uses append).
-  m.def(
-      "write_stream",
-      [](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan) {
-        return write_rows(url, stream, check, plan,
-                          write::make_stream_encoder(plan_get<std::string>(plan, "id_column", ""),
-                                                     nb::cast<std::vector<std::string>>(plan["trim"])));
-      },
-      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
-  m.def(
-      "write_timeseries",
-      [](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan) {
-        return write_rows(url, stream, check, plan,
-                          write::make_timeseries_encoder(nb::cast<std::string>(plan["timestamp_column"]),
-                                                         nb::cast<std::string>(plan["value_column"]),
-                                                         nb::cast<std::vector<std::string>>(plan["add_options"])));
-      },
-      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
-  m.def(
-      "write_strings",
-      [](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& plan) {
-        return write_rows(url, stream, check, plan,
-                          write::make_string_encoder(plan_get<std::string>(plan, "value_column", "value")));
-      },
-      nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
+  def_write(m, "write_stream", POLARS_REDIS_WRITE_SIGNATURE("write_stream"), [](PlanReader& plan) {
+    return write::make_stream_encoder(plan.get<std::string>("id_column", ""),
+                                      plan.required<std::vector<std::string>>("trim"));
+  });
+  def_write(m, "write_timeseries", POLARS_REDIS_WRITE_SIGNATURE("write_timeseries"), [](PlanReader& plan) {
+    return write::make_timeseries_encoder(plan.required<std::string>("timestamp_column"),
+                                          plan.required<std::string>("value_column"),
+                                          plan.required<std::vector<std::string>>("add_options"));
+  });
+  def_write(m, "write_strings", POLARS_REDIS_WRITE_SIGNATURE("write_strings"), [](PlanReader& plan) {
+    return write::make_string_encoder(plan.get<std::string>("value_column", "value"));
+  });
 }
 
 }  // namespace polars_redis::bindings

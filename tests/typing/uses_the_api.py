@@ -6,6 +6,7 @@ It is type-checked only, never run.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import assert_type
 
 import polars as pl
 
@@ -102,6 +103,13 @@ def handle_errors(url: str) -> str:
     except pr.RedisError as error:
         return str(error)
     return pr.__version__
+
+
+def errors_are_typed() -> tuple[ValueError, ConnectionError, TimeoutError, Exception]:
+    # Typed by the core's stub: were they Any, assert_type would fail under --strict.
+    config = pr.ConfigurationError("bad option")
+    assert_type(config, pr.ConfigurationError)
+    return config, pr.AuthenticationError("denied"), pr.RedisTimeoutError("slow"), pr.SchemaError("bad value")
 
 
 def local_server() -> str:

@@ -9,75 +9,17 @@
 #include <vector>
 
 #include "polars_redis/error.hpp"
+#include "support/arrow_reading.hpp"
 
 namespace polars_redis::arrow {
 namespace {
 
-// An exported column, released when the test ends (LeakSanitizer reports anything not freed).
-struct Exported {
-  ArrowArray array{};
-  ArrowSchema schema{};
-  Exported() = default;
-  Exported(const Exported&) = delete;
-  Exported& operator=(const Exported&) = delete;
-  ~Exported() {
-    if (array.release != nullptr) array.release(&array);
-    if (schema.release != nullptr) schema.release(&schema);
-  }
-};
-
-void finish(ColumnBuilder& builder, Exported& out) {
-  builder.finish(&out.array);
-  builder.export_schema(&out.schema, "col");
-}
-
-DataType type(TypeId id) {
-  DataType dtype;
-  dtype.id = id;
-  return dtype;
-}
-
-bool bit(const void* bitmap, int64_t i) { return (static_cast<const uint8_t*>(bitmap)[i / 8] >> (i % 8)) & 1; }
-
-template <typename T>
-T value_at(const ArrowArray& array, int64_t i) {
-  T value;
-  std::memcpy(&value, static_cast<const uint8_t*>(array.buffers[1]) + i * sizeof(T), sizeof(T));
-  return value;
-}
-
-// The 16-byte view of slot i, decoded.
-struct View {
-  int32_t length;
-  std::string inline_bytes;  // all 12 bytes after the length, for short values
-  std::string prefix;
-  int32_t buffer_index;
-  int32_t offset;
-};
-
-View view_at(const ArrowArray& array, int64_t i) {
-  const auto* raw = static_cast<const uint8_t*>(array.buffers[1]) + i * 16;
-  View view;
-  std::memcpy(&view.length, raw, 4);
-  view.inline_bytes.assign(reinterpret_cast<const char*>(raw + 4), 12);
-  view.prefix.assign(reinterpret_cast<const char*>(raw + 4), 4);
-  std::memcpy(&view.buffer_index, raw + 8, 4);
-  std::memcpy(&view.offset, raw + 12, 4);
-  return view;
-}
+using namespace test_support;  // NOLINT: the shared readers of exported arrays
 
 int64_t variadic_size(const ArrowArray& array, int64_t data_buffer) {
   int64_t size;
   std::memcpy(&size, static_cast<const int64_t*>(array.buffers[array.n_buffers - 1]) + data_buffer, 8);
   return size;
-}
-
-// Reads slot i of a view array back as a string, following out-of-line views into their buffer.
-std::string string_at(const ArrowArray& array, int64_t i) {
-  const View view = view_at(array, i);
-  if (view.length <= 12) return view.inline_bytes.substr(0, static_cast<size_t>(view.length));
-  const auto* data = static_cast<const char*>(array.buffers[2 + view.buffer_index]);
-  return std::string(data + view.offset, static_cast<size_t>(view.length));
 }
 
 TEST(ArrowFormat, EveryDtype) {

@@ -6,34 +6,17 @@
 #include <string>
 
 #include "polars_redis/error.hpp"
+#include "support/arrow_reading.hpp"
 
 namespace polars_redis::arrow {
 namespace {
 
-struct Exported {
-  ArrowArray array{};
-  ArrowSchema schema{};
-  Exported() = default;
-  Exported(const Exported&) = delete;
-  Exported& operator=(const Exported&) = delete;
-  ~Exported() {
-    if (array.release != nullptr) array.release(&array);
-    if (schema.release != nullptr) schema.release(&schema);
-  }
-};
+using namespace test_support;  // NOLINT: the shared readers of exported arrays
 
-void finish(ColumnBuilder& builder, Exported& out) {
-  builder.finish(&out.array);
-  builder.export_schema(&out.schema, "col");
-}
-
-bool bit(const void* bitmap, int64_t i) { return (static_cast<const uint8_t*>(bitmap)[i / 8] >> (i % 8)) & 1; }
-
+// value_at with the buffer first, as the nested layouts read (offsets, then children's values).
 template <typename T>
 T value_at(const ArrowArray& array, int buffer, int64_t i) {
-  T value;
-  std::memcpy(&value, static_cast<const uint8_t*>(array.buffers[buffer]) + i * sizeof(T), sizeof(T));
-  return value;
+  return test_support::value_at<T>(array, i, buffer);
 }
 
 TEST(NestedBuilders, ListOfIntegersWithNullAndEmptyRows) {

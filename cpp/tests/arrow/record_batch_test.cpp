@@ -7,21 +7,14 @@
 #include <utility>
 
 #include "polars_redis/error.hpp"
+#include "support/arrow_reading.hpp"
 
 namespace polars_redis::arrow {
 namespace {
 
-DataType type(TypeId id) {
-  DataType dtype;
-  dtype.id = id;
-  return dtype;
-}
+using test_support::type;
 
-int64_t int64_at(const ArrowArray& array, int64_t i) {
-  int64_t value;
-  std::memcpy(&value, static_cast<const int64_t*>(array.buffers[1]) + i, 8);
-  return value;
-}
+int64_t int64_at(const ArrowArray& array, int64_t i) { return test_support::value_at<int64_t>(array, i); }
 
 // The bytes of an inlined (<= 12 bytes) view.
 std::string inline_string_at(const ArrowArray& array, int64_t i) {
@@ -52,17 +45,8 @@ void append_rows(BatchBuilder& builder, int64_t first, int64_t rows) {
   }
 }
 
-struct ExportedBatch {
-  ArrowSchema schema{};
-  ArrowArray array{};
-  ExportedBatch() = default;
-  ExportedBatch(const ExportedBatch&) = delete;
-  ExportedBatch& operator=(const ExportedBatch&) = delete;
-  ~ExportedBatch() {
-    if (array.release != nullptr) array.release(&array);
-    if (schema.release != nullptr) schema.release(&schema);
-  }
-};
+// A batch exports as one struct array: the same owner as a column's.
+using ExportedBatch = test_support::Exported;
 
 TEST(RecordBatch, ExportsAStructOfColumns) {
   BatchBuilder builder = three_columns();

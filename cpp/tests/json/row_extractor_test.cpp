@@ -8,23 +8,17 @@
 #include "polars_redis/arrow/nested_builders.hpp"
 #include "polars_redis/error.hpp"
 #include "polars_redis/json/path.hpp"
+#include "support/arrow_reading.hpp"
 
 namespace polars_redis::json {
 namespace {
 
 using arrow::ColumnBuilder;
 
-struct Exported {
-  ArrowArray array{};
-  ArrowSchema schema{};
-  Exported() = default;
-  Exported(const Exported&) = delete;
-  Exported& operator=(const Exported&) = delete;
-  ~Exported() {
-    if (array.release != nullptr) array.release(&array);
-    if (schema.release != nullptr) schema.release(&schema);
-  }
-};
+using test_support::Exported;
+using test_support::string_at;
+using test_support::valid_at;
+using test_support::value_at;
 
 // Columns for `specs`, bound to an extractor, exported on demand.
 struct Table {
@@ -46,29 +40,6 @@ struct Table {
     return out[i].array;
   }
 };
-
-bool valid(const ArrowArray& array, int64_t i) {
-  return array.buffers[0] == nullptr || ((static_cast<const uint8_t*>(array.buffers[0])[i / 8] >> (i % 8)) & 1);
-}
-
-template <typename T>
-T value_at(const ArrowArray& array, int64_t i, int buffer = 1) {
-  T value;
-  std::memcpy(&value, static_cast<const uint8_t*>(array.buffers[buffer]) + i * sizeof(T), sizeof(T));
-  return value;
-}
-
-// Decodes slot i of a utf8_view array.
-std::string string_at(const ArrowArray& array, int64_t i) {
-  const auto* view = static_cast<const uint8_t*>(array.buffers[1]) + i * 16;
-  int32_t length;
-  std::memcpy(&length, view, 4);
-  if (length <= 12) return std::string(reinterpret_cast<const char*>(view + 4), static_cast<size_t>(length));
-  int32_t buffer, offset;
-  std::memcpy(&buffer, view + 8, 4);
-  std::memcpy(&offset, view + 12, 4);
-  return std::string(static_cast<const char*>(array.buffers[2 + buffer]) + offset, static_cast<size_t>(length));
-}
 
 DataType t(TypeId id) { return DataType::of(id); }
 
@@ -118,7 +89,7 @@ TEST(RowExtractor, ListColumnOverAnIndefinitePathTakesAllMatches) {
   table.extractor->append_row("k", R"(["a","b","c"])");  // one path: the reply is its matches
   table.extractor->append_row("k", "[]");
   const ArrowArray& skus = table.column(0);
-  EXPECT_TRUE(valid(skus, 1));  // no match: an empty list
+  EXPECT_TRUE(valid_at(skus, 1));  // no match: an empty list
   EXPECT_EQ(value_at<int64_t>(skus, 1), 3);
   EXPECT_EQ(value_at<int64_t>(skus, 2), 3);
   EXPECT_EQ(string_at(*skus.children[0], 2), "c");
@@ -140,15 +111,15 @@ TEST(RowExtractor, WholeDocumentWithNestedStructAndList) {
 
   const ArrowArray& a = table.column(0);
   EXPECT_EQ(value_at<int64_t>(a, 0), 1);
-  EXPECT_FALSE(valid(a, 1));
-  EXPECT_FALSE(valid(a, 2));
+  EXPECT_FALSE(valid_at(a, 1));
+  EXPECT_FALSE(valid_at(a, 2));
   const ArrowArray& b = table.column(1);
   EXPECT_EQ(string_at(b, 0), "x\xc3\xa9");
-  EXPECT_FALSE(valid(b, 1));
+  EXPECT_FALSE(valid_at(b, 1));
   const ArrowArray& addr = table.column(2);
-  EXPECT_TRUE(valid(addr, 0));
-  EXPECT_FALSE(valid(addr, 1));
-  EXPECT_FALSE(valid(addr, 2));
+  EXPECT_TRUE(valid_at(addr, 0));
+  EXPECT_FALSE(valid_at(addr, 1));
+  EXPECT_FALSE(valid_at(addr, 2));
   const ArrowArray& city = *addr.children[0];
   const ArrowArray& codes = *addr.children[1];
   ASSERT_EQ(city.length, 3);
@@ -167,7 +138,7 @@ TEST(RowExtractor, SingleProjectedPathIsArrayWrapped) {
   const ArrowArray& city = table.column(0);
   ASSERT_EQ(city.length, 2);
   EXPECT_EQ(string_at(city, 0), "Rome");
-  EXPECT_FALSE(valid(city, 1));
+  EXPECT_FALSE(valid_at(city, 1));
 }
 
 TEST(RowExtractor, SeveralPathsArePathKeyedInAnyOrder) {
@@ -180,12 +151,12 @@ TEST(RowExtractor, SeveralPathsArePathKeyedInAnyOrder) {
   EXPECT_EQ(value_at<int64_t>(a, 0), 5);
   EXPECT_EQ(value_at<int64_t>(a, 1), 6);
   const ArrowArray& tags = table.column(1);
-  EXPECT_TRUE(valid(tags, 0));
-  EXPECT_FALSE(valid(tags, 1));
+  EXPECT_TRUE(valid_at(tags, 0));
+  EXPECT_FALSE(valid_at(tags, 1));
   EXPECT_EQ(string_at(*tags.children[0], 1), "y");
   const ArrowArray& z = table.column(2);
-  EXPECT_TRUE(valid(z, 0));
-  EXPECT_FALSE(valid(z, 1));
+  EXPECT_TRUE(valid_at(z, 0));
+  EXPECT_FALSE(valid_at(z, 1));
   EXPECT_TRUE(static_cast<const uint8_t*>(z.buffers[1])[0] & 1);
 }
 
@@ -222,17 +193,17 @@ TEST(RowExtractor, IgnoreErrorsNullsTheValueThatDoesNotFit) {
   const ArrowArray& n = table.column(0);
   EXPECT_EQ(n.null_count, 2);
   const ArrowArray& s = table.column(1);
-  EXPECT_TRUE(valid(s, 0));  // the struct is there, its field x is null
-  EXPECT_FALSE(valid(*s.children[0], 0));
-  EXPECT_FALSE(valid(s, 1));
+  EXPECT_TRUE(valid_at(s, 0));  // the struct is there, its field x is null
+  EXPECT_FALSE(valid_at(*s.children[0], 0));
+  EXPECT_FALSE(valid_at(s, 1));
   const ArrowArray& l = table.column(2);
-  EXPECT_TRUE(valid(l, 0));
+  EXPECT_TRUE(valid_at(l, 0));
   const ArrowArray& items = *l.children[0];
   ASSERT_EQ(items.length, 3);
   EXPECT_EQ(value_at<int64_t>(items, 0), 1);
-  EXPECT_FALSE(valid(items, 1));
+  EXPECT_FALSE(valid_at(items, 1));
   EXPECT_EQ(value_at<int64_t>(items, 2), 3);
-  EXPECT_FALSE(valid(l, 1));
+  EXPECT_FALSE(valid_at(l, 1));
 }
 
 TEST(RowExtractor, NestedMismatchNamesTheFullPath) {

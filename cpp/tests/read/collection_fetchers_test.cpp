@@ -13,22 +13,19 @@
 #include "polars_redis/read/set_fetcher.hpp"
 #include "polars_redis/read/zset_fetcher.hpp"
 #include "polars_redis/resp/encoder.hpp"
+#include "support/fetch_context.hpp"
 
 namespace polars_redis::read {
 namespace {
 
-// Records what a fetcher asks of the key scan.
-struct Recorder final : FetchContext {
-  std::vector<std::string> rows;
-  std::string follow_ups;
-  std::vector<int> expected;
-  size_t limit_rows = SIZE_MAX;  // n_rows
-  void finish_row(std::string_view key) override { rows.emplace_back(key); }
-  void verify_exists(std::string_view) override { ADD_FAILURE() << "collections never verify"; }
-  std::string& follow_up_buffer() override { return follow_ups; }
-  void expect_follow_up(std::string_view, int replies) override { expected.push_back(replies); }
-  bool limit_reached() const override { return rows.size() >= limit_rows; }
-};
+using Recorder = test_support::RecordingContext;
+
+// Collections never ask for EXISTS (their replies tell a missing key).
+Recorder collection_context() {
+  Recorder context;
+  context.verify_allowed = false;
+  return context;
+}
 
 // Parses one complete reply and hands it to the fetcher.
 struct Feeder {
@@ -98,7 +95,7 @@ TEST(ZSetFetcher, Resp2AndResp3ScoresGiveTheSameRows) {
     std::string reply = resp3 ? "*3\r\n*2\r\n" + bulk("7") + ",-inf\r\n*2\r\n" + bulk("8") + ",1.5\r\n*2\r\n" +
                                     bulk("9") + ",inf\r\n"
                               : "*6\r\n" + bulk("7") + bulk("-inf") + bulk("8") + bulk("1.5") + bulk("9") + bulk("inf");
-    Recorder context;
+    Recorder context = collection_context();
     Feeder().feed(fetcher, "z", 0, reply, context);
     EXPECT_EQ(context.rows, (std::vector<std::string>{"z", "z", "z"}));
     EXPECT_TRUE(context.follow_ups.empty());  // a short first page is the whole key
@@ -121,7 +118,7 @@ TEST(ZSetFetcher, BoundedRankAsksForTheRankOfMinFirst) {
   ASSERT_EQ(fetcher.encode(keys, out), 2);
   EXPECT_EQ(out, command({"ZCOUNT", "z", "-inf", "5"}) +
                      command({"ZRANGE", "z", "(5", "10", "BYSCORE", "LIMIT", "0", "3", "WITHSCORES"}));
-  Recorder context;
+  Recorder context = collection_context();
   Feeder feeder;
   feeder.feed(fetcher, "z", 0, ":4\r\n", context);
   feeder.feed(fetcher, "z", 1, "*4\r\n" + bulk("1") + bulk("6") + bulk("2") + bulk("7"), context);
@@ -139,7 +136,7 @@ TEST(ZSetFetcher, FullFirstPageContinuesByRankWithinTheBounds) {
   ZSetFetcher fetcher(options);
   arrow::BatchBuilder batch;
   fetcher.add_columns(batch);
-  Recorder context;
+  Recorder context = collection_context();
   Feeder feeder;
   feeder.feed(fetcher, "z", 0, "*4\r\n" + bulk("1") + bulk("0") + bulk("2") + bulk("0"), context);
   // The rank range: members before min (below "0" means "(0"), and up to max.
@@ -172,12 +169,12 @@ TEST(ZSetFetcher, KeyOnlyCountsWithZcountCappedByCount) {
   std::string_view keys[] = {"z"};
   fetcher.encode(keys, out);
   EXPECT_EQ(out, command({"ZCOUNT", "z", "-inf", "+inf"}));
-  Recorder context;
+  Recorder context = collection_context();
   Feeder feeder;
   feeder.feed(fetcher, "z", 0, ":5\r\n", context);
   EXPECT_EQ(context.rows.size(), 2u);
   // Rows stop at n_rows.
-  Recorder limited;
+  Recorder limited = collection_context();
   limited.limit_rows = 1;
   feeder.feed(fetcher, "z", 0, ":5\r\n", limited);
   EXPECT_EQ(limited.rows.size(), 1u);
@@ -204,7 +201,7 @@ TEST(ListFetcher, PagesAheadUntilAShortPage) {
   std::string_view keys[] = {"l"};
   fetcher.encode(keys, out);
   EXPECT_EQ(out, command({"LRANGE", "l", "0", "1"}));
-  Recorder context;
+  Recorder context = collection_context();
   Feeder feeder;
   feeder.feed(fetcher, "l", 0, "*2\r\n" + bulk("5") + bulk("5"), context);
   EXPECT_EQ(context.follow_ups, command({"LRANGE", "l", "2", "4"}) + command({"LRANGE", "l", "5", "7"}));
@@ -228,7 +225,7 @@ TEST(ListFetcher, ElementErrorsNameElementKeyAndType) {
   ListFetcher fetcher(options);
   arrow::BatchBuilder batch;
   fetcher.add_columns(batch);
-  Recorder context;
+  Recorder context = collection_context();
   try {
     Feeder().feed(fetcher, "l", 0, "*1\r\n" + bulk("abc"), context);
     FAIL() << "expected a schema error";
@@ -248,7 +245,7 @@ TEST(SetFetcher, DeduplicatesAcrossPagesOnly) {
   std::string_view keys[] = {"s"};
   fetcher.encode(keys, out);
   EXPECT_EQ(out, command({"SSCAN", "s", "0", "COUNT", "1000"}));
-  Recorder context;
+  Recorder context = collection_context();
   Feeder feeder;
   feeder.feed(fetcher, "s", 0, "*2\r\n" + bulk("17") + "*2\r\n" + bulk("1") + bulk("2"), context);
   EXPECT_EQ(context.follow_ups, command({"SSCAN", "s", "17", "COUNT", "10000"}));
@@ -263,7 +260,7 @@ TEST(SetFetcher, WrongTypeIsSkipped) {
   SetFetcher fetcher(SetFetchOptions{});
   arrow::BatchBuilder batch;
   fetcher.add_columns(batch);
-  Recorder context;
+  Recorder context = collection_context();
   Feeder().feed(fetcher, "s", 0, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", context);
   EXPECT_TRUE(context.rows.empty());
 }

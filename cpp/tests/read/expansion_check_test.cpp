@@ -6,25 +6,12 @@
 #include <string>
 
 #include "polars_redis/error.hpp"
+#include "support/parsed_reply.hpp"
 
 namespace polars_redis::read {
 namespace {
 
-class ParsedReply {
- public:
-  explicit ParsedReply(std::string bytes) : bytes_(std::move(bytes)) {
-    EXPECT_EQ(parser_.feed(bytes_.data(), bytes_.size()), resp::ReplyParser::Status::kComplete);
-  }
-  resp::NodeView root() {
-    reply_ = std::make_unique<resp::Reply>(parser_.reply(bytes_.data()));
-    return reply_->root();
-  }
-
- private:
-  std::string bytes_;
-  resp::ReplyParser parser_;
-  std::unique_ptr<resp::Reply> reply_;
-};
+using test_support::ParsedReply;
 
 const SearchCommand kWhat{"FT.AGGREGATE", "idx", "@f:ab*"};
 

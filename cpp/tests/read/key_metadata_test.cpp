@@ -8,22 +8,12 @@
 #include <vector>
 
 #include "polars_redis/error.hpp"
+#include "support/parsed_reply.hpp"
 
 namespace polars_redis::read {
 namespace {
 
-// Parses one complete RESP reply held in `bytes` (which must outlive the returned view's use).
-class ParsedReply {
- public:
-  explicit ParsedReply(std::string bytes) : bytes_(std::move(bytes)) {
-    EXPECT_EQ(parser_.feed(bytes_.data(), bytes_.size()), resp::ReplyParser::Status::kComplete);
-  }
-  resp::NodeView root() const { return parser_.reply(bytes_.data()).root(); }
-
- private:
-  std::string bytes_;
-  resp::ReplyParser parser_;
-};
+using test_support::ParsedReply;
 
 // The Int64 values of every column of a finished batch, column by column.
 std::vector<std::vector<int64_t>> int64_columns(arrow::BatchBuilder& batch) {

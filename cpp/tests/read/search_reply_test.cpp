@@ -7,27 +7,14 @@
 #include <vector>
 
 #include "polars_redis/error.hpp"
+#include "support/parsed_reply.hpp"
 
 namespace polars_redis::read {
 namespace {
 
-// Parses one complete reply from RESP bytes (the shapes below were captured from Redis Stack 7.4
-// with RediSearch 2.10: FT.AGGREGATE ... LOAD 2 @__key @age WITHCURSOR COUNT 2).
-class ParsedReply {
- public:
-  explicit ParsedReply(std::string bytes) : bytes_(std::move(bytes)) {
-    EXPECT_EQ(parser_.feed(bytes_.data(), bytes_.size()), resp::ReplyParser::Status::kComplete);
-  }
-  resp::NodeView root() {
-    reply_ = std::make_unique<resp::Reply>(parser_.reply(bytes_.data()));
-    return reply_->root();
-  }
-
- private:
-  std::string bytes_;
-  resp::ReplyParser parser_;
-  std::unique_ptr<resp::Reply> reply_;
-};
+// The reply shapes below were captured from Redis Stack 7.4 with RediSearch 2.10
+// (FT.AGGREGATE ... LOAD 2 @__key @age WITHCURSOR COUNT 2).
+using test_support::ParsedReply;
 
 using Rows = std::vector<std::vector<std::pair<std::string, std::string>>>;
 

@@ -6,45 +6,18 @@
 #include <string>
 
 #include "polars_redis/error.hpp"
+#include "support/parsed_reply.hpp"
+#include "support/arrow_reading.hpp"
 
 namespace polars_redis::read {
 namespace {
 
-DataType type(TypeId id) {
-  DataType dtype;
-  dtype.id = id;
-  return dtype;
-}
+using Parsed = test_support::ParsedReply;
+using test_support::Exported;
+using test_support::type;
+using test_support::valid_at;
 
-// A complete reply parsed from RESP bytes that outlive it.
-struct Parsed {
-  std::string bytes;
-  resp::ReplyParser parser;
-  explicit Parsed(std::string text) : bytes(std::move(text)) {
-    EXPECT_EQ(parser.feed(bytes.data(), bytes.size()), resp::ReplyParser::Status::kComplete);
-  }
-  resp::NodeView root() const { return parser.reply(bytes.data()).root(); }
-};
-
-struct Exported {
-  ArrowSchema schema{};
-  ArrowArray array{};
-  ~Exported() {
-    if (array.release) array.release(&array);
-    if (schema.release) schema.release(&schema);
-  }
-};
-
-int64_t int64_at(const ArrowArray& column, int64_t i) {
-  int64_t value;
-  std::memcpy(&value, static_cast<const int64_t*>(column.buffers[1]) + i, 8);
-  return value;
-}
-
-bool valid_at(const ArrowArray& column, int64_t i) {
-  if (column.null_count == 0 || column.buffers[0] == nullptr) return true;
-  return (static_cast<const uint8_t*>(column.buffers[0])[i / 8] >> (i % 8)) & 1;
-}
+int64_t int64_at(const ArrowArray& column, int64_t i) { return test_support::value_at<int64_t>(column, i); }
 
 // Two entries as XRANGE sends them: the second lacks "n", has an unknown field and "n" twice.
 constexpr const char* kTwoEntries =

@@ -7,32 +7,21 @@
 #include <vector>
 
 #include "polars_redis/error.hpp"
+#include "support/parsed_reply.hpp"
+#include "support/fetch_context.hpp"
 
 namespace polars_redis::read {
 namespace {
 
-class ParsedReply {
- public:
-  explicit ParsedReply(std::string bytes) : bytes_(std::move(bytes)) {
-    EXPECT_EQ(parser_.feed(bytes_.data(), bytes_.size()), resp::ReplyParser::Status::kComplete);
-  }
-  resp::NodeView root() const { return parser_.reply(bytes_.data()).root(); }
+using test_support::ParsedReply;
+using test_support::RecordingContext;
 
- private:
-  std::string bytes_;
-  resp::ReplyParser parser_;
-};
-
-// Records the rows a fetcher finishes; the fetcher must never ask for anything else.
-struct RecordingContext final : FetchContext {
-  std::vector<std::string> rows;
-  std::string unused;
-  void finish_row(std::string_view key) override { rows.emplace_back(key); }
-  void verify_exists(std::string_view) override { ADD_FAILURE() << "strings never need EXISTS"; }
-  std::string& follow_up_buffer() override { return unused; }
-  void expect_follow_up(std::string_view, int) override { ADD_FAILURE() << "strings have no follow-ups"; }
-  bool limit_reached() const override { return false; }
-};
+// A string fetcher only makes rows: it never asks for EXISTS or follow-ups.
+RecordingContext strings_context() {
+  RecordingContext context;
+  context.verify_allowed = context.follow_ups_allowed = false;
+  return context;
+}
 
 StringFetchOptions value_of(TypeId id) {
   StringFetchOptions options;
@@ -56,7 +45,7 @@ TEST(StringFetcher, NilValuesAreKeysGoneSinceScan) {
   fetcher.add_columns(batch);
   std::vector<std::string_view> keys{"a", "b", "c"};
   ParsedReply reply("*3\r\n$1\r\n1\r\n$-1\r\n$2\r\n-3\r\n");
-  RecordingContext context;
+  RecordingContext context = strings_context();
   fetcher.consume(keys, 0, reply.root(), context);
   EXPECT_EQ(context.rows, (std::vector<std::string>{"a", "c"}));
   EXPECT_EQ(batch.num_rows(), 2);
@@ -74,7 +63,7 @@ TEST(StringFetcher, MetadataComesFirstAndDropsVanishedKeys) {
   EXPECT_EQ(out,
             "*2\r\n$3\r\nTTL\r\n$1\r\na\r\n*2\r\n$3\r\nTTL\r\n$1\r\nb\r\n"
             "*3\r\n$4\r\nMGET\r\n$1\r\na\r\n$1\r\nb\r\n");
-  RecordingContext context;
+  RecordingContext context = strings_context();
   ParsedReply ttl_a(":-2\r\n"), ttl_b(":9\r\n");
   // a's TTL said it was gone: even if it reappeared before the MGET, it makes no row.
   ParsedReply values("*2\r\n$1\r\nx\r\n$1\r\ny\r\n");
@@ -95,7 +84,7 @@ TEST(StringFetcher, MetadataAloneMakesRowsWithoutMget) {
   std::string out;
   EXPECT_EQ(fetcher.encode(keys, out), 2);
   EXPECT_EQ(out.find("MGET"), std::string::npos);
-  RecordingContext context;
+  RecordingContext context = strings_context();
   ParsedReply nil("$-1\r\n"), bytes(":48\r\n");
   fetcher.consume(keys, 0, nil.root(), context);
   fetcher.consume(keys, 1, bytes.root(), context);
@@ -108,7 +97,7 @@ TEST(StringFetcher, UnparsableValueNamesKeyValueAndDtype) {
   fetcher.add_columns(batch);
   std::vector<std::string_view> keys{"counter:1"};
   ParsedReply reply("*1\r\n$3\r\n1.5\r\n");
-  RecordingContext context;
+  RecordingContext context = strings_context();
   try {
     fetcher.consume(keys, 0, reply.root(), context);
     FAIL() << "no error";
@@ -124,7 +113,7 @@ TEST(StringFetcher, UnparsableValueNamesKeyValueAndDtype) {
 TEST(StringFetcher, InvalidUtf8PointsToBinaryOrIgnoreErrors) {
   std::vector<std::string_view> keys{"blob"};
   ParsedReply reply("*1\r\n$2\r\n\xff\xfe\r\n");
-  RecordingContext context;
+  RecordingContext context = strings_context();
   StringFetcher strict(value_of(TypeId::kString));
   arrow::BatchBuilder strict_batch;
   strict.add_columns(strict_batch);
@@ -158,7 +147,7 @@ TEST(StringFetcher, GroupsFollowValueSizes) {
   StringFetcher fetcher(value_of(TypeId::kString));
   arrow::BatchBuilder batch;
   fetcher.add_columns(batch);
-  RecordingContext context;
+  RecordingContext context = strings_context();
   // Before any value was seen: small groups.
   EXPECT_EQ(fetcher.keys_per_command(), 16u);
   std::vector<std::string_view> two{"a", "b"};
@@ -179,7 +168,7 @@ TEST(StringFetcher, MetadataKeepsGroupsSmall) {
   StringFetcher fetcher(options);
   arrow::BatchBuilder batch;
   fetcher.add_columns(batch);
-  RecordingContext context;
+  RecordingContext context = strings_context();
   std::vector<std::string_view> two{"a", "b"};
   ParsedReply ttl(":-1\r\n");
   ParsedReply small(mget_reply(2, 40));
@@ -195,7 +184,7 @@ TEST(StringFetcher, MgetErrorReplyIsAResponseError) {
   fetcher.add_columns(batch);
   std::vector<std::string_view> keys{"a"};
   ParsedReply reply("-NOPERM no access\r\n");
-  RecordingContext context;
+  RecordingContext context = strings_context();
   try {
     fetcher.consume(keys, 0, reply.root(), context);
     FAIL() << "no error";

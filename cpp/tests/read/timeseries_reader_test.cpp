@@ -8,19 +8,13 @@
 #include <vector>
 
 #include "polars_redis/error.hpp"
+#include "support/parsed_reply.hpp"
 
 namespace polars_redis::read {
 namespace {
 
 // A complete reply parsed from RESP bytes (kept alive with its buffer).
-struct Parsed {
-  std::string bytes;
-  resp::ReplyParser parser;
-  explicit Parsed(std::string data) : bytes(std::move(data)) {
-    EXPECT_EQ(parser.feed(bytes.data(), bytes.size()), resp::ReplyParser::Status::kComplete);
-  }
-  resp::NodeView root() const { return parser.reply(bytes.data()).root(); }
-};
+using Parsed = test_support::ParsedReply;
 
 struct Columns {
   std::unique_ptr<arrow::ColumnBuilder> ts = arrow::make_column_builder(DataType::of(TypeId::kInt64));
@@ -42,7 +36,7 @@ struct Columns {
 TEST(TimeSeriesSamples, Resp3DoublesAndResp2TextGiveTheSameColumns) {
   Parsed resp3("*3\r\n*2\r\n:1000\r\n,0.75\r\n*2\r\n:1010\r\n,-1e+300\r\n*2\r\n:1020\r\n,inf\r\n");
   Parsed resp2("*3\r\n*2\r\n:1000\r\n$6\r\n7.5E-1\r\n*2\r\n:1010\r\n$6\r\n-1E300\r\n*2\r\n:1020\r\n$3\r\ninf\r\n");
-  for (const Parsed* reply : {&resp3, &resp2}) {
+  for (Parsed* reply : {&resp3, &resp2}) {
     Columns columns;
     SamplesRead read = append_samples(reply->root(), columns.ts.get(), columns.value.get(), 100, "s");
     EXPECT_EQ(read.count, 3);

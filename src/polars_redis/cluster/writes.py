@@ -153,8 +153,15 @@ def _place(df: pl.DataFrame, url: str, plan: dict[str, Any], send: _Send) -> int
     return written
 
 
+# What only a Redis type's writer reads (its value columns, RESTORE payloads): the key check takes
+# the row options alone (the core rejects a plan key it does not read).
+_VALUE_KEYS = frozenset({"items_column", "scores_column", "value_column", "id_column", "trim", "timestamp_column",
+                         "add_options", "restore"})
+
+
 def _check_part(url: str, part: pl.DataFrame, plan: dict[str, Any]) -> tuple[int, list[tuple[int, str, str, int]]]:
-    return 0, _core.check_keys_absent(url, part.__arrow_c_stream__(), plan)
+    row_plan = {k: v for k, v in plan.items() if k not in _VALUE_KEYS}
+    return 0, _core.check_keys_absent(url, part.__arrow_c_stream__(), row_plan)
 
 
 def check_absent(keys: pl.DataFrame, url: str, plan: dict[str, Any]) -> None:

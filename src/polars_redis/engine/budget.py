@@ -18,7 +18,7 @@ def scan_budget(max_server_share: Any, max_commands_per_second: Any, *, snapshot
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigurationError(f"{name} must be a number or None, got {value!r}")
         budget[name] = float(value)
-    _core.validate_budget(budget)  # the ranges: the core owns them
+    _core.validate_budget(**budget)  # the ranges: the core owns them
     if budget and snapshot:
         raise ConfigurationError(
             f"{' and '.join(budget)} paces the commands of a SCAN-based read; a snapshot read (snapshot=True) "

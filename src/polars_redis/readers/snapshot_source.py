@@ -58,8 +58,6 @@ class SnapshotPushdown:
             entries = {"pattern": self.keys.pattern, "match_pattern": None}
             notes = ["the key filter is applied to the snapshot's keys on the client"]
         entries["key_source"] = self.source
-        # Every value arrives whole: the fetchers take it as HGETALL / JSON.GET $ would give it.
-        entries["fetch_all"] = True
         if self.source["kind"] == "rdb":
             head = f"snapshot: RDB file {self.source['path']!r} (no server)"
         else:

@@ -70,6 +70,7 @@ def run_write(
         return 0
     plan = write_plan(key_column, key_prefix, if_exists, ttl, batch_size, **extra)
     restore.choose(native, url, plan)
+    plan.pop("method", None)  # choose()'s own marker; the core reads only plan["restore"]
     if cluster_writes.is_cluster(url):
         return cluster_writes.write(native, df, url, plan)
     # The frame is exported twice: every row is checked before anything is written.

@@ -1,0 +1,290 @@
+// The write encoders (value_encoder.hpp): the command each stores a frame row with, and the data
+// errors they raise before anything is sent. Frames arrive as Polars hands them over: an Arrow C
+// stream of struct batches.
+#include "polars_redis/write/value_encoder.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "polars_redis/arrow/nested_builders.hpp"
+#include "polars_redis/arrow/record_batch.hpp"
+#include "polars_redis/error.hpp"
+#include "support/batch_stream.hpp"
+
+namespace polars_redis::write {
+namespace {
+
+using Args = std::vector<std::string>;
+
+// The arguments of an ArgumentList, read back from its RESP bulk strings.
+Args decode(const resp::ArgumentList& list) {
+  Args out;
+  const std::string& bytes = list.encoded();
+  size_t at = 0;
+  while (at < bytes.size()) {
+    EXPECT_EQ(bytes[at], '$');
+    const size_t line_end = bytes.find("\r\n", at);
+    const size_t length = std::stoul(bytes.substr(at + 1, line_end - at - 1));
+    out.push_back(bytes.substr(line_end + 2, length));
+    at = line_end + 2 + length + 2;
+  }
+  EXPECT_EQ(out.size(), list.size());
+  return out;
+}
+
+// One frame (a single batch) bound to an encoder: every column is a value column.
+class Frame {
+ public:
+  explicit Frame(arrow::BatchBuilder& builder) {
+    std::vector<arrow::RecordBatch> batches;
+    batches.push_back(builder.finish());
+    ArrowArrayStream stream = test_support::batch_stream(std::move(batches));
+    in_ = std::make_unique<arrow::ImportedStream>(&stream);
+    EXPECT_TRUE(in_->next());
+    for (size_t i = 0; i < in_->names().size(); ++i) values_.push_back(static_cast<int>(i));
+  }
+  void bind(ValueEncoder& encoder) { encoder.bind(*in_, values_); }
+  void bind(ValueEncoder& encoder, const std::vector<int>& values) { encoder.bind(*in_, values); }
+  // The set command of `row` (empty when the encoder stores nothing for it).
+  Args set(ValueEncoder& encoder, int64_t row, std::string_view key = "k") {
+    resp::ArgumentList args;
+    return encoder.encode_set(*in_, row, key, args) ? decode(args) : Args{};
+  }
+  Args merge(ValueEncoder& encoder, int64_t row, std::string_view key = "k") {
+    resp::ArgumentList args;
+    return encoder.encode_merge(*in_, row, key, args) ? decode(args) : Args{};
+  }
+
+ private:
+  std::unique_ptr<arrow::ImportedStream> in_;
+  std::vector<int> values_;
+};
+
+DataType strings() { return DataType::of(TypeId::kString); }
+
+arrow::ListBuilder& list_column(arrow::BatchBuilder& builder, const std::string& name, const DataType& items) {
+  return static_cast<arrow::ListBuilder&>(builder.add_column(name, DataType::list_of(items)));
+}
+
+void expect_error(const std::function<void()>& action, const std::string& fragment) {
+  try {
+    action();
+    ADD_FAILURE() << "expected an error containing: " << fragment;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kInvalidArgument);
+    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+  }
+}
+
+TEST(HashEncoder, EveryNonNullCellIsAFieldAndAnAllNullRowStoresNothing) {
+  arrow::BatchBuilder builder;
+  auto& name = builder.add_column("name", strings());
+  auto& age = builder.add_column("age", DataType::of(TypeId::kInt64));
+  name.append_text("ann");
+  age.append_int64(-7);
+  name.append_null();
+  age.append_int64(40);
+  name.append_null();
+  age.append_null();
+  Frame frame(builder);
+  auto encoder = make_hash_encoder();
+  frame.bind(*encoder);
+  EXPECT_EQ(frame.set(*encoder, 0), (Args{"HSET", "k", "name", "ann", "age", "-7"}));
+  EXPECT_EQ(frame.set(*encoder, 1), (Args{"HSET", "k", "age", "40"}));
+  EXPECT_EQ(frame.set(*encoder, 2), Args{});
+  EXPECT_EQ(frame.merge(*encoder, 0), frame.set(*encoder, 0));  // HSET merges by itself
+  EXPECT_EQ(encoder->redis_type(), "hash");
+}
+
+TEST(HashEncoder, AFrameWithoutValueColumnsIsRefused) {
+  arrow::BatchBuilder builder;
+  builder.add_column("key", strings()).append_text("a");
+  Frame frame(builder);
+  auto encoder = make_hash_encoder();
+  expect_error([&] { frame.bind(*encoder, {}); }, "no value columns");
+}
+
+// Any bytes a cell holds reach the server unchanged, as the field's value.
+TEST(HashEncoder, ArbitraryBytesRoundTripIntoTheCommand) {
+  std::mt19937 rng(15);
+  std::uniform_int_distribution<int> byte(0, 255), length(0, 40);
+  arrow::BatchBuilder builder;
+  auto& column = builder.add_column("v", DataType::of(TypeId::kBinary));
+  std::vector<std::string> values;
+  for (int i = 0; i < 200; ++i) {
+    std::string value(static_cast<size_t>(length(rng)), '\0');
+    for (char& c : value) c = static_cast<char>(byte(rng));
+    values.push_back(value);
+    column.append_text(value);
+  }
+  Frame frame(builder);
+  auto encoder = make_hash_encoder();
+  frame.bind(*encoder);
+  for (size_t i = 0; i < values.size(); ++i) {
+    EXPECT_EQ(frame.set(*encoder, static_cast<int64_t>(i)), (Args{"HSET", "k", "v", values[i]})) << i;
+  }
+}
+
+TEST(JsonEncoder, SetWritesNullsAndMergeLeavesThemOut) {
+  arrow::BatchBuilder builder;
+  auto& text = builder.add_column("s", strings());
+  auto& number = builder.add_column("n", DataType::of(TypeId::kInt64));
+  text.append_text("a\"b");
+  number.append_null();
+  Frame frame(builder);
+  auto encoder = make_json_encoder();
+  frame.bind(*encoder);
+  EXPECT_EQ(frame.set(*encoder, 0), (Args{"JSON.SET", "k", "$", R"({"s":"a\"b","n":null})"}));
+  // JSON.MERGE deletes a field patched with null: a null cell must leave the field alone.
+  EXPECT_EQ(frame.merge(*encoder, 0), (Args{"JSON.MERGE", "k", "$", R"({"s":"a\"b"})"}));
+  EXPECT_EQ(encoder->redis_type(), "ReJSON-RL");
+}
+
+TEST(StringEncoder, SetsTheValueColumnKeepsTheTtlOnMergeAndSkipsNulls) {
+  arrow::BatchBuilder builder;
+  auto& value = builder.add_column("value", strings());
+  auto& extra = builder.add_column("other", strings());
+  value.append_text("v1");
+  extra.append_text("ignored");
+  value.append_null();
+  extra.append_text("x");
+  Frame frame(builder);
+  auto encoder = make_string_encoder("value");
+  frame.bind(*encoder);
+  EXPECT_EQ(frame.set(*encoder, 0), (Args{"SET", "k", "v1"}));
+  EXPECT_EQ(frame.merge(*encoder, 0), (Args{"SET", "k", "v1", "KEEPTTL"}));
+  EXPECT_EQ(frame.set(*encoder, 1), Args{});
+  EXPECT_EQ(encoder->redis_type(), "");  // SET replaces a value of any type
+
+  auto missing = make_string_encoder("nope");
+  expect_error([&] { frame.bind(*missing); }, "value_column 'nope' is not a column of the frame");
+}
+
+TEST(CollectionEncoders, ListCellsBecomeOneCommandPerKey) {
+  arrow::BatchBuilder builder;
+  auto& items = list_column(builder, "items", strings());
+  items.items().append_text("a");
+  items.items().append_text("b");
+  items.close_list();
+  items.append_null();  // a null list: nothing to store
+  Frame frame(builder);
+  auto set = make_set_encoder("items");
+  frame.bind(*set);
+  EXPECT_EQ(frame.set(*set, 0), (Args{"SADD", "k", "a", "b"}));
+  EXPECT_EQ(frame.set(*set, 1), Args{});
+  EXPECT_EQ(set->redis_type(), "set");
+  auto list = make_list_encoder("items");
+  frame.bind(*list);
+  EXPECT_EQ(frame.set(*list, 0), (Args{"RPUSH", "k", "a", "b"}));
+  EXPECT_EQ(list->redis_type(), "list");
+}
+
+TEST(CollectionEncoders, ANullItemIsAnItemErrorNamingItsPlace) {
+  arrow::BatchBuilder builder;
+  auto& items = list_column(builder, "items", strings());
+  items.items().append_text("a");
+  items.items().append_null();
+  items.close_list();
+  Frame frame(builder);
+  auto set = make_set_encoder("items");
+  frame.bind(*set);
+  try {
+    frame.set(*set, 0);
+    ADD_FAILURE() << "a null member was accepted";
+  } catch (const ItemError& e) {
+    EXPECT_EQ(e.item(), 1);
+    EXPECT_NE(std::string(e.what()).find("column 'items': a null"), std::string::npos) << e.what();
+  }
+}
+
+TEST(CollectionEncoders, AColumnThatIsNotAListIsRefused) {
+  arrow::BatchBuilder builder;
+  builder.add_column("items", strings()).append_text("a");
+  Frame frame(builder);
+  auto set = make_set_encoder("items");
+  frame.bind(*set);
+  expect_error([&] { frame.set(*set, 0); }, "must be a list column");
+  auto absent = make_set_encoder("members");
+  expect_error([&] { frame.bind(*absent); }, "column 'members' is not in the frame");
+}
+
+TEST(ZsetEncoder, ScoresPairWithMembersAndNaNIsRefusedButInfinityIsNot) {
+  arrow::BatchBuilder builder;
+  auto& members = list_column(builder, "m", strings());
+  auto& scores = list_column(builder, "s", DataType::of(TypeId::kFloat64));
+  members.items().append_text("a");
+  members.items().append_text("b");
+  members.close_list();
+  scores.items().append_double(1.5);
+  scores.items().append_double(std::numeric_limits<double>::infinity());
+  scores.close_list();
+  members.items().append_text("c");
+  members.close_list();
+  scores.items().append_double(std::nan(""));
+  scores.close_list();
+  Frame frame(builder);
+  auto encoder = make_zset_encoder("m", "s");
+  frame.bind(*encoder);
+  const Args first = frame.set(*encoder, 0);
+  ASSERT_EQ(first.size(), 6u);
+  EXPECT_EQ((Args{first[0], first[1], first[2], first[3], first[5]}), (Args{"ZADD", "k", "1.5", "a", "b"}));
+  EXPECT_EQ(std::stod(first[4]), std::numeric_limits<double>::infinity());
+  expect_error([&] { frame.set(*encoder, 1); }, "NaN is not a valid sorted-set score");
+}
+
+TEST(StreamEncoder, ExplicitIdsMustIncreasePerKeyAndNullIdsAreServerAssigned) {
+  arrow::BatchBuilder builder;
+  auto& id = builder.add_column("id", strings());
+  auto& field = builder.add_column("f", strings());
+  for (const char* text : {"5-1", "5-2", "4-0", "0-0"}) {
+    id.append_text(text);
+    field.append_text("v");
+  }
+  id.append_null();
+  field.append_text("w");
+  Frame frame(builder);
+  auto encoder = make_stream_encoder("id", {"MAXLEN", "~", "100"});
+  frame.bind(*encoder);
+  EXPECT_EQ(frame.set(*encoder, 0, "s"), (Args{"XADD", "s", "MAXLEN", "~", "100", "5-1", "f", "v"}));
+  EXPECT_EQ(frame.set(*encoder, 1, "s"), (Args{"XADD", "s", "MAXLEN", "~", "100", "5-2", "f", "v"}));
+  expect_error([&] { frame.set(*encoder, 2, "s"); }, "ID 4-0 is not greater than the key's previous ID in the frame");
+  EXPECT_EQ(frame.set(*encoder, 2, "other"), (Args{"XADD", "other", "MAXLEN", "~", "100", "4-0", "f", "v"}));
+  expect_error([&] { frame.set(*encoder, 3, "third"); }, "'0-0' is not allowed");
+  EXPECT_EQ(frame.set(*encoder, 4, "s"), (Args{"XADD", "s", "MAXLEN", "~", "100", "*", "f", "w"}));
+  // After a server-assigned ID, a later explicit one for the same key cannot be checked.
+  expect_error([&] { frame.set(*encoder, 1, "s"); }, "an explicit ID after a server-assigned one");
+}
+
+TEST(TimeseriesEncoder, SamplesCarryTheirOptionsAndBadTimestampsOrValuesAreRefused) {
+  arrow::BatchBuilder builder;
+  auto& ts = builder.add_column("ts", DataType::of(TypeId::kInt64));
+  auto& value = builder.add_column("v", DataType::of(TypeId::kFloat64));
+  ts.append_int64(1000);
+  value.append_double(2.5);
+  ts.append_int64(1001);
+  value.append_null();
+  ts.append_null();
+  value.append_double(1);
+  ts.append_int64(-1);
+  value.append_double(1);
+  ts.append_int64(1002);
+  value.append_double(std::nan(""));
+  Frame frame(builder);
+  auto encoder = make_timeseries_encoder("ts", "v", {"RETENTION", "60000"});
+  frame.bind(*encoder);
+  EXPECT_EQ(frame.set(*encoder, 0), (Args{"TS.ADD", "k", "1000", "2.5", "RETENTION", "60000"}));
+  EXPECT_EQ(frame.set(*encoder, 1), Args{});  // a missing sample is not written
+  expect_error([&] { frame.set(*encoder, 2); }, "column 'ts': null timestamp");
+  expect_error([&] { frame.set(*encoder, 3); }, "is before 1970");
+  expect_error([&] { frame.set(*encoder, 4); }, "NaN is not a valid sample value");
+}
+
+}  // namespace
+}  // namespace polars_redis::write
