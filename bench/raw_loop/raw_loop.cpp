@@ -50,21 +50,17 @@ class Conn {
     }
   }
 
-  // Parses one whole reply, reading more bytes as needed. Leaf strings go to `sink`.
+  // Parses one whole reply, reading more bytes as needed. Leaf strings go to `sink` once the
+  // reply is complete. The parse resumes where it stopped when more bytes arrive (a large reply
+  // is never parsed from its start again); leaves are noted as offsets from the reply's start.
   template <class Sink>
   void reply(Sink&& sink) {
-    // Leaves are noted as (offset, length) and handed out once the reply is complete, so a
-    // reply split across reads is parsed again from its start without emitting twice.
-    for (;;) {
-      size_t pos = begin_;
-      leaves_.clear();
-      if (parse(pos)) {
-        for (auto [offset, len] : leaves_) sink(std::string_view(in_.data() + offset, len));
-        begin_ = pos;
-        return;
-      }
-      fill();
-    }
+    pos_ = 0;
+    stack_.assign(1, 1);
+    leaves_.clear();
+    while (!parse()) fill();
+    for (auto [offset, len] : leaves_) sink(std::string_view(in_.data() + begin_ + offset, len));
+    begin_ += pos_;
   }
 
   // For replies whose leaves the caller reads (SCAN): the parsed elements as views.
@@ -96,41 +92,53 @@ class Conn {
     return true;
   }
 
-  // Returns false when the reply is not complete yet.
-  bool parse(size_t& pos) {
-    if (pos >= end_) return false;
-    const char type = in_[pos++];
-    std::string_view text;
-    if (!line(pos, text)) return false;
-    switch (type) {
-      case '+': case ':': case ',':
-        leaves_.emplace_back(static_cast<size_t>(text.data() - in_.data()), text.size());
-        return true;
-      case '-':
-        throw std::runtime_error("server error: " + std::string(text));
-      case '$': {
-        long len = std::strtol(std::string(text).c_str(), nullptr, 10);
-        if (len < 0) return true;  // nil
-        if (end_ - pos < static_cast<size_t>(len) + 2) return false;
-        leaves_.emplace_back(pos, static_cast<size_t>(len));
-        pos += static_cast<size_t>(len) + 2;
-        return true;
+  // Advances over whole elements; false when the reply is not complete yet.
+  bool parse() {
+    while (!stack_.empty()) {
+      if (stack_.back() == 0) {
+        stack_.pop_back();
+        continue;
       }
-      case '*': {
-        long n = std::strtol(std::string(text).c_str(), nullptr, 10);
-        for (long i = 0; i < n; ++i) {
-          if (!parse(pos)) return false;
+      size_t pos = begin_ + pos_;
+      if (pos >= end_) return false;
+      const char type = in_[pos++];
+      std::string_view text;
+      if (!line(pos, text)) return false;
+      switch (type) {
+        case '+': case ':': case ',':
+          leaves_.emplace_back(static_cast<size_t>(text.data() - in_.data()) - begin_, text.size());
+          break;
+        case '-':
+          throw std::runtime_error("server error: " + std::string(text));
+        case '$': {
+          long len = std::strtol(std::string(text).c_str(), nullptr, 10);
+          if (len >= 0) {
+            if (end_ - pos < static_cast<size_t>(len) + 2) return false;
+            leaves_.emplace_back(pos - begin_, static_cast<size_t>(len));
+            pos += static_cast<size_t>(len) + 2;
+          }
+          break;
         }
-        return true;
+        case '*': {
+          --stack_.back();
+          pos_ = pos - begin_;
+          stack_.push_back(std::strtol(std::string(text).c_str(), nullptr, 10));
+          continue;
+        }
+        default:
+          throw std::runtime_error("unexpected RESP type");
       }
-      default:
-        throw std::runtime_error("unexpected RESP type");
+      --stack_.back();
+      pos_ = pos - begin_;
     }
+    return true;
   }
 
   int fd_;
   std::vector<char> in_;
-  std::vector<std::pair<size_t, size_t>> leaves_;
+  std::vector<std::pair<size_t, size_t>> leaves_;  // (offset from begin_, length)
+  std::vector<long> stack_;                         // elements left per open array
+  size_t pos_ = 0;                                  // parsed bytes of the current reply
   size_t begin_ = 0, end_ = 0;
 };
 
