@@ -281,6 +281,7 @@ bool Connection::transfer_available() {
       break;
     }
     in_end_ += got.bytes;
+    bytes_received_ += got.bytes;
     moved = true;
   }
   wait_events_ = wait;
