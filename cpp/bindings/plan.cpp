@@ -83,6 +83,7 @@ read::KeyScanOptions key_scan_options_from_plan(const std::string& url, const nb
   options.row_index_column_name = plan_get<std::string>(plan, "row_index_column_name", options.row_index_column_name);
   options.row_index_offset = plan_get<int64_t>(plan, "row_index_offset", options.row_index_offset);
   options.batch_size = plan_get<int64_t>(plan, "batch_size", options.batch_size);
+  options.batch_bytes = plan_get<int64_t>(plan, "batch_bytes", options.batch_bytes);
   if (plan.contains("n_rows") && !plan["n_rows"].is_none()) options.n_rows = nb::cast<int64_t>(plan["n_rows"]);
   options.budget = budget_from_plan(plan);
   return options;

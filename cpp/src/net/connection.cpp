@@ -79,6 +79,7 @@ std::optional<resp::Reply> Connection::next_reply() {
       // of step with the commands that asked for them.
       if (reply.root().type() != resp::Type::kPush) {
         ++replies_;
+        reply_bytes_ += parser_.consumed();
         return reply;
       }
       release_reply();
@@ -281,7 +282,6 @@ bool Connection::transfer_available() {
       break;
     }
     in_end_ += got.bytes;
-    bytes_received_ += got.bytes;
     moved = true;
   }
   wait_events_ = wait;

@@ -104,10 +104,10 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
     return !options.n_rows || rows_total + keys_in_flight + extra < *options.n_rows;
   };
   auto finish_row = [&](std::string_view key) { row_columns.finish_row(key, rows_total++); };
-  // Reply bytes since the last batch stand in for the batch's size (see batch_bytes).
+  // The bytes of the replies consumed since the last batch stand in for its size (batch_bytes).
   auto received = [&] {
     uint64_t bytes = 0;
-    for (const auto& lane : lanes) bytes += lane->bytes_received();
+    for (const auto& lane : lanes) bytes += lane->reply_bytes();
     return bytes;
   };
   uint64_t batch_start_bytes = 0;
