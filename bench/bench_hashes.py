@@ -1,11 +1,17 @@
-"""read_hashes vs redis-py, with the server's own CPU time as the floor.
+"""read_hashes vs redis-py + hiredis, valkey-glide and the raw C++ loop, with the server's CPU time.
 
-Loads N hashes x 10 fields into an embedded Redis Stack (or --url), then times in the same run:
-  polars-redis read_hashes (all 10 fields; 2 projected fields),
-  redis-py SCAN + pipelined HGETALL / HMGET + pl.DataFrame (the hand-written baseline),
-and reports each one's wall time and the server CPU seconds it caused.
+Loads N hashes x 10 fields into an embedded Redis Stack (or --url), then times, interleaved in the
+same run:
+  polars-redis read_hashes (all 10 fields: HGETALL; 2 projected fields: HMGET),
+  redis-py + hiredis: SCAN COUNT 1000, each round's keys fetched in one pipeline, columns built in
+  Python, pl.DataFrame with a schema (the idiomatic fastest redis-py),
+  valkey-glide (sync): the same shape with a non-atomic Batch,
+  the raw C++ loop (bench/raw_loop): one connection, SCAN then the round's fetches pipelined into
+  plain buffers: the client-side floor,
+and reports each one's wall time, the server CPU and socket reads / writes it caused. The frames
+of polars-redis, redis-py and glide are checked to be identical.
 
-Usage: python bench/bench_hashes.py [--sizes 10000 100000 1000000] [--url URL] [--markdown FILE]
+Usage: python bench/bench_hashes.py [--sizes 100000 1000000] [--url URL] [--markdown FILE]
 """
 
 from __future__ import annotations
@@ -21,13 +27,17 @@ import polars_redis as pr
 from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import comparison_rows, machine_description, measure, publish  # noqa: E402
+from common import (  # noqa: E402
+    comparison_table_rows, comparison_table_start, glide_batch, glide_client, glide_scan_chunks, hiredis_client,
+    measure_interleaved, publish, raw_loop, scan_chunks,
+)
 
 FIELDS = [f"f{i}" for i in range(10)]
 SCHEMA = {
     "f0": pl.String, "f1": pl.Int64, "f2": pl.Float64, "f3": pl.String, "f4": pl.Int64,
     "f5": pl.Boolean, "f6": pl.String, "f7": pl.Float64, "f8": pl.Int64, "f9": pl.String,
 }
+PROJECTED = ["f0", "f1"]
 
 
 def load(client: redis.Redis, n: int) -> None:
@@ -44,27 +54,51 @@ def load(client: redis.Redis, n: int) -> None:
     pipe.execute()
 
 
-def redis_py_all(client: redis.Redis) -> pl.DataFrame:
-    keys = list(client.scan_iter(match="bench:*", count=1000))
-    pipe = client.pipeline(transaction=False)
-    for key in keys:
-        pipe.hgetall(key)
-    rows = [{k.decode(): v.decode() for k, v in h.items()} for h in pipe.execute()]
-    return pl.DataFrame(rows).with_columns(pl.Series("_key", [k.decode() for k in keys]))
+def typed(columns: dict[str, list], fields: list[str]) -> pl.DataFrame:
+    """Text columns -> the schema's dtypes, as a user would write it."""
+    frame = pl.DataFrame(columns, schema={"_key": pl.String, **{f: pl.String for f in fields}})
+    return frame.with_columns(
+        *(pl.col(f) == "true" if SCHEMA[f] == pl.Boolean else pl.col(f).cast(SCHEMA[f]) for f in fields))
 
 
-def redis_py_two(client: redis.Redis) -> pl.DataFrame:
-    keys = list(client.scan_iter(match="bench:*", count=1000))
-    pipe = client.pipeline(transaction=False)
-    for key in keys:
-        pipe.hmget(key, "f0", "f1")
-    values = pipe.execute()
-    return pl.DataFrame({"f0": [v[0].decode() for v in values], "f1": [int(v[1]) for v in values]})
+def redis_py_read(client: redis.Redis, fields: list[str]) -> pl.DataFrame:
+    """SCAN, one pipeline of HGETALL (or HMGET) per SCAN round, columns, pl.DataFrame."""
+    columns: dict[str, list] = {"_key": [], **{f: [] for f in fields}}
+    for keys in scan_chunks(client, "bench:*", "hash"):
+        pipe = client.pipeline(transaction=False)
+        for key in keys:
+            pipe.hgetall(key) if fields == FIELDS else pipe.hmget(key, fields)
+        columns["_key"].extend(keys)
+        for reply in pipe.execute():
+            values = [reply.get(f) for f in fields] if isinstance(reply, dict) else reply
+            for f, v in zip(fields, values):
+                columns[f].append(v)
+    return typed(columns, fields)
+
+
+def glide_read(client, fields: list[str]) -> pl.DataFrame:
+    """The same shape with valkey-glide: a non-atomic Batch per SCAN round."""
+    columns: dict[str, list] = {"_key": [], **{f: [] for f in fields}}
+    encoded = [f.encode() for f in fields]
+    for keys in glide_scan_chunks(client, "bench:*", _hash_type()):
+        replies = glide_batch(client, lambda b: [b.hgetall(k) if fields == FIELDS else b.hmget(k, fields) for k in keys])
+        columns["_key"].extend(k.decode() for k in keys)
+        for reply in replies:
+            values = [reply.get(f) for f in encoded] if isinstance(reply, dict) else reply
+            for f, v in zip(fields, values):
+                columns[f].append(v.decode())
+    return typed(columns, fields)
+
+
+def _hash_type():
+    from glide_sync import ObjectType
+
+    return ObjectType.HASH
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--url")
     parser.add_argument("--markdown", type=Path, help="write the result table to this file")
     parser.add_argument("--repeat", type=int, default=3)
@@ -73,29 +107,34 @@ def main() -> None:
     server = None if args.url else RedisStackServer().start()
     url = args.url or server.url
     client = redis.Redis.from_url(url)
-    lines = [
-        f"Machine: {machine_description()}; Polars {pl.__version__}; server and client on the same host.",
-        "",
-        "| N hashes | reader | wall ms | server CPU ms | wall / server CPU | vs redis-py |",
-        "|---:|---|---:|---:|---:|---:|",
-    ]
+    text_client = hiredis_client(url, decode_responses=True)
+    glide = glide_client(url)
+    lines = comparison_table_start("N hashes", args.repeat)
     try:
         for n in args.sizes:
             load(client, n)
-            repeat = args.repeat if n <= 100_000 else max(1, args.repeat - 1)
             cases = [
-                ("all 10 fields", lambda: pr.read_hashes(url, "bench:*", SCHEMA), lambda: redis_py_all(client)),
-                ("2 projected fields", lambda: pr.scan_hashes(url, "bench:*", SCHEMA).select("f0", "f1").collect(),
-                 lambda: redis_py_two(client)),
+                ("all 10 fields", FIELDS, lambda: pr.read_hashes(url, "bench:*", SCHEMA), ("HGETALL", "{}")),
+                ("2 projected fields", PROJECTED,
+                 lambda: pr.scan_hashes(url, "bench:*", SCHEMA).select(PROJECTED).collect(),
+                 ("HMGET", "{}", *PROJECTED)),
             ]
-            for label, ours, baseline in cases:
-                wall, cpu, frame = measure(client, ours, repeat)
-                assert frame.height == n, (label, frame.height)
-                base_wall, base_cpu, base_frame = measure(client, baseline, repeat)
-                assert base_frame.height == n
-                lines += comparison_rows(n, label, wall, cpu, base_wall, base_cpu)
-                print("\n".join(lines[-2:]), flush=True)
+            for label, fields, ours, raw_command in cases:
+                results = measure_interleaved(client, [
+                    (f"polars-redis, {label}", ours),
+                    ("redis-py + hiredis", lambda f=fields: redis_py_read(text_client, f)),
+                    ("valkey-glide", lambda f=fields: glide_read(glide, f)),
+                    ("raw loop (C++)", raw_loop(url, "bench:*", "hash", "each", *raw_command)),
+                ], args.repeat)
+                frames = [r.value for r in results[:3]]
+                assert results[3].value == n, results[3].value
+                for frame in frames:
+                    assert frame.height == n, (label, frame.height)
+                    assert frame.select(fields).sort(fields).equals(frames[0].select(fields).sort(fields)), label
+                lines += comparison_table_rows(f"{n:,}", results)
+                print("\n".join(lines[-4:]), flush=True)
     finally:
+        glide.close()
         if server is not None:
             server.stop()
     publish(lines, args.markdown)

@@ -1,10 +1,12 @@
-"""scan_json / read_json vs redis-py, with the server's own CPU time as the floor.
+"""scan_json / read_json vs redis-py + hiredis, valkey-glide and the raw C++ loop, with the server's CPU.
 
 Loads N nested JSON documents (a struct with a nested struct, a list of strings, a list of
 structs, scalars) into an embedded Redis Stack (or --url), then times in the same run:
   polars-redis read_json (all fields: JSON.GET key $; 2 projected fields: JSON.GET key $.a $.b),
-  redis-py SCAN + pipelined JSON.GET + json.loads + pl.DataFrame (the hand-written baseline),
-and reports each one's wall time and the server CPU seconds it caused.
+  redis-py + hiredis: SCAN COUNT 1000, one pipeline of JSON.GET per round + json.loads +
+  pl.DataFrame with a schema; valkey-glide (sync): the same shape; the raw C++ loop (bench/raw_loop):
+  SCAN then the round's JSON.GETs pipelined into plain buffers, no JSON parsing,
+and reports each one's wall time, server CPU and socket reads / writes, interleaved.
 
 Usage: python bench/bench_json.py [--sizes 10000 100000] [--url URL] [--markdown FILE]
 """
@@ -23,7 +25,10 @@ import polars_redis as pr
 from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import comparison_rows, machine_description, measure, publish  # noqa: E402
+from common import (  # noqa: E402
+    comparison_table_rows, comparison_table_start, glide_batch, glide_client, glide_scan_chunks, hiredis_client,
+    measure_interleaved, publish, raw_loop, scan_chunks,
+)
 
 SCHEMA = {
     "name": pl.String,
@@ -58,24 +63,41 @@ def load(client: redis.Redis, n: int) -> None:
     pipe.execute()
 
 
-def redis_py_all(client: redis.Redis) -> pl.DataFrame:
-    keys = list(client.scan_iter(match="bench:*", count=1000, _type="ReJSON-RL"))
-    pipe = client.pipeline(transaction=False)
-    for key in keys:
-        pipe.execute_command("JSON.GET", key, "$")
-    rows = [json.loads(reply)[0] for reply in pipe.execute()]
-    frame = pl.DataFrame(rows, schema=SCHEMA)
-    return frame.with_columns(pl.Series("_key", [k.decode() for k in keys]))
+PROJECTED = ["name", "age"]
 
 
-def redis_py_two(client: redis.Redis) -> pl.DataFrame:
-    keys = list(client.scan_iter(match="bench:*", count=1000, _type="ReJSON-RL"))
-    pipe = client.pipeline(transaction=False)
-    for key in keys:
-        pipe.execute_command("JSON.GET", key, "$.name", "$.age")
-    replies = [json.loads(reply) for reply in pipe.execute()]
-    return pl.DataFrame({"name": [r["$.name"][0] for r in replies], "age": [r["$.age"][0] for r in replies]},
-                        schema={"name": pl.String, "age": pl.Int64})
+def json_gets(fetch_round, paths: list[str]) -> pl.DataFrame:
+    """Rows from each round's JSON.GET replies: whole documents, or the projected paths."""
+    keys, rows = [], []
+    for round_keys, replies in fetch_round:
+        keys.extend(k.decode() if isinstance(k, bytes) else k for k in round_keys)
+        if paths == ["$"]:
+            rows.extend(json.loads(reply)[0] for reply in replies)
+        else:
+            for reply in replies:
+                parsed = json.loads(reply)
+                rows.append({p: parsed[f"$.{p}"][0] for p in PROJECTED})
+    schema = SCHEMA if paths == ["$"] else {p: SCHEMA[p] for p in PROJECTED}
+    return pl.DataFrame(rows, schema=schema).with_columns(pl.Series("_key", keys))
+
+
+def redis_py_read(client: redis.Redis, paths: list[str]) -> pl.DataFrame:
+    def rounds():
+        for keys in scan_chunks(client, "bench:*", "ReJSON-RL"):
+            pipe = client.pipeline(transaction=False)
+            for key in keys:
+                pipe.execute_command("JSON.GET", key, *paths)
+            yield keys, pipe.execute()
+    return json_gets(rounds(), paths)
+
+
+def glide_read(client, paths: list[str]) -> pl.DataFrame:
+    from glide_sync import ObjectType
+
+    def rounds():
+        for keys in glide_scan_chunks(client, "bench:*", ObjectType.JSON if hasattr(ObjectType, "JSON") else None):
+            yield keys, glide_batch(client, lambda b: [b.custom_command(["JSON.GET", k, *paths]) for k in keys])
+    return json_gets(rounds(), paths)
 
 
 def main() -> None:
@@ -89,31 +111,35 @@ def main() -> None:
     server = None if args.url else RedisStackServer().start()
     url = args.url or server.url
     client = redis.Redis.from_url(url)
-    lines = [
-        f"Machine: {machine_description()}; Polars {pl.__version__}; server and client on the same host.",
-        "",
-        "| N documents | reader | wall ms | server CPU ms | wall / server CPU | vs redis-py |",
-        "|---:|---|---:|---:|---:|---:|",
-    ]
+    text_client = hiredis_client(url, decode_responses=True)
+    glide = glide_client(url)
+    lines = comparison_table_start("N documents", args.repeat)
     try:
         for n in args.sizes:
             load(client, n)
             cases = [
-                ("all fields", lambda: pr.read_json(url, "bench:*", SCHEMA), lambda: redis_py_all(client)),
-                ("2 projected fields", lambda: pr.scan_json(url, "bench:*", SCHEMA).select("name", "age").collect(),
-                 lambda: redis_py_two(client)),
+                ("all fields", ["$"], lambda: pr.read_json(url, "bench:*", SCHEMA)),
+                ("2 projected fields", [f"$.{p}" for p in PROJECTED],
+                 lambda: pr.scan_json(url, "bench:*", SCHEMA).select(PROJECTED).collect()),
             ]
-            for label, ours, baseline in cases:
-                wall, cpu, frame = measure(client, ours, args.repeat)
-                assert frame.height == n, (label, frame.height)
-                base_wall, base_cpu, base_frame = measure(client, baseline, args.repeat)
-                assert base_frame.height == n
-                # Same content as the baseline, whatever the row order.
-                key = "_key" if "_key" in base_frame.columns else "name"
-                assert frame.select(base_frame.columns).sort(key).equals(base_frame.sort(key)), label
-                lines += comparison_rows(n, label, wall, cpu, base_wall, base_cpu)
-                print("\n".join(lines[-2:]), flush=True)
+            for label, paths, ours in cases:
+                results = measure_interleaved(client, [
+                    (f"polars-redis, {label}", ours),
+                    ("redis-py + hiredis", lambda p=paths: redis_py_read(text_client, p)),
+                    ("valkey-glide", lambda p=paths: glide_read(glide, p)),
+                    ("raw loop (C++)", raw_loop(url, "bench:*", "ReJSON-RL", "each", "JSON.GET", "{}", *paths)),
+                ], args.repeat)
+                assert results[3].value == n, results[3].value
+                reference = results[1].value
+                columns = reference.columns if label == "all fields" else PROJECTED
+                for result in results[:3]:
+                    assert result.value.height == n, (label, result.label, result.value.height)
+                    assert result.value.select(columns).sort("name").equals(reference.select(columns).sort("name")), \
+                        (label, result.label)
+                lines += comparison_table_rows(f"{n:,}", results)
+                print("\n".join(lines[-4:]), flush=True)
     finally:
+        glide.close()
         if server is not None:
             server.stop()
     publish(lines, args.markdown)

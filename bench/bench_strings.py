@@ -1,10 +1,12 @@
-"""read_strings vs redis-py, with the server's own CPU time as the floor.
+"""read_strings vs redis-py + hiredis, valkey-glide and the raw C++ loop, with the server's CPU time.
 
-Loads N string keys into an embedded Redis Stack (or --url), then times in the same run:
+Loads N string keys into an embedded Redis Stack (or --url), then times, interleaved in the same run:
   polars-redis read_strings (String values; Int64 counters),
-  redis-py SCAN ... TYPE string + pipelined MGET (1000 keys each) + pl.DataFrame (the hand-written
-  baseline),
-and reports each one's wall time and the server CPU seconds it caused. Then, on the last data set,
+  redis-py + hiredis: SCAN ... TYPE string COUNT 1000, one MGET per SCAN round + pl.DataFrame with
+  a schema (the idiomatic fastest redis-py),
+  valkey-glide (sync): the same shape,
+  the raw C++ loop (bench/raw_loop): one connection, SCAN then one MGET per round into plain buffers,
+and reports each one's wall time, server CPU and socket reads / writes. Then, on the last data set,
 the server CPU per key of SCAN with and without TYPE string, and of MGET: the floor's parts.
 
 Usage: python bench/bench_strings.py [--sizes 100000 1000000] [--url URL] [--markdown FILE]
@@ -24,9 +26,10 @@ import polars_redis as pr
 from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import comparison_rows, machine_description, measure, publish  # noqa: E402
-
-MGET_CHUNK = 1000
+from common import (  # noqa: E402
+    comparison_table_rows, comparison_table_start, glide_client, glide_scan_chunks, hiredis_client, measure,
+    measure_interleaved, publish, raw_loop, scan_chunks,
+)
 
 
 def load(client: redis.Redis, n: int, value: Callable[[int], str]) -> None:
@@ -47,19 +50,29 @@ def counter(i: int) -> str:
     return str(i * 37 % 100_003)
 
 
-def redis_py(client: redis.Redis, convert: Callable[[str], object], dtype: pl.DataType) -> pl.DataFrame:
-    """What a user writes by hand: SCAN the keys, MGET them in pipelined chunks, build a frame."""
-    keys = list(client.scan_iter(match="bench:*", count=1000, _type="STRING"))
-    pipe = client.pipeline(transaction=False)
-    for start in range(0, len(keys), MGET_CHUNK):
-        pipe.mget(keys[start:start + MGET_CHUNK])
-    found_keys, values = [], []
-    for start, chunk in zip(range(0, len(keys), MGET_CHUNK), pipe.execute()):
-        for key, value in zip(keys[start:start + MGET_CHUNK], chunk):
-            if value is not None:  # deleted since SCAN
-                found_keys.append(key)
-                values.append(convert(value))
-    return pl.DataFrame({"_key": found_keys, "value": values}, schema={"_key": pl.String, "value": dtype})
+def frame(keys: list, values: list, dtype: pl.DataType) -> pl.DataFrame:
+    """Text keys and values -> the frame read_strings returns (a key deleted since SCAN is dropped)."""
+    text = pl.DataFrame({"_key": keys, "value": values}, schema={"_key": pl.String, "value": pl.String})
+    return text.drop_nulls("value").with_columns(pl.col("value").cast(dtype))
+
+
+def redis_py(client: redis.Redis, dtype: pl.DataType) -> pl.DataFrame:
+    """What a user writes by hand: SCAN the keys, one MGET per SCAN round, build a frame."""
+    keys, values = [], []
+    for chunk in scan_chunks(client, "bench:*", "STRING"):
+        keys.extend(chunk)
+        values.extend(client.mget(chunk))
+    return frame(keys, values, dtype)
+
+
+def glide_read(client, dtype: pl.DataType) -> pl.DataFrame:
+    from glide_sync import ObjectType
+
+    keys, values = [], []
+    for chunk in glide_scan_chunks(client, "bench:*", ObjectType.STRING):
+        keys.extend(k.decode() for k in chunk)
+        values.extend(None if v is None else v.decode() for v in client.mget(chunk))
+    return frame(keys, values, dtype)
 
 
 def server_costs(client: redis.Redis, n: int, repeat: int) -> list[str]:
@@ -78,7 +91,8 @@ def server_costs(client: redis.Redis, n: int, repeat: int) -> list[str]:
         return run
 
     parts = [("SCAN MATCH COUNT 1000", scan()), ("SCAN MATCH COUNT 1000 TYPE string", scan(_type="STRING")),
-             ("MGET, 16 keys each", mget(16)), ("MGET, 256 keys each", mget(256))]
+             ("MGET, 16 keys each", mget(16)), ("MGET, 256 keys each", mget(256)),
+             ("MGET, 1000 keys each", mget(1000))]
     lines = ["", f"Server CPU per key over {n:,} string keys (best of {repeat}):", "",
              "| command | server CPU us / key |", "|---|---:|"]
     for label, work in parts:
@@ -93,37 +107,37 @@ def main() -> None:
     parser.add_argument("--url")
     parser.add_argument("--markdown", type=Path, help="write the result table to this file")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-costs", action="store_true", help="skip the per-command server cost table")
     args = parser.parse_args()
 
     server = None if args.url else RedisStackServer().start()
     url = args.url or server.url
     client = redis.Redis.from_url(url)
-    text_client = redis.Redis.from_url(url, decode_responses=True)
-    lines = [
-        f"Machine: {machine_description()}; Polars {pl.__version__}; server and client on the same host.",
-        "",
-        "| N keys | reader | wall ms | server CPU ms | wall / server CPU | vs redis-py |",
-        "|---:|---|---:|---:|---:|---:|",
-    ]
-    cases = [
-        ("String values", cached_text, pl.String(), str),
-        ("Int64 counters", counter, pl.Int64(), int),
-    ]
+    text_client = hiredis_client(url, decode_responses=True)
+    glide = glide_client(url)
+    lines = comparison_table_start("N keys", args.repeat)
+    cases = [("String values", cached_text, pl.String()), ("Int64 counters", counter, pl.Int64())]
     try:
         for n in args.sizes:
-            repeat = args.repeat if n <= 100_000 else max(1, args.repeat - 1)
-            for label, value, dtype, convert in cases:
+            for label, value, dtype in cases:
                 load(client, n, value)
-                wall, cpu, frame = measure(client, lambda: pr.read_strings(url, "bench:*", value_type=dtype), repeat)
-                assert frame.height == n, (label, frame.height)
-                base_wall, base_cpu, base_frame = measure(
-                    client, lambda: redis_py(text_client, convert, dtype), repeat)
-                assert base_frame.height == n
-                assert frame.sort("_key").equals(base_frame.sort("_key"))
-                lines += comparison_rows(n, label, wall, cpu, base_wall, base_cpu)
-                print("\n".join(lines[-2:]), flush=True)
-        lines.extend(server_costs(client, args.sizes[-1], args.repeat))
+                results = measure_interleaved(client, [
+                    (f"polars-redis, {label}", lambda d=dtype: pr.read_strings(url, "bench:*", value_type=d)),
+                    ("redis-py + hiredis", lambda d=dtype: redis_py(text_client, d)),
+                    ("valkey-glide", lambda d=dtype: glide_read(glide, d)),
+                    ("raw loop (C++)", raw_loop(url, "bench:*", "string", "mget")),
+                ], args.repeat)
+                assert results[3].value == n, results[3].value
+                reference = results[1].value.sort("_key")
+                for result in results[:3]:
+                    assert result.value.height == n, (label, result.label, result.value.height)
+                    assert result.value.sort("_key").equals(reference), (label, result.label)
+                lines += comparison_table_rows(f"{n:,}", results)
+                print("\n".join(lines[-4:]), flush=True)
+        if not args.no_costs:
+            lines.extend(server_costs(client, args.sizes[-1], args.repeat))
     finally:
+        glide.close()
         if server is not None:
             server.stop()
     publish(lines, args.markdown)

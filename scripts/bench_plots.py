@@ -91,7 +91,7 @@ def pick(rows: list[Row], section: str, size: str, ours: str) -> tuple[Row, Row]
                      f"a section starting {section!r}")
 
 
-COLORS = {"polars-redis": "#2f6db5", "redis-py + pl.DataFrame": "#d98b2b", "Redis server CPU (floor)": "#7a7a7a"}
+COLORS = {"polars-redis": "#2f6db5", "redis-py without hiredis + pl.DataFrame": "#d98b2b", "Redis server CPU (floor)": "#7a7a7a"}
 
 
 def chart(title: str, cases: list[tuple[str, Row, Row]]) -> str:

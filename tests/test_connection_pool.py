@@ -142,7 +142,8 @@ def test_failed_scan_discards_its_connections(url: str, r: redis.Redis):
 def test_scan_stopped_early_never_leaks_replies(url: str, r: redis.Redis):
     expected = _load(r, 20000)
     pooled = _pooled(url)
-    plan = {"pattern": "u:*", "include_key": True, "batch_size": 100,
+    # batch_bytes=1: batches of 100 rows, so the scan is still fetching when the consumer stops.
+    plan = {"pattern": "u:*", "include_key": True, "batch_size": 100, "batch_bytes": 1,
             "fields": [(name, to_descriptor(name, dtype)) for name, dtype in SCHEMA.items()]}
     for _ in range(3):
         # The consumer stops after one batch while hundreds of fetches are in flight.

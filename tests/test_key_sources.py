@@ -304,7 +304,9 @@ def test_search_cursor_is_deleted_when_closed_during_a_request(
     # read is in flight (or queued behind the pause): the cursor must still be deleted, not left
     # to the server's idle timeout.
     people_index(r, 500)
-    plan = hash_plan(key_source=search("idx:people", "*"), count_hint=count_hint, batch_size=batch_size)
+    # batch_bytes=1: every batch at batch_size rows, so several come before the scan ends.
+    plan = hash_plan(key_source=search("idx:people", "*"), count_hint=count_hint, batch_size=batch_size,
+                     batch_bytes=1)
     scan = _core.scan_hashes(url, plan)
     for _ in range(stop_after):
         assert scan.next_batch() is not None

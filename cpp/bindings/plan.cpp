@@ -67,6 +67,7 @@ read::KeyScanOptions key_scan_options_from_plan(const std::string& url, PlanRead
   options.row_index_column_name = plan.get<std::string>("row_index_column_name", options.row_index_column_name);
   options.row_index_offset = plan.get<int64_t>("row_index_offset", options.row_index_offset);
   options.batch_size = plan.get<int64_t>("batch_size", options.batch_size);
+  options.batch_bytes = plan.get<int64_t>("batch_bytes", options.batch_bytes);
   if (auto n_rows = plan.optional<int64_t>("n_rows")) options.n_rows = *n_rows;
   options.budget = budget_from_plan(plan);
   return options;

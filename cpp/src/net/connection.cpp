@@ -79,6 +79,7 @@ std::optional<resp::Reply> Connection::next_reply() {
       // of step with the commands that asked for them.
       if (reply.root().type() != resp::Type::kPush) {
         ++replies_;
+        reply_bytes_ += parser_.consumed();
         return reply;
       }
       release_reply();

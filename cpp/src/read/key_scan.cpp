@@ -94,7 +94,9 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
     if (match && !glob_match(*match, key)) return;
     if (seen.insert(key)) pending.push(key);
   };
-  const size_t scan_ahead = static_cast<size_t>(std::max<int64_t>(2 * count_hint, options.max_keys_in_flight));
+  // The next SCAN is asked for once fewer than one reply's worth of keys wait: SCAN stays just
+  // ahead of the fetches (see max_keys_in_flight) without the fetch pipeline running dry.
+  const size_t scan_ahead = static_cast<size_t>(count_hint);
 
   auto limit_reached = [&] { return options.n_rows && rows_total >= *options.n_rows; };
   // Rows that could still appear from work already under way; never start more than n_rows need.
@@ -102,8 +104,19 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
     return !options.n_rows || rows_total + keys_in_flight + extra < *options.n_rows;
   };
   auto finish_row = [&](std::string_view key) { row_columns.finish_row(key, rows_total++); };
+  // The bytes of the replies consumed since the last batch stand in for its size (batch_bytes).
+  auto received = [&] {
+    uint64_t bytes = 0;
+    for (const auto& lane : lanes) bytes += lane->reply_bytes();
+    return bytes;
+  };
+  uint64_t batch_start_bytes = 0;
+  bool first_batch = true;
   auto emit_if_full = [&]() -> bool {
     if (batch.num_rows() < options.batch_size) return true;
+    if (!first_batch && received() - batch_start_bytes < static_cast<uint64_t>(options.batch_bytes)) return true;
+    first_batch = false;
+    batch_start_bytes = received();
     return queue.push(batch.finish());
   };
   std::vector<Added> added;
@@ -204,7 +217,10 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
 
     const bool want_keys = !source->done() && !source->waiting() && pending.size() < scan_ahead &&
                            may_start_more(static_cast<int64_t>(pending.size()));
-    const int64_t window = pacer.window();
+    // Unpaced, room for two whole multi-key commands (MGET) however deep the window: one is
+    // answered while the next is on its way, and neither is cut short by the window.
+    const int64_t window = pacer.paced() ? pacer.window()
+                                         : std::max<int64_t>(pacer.window(), 2 * static_cast<int64_t>(fetcher.keys_per_command()));
     const bool want_fetch = !pending.empty() && keys_in_flight < window && may_start_more(0);
     // Paced, new work goes out only when a burst opens; in between, only replies are read.
     if (pacer.may_send(in_flight.empty() && !source->waiting(), want_keys || want_fetch)) {

@@ -194,6 +194,9 @@ bool read_in_slices(net::Connection& conn, const TimeSeriesOptions& options, Sam
       in_flight.push_back(std::move(pending.front()));
       pending.pop_front();
     }
+    // Out now, not at the next wait for bytes: the server formats the next slices while this
+    // thread parses replies already buffered.
+    conn.try_send();
     std::optional<resp::Reply> reply = conn.next_reply();
     if (!reply) {
       conn.pump();

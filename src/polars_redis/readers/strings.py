@@ -53,7 +53,7 @@ def scan_strings(
 
     Nothing is sent to Redis until the frame is collected. Keys are found with
     ``SCAN ... TYPE string`` (keys of other types are skipped) and their values fetched with one
-    ``MGET`` per group of up to 256 keys (fewer for large values), pipelined. A key deleted
+    ``MGET`` per group of up to 1000 keys (fewer for large values), pipelined. A key deleted
     between SCAN and MGET gives no row. Selecting only the key column sends no MGET at all;
     `head(n)` fetches about n values.
 

@@ -46,6 +46,9 @@ class Connection {
   // Writes what the socket takes now of the pending output, without reading: the reply handed
   // out last stays valid (a fetcher can send its next page while it parses the current one).
   void try_send();
+  // Bytes of the replies next_reply() has handed out since the connection opened (readers size
+  // their batches by it).
+  uint64_t reply_bytes() const { return reply_bytes_; }
   // Waits until one of `connections` can move bytes (each one's own socket_timeout_ms bounds the
   // wait: the shortest applies). Throws kTimeout naming the endpoints otherwise.
   static void wait_any(std::span<Connection* const> connections);
@@ -116,6 +119,7 @@ class Connection {
   size_t out_counted_ = 0;  // out_ bytes already counted as commands
   size_t commands_ = 0;     // commands counted so far
   size_t replies_ = 0;      // replies handed out so far (push messages excluded)
+  uint64_t reply_bytes_ = 0;
 };
 
 // Counts the complete commands (RESP arrays of bulk strings, as resp/encoder.hpp writes them) in

@@ -17,7 +17,7 @@ struct StringFetchOptions {
   std::optional<FieldSpec> value;   // the value column, when projected
   KeyMetadataOptions metadata;
   bool ignore_errors = false;
-  size_t keys_per_mget = 256;      // most keys per MGET
+  size_t keys_per_mget = 1000;     // most keys per MGET: one SCAN COUNT 1000 reply
 };
 
 class StringFetcher final : public RowFetcher {
