@@ -8,7 +8,7 @@ import polars as pl
 import redis
 
 from polars_redis import _core
-from polars_redis._dtypes import to_descriptor
+from polars_redis.engine.dtypes import to_descriptor
 
 MIB = 1 << 20
 

@@ -56,7 +56,12 @@ ENTRY_POINTS: dict[str, tuple[Callable[[dict[str, Any]], object], dict[str, Any]
     "write_zset": (_write("write_zset"), {"items_column": "m", "scores_column": "s"}),
     "write_stream": (_write("write_stream"), {"trim": []}),
     "write_timeseries": (_write("write_timeseries"), {"timestamp_column": "t", "value_column": "v", "add_options": []}),
+    # explain(): reads the plan of the key scan it describes, with that scan's reader.
+    "describe_key_scan": (lambda plan: _core.describe_key_scan("scan_json", URL, plan),
+                          {"fields": [("a", _STRING, None)]}),
 }
+# The name an entry point's errors give: a description reads as the scan it describes.
+_NAMED_AS = {"describe_key_scan": "scan_json"}
 
 _TYPE_NAMES = r"(bool|int|float|str|list|list\[str\]|tuple|dict)"
 
@@ -76,7 +81,7 @@ def _error(call: Callable[[dict[str, Any]], object], plan: dict[str, Any]) -> st
 
 def _known_keys(call: Callable[[dict[str, Any]], object], plan: dict[str, Any], entry: str) -> list[str]:
     message = _error(call, {**plan, "qqqqqqqqqqqqqqqq": 1})
-    match = re.fullmatch(rf"unknown plan key 'qqqqqqqqqqqqqqqq' for {entry}; the known keys are (.*)", message)
+    match = re.fullmatch(rf"unknown plan key 'qqqqqqqqqqqqqqqq' for {_NAMED_AS.get(entry, entry)}; the known keys are (.*)", message)
     assert match, message
     return re.findall(r"'([^']*)'", match.group(1))
 
@@ -98,7 +103,7 @@ def test_every_known_key_misspelt_is_rejected_with_the_key_it_meant(entry: str) 
         if wrong in known:
             continue
         message = _error(call, {**plan, wrong: None})
-        head = f"unknown plan key '{wrong}' for {entry}; did you mean "
+        head = f"unknown plan key '{wrong}' for {_NAMED_AS.get(entry, entry)}; did you mean "
         assert message.startswith(head), message
         assert f"'{key}'" in message[len(head):], message
 
@@ -108,7 +113,7 @@ def test_every_known_key_with_a_wrong_type_names_key_and_types(entry: str) -> No
     call, plan = ENTRY_POINTS[entry]
     for key in _known_keys(call, plan, entry):
         message = _error(call, {**plan, key: object()})
-        assert re.fullmatch(rf"plan\['{key}'\] for {entry} must be {_TYPE_NAMES}, got object", message), message
+        assert re.fullmatch(rf"plan\['{key}'\] for {_NAMED_AS.get(entry, entry)} must be {_TYPE_NAMES}, got object", message), message
 
 
 @pytest.mark.parametrize("entry", sorted(name for name, (_, plan) in ENTRY_POINTS.items() if plan))
@@ -116,7 +121,7 @@ def test_a_missing_required_key_is_named(entry: str) -> None:
     call, plan = ENTRY_POINTS[entry]
     for key in plan:
         rest = {k: v for k, v in plan.items() if k != key}
-        assert _error(call, rest) == f"plan['{key}'] for {entry} is required"
+        assert _error(call, rest) == f"plan['{key}'] for {_NAMED_AS.get(entry, entry)} is required"
 
 
 def test_several_unknown_keys_are_all_named() -> None:
@@ -183,9 +188,8 @@ def test_values_are_not_coerced_across_types() -> None:
         call("not a dict")  # type: ignore[arg-type]
 
 
-def test_the_budget_entry_points_take_typed_arguments() -> None:
+def test_the_budget_entry_point_takes_typed_arguments() -> None:
     _core.validate_budget()
     _core.validate_budget(max_server_share=0.5, max_commands_per_second=100.0)
     with pytest.raises(pr.ConfigurationError, match="max_server_share"):
         _core.validate_budget(max_server_share=0.0)
-    assert _core.source_count(1000) == 1000
