@@ -76,7 +76,8 @@ schema_overrides: column name -> Polars dtype, as in Polars' readers: the column
     "search results": """\
 include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
 ttl_column_name: name of the TTL column.
-batch_size: rows in the first batch handed to Polars (later batches also wait for about 1 MiB of replies, so a large read hands over fewer, larger batches).
+batch_size: rows in the first batch handed to Polars; later batches also wait for
+    about 1 MiB of replies, so a large read hands over fewer, larger batches.
 count_hint: keys per cursor read (FT.AGGREGATE ... WITHCURSOR COUNT).
 ignore_errors: read values that do not parse as their dtype as null instead of raising
     `SchemaError`.

@@ -116,7 +116,8 @@ def scan_hashes(
         schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
             or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
             cast to it. A name that is no column raises `ConfigurationError`.
-        batch_size: rows in the first batch handed to Polars (later batches also wait for about 1 MiB of replies, so a large read hands over fewer, larger batches).
+        batch_size: rows in the first batch handed to Polars; later batches also wait for
+            about 1 MiB of replies, so a large read hands over fewer, larger batches.
         count_hint: SCAN COUNT hint. The default (1000, not the 100 Redis uses) keeps the fetch
             pipeline fed: with 100 the single SCAN cursor cannot deliver keys as fast as the server
             answers the fetches (measured in bench/RESULTS.md). Lower it to shorten each SCAN call

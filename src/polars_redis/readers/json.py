@@ -153,7 +153,8 @@ def scan_json(
         schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
             or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
             cast to it. A name that is no column raises `ConfigurationError`.
-        batch_size: rows in the first batch handed to Polars (later batches also wait for about 1 MiB of replies, so a large read hands over fewer, larger batches).
+        batch_size: rows in the first batch handed to Polars; later batches also wait for
+            about 1 MiB of replies, so a large read hands over fewer, larger batches.
         count_hint: SCAN COUNT hint (1000 keeps the fetch pipeline fed, as for hashes).
         ignore_errors: read values that do not fit their dtype as null instead of raising.
         key_template: the key layout, e.g. ``"order:{region}:{id}"``: each ``{part}`` becomes a

@@ -78,7 +78,8 @@ def scan_strings(
         schema_overrides: column name -> Polars dtype, as in Polars' readers: the value column
             is parsed as that dtype (instead of `value_type`); another column (key, TTL, ...) is
             cast to it. A name that is no column raises `ConfigurationError`.
-        batch_size: rows in the first batch handed to Polars (later batches also wait for about 1 MiB of replies, so a large read hands over fewer, larger batches).
+        batch_size: rows in the first batch handed to Polars; later batches also wait for
+            about 1 MiB of replies, so a large read hands over fewer, larger batches.
         count_hint: SCAN COUNT hint (1000 keeps the MGET pipeline fed; see
             [scan_hashes][polars_redis.readers.hashes.scan_hashes]).
         ignore_errors: read values that do not parse as `value_type` as null instead of raising
