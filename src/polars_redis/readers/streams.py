@@ -183,8 +183,7 @@ def scan_stream(
         schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of `schema` is
             parsed as that dtype instead; another column (ID, timestamp, ...) is cast to it. A
             name that is no column raises `ConfigurationError`.
-        batch_size: rows in the first batch handed to Polars; later batches also wait for
-            about 1 MiB of replies, so a large read hands over fewer, larger batches.
+        batch_size: rows per batch handed to Polars.
         page_size: entries per XRANGE call.
         {{snapshot}}
         ignore_errors: read values that do not parse as their dtype as null instead of raising
