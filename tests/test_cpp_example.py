@@ -60,7 +60,7 @@ def test_reads_every_matching_hash_into_an_arrow_stream(url: str, r: redis.Redis
     assert schema == ["_key:vu", "customer:vu", "qty:l", "price:g"]
     oracle_keys = [k.decode() for k in r.scan_iter(match="order:*", _type="hash", count=1000)]
     assert count == len(oracle_keys) == 2501
-    assert batches >= 3  # 1000-row batches
+    assert batches >= 2  # a first batch of 1000 rows, the rest sized by reply bytes (about 1 MiB)
     # The sums cover every value of every batch; the null row adds nothing.
     assert sums["qty"] == sum(int(r.hget(k, "qty") or 0) for k in oracle_keys)
     assert abs(sums["price"] - sum(float(r.hget(k, "price") or 0) for k in oracle_keys)) < 1e-6
