@@ -16,6 +16,7 @@ import pytest
 import redis
 
 import polars_redis as pr
+from committed_rows import CommittedRows, committed_rows
 from debian_redis import DebianRedis
 
 SCHEMA = {"a": pl.String, "n": pl.Int64}
@@ -89,14 +90,11 @@ def test_server_paused_mid_write_times_out_and_reports_committed_rows(server: De
         pr.write_hashes(df, _url(server, timeout=1.0))
     pauser.join()
     assert time.monotonic() - started < 10.0
-    message = str(info.value)
-    assert "committed" in message
-    committed = int(message.split("[")[-1].split(" ")[0])
+    committed = committed_rows(str(info.value))
     os.kill(server.process.pid, signal.SIGCONT)
     client = redis.Redis(port=server.port)
-    assert 0 <= committed < n
-    for i in range(0, committed, 997):  # nothing reported written is missing
-        assert client.hget(f"w:{i}", "a") == b"v"
+    assert 0 <= committed.total < n and committed.total == info.value.committed_rows
+    _assert_reported_rows_written(client, "w", committed, b"v")
 
 
 def test_out_of_memory_during_a_write_is_clear_and_reports_committed_rows(server: DebianRedis) -> None:
@@ -107,8 +105,18 @@ def test_out_of_memory_during_a_write_is_clear_and_reports_committed_rows(server
     df = pl.DataFrame({"_key": [f"m:{i}" for i in range(n)], "a": ["x" * 200] * n})
     with pytest.raises(pr.ResponseError, match="OOM") as info:
         pr.write_hashes(df, _url(server, timeout=5.0))
-    message = str(info.value)
-    committed = int(message.split("[")[-1].split(" ")[0])
-    assert 0 < committed < n
-    for i in range(0, committed, 499):
-        assert client.hget(f"m:{i}", "a") == b"x" * 200
+    committed = committed_rows(str(info.value))
+    assert 0 < committed.total < n and committed.total == info.value.committed_rows
+    _assert_reported_rows_written(client, "m", committed, b"x" * 200)
+    if committed.complete:  # a refused reply wrote nothing: every row outside the ranges is absent
+        absent = [i for i in range(0, n, 97) if i not in committed]
+        assert absent and not any(client.exists(f"m:{i}") for i in absent)
+
+
+def _assert_reported_rows_written(client: redis.Redis, prefix: str, committed: CommittedRows, value: bytes) -> None:
+    """Nothing reported written is missing: each listed range's ends and a sample in between."""
+    if committed.complete:
+        assert committed.listed() == committed.total
+    for rows in committed.ranges:
+        for i in {rows[0], rows[-1], *rows[::499]}:
+            assert client.hget(f"{prefix}:{i}", "a") == value, (i, committed.ranges)

@@ -12,6 +12,8 @@ import redis
 import polars_redis as pr
 from polars_redis.writers.writes import write_hashes
 
+from committed_rows import committed_rows
+
 ROWS = 20_000
 
 
@@ -68,11 +70,13 @@ def test_connection_killed_mid_write_reports_committed_rows(r: redis.Redis, url:
     thread.join()
     message = str(info.value)
     assert "committed" in message and "fully written or untouched" in message
-    committed = int(message.split("[")[-1].split(" ")[0])
-    assert 0 <= committed < n
+    committed = committed_rows(message)
+    assert 0 <= committed.total < n and committed.total == info.value.committed_rows
+    assert not committed.complete or committed.listed() == committed.total
     # Every key is fully old or fully new (the transaction per key), and every committed row is new.
     for i in range(0, n, 1000):
         h = r.hgetall(f"k:{i}")
         assert h in ({b"a": b"old", b"b": b"old"}, {b"a": b"new", b"b": b"new"}, {}), h
-    for i in range(committed):
-        assert r.hget(f"k:{i}", "a") == b"new"
+    for rows in committed.ranges:
+        for i in rows:
+            assert r.hget(f"k:{i}", "a") == b"new"
