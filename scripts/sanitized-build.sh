@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The C++ side of `make test`: one build of the core with AddressSanitizer + UndefinedBehaviorSanitizer
-# serving the GoogleTests, the C++ example (tests/test_cpp_example.py runs it) and the Python module
+# serving the GoogleTests, the C++ example (tests/package/test_cpp_example.py runs it) and the Python module
 # that scripts/asan-test.sh loads, all in build/cpp-tests; then the GoogleTests. -O1 -g1: what ASan
 # recommends, line tables enough for its reports, and about half the compile time of -O2 -g.
 # alloc_dealloc_mismatch is off: Debian's prebuilt libsimdjson allocates its parser with new[] /

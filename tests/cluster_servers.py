@@ -221,3 +221,22 @@ def _wait_replica_synced(cluster: LocalCluster, primary_port: int, timeout: floa
             return
         time.sleep(0.1)
     raise ServerError(f"the replica of 127.0.0.1:{primary_port} did not sync")
+
+
+def wait_replicated(cluster: LocalCluster) -> None:
+    """Until every replica has the data and the seed's CLUSTER SHARDS calls it online (a replica
+    whose offset the seed has not heard of yet is "loading", and reads rightly skip it)."""
+    for node in cluster.primaries:
+        client = cluster.client(node.port)
+        assert client.execute_command("WAIT", 1, 10000) >= 1
+        client.close()
+    seed = cluster.client(cluster.primaries[0].port)
+    deadline = time.monotonic() + 300  # waits on state: generous for a loaded machine
+    while True:
+        shards = seed.execute_command("CLUSTER", "SHARDS")
+        health = [node[b"health"] for shard in shards for node in shard[b"nodes"]]
+        if all(h == b"online" for h in health):
+            break
+        assert time.monotonic() < deadline, health
+        time.sleep(0.05)
+    seed.close()

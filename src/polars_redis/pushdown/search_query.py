@@ -3,7 +3,7 @@
 The server only narrows; the full predicate is re-applied on the client. A translation may select
 *more* documents than the predicate (case folding, tags split on a separator, words in any order,
 doubles for large integers) but never fewer, under RediSearch's real semantics (checked against the
-server by tests/test_pushdown_differential.py). A term whose translation cannot be shown to be a
+server by tests/search/test_pushdown_differential.py). A term whose translation cannot be shown to be a
 superset is not pushed and the reason is reported (`Refusal`); it is never narrowed. Negation flips
 a superset into a subset, so ``~`` is pushed only over translations marked `exact`: the documents
 selected are exactly those where the predicate is true, plus possibly some where it is null

@@ -3,7 +3,7 @@
 // what snapshot reads and RDB files need to answer JSON.GET with the columns' own paths, where
 // no server is asked. Matches are the documents' own text, so numbers keep their exact digits.
 //
-// RedisJSON's rules, checked against the server by tests/test_snapshot_json_paths.py:
+// RedisJSON's rules, checked against the server by tests/reads/test_snapshot_json_paths.py:
 //   `.name` / `['a','b']` select object members (in the order written; a name may repeat);
 //   `.*` / `[*]` every member or element, in document order;
 //   `[i,j]` array elements, a negative index counting from the end and clamped to the first

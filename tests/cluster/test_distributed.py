@@ -24,8 +24,7 @@ from hypothesis import strategies as st
 import polars_redis as pr
 from polars_redis.server import RedisStackServer
 
-from cluster_servers import SLOTS, LocalCluster
-from test_cluster_read import wait_replicated
+from cluster_servers import SLOTS, LocalCluster, wait_replicated
 
 SCHEMA = {"name": pl.String, "age": pl.Int64, "score": pl.Float64}
 N = 600

@@ -183,7 +183,7 @@ def test_json_documents(r: redis.Redis, url: str) -> None:
     projected = pr.scan_json(url, "doc:*", schema, snapshot=True).select("_key", "age").collect().sort("_key")
     assert projected.equals(scan.select("_key", "age"))
     assert snap["age"].to_list() == [docs[k]["age"] for k in snap["_key"]]
-    # A column with its own JSONPath is evaluated on the client (tests/test_snapshot_json_paths.py).
+    # A column with its own JSONPath is evaluated on the client (tests/reads/test_snapshot_json_paths.py).
     nested = pr.read_json(url, "doc:*", {"k": pl.Int64}, paths={"k": "$.nested.k"}, snapshot=True).sort("_key")
     assert nested["k"].to_list() == [docs[k]["nested"]["k"] for k in nested["_key"]]
     wait_for_no_fork(r)

@@ -14,7 +14,7 @@ import redis
 
 from conftest import load_hashes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BINARY = Path(os.environ.get("POLARS_REDIS_CPP_EXAMPLE", ROOT / "build/cpp-tests/examples/read_hashes"))
 
 

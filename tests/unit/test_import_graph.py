@@ -11,7 +11,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = "polars_redis"
-SOURCE = Path(__file__).resolve().parent.parent / "src" / PACKAGE
+SOURCE = Path(__file__).resolve().parents[2] / "src" / PACKAGE
 
 
 def _modules(source: Path) -> dict[str, Path]:

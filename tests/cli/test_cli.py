@@ -358,7 +358,7 @@ def test_the_cli_page_examples_run_and_print_what_it_shows(r: redis.Redis, url: 
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     load_hashes(r, USERS)
     monkeypatch.chdir(tmp_path)
-    page = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text()
+    page = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text()
     blocks = re.findall(r"^```(bash|text)\n(.*?)^```", page, re.S | re.M)
     assert [kind for kind, _ in blocks].count("bash") == 5
     printed = ""

@@ -41,7 +41,7 @@ def _pairs() -> list[tuple[str, str]]:
 PAIRS = _pairs()
 READS = [n for n in pr.__all__ if n.startswith("read_")]
 # scan_partitions plans partitions rather than reading; like scan_rdb it forwards the options of
-# the scan kind it is given (tests/test_distributed.py checks those).
+# the scan kind it is given (tests/cluster/test_distributed.py checks those).
 LAZY = [n for n in pr.__all__ if n.startswith(("scan_", "search_")) and n != "scan_partitions"]
 
 

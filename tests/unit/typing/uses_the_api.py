@@ -1,4 +1,4 @@
-"""A user script touching the whole public API; `mypy --strict` must accept it (tests/test_typing.py).
+"""A user script touching the whole public API; `mypy --strict` must accept it (tests/unit/test_typing.py).
 
 It is type-checked only, never run.
 """

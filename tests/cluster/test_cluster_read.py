@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import polars_redis as pr
 from polars_redis import _core
 
-from cluster_servers import LocalCluster
+from cluster_servers import LocalCluster, wait_replicated
 
 N = 3000
 SCHEMA = {"name": pl.String, "age": pl.Int64, "score": pl.Float64}
@@ -35,24 +35,6 @@ def load(client: redis.Redis | redis.RedisCluster, rows: dict[str, dict[str, str
         pipe.hset(key, mapping=fields)
     pipe.execute()
 
-
-def wait_replicated(cluster: LocalCluster) -> None:
-    """Until every replica has the data and the seed's CLUSTER SHARDS calls it online (a replica
-    whose offset the seed has not heard of yet is "loading", and reads rightly skip it)."""
-    for node in cluster.primaries:
-        client = cluster.client(node.port)
-        assert client.execute_command("WAIT", 1, 10000) >= 1
-        client.close()
-    seed = cluster.client(cluster.primaries[0].port)
-    deadline = time.monotonic() + 300  # waits on state: generous for a loaded machine
-    while True:
-        shards = seed.execute_command("CLUSTER", "SHARDS")
-        health = [node[b"health"] for shard in shards for node in shard[b"nodes"]]
-        if all(h == b"online" for h in health):
-            break
-        assert time.monotonic() < deadline, health
-        time.sleep(0.05)
-    seed.close()
 
 
 def by_key(df: pl.DataFrame, key: str = "_key") -> pl.DataFrame:

@@ -20,7 +20,7 @@ import redis
 
 from polars_redis.server import RedisStackServer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted((ROOT / "docs").glob("*.md"))
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 BLOCK = re.compile(r"^```python([^\n]*)\n(.*?)^```", re.S | re.M)

@@ -19,7 +19,7 @@ import redis
 import polars_redis as pr
 from polars_redis.server import RedisStackServer, _free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _env() -> dict[str, str]:

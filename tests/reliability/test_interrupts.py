@@ -21,6 +21,7 @@ import redis
 
 import polars_redis as pr
 from debian_redis import DebianRedis
+from process_state import all_threads_sleeping
 
 CHILD = r"""
 import os, sys, threading, time
@@ -110,20 +111,11 @@ def _start_child(server: DebianRedis, mode: str, tmp_path: Path) -> subprocess.P
     return child
 
 
-def _blocked(pid: int) -> bool:
-    """Whether every thread of `pid` sleeps (so the child is inside the stalled call)."""
-    states = []
-    for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/stat") as stat:
-            states.append(stat.read().rsplit(")", 1)[1].split()[0])
-    return all(state in "SD" for state in states)
-
-
 @pytest.mark.parametrize("mode", ["read", "sink", "write"])
 def test_ctrl_c_ends_a_call_on_a_stalled_server(server: DebianRedis, tmp_path: Path, mode: str) -> None:
     child = _start_child(server, mode, tmp_path)
     deadline = time.monotonic() + 30
-    while not _blocked(child.pid) and time.monotonic() < deadline:
+    while not all_threads_sleeping(child.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.3)  # well inside the call: its first socket wait has begun
     child.send_signal(signal.SIGINT)
@@ -188,7 +180,7 @@ def test_connect_timeout_bounds_the_whole_handshake() -> None:
 
 def test_every_blocking_binding_releases_the_gil_through_released_gil() -> None:
     """nb::gil_scoped_release would neither arm Ctrl-C nor survive re-taking the GIL at exit."""
-    bindings = Path(__file__).resolve().parent.parent / "cpp" / "bindings"
+    bindings = Path(__file__).resolve().parents[2] / "cpp" / "bindings"
     plain = [f"{path.name}:{n}" for path in sorted(bindings.glob("*.cpp"))
              for n, line in enumerate(path.read_text().splitlines(), 1) if "gil_scoped_release" in line]
     assert plain == []

@@ -166,7 +166,7 @@ def test_time_bounds_in_every_form(r: redis.Redis, url: str) -> None:
         (lo, hi),
         (lo_dt, hi_dt),
         (lo_dt.astimezone(timezone(timedelta(hours=5, minutes=30))), hi_dt),
-        # Naive values and ISO text without an offset are local time (tests/test_time_bounds.py).
+        # Naive values and ISO text without an offset are local time (tests/reads/test_time_bounds.py).
         (lo_dt.astimezone().replace(tzinfo=None), hi_dt.astimezone().replace(tzinfo=None).isoformat()),
         ("2023-11-14T22:16:40Z", "2023-11-14T22:28:20.123Z"),
         ("2023-11-15T00:16:40+02:00", "2023-11-14 22:28:20.123+00:00"),

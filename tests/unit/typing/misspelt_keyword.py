@@ -1,4 +1,4 @@
-"""A misspelt keyword that `mypy --strict` must report, naming it (tests/test_typing.py)."""
+"""A misspelt keyword that `mypy --strict` must report, naming it (tests/unit/test_typing.py)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ import redis
 import polars_redis as pr
 from polars_redis.server import RedisStackServer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # The modules the API reference page renders, in its order.
 MODULES = [line.split()[1] for line in (ROOT / "docs" / "api.md").read_text().splitlines() if line.startswith(":::")]
 LOCAL_URL = "redis://localhost:6379"

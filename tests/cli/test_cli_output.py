@@ -24,7 +24,7 @@ import polars_redis as pr
 from conftest import STATE_DEADLINE, command_calls, load_hashes
 from debian_redis import DebianRedis
 from polars_redis.__main__ import main
-from test_interrupts import _blocked
+from process_state import all_threads_sleeping
 
 SCHEMA = "name=String,age=Int64"
 USERS = {f"user:{i}": {"name": f"n{i}", "age": str(20 + i % 50)} for i in range(300)}
@@ -192,7 +192,7 @@ def test_ctrl_c_mid_export_keeps_the_old_file_and_no_temp_file(tmp_path: Path) -
         try:
             assert first.startswith("export: "), first + child.stderr.read()
             deadline = time.monotonic() + STATE_DEADLINE
-            while not _blocked(child.pid) and time.monotonic() < deadline:
+            while not all_threads_sleeping(child.pid) and time.monotonic() < deadline:
                 time.sleep(0.05)
             partial = [path.name for path in out_dir.iterdir() if path.name != out.name]
             assert len(partial) == 1 and partial[0].startswith(".h.parquet.") and partial[0].endswith(".partial")
