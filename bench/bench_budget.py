@@ -26,7 +26,7 @@ from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_snapshots import LOAD_SCRIPT, SCHEMA, percentile  # noqa: E402
-from common import publish, table_start  # noqa: E402
+from harness import publish, table_start  # noqa: E402
 
 RATE_HZ = 1000
 

@@ -10,7 +10,6 @@ alongside. Usage: python bench/bench_cli.py [--rows 100000 1000000] [--url URL] 
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -19,23 +18,19 @@ import polars as pl
 import redis
 
 from polars_redis.__main__ import main as cli
-from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import comparison_rows, machine_description, measure, publish  # noqa: E402
+from common import bench_arguments, in_pipelines, redis_stack  # noqa: E402
+from harness import comparison_rows, measure, publish, versus_redis_py_table  # noqa: E402
 
 SCHEMA = {f"s{i}": pl.String for i in range(5)} | {f"n{i}": pl.Int64 for i in range(5)}
 SCHEMA_FLAG = ",".join(f"{name}={dtype}" for name, dtype in SCHEMA.items())
 
 
 def load(client: redis.Redis, n: int) -> None:
-    pipe = client.pipeline(transaction=False)
-    for i in range(n):
+    for pipe, i in in_pipelines(client, range(n)):
         pipe.hset(f"b:{i}", mapping={**{f"s{j}": f"text-{j}-{i}" for j in range(5)},
                                      **{f"n{j}": str(i * (j + 1)) for j in range(5)}})
-        if i % 10_000 == 9_999:
-            pipe.execute()
-    pipe.execute()
 
 
 def redis_py_export(client: redis.Redis, path: Path) -> int:
@@ -65,31 +60,16 @@ def redis_py_export(client: redis.Redis, path: Path) -> int:
 
 def redis_py_import(client: redis.Redis, path: Path) -> None:
     df = pl.read_parquet(path)
-    pipe = client.pipeline(transaction=False)
-    for i, row in enumerate(df.iter_rows(named=True)):
+    for pipe, row in in_pipelines(client, df.iter_rows(named=True)):
         key = row.pop("_key")
         pipe.hset(key, mapping={k: str(v) for k, v in row.items() if v is not None})
-        if i % 10_000 == 9_999:
-            pipe.execute()
-    pipe.execute()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--url")
-    parser.add_argument("--markdown", type=Path)
-    args = parser.parse_args()
-    server = None if args.url else RedisStackServer().start()
-    url = args.url or server.url
-    client = redis.Redis.from_url(url)
-    lines = [
-        f"Machine: {machine_description()}; Polars {pl.__version__}; server and client on the same host.",
-        "",
-        "| rows | run | wall ms | server CPU ms | wall / server CPU | vs redis-py |",
-        "|---:|---|---:|---:|---:|---:|",
-    ]
-    try:
+    args = bench_arguments([100_000, 1_000_000], flag="--rows", markdown_help=None, repeat=None).parse_args()
+    lines = versus_redis_py_table("rows", f"; Polars {pl.__version__}; server and client on the same host.", "run")
+    with redis_stack(args.url) as url:
+        client = redis.Redis.from_url(url)
         with tempfile.TemporaryDirectory() as tmp:
             ours_file, base_file = Path(tmp) / "ours.parquet", Path(tmp) / "base.parquet"
             for n in args.rows:
@@ -112,9 +92,6 @@ def main() -> None:
                                                  setup=client.flushall)
                 lines += comparison_rows(n, "import Parquet -> hashes", wall, cpu, base_wall, base_cpu)
                 print("\n".join(lines[-2:]), flush=True)
-    finally:
-        if server is not None:
-            server.stop()
     publish(lines, args.markdown)
 
 

@@ -14,16 +14,14 @@ Usage: python bench/bench_cluster.py [--sizes 100000 1000000] [--repeat 3] [--ba
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import redis
-from redis.cluster import RedisCluster
 
 import polars_redis as pr
 from polars_redis.server import RedisStackServer
@@ -31,7 +29,8 @@ from polars_redis.server import RedisStackServer
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
 from cluster_servers import start_cluster  # noqa: E402
-from common import machine_description, publish, server_cpu_seconds  # noqa: E402
+from common import hgetall_frame  # noqa: E402
+from harness import machine_description, measure_per_server, publish  # noqa: E402
 
 SCHEMA = {
     "f0": pl.String, "f1": pl.Int64, "f2": pl.Float64, "f3": pl.String, "f4": pl.Int64,
@@ -47,39 +46,6 @@ def frame(n: int) -> pl.DataFrame:
         "f4": i % 1000, "f5": (i % 2) == 1, "f6": "user" + i.cast(pl.String) + "@example.com", "f7": i / 7,
         "f8": -i, "f9": pl.Series(["some longer text value for the benchmark"] * n),
     })
-
-
-def measure(clients: list[redis.Redis], work: Callable[[], Any], repeat: int) -> tuple[float, list[float], Any]:
-    """Median wall seconds and the median server CPU seconds per client of `work`."""
-    walls: list[float] = []
-    cpus: list[list[float]] = []
-    result = None
-    for _ in range(repeat):
-        before = [server_cpu_seconds(c) for c in clients]
-        start = time.perf_counter()
-        result = work()
-        walls.append(time.perf_counter() - start)
-        cpus.append([server_cpu_seconds(c) - b for c, b in zip(clients, before)])
-    return statistics.median(walls), [statistics.median(col) for col in zip(*cpus)], result
-
-
-def redis_py_single(client: redis.Redis) -> pl.DataFrame:
-    keys = list(client.scan_iter(match="bench:*", count=1000))
-    pipe = client.pipeline(transaction=False)
-    for key in keys:
-        pipe.hgetall(key)
-    rows = [{k.decode(): v.decode() for k, v in h.items()} for h in pipe.execute()]
-    return pl.DataFrame(rows).with_columns(pl.Series("_key", [k.decode() for k in keys]))
-
-
-def redis_py_cluster(client: RedisCluster) -> pl.DataFrame:
-    # RedisCluster.scan_iter visits every primary; its pipeline groups the commands by node.
-    keys = list(client.scan_iter(match="bench:*", count=1000))
-    pipe = client.pipeline(transaction=False)
-    for key in keys:
-        pipe.hgetall(key)
-    rows = [{k.decode(): v.decode() for k, v in h.items()} for h in pipe.execute()]
-    return pl.DataFrame(rows).with_columns(pl.Series("_key", [k.decode() for k in keys]))
 
 
 def row(n: int, setup: str, reader: str, wall: float, cpus: list[float], baseline: float | None) -> str:
@@ -99,37 +65,66 @@ def table_head(rows_label: str) -> list[str]:
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+class Setups:
+    """A local cluster (3 primaries + 3 replicas) and a single Redis Stack node, with a client
+    on each shard's primary, one on the node, and a RedisCluster client (the oracle)."""
+
+    def __init__(self, cluster: Any, single: RedisStackServer) -> None:
+        self.cluster, self.single = cluster, single
+        self.shard_clients = [cluster.client(n.port) for n in cluster.primaries]
+        self.single_client = redis.Redis.from_url(single.url)
+        self.oracle = cluster.oracle()
+
+
+@contextmanager
+def cluster_and_single() -> Iterator[Setups]:
+    cluster = start_cluster()
+    single = RedisStackServer().start()
+    try:
+        yield Setups(cluster, single)
+    finally:
+        single.stop()
+        cluster.stop()
+
+
+def cluster_arguments(description: str) -> argparse.ArgumentParser:
+    """The options both cluster benches take; a bench adds its own."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--repeat", type=int, default=3)
+    return parser
+
+
+def main() -> None:
+    parser = cluster_arguments(__doc__.splitlines()[0])
     parser.add_argument("--baseline-repeat", type=int, help="runs of the (slow) redis-py baselines; default --repeat")
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
 
-    cluster = start_cluster()
-    single = RedisStackServer().start()
     lines = table_head("rows")
-    try:
-        shard_clients = [cluster.client(n.port) for n in cluster.primaries]
-        single_client = redis.Redis.from_url(single.url)
-        oracle = cluster.oracle()
+    with cluster_and_single() as setups:
+        cluster, single = setups.cluster, setups.single
+        shard_clients, single_client = setups.shard_clients, setups.single_client
         for n in args.sizes:
             df = frame(n)
             cluster.flush()
             single_client.flushall()
-            load_cluster, load_cluster_cpu, _ = measure(shard_clients, lambda: pr.write_hashes(df, cluster.url), 1)
-            load_single, load_single_cpu, _ = measure([single_client], lambda: pr.write_hashes(df, single.url), 1)
+            load_cluster, load_cluster_cpu, _ = measure_per_server(
+                shard_clients, lambda: pr.write_hashes(df, cluster.url), 1)
+            load_single, load_single_cpu, _ = measure_per_server(
+                [single_client], lambda: pr.write_hashes(df, single.url), 1)
             results = {}
             for setup, url, clients in (("cluster, 3 shards", cluster.url, shard_clients),
                                         ("single node", single.url, [single_client])):
-                wall, cpus, got = measure(clients, lambda url=url: pr.read_hashes(url, "bench:*", SCHEMA),
-                                          args.repeat)
+                wall, cpus, got = measure_per_server(
+                    clients, lambda url=url: pr.read_hashes(url, "bench:*", SCHEMA), args.repeat)
                 assert got.height == n
                 results[setup] = (wall, cpus)
             base_repeat = args.baseline_repeat or args.repeat
-            base_cluster = measure(shard_clients, lambda: redis_py_cluster(oracle), base_repeat)
-            base_single = measure([single_client], lambda: redis_py_single(single_client), base_repeat)
+            base_cluster = measure_per_server(shard_clients, lambda: hgetall_frame(setups.oracle, "bench:*"),
+                                              base_repeat)
+            base_single = measure_per_server([single_client], lambda: hgetall_frame(single_client, "bench:*"),
+                                             base_repeat)
             assert base_cluster[2].height == n and base_single[2].height == n
             lines += [
                 row(n, "cluster, 3 shards", "polars-redis read_hashes", *results["cluster, 3 shards"], base_cluster[0]),
@@ -141,9 +136,6 @@ def main() -> None:
                 row(n, "single node", "polars-redis write_hashes (load)", load_single, load_single_cpu, None)
                 .replace("| 1.0x |", "| - |"),
             ]
-    finally:
-        single.stop()
-        cluster.stop()
     publish(lines, args.markdown)
 
 

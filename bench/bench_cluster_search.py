@@ -15,7 +15,6 @@ Usage: python bench/bench_cluster_search.py [--sizes 100000 1000000] [--repeat 3
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -27,13 +26,10 @@ from redis.cluster import RedisCluster
 from redis.commands.search.query import Query
 
 import polars_redis as pr
-from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
-from bench_cluster import measure, row, table_head  # noqa: E402
-from cluster_servers import start_cluster  # noqa: E402
-from common import publish  # noqa: E402
+from bench_cluster import cluster_and_single, cluster_arguments, row, table_head  # noqa: E402
+from harness import measure_per_server, publish  # noqa: E402
 
 SCHEMA = {"qty": pl.Int64, "price": pl.Float64, "category": pl.String}
 
@@ -99,19 +95,14 @@ def redis_py_single_search(client: redis.Redis, query: str) -> pl.DataFrame:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = cluster_arguments(__doc__.splitlines()[0])
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
 
-    cluster = start_cluster()
-    single = RedisStackServer().start()
     lines = table_head("rows in store")
-    try:
-        shard_clients = [cluster.client(n.port) for n in cluster.primaries]
-        single_client = redis.Redis.from_url(single.url)
-        oracle = cluster.oracle()
+    with cluster_and_single() as setups:
+        cluster, single = setups.cluster, setups.single
+        shard_clients, single_client, oracle = setups.shard_clients, setups.single_client, setups.oracle
         for n in args.sizes:
             df = frame(n)
             low, high = n // 3, n // 3 + n // 100  # 1% of the rows
@@ -128,16 +119,19 @@ def main() -> None:
                                 if_exists="replace")
                 notes.append(f"{setup}: indexing {n:,} hashes took {wait_indexed(clients, n):.1f} s")
                 lf = pr.scan_hashes(url, "item:*", SCHEMA, search_index="idx:items")
-                pushed = measure(clients, lambda lf=lf: lf.filter(predicate).collect(), args.repeat)
+                pushed = measure_per_server(clients, lambda lf=lf: lf.filter(predicate).collect(), args.repeat)
                 scan = pr.scan_hashes(url, "item:*", SCHEMA)
-                full = measure(clients, lambda scan=scan: scan.filter(predicate).collect(), max(1, args.repeat // 2))
-                grouped = measure(clients, lambda url=url: pr.aggregate(
+                full = measure_per_server(clients, lambda scan=scan: scan.filter(predicate).collect(),
+                                          max(1, args.repeat // 2))
+                grouped = measure_per_server(clients, lambda url=url: pr.aggregate(
                     url, "idx:items", "*", group_by=["category"], reduce={"n": ("count",), "total": ("sum", "price")}),
                     args.repeat)
                 if setup.startswith("cluster"):
-                    base = measure(clients, lambda: redis_py_cluster_search(shard_clients, oracle, query), args.repeat)
+                    base = measure_per_server(clients, lambda: redis_py_cluster_search(shard_clients, oracle, query),
+                                              args.repeat)
                 else:
-                    base = measure(clients, lambda: redis_py_single_search(single_client, query), args.repeat)
+                    base = measure_per_server(clients, lambda: redis_py_single_search(single_client, query),
+                                              args.repeat)
                 assert pushed[2].height == full[2].height == base[2].height == expected
                 assert grouped[2].height == 50 and grouped[2]["n"].sum() == n
                 lines += [
@@ -149,9 +143,6 @@ def main() -> None:
                         None).replace("| 1.0x |", "| - |"),
                 ]
             lines += ["", *notes, ""]
-    finally:
-        single.stop()
-        cluster.stop()
     publish(lines, args.markdown)
 
 

@@ -12,7 +12,6 @@ Usage: python bench/bench_collections.py [--sizes 100000 1000000] [--url URL] [-
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
@@ -21,10 +20,10 @@ import polars as pl
 import redis
 
 import polars_redis as pr
-from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import machine_description, measure, publish  # noqa: E402
+from common import bench_arguments, redis_stack  # noqa: E402
+from harness import comparison_rows, measure, publish, versus_redis_py_table  # noqa: E402
 
 
 def load(client: redis.Redis, n: int) -> None:
@@ -62,24 +61,12 @@ def redis_py_list(client: redis.Redis) -> pl.DataFrame:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--url")
-    parser.add_argument("--markdown", type=Path, help="write the result table to this file")
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-
-    server = None if args.url else RedisStackServer().start()
-    url = args.url or server.url
-    client = redis.Redis.from_url(url)
-    lines = [
-        f"Machine: {machine_description()}; Polars {pl.__version__}; server and client on the same host; "
-        f"1-minute load average at the start {os.getloadavg()[0]:.1f} (the machine is shared).",
-        "",
-        "| N members | reader | wall ms | server CPU ms | wall / server CPU | vs redis-py |",
-        "|---:|---|---:|---:|---:|---:|",
-    ]
-    try:
+    args = bench_arguments([100_000, 1_000_000]).parse_args()
+    with redis_stack(args.url) as url:
+        client = redis.Redis.from_url(url)
+        lines = versus_redis_py_table(
+            "N members", f"; Polars {pl.__version__}; server and client on the same host; "
+            f"1-minute load average at the start {os.getloadavg()[0]:.1f} (the machine is shared).")
         for n in args.sizes:
             load(client, n)
             cases = [
@@ -92,14 +79,8 @@ def main() -> None:
                 assert frame.height == n, (label, frame.height)
                 base_wall, base_cpu, base_frame = measure(client, baseline, args.repeat)
                 assert base_frame.height == n
-                lines.append(f"| {n:,} | polars-redis, {label} | {wall * 1e3:.1f} | {cpu * 1e3:.1f} | "
-                             f"{wall / cpu:.2f} | {base_wall / wall:.1f}x faster |")
-                lines.append(f"| {n:,} | redis-py, {label.split(',')[0]} | {base_wall * 1e3:.1f} | "
-                             f"{base_cpu * 1e3:.1f} | {base_wall / base_cpu:.2f} | 1.0x |")
+                lines += comparison_rows(n, label, wall, cpu, base_wall, base_cpu, label.split(",")[0])
                 print("\n".join(lines[-2:]), flush=True)
-    finally:
-        if server is not None:
-            server.stop()
     publish(lines, args.markdown)
 
 

@@ -23,10 +23,10 @@ import polars as pl
 import redis
 
 import polars_redis as pr
-from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import comparison_rows, machine_description, measure, publish  # noqa: E402
+from common import in_pipelines, redis_stack  # noqa: E402
+from harness import comparison_rows, measure, publish, reader_row, versus_redis_py_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = {"customer": pl.String, "qty": pl.Int64, "price": pl.Float64}
@@ -35,13 +35,9 @@ FIELDS = ["customer", "qty", "price"]
 
 def load(client: redis.Redis, n: int) -> None:
     client.flushall()
-    pipe = client.pipeline(transaction=False)
-    for i in range(n):
+    for pipe, i in in_pipelines(client, range(n)):
         pipe.hset(f"bench:{i}", mapping={"customer": f"customer-{i % 5000}", "qty": i % 50,
                                          "price": f"{(i % 1000) * 0.25:.2f}"})
-        if i % 10_000 == 9_999:
-            pipe.execute()
-    pipe.execute()
 
 
 def redis_py(client: redis.Redis) -> pl.DataFrame:
@@ -70,9 +66,7 @@ def cpp_example(binary: Path, url: str) -> int:
 
 def run(url: str, sizes: list[int], binary: Path, repeat: int) -> list[str]:
     client = redis.Redis.from_url(url, decode_responses=True)
-    lines = [f"Machine: {machine_description()}", "",
-             "| keys | reader | wall ms | server CPU ms | wall / server CPU | vs redis-py |",
-             "|---:|---|---:|---:|---:|---:|"]
+    lines = versus_redis_py_table("keys", "")
     for n in sizes:
         load(client, n)
         c_wall, c_cpu, rows = measure(client, lambda: cpp_example(binary, url), repeat)
@@ -81,8 +75,7 @@ def run(url: str, sizes: list[int], binary: Path, repeat: int) -> list[str]:
         b_wall, b_cpu, base = measure(client, lambda: redis_py(client), repeat)
         assert df.height == base.height == n
         assert df.sort("_key").equals(base.sort("_key"))
-        lines.append(f"| {n:,} | C++ example, Arrow C stream | {c_wall * 1e3:.1f} | {c_cpu * 1e3:.1f} | "
-                     f"{c_wall / c_cpu:.2f} | {b_wall / c_wall:.1f}x faster |")
+        lines.append(reader_row(n, "C++ example, Arrow C stream", c_wall, c_cpu, f"{b_wall / c_wall:.1f}x faster"))
         lines += comparison_rows(n, "3 typed fields", p_wall, p_cpu, b_wall, b_cpu)
     return lines
 
@@ -98,11 +91,9 @@ def main() -> None:
     if not args.binary.is_file():
         parser.error(f"{args.binary} is missing: build it as examples/cpp/README.md says (an optimized "
                      "build; make cpp-test's is sanitized) or pass --binary")
-    if args.url:
-        publish(run(args.url, args.sizes, args.binary, args.repeat), args.markdown)
-    else:
-        with RedisStackServer() as server:
-            publish(run(server.url, args.sizes, args.binary, args.repeat), args.markdown)
+    with redis_stack(args.url) as url:
+        lines = run(url, args.sizes, args.binary, args.repeat)
+    publish(lines, args.markdown)
 
 
 if __name__ == "__main__":

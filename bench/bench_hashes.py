@@ -16,7 +16,6 @@ Usage: python bench/bench_hashes.py [--sizes 100000 1000000] [--url URL] [--mark
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -24,13 +23,12 @@ import polars as pl
 import redis
 
 import polars_redis as pr
-from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import (  # noqa: E402
-    comparison_table_rows, comparison_table_start, glide_batch, glide_client, glide_scan_chunks, hiredis_client,
-    measure_interleaved, publish, raw_loop, scan_chunks,
+    baseline_clients, bench_arguments, glide_batch, glide_scan_chunks, in_pipelines, raw_loop, scan_chunks,
 )
+from harness import compared_rows, comparison_table_start, publish  # noqa: E402
 
 FIELDS = [f"f{i}" for i in range(10)]
 SCHEMA = {
@@ -42,16 +40,12 @@ PROJECTED = ["f0", "f1"]
 
 def load(client: redis.Redis, n: int) -> None:
     client.flushall()
-    pipe = client.pipeline(transaction=False)
-    for i in range(n):
+    for pipe, i in in_pipelines(client, range(n)):
         pipe.hset(f"bench:{i}", mapping={
             "f0": f"name-{i}", "f1": str(i), "f2": str(i * 0.5), "f3": f"city-{i % 100}", "f4": str(i % 1000),
             "f5": "true" if i % 2 else "false", "f6": f"user{i}@example.com", "f7": str(i / 7),
             "f8": str(-i), "f9": "some longer text value for the benchmark",
         })
-        if i % 10_000 == 9_999:
-            pipe.execute()
-    pipe.execute()
 
 
 def typed(columns: dict[str, list], fields: list[str]) -> pl.DataFrame:
@@ -97,20 +91,9 @@ def _hash_type():
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--url")
-    parser.add_argument("--markdown", type=Path, help="write the result table to this file")
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-
-    server = None if args.url else RedisStackServer().start()
-    url = args.url or server.url
-    client = redis.Redis.from_url(url)
-    text_client = hiredis_client(url, decode_responses=True)
-    glide = glide_client(url)
+    args = bench_arguments([100_000, 1_000_000]).parse_args()
     lines = comparison_table_start("N hashes", args.repeat)
-    try:
+    with baseline_clients(args.url, decode_responses=True) as (url, client, text_client, glide):
         for n in args.sizes:
             load(client, n)
             cases = [
@@ -120,23 +103,12 @@ def main() -> None:
                  ("HMGET", "{}", *PROJECTED)),
             ]
             for label, fields, ours, raw_command in cases:
-                results = measure_interleaved(client, [
+                lines += compared_rows(client, f"{n:,}", [
                     (f"polars-redis, {label}", ours),
                     ("redis-py + hiredis", lambda f=fields: redis_py_read(text_client, f)),
                     ("valkey-glide", lambda f=fields: glide_read(glide, f)),
                     ("raw loop (C++)", raw_loop(url, "bench:*", "hash", "each", *raw_command)),
-                ], args.repeat)
-                frames = [r.value for r in results[:3]]
-                assert results[3].value == n, results[3].value
-                for frame in frames:
-                    assert frame.height == n, (label, frame.height)
-                    assert frame.select(fields).sort(fields).equals(frames[0].select(fields).sort(fields)), label
-                lines += comparison_table_rows(f"{n:,}", results)
-                print("\n".join(lines[-4:]), flush=True)
-    finally:
-        glide.close()
-        if server is not None:
-            server.stop()
+                ], args.repeat, n, lambda frame, f=fields: frame.select(f).sort(f))
     publish(lines, args.markdown)
 
 

@@ -13,7 +13,6 @@ Usage: python bench/bench_json.py [--sizes 10000 100000] [--url URL] [--markdown
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -22,13 +21,12 @@ import polars as pl
 import redis
 
 import polars_redis as pr
-from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import (  # noqa: E402
-    comparison_table_rows, comparison_table_start, glide_batch, glide_client, glide_scan_chunks, hiredis_client,
-    measure_interleaved, publish, raw_loop, scan_chunks,
+    baseline_clients, bench_arguments, glide_batch, glide_scan_chunks, in_pipelines, raw_loop, scan_chunks,
 )
+from harness import compared_rows, comparison_table_start, publish  # noqa: E402
 
 SCHEMA = {
     "name": pl.String,
@@ -55,12 +53,8 @@ def document(i: int) -> dict:
 
 def load(client: redis.Redis, n: int) -> None:
     client.flushall()
-    pipe = client.pipeline(transaction=False)
-    for i in range(n):
+    for pipe, i in in_pipelines(client, range(n), every=5_000):
         pipe.execute_command("JSON.SET", f"bench:{i}", "$", json.dumps(document(i)))
-        if i % 5_000 == 4_999:
-            pipe.execute()
-    pipe.execute()
 
 
 PROJECTED = ["name", "age"]
@@ -101,47 +95,23 @@ def glide_read(client, paths: list[str]) -> pl.DataFrame:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--url")
-    parser.add_argument("--markdown", type=Path, help="write the result table to this file")
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-
-    server = None if args.url else RedisStackServer().start()
-    url = args.url or server.url
-    client = redis.Redis.from_url(url)
-    text_client = hiredis_client(url, decode_responses=True)
-    glide = glide_client(url)
+    args = bench_arguments([10_000, 100_000]).parse_args()
     lines = comparison_table_start("N documents", args.repeat)
-    try:
+    with baseline_clients(args.url, decode_responses=True) as (url, client, text_client, glide):
         for n in args.sizes:
             load(client, n)
             cases = [
-                ("all fields", ["$"], lambda: pr.read_json(url, "bench:*", SCHEMA)),
-                ("2 projected fields", [f"$.{p}" for p in PROJECTED],
+                ("all fields", ["$"], [*SCHEMA, "_key"], lambda: pr.read_json(url, "bench:*", SCHEMA)),
+                ("2 projected fields", [f"$.{p}" for p in PROJECTED], PROJECTED,
                  lambda: pr.scan_json(url, "bench:*", SCHEMA).select(PROJECTED).collect()),
             ]
-            for label, paths, ours in cases:
-                results = measure_interleaved(client, [
+            for label, paths, columns, ours in cases:
+                lines += compared_rows(client, f"{n:,}", [
                     (f"polars-redis, {label}", ours),
                     ("redis-py + hiredis", lambda p=paths: redis_py_read(text_client, p)),
                     ("valkey-glide", lambda p=paths: glide_read(glide, p)),
                     ("raw loop (C++)", raw_loop(url, "bench:*", "ReJSON-RL", "each", "JSON.GET", "{}", *paths)),
-                ], args.repeat)
-                assert results[3].value == n, results[3].value
-                reference = results[1].value
-                columns = reference.columns if label == "all fields" else PROJECTED
-                for result in results[:3]:
-                    assert result.value.height == n, (label, result.label, result.value.height)
-                    assert result.value.select(columns).sort("name").equals(reference.select(columns).sort("name")), \
-                        (label, result.label)
-                lines += comparison_table_rows(f"{n:,}", results)
-                print("\n".join(lines[-4:]), flush=True)
-    finally:
-        glide.close()
-        if server is not None:
-            server.stop()
+                ], args.repeat, n, lambda frame, c=columns: frame.select(c).sort("name"))
     publish(lines, args.markdown)
 
 

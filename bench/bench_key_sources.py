@@ -13,7 +13,6 @@ Usage: python bench/bench_key_sources.py [--sizes 100000 1000000] [--url URL] [-
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -24,10 +23,10 @@ import redis
 
 from polars_redis import _core
 from polars_redis.engine.dtypes import to_descriptor
-from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import comparison_rows, machine_description, measure, publish  # noqa: E402
+from common import bench_arguments, in_pipelines, redis_stack  # noqa: E402
+from harness import comparison_rows, measure, publish, repeat_for, versus_redis_py_table  # noqa: E402
 
 STRING = to_descriptor("s", pl.String)
 INT64 = to_descriptor("i", pl.Int64)
@@ -38,13 +37,9 @@ COUNT = 1000
 
 def load(client: redis.Redis, n: int) -> None:
     client.flushall()
-    pipe = client.pipeline(transaction=False)
-    for i in range(n):
+    for pipe, i in in_pipelines(client, range(n)):
         pipe.hset(f"doc:{i}", mapping={"name": f"name-{i}", "age": str(i % 100), "city": CITIES[i % 4],
                                        "score": str(i * 0.5)})
-        if i % 10_000 == 9_999:
-            pipe.execute()
-    pipe.execute()
     client.execute_command("FT.CREATE", "idx:bench", "ON", "HASH", "PREFIX", "1", "doc:", "SCHEMA", "name", "TEXT",
                            "age", "NUMERIC", "SORTABLE", "city", "TAG", "score", "NUMERIC")
     while True:
@@ -102,27 +97,14 @@ def redis_py_aggregate(client: redis.Redis) -> pl.DataFrame:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--url")
-    parser.add_argument("--markdown", type=Path, help="write the result table to this file")
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-
-    server = None if args.url else RedisStackServer().start()
-    url = args.url or server.url
-    client = redis.Redis.from_url(url, protocol=3)
-    lines = [
-        f"Machine: {machine_description()}; Polars {pl.__version__}; server and client on the same host.",
-        "",
-        "| N hashes | reader | wall ms | server CPU ms | wall / server CPU | vs redis-py |",
-        "|---:|---|---:|---:|---:|---:|",
-    ]
+    args = bench_arguments([100_000, 1_000_000]).parse_args()
+    lines = versus_redis_py_table("N hashes", f"; Polars {pl.__version__}; server and client on the same host.")
     hash_fields = [("name", STRING), ("age", INT64)]
-    try:
+    with redis_stack(args.url) as url:
+        client = redis.Redis.from_url(url, protocol=3)
         for n in args.sizes:
             load(client, n)
-            repeat = args.repeat if n <= 100_000 else max(1, args.repeat - 1)
+            repeat = repeat_for(n, args.repeat)
             keys = [f"doc:{i}" for i in range(0, n, 100)] + [f"missing:{i}" for i in range(0, n, 1000)]
             search = {"kind": "search", "index": "idx:bench", "query": "@age:[0 9]", "sort_by": [["age", "ASC"]]}
             aggregate = {"index": "idx:bench", "query": "*", "args": ["LOAD", "3", "@name", "@age", "@score"],
@@ -146,9 +128,6 @@ def main() -> None:
                 assert base_result.height == rows, (label, base_result.height)
                 lines += comparison_rows(n, label, wall, cpu, base_wall, base_cpu)
                 print("\n".join(lines[-2:]), flush=True)
-    finally:
-        if server is not None:
-            server.stop()
     publish(lines, args.markdown)
 
 

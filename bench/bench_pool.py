@@ -13,7 +13,6 @@ Usage: python bench/bench_pool.py [--sizes 100000 1000000] [--io-threads 2] [--m
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -23,22 +22,13 @@ import redis
 import polars_redis as pr
 from polars_redis import _core
 from polars_redis.engine.dtypes import to_descriptor
-from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_hashes import SCHEMA, load, redis_py_all  # noqa: E402
-from common import machine_description, measure, publish  # noqa: E402
+from bench_hashes import SCHEMA, load  # noqa: E402
+from common import bench_arguments, hgetall_frame, redis_stack  # noqa: E402
+from harness import measure, publish, reader_row, repeat_for, versus_redis_py_table  # noqa: E402
 
 SMALL_SCANS = 1000
-
-
-def redis_py_small(client: redis.Redis) -> pl.DataFrame:
-    keys = list(client.scan_iter(match="small:*", count=1000))
-    pipe = client.pipeline(transaction=False)
-    for key in keys:
-        pipe.hgetall(key)
-    rows = [{k.decode(): v.decode() for k, v in h.items()} for h in pipe.execute()]
-    return pl.DataFrame(rows)
 
 
 def native_scan(url: str, plan: dict) -> int:
@@ -59,42 +49,30 @@ def repeat_scans(read) -> pl.DataFrame:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser = bench_arguments([100_000, 1_000_000], markdown_help="write the result tables to this file")
     parser.add_argument("--parallel", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--io-threads", type=int, default=0)
-    parser.add_argument("--url")
-    parser.add_argument("--markdown", type=Path, help="write the result tables to this file")
-    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
     extra = ("--io-threads", str(args.io_threads), "--io-threads-do-reads", "yes") if args.io_threads else ()
-    server = None if args.url else RedisStackServer(extra_args=extra).start()
-    url = args.url or server.url
-    client = redis.Redis.from_url(url)
     threads = f"io-threads {args.io_threads}" if args.io_threads else "io-threads 1 (default)"
-    lines = [
-        f"Machine: {machine_description()}; Polars {pl.__version__}; server ({threads}) and client on the "
-        "same host.",
-        "",
-        "| N hashes | reader | wall ms | server CPU ms | wall / server CPU | vs redis-py |",
-        "|---:|---|---:|---:|---:|---:|",
-    ]
-    try:
+    lines = versus_redis_py_table("N hashes", f"; Polars {pl.__version__}; server ({threads}) and client on the "
+                                  "same host.")
+    with redis_stack(args.url, extra_args=extra) as url:
+        client = redis.Redis.from_url(url)
         for n in args.sizes:
             load(client, n)
-            repeat = args.repeat if n <= 100_000 else max(1, args.repeat - 1)
-            base_wall, base_cpu, base_frame = measure(client, lambda: redis_py_all(client), repeat)
+            repeat = repeat_for(n, args.repeat)
+            base_wall, base_cpu, base_frame = measure(client, lambda: hgetall_frame(client, "bench:*"), repeat)
             assert base_frame.height == n
             for parallel in args.parallel:
                 with pr.connect(url, parallel=parallel) as c:
                     wall, cpu, frame = measure(client, lambda: pr.read_hashes(c, "bench:*", SCHEMA), repeat)
                 assert frame.height == n
-                lines.append(f"| {n:,} | polars-redis, parallel={parallel} | {wall * 1e3:.1f} | {cpu * 1e3:.1f} | "
-                             f"{wall / cpu:.2f} | {base_wall / wall:.1f}x faster |")
+                lines.append(reader_row(n, f"polars-redis, parallel={parallel}", wall, cpu,
+                                        f"{base_wall / wall:.1f}x faster"))
                 print(lines[-1], flush=True)
-            lines.append(f"| {n:,} | redis-py, SCAN + HGETALL | {base_wall * 1e3:.1f} | {base_cpu * 1e3:.1f} | "
-                         f"{base_wall / base_cpu:.2f} | 1.0x |")
+            lines.append(reader_row(n, "redis-py, SCAN + HGETALL", base_wall, base_cpu, "1.0x"))
             print(lines[-1], flush=True)
 
         client.flushall()
@@ -119,7 +97,7 @@ def main() -> None:
                  None),
                 ("core scan only, pooled", lambda: native_scan(pooled.url, plan), 10),
                 ("core scan only, fresh connections", lambda: native_scan(fresh.url, plan), 10),
-                ("redis-py, its own pool", lambda: redis_py_small(client), None),
+                ("redis-py, its own pool", lambda: hgetall_frame(client, "small:*", key_column=False), None),
             ):
                 wall, cpu, frame = measure(client, lambda: repeat_scans(read), args.repeat)
                 assert (frame if height else frame.height) == 10
@@ -130,9 +108,6 @@ def main() -> None:
             lines.append(f"| {label} | {wall * 1e3:.1f} | {wall / SMALL_SCANS * 1e6:.0f} | {cpu * 1e3:.1f} | "
                          f"{baseline / wall:.1f}x |")
             print(lines[-1], flush=True)
-    finally:
-        if server is not None:
-            server.stop()
     publish(lines, args.markdown)
 
 

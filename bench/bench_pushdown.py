@@ -31,10 +31,10 @@ import redis
 from polars.testing import assert_frame_equal
 
 import polars_redis as pr
-from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import machine_description, measure, publish, server_cpu_seconds  # noqa: E402
+from common import redis_stack  # noqa: E402
+from harness import machine_description, measure, publish, timed_runs  # noqa: E402
 
 SCHEMA = {"price": pl.Float64, "qty": pl.Int64, "category": pl.String, "name": pl.String}
 FIELDS = list(SCHEMA)
@@ -121,14 +121,8 @@ def row(filter_label: str, rows: int, reader: str, wall: float, cpu: float, refe
 
 def latency(client: redis.Redis, work: Callable[[], Any], runs: int) -> tuple[float, float, float, Any]:
     """Median and minimum wall seconds over `runs` runs, median server CPU seconds, last result."""
-    walls, cpus, result = [], [], None
-    for _ in range(runs):
-        cpu0 = server_cpu_seconds(client)
-        start = time.perf_counter()
-        result = work()
-        walls.append(time.perf_counter() - start)
-        cpus.append(server_cpu_seconds(client) - cpu0)
-    return statistics.median(walls), min(walls), statistics.median(cpus), result
+    walls, cpus, result = timed_runs([client], work, runs)
+    return statistics.median(walls), min(walls), statistics.median(cpu for cpu, in cpus), result
 
 
 def main() -> None:
@@ -142,11 +136,9 @@ def main() -> None:
     n = 100_000 if args.quick else 1_000_000
     small = 100_000
 
-    server = None if args.url else RedisStackServer().start()
-    url = args.url or server.url
-    client = redis.Redis.from_url(url, protocol=2)  # the reply shapes parsed below are RESP2's
     lines: list[str] = []
-    try:
+    with redis_stack(args.url) as url:
+        client = redis.Redis.from_url(url, protocol=2)  # the reply shapes parsed below are RESP2's
         client.flushall()
         items_seconds = load_and_index(client, url, n, "item:", "idx:items")
         docs_seconds = load_and_index(client, url, small, "doc:", "idx:docs")
@@ -238,9 +230,6 @@ def main() -> None:
         print("\n".join(lines[-3:]), flush=True)
         lines += ["", "Pushdown speed-up over the full scan (wall): "
                   + ", ".join(f"{label}: {s:.0f}x" for label, s in speedups.items()) + "."]
-    finally:
-        if server is not None:
-            server.stop()
     publish(lines, args.markdown)
 
 

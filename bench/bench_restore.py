@@ -24,7 +24,7 @@ from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_writes import frame, redis_py_hashes, redis_py_json  # noqa: E402
-from common import machine_description, measure, publish  # noqa: E402
+from harness import machine_description, measure, publish  # noqa: E402
 
 
 def main() -> None:

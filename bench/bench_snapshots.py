@@ -34,7 +34,7 @@ import redis
 import polars_redis as pr
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import publish, table_start  # noqa: E402
+from harness import publish, table_start  # noqa: E402
 
 SCHEMA = {
     "f0": pl.String, "f1": pl.Int64, "f2": pl.Float64, "f3": pl.String, "f4": pl.Int64,

@@ -13,7 +13,6 @@ Usage: python bench/bench_streams.py [--sizes 100000 1000000] [--url URL] [--mar
 
 from __future__ import annotations
 
-import argparse
 import resource
 import statistics
 import sys
@@ -23,10 +22,10 @@ import polars as pl
 import redis
 
 import polars_redis as pr
-from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import machine_description, measure, publish  # noqa: E402
+from common import bench_arguments, in_pipelines, redis_stack  # noqa: E402
+from harness import measure, publish, reader_row, repeat_for, table_start  # noqa: E402
 
 KEY = "bench:events"
 SCHEMA = {"action": pl.String, "page": pl.String, "duration_ms": pl.Int64, "score": pl.Float64}
@@ -35,13 +34,9 @@ PAGE = 1000
 
 def load(client: redis.Redis, n: int) -> None:
     client.flushall()
-    pipe = client.pipeline(transaction=False)
-    for i in range(n):
+    for pipe, i in in_pipelines(client, range(n)):
         pipe.xadd(KEY, {"action": ("view", "click", "buy")[i % 3], "page": f"/page/{i % 500}",
                         "duration_ms": str(i % 10_000), "score": str(i / 7)})
-        if i % 10_000 == 9_999:
-            pipe.execute()
-    pipe.execute()
 
 
 def xrange_pages(client: redis.Redis) -> list:
@@ -90,27 +85,15 @@ def with_client_cpu(work, spent: list[float]):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--url")
-    parser.add_argument("--markdown", type=Path, help="write the result table to this file")
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-
-    server = None if args.url else RedisStackServer().start()
-    url = args.url or server.url
-    client = redis.Redis.from_url(url)
-    lines = [
-        f"Machine: {machine_description()}; Polars {pl.__version__}; server and client on the same host; "
-        f"XRANGE pages of {PAGE} entries for both readers.",
-        "",
-        "| N entries | reader | wall ms | server CPU ms | client CPU ms | wall / server CPU | vs redis-py |",
-        "|---:|---|---:|---:|---:|---:|---:|",
-    ]
-    try:
+    args = bench_arguments([100_000, 1_000_000]).parse_args()
+    lines = table_start("N entries", "reader", "wall ms", "server CPU ms", "client CPU ms", "wall / server CPU",
+                        "vs redis-py", note=f"; Polars {pl.__version__}; server and client on the same host; "
+                        f"XRANGE pages of {PAGE} entries for both readers.")
+    with redis_stack(args.url) as url:
+        client = redis.Redis.from_url(url)
         for n in args.sizes:
             load(client, n)
-            repeat = args.repeat if n <= 100_000 else max(1, args.repeat - 1)
+            repeat = repeat_for(n, args.repeat)
             cases = [
                 ("all 4 fields", lambda: pr.read_stream(url, KEY, SCHEMA, page_size=PAGE),
                  lambda: redis_py_all(client)),
@@ -125,16 +108,13 @@ def main() -> None:
                 base_wall, base_cpu, base_frame = measure(client, with_client_cpu(baseline, base_cpu_client), repeat)
                 assert base_frame.height == n
                 assert frame.select(base_frame.columns).equals(base_frame), label
-                ours_client = statistics.median(ours_cpu) * 1e3
-                base_client = statistics.median(base_cpu_client) * 1e3
-                lines.append(f"| {n:,} | polars-redis, {label} | {wall * 1e3:.1f} | {cpu * 1e3:.1f} | {ours_client:.1f} | "
-                             f"{wall / cpu:.2f} | {base_wall / wall:.1f}x faster |")
-                lines.append(f"| {n:,} | redis-py, {label} | {base_wall * 1e3:.1f} | {base_cpu * 1e3:.1f} | "
-                             f"{base_client:.1f} | {base_wall / base_cpu:.2f} | 1.0x |")
+                lines += [
+                    reader_row(n, f"polars-redis, {label}", wall, cpu, f"{base_wall / wall:.1f}x faster",
+                               client_cpu=statistics.median(ours_cpu) * 1e3),
+                    reader_row(n, f"redis-py, {label}", base_wall, base_cpu, "1.0x",
+                               client_cpu=statistics.median(base_cpu_client) * 1e3),
+                ]
                 print("\n".join(lines[-2:]), flush=True)
-    finally:
-        if server is not None:
-            server.stop()
     publish(lines, args.markdown)
 
 

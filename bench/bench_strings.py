@@ -14,7 +14,6 @@ Usage: python bench/bench_strings.py [--sizes 100000 1000000] [--url URL] [--mar
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -23,23 +22,18 @@ import polars as pl
 import redis
 
 import polars_redis as pr
-from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import (  # noqa: E402
-    comparison_table_rows, comparison_table_start, glide_client, glide_scan_chunks, hiredis_client, measure,
-    measure_interleaved, publish, raw_loop, scan_chunks,
+    baseline_clients, bench_arguments, glide_scan_chunks, in_pipelines, raw_loop, scan_chunks,
 )
+from harness import compared_rows, comparison_table_start, measure, publish  # noqa: E402
 
 
 def load(client: redis.Redis, n: int, value: Callable[[int], str]) -> None:
     client.flushall()
-    pipe = client.pipeline(transaction=False)
-    for start in range(0, n, 1000):
+    for pipe, start in in_pipelines(client, range(0, n, 1000), every=50):
         pipe.mset({f"bench:{i}": value(i) for i in range(start, min(n, start + 1000))})
-        if start % 50_000 == 49_000:
-            pipe.execute()
-    pipe.execute()
 
 
 def cached_text(i: int) -> str:
@@ -102,44 +96,23 @@ def server_costs(client: redis.Redis, n: int, repeat: int) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--url")
-    parser.add_argument("--markdown", type=Path, help="write the result table to this file")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = bench_arguments([100_000, 1_000_000])
     parser.add_argument("--no-costs", action="store_true", help="skip the per-command server cost table")
     args = parser.parse_args()
-
-    server = None if args.url else RedisStackServer().start()
-    url = args.url or server.url
-    client = redis.Redis.from_url(url)
-    text_client = hiredis_client(url, decode_responses=True)
-    glide = glide_client(url)
     lines = comparison_table_start("N keys", args.repeat)
     cases = [("String values", cached_text, pl.String()), ("Int64 counters", counter, pl.Int64())]
-    try:
+    with baseline_clients(args.url, decode_responses=True) as (url, client, text_client, glide):
         for n in args.sizes:
             for label, value, dtype in cases:
                 load(client, n, value)
-                results = measure_interleaved(client, [
+                lines += compared_rows(client, f"{n:,}", [
                     (f"polars-redis, {label}", lambda d=dtype: pr.read_strings(url, "bench:*", value_type=d)),
                     ("redis-py + hiredis", lambda d=dtype: redis_py(text_client, d)),
                     ("valkey-glide", lambda d=dtype: glide_read(glide, d)),
                     ("raw loop (C++)", raw_loop(url, "bench:*", "string", "mget")),
-                ], args.repeat)
-                assert results[3].value == n, results[3].value
-                reference = results[1].value.sort("_key")
-                for result in results[:3]:
-                    assert result.value.height == n, (label, result.label, result.value.height)
-                    assert result.value.sort("_key").equals(reference), (label, result.label)
-                lines += comparison_table_rows(f"{n:,}", results)
-                print("\n".join(lines[-4:]), flush=True)
+                ], args.repeat, n, lambda frame: frame.sort("_key"))
         if not args.no_costs:
             lines.extend(server_costs(client, args.sizes[-1], args.repeat))
-    finally:
-        glide.close()
-        if server is not None:
-            server.stop()
     publish(lines, args.markdown)
 
 

@@ -14,7 +14,6 @@ Usage: python bench/bench_timeseries.py [--url URL] [--markdown FILE] [--repeat 
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -22,25 +21,25 @@ import polars as pl
 import redis
 
 import polars_redis as pr
-from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import (  # noqa: E402
-    comparison_table_rows, comparison_table_start, glide_client, hiredis_client, measure_interleaved, publish,
-    raw_loop,
-)
+from common import baseline_clients, bench_arguments, in_pipelines, raw_loop  # noqa: E402
+from harness import compared_rows, comparison_table_start, publish  # noqa: E402
 
 START = 1_700_000_000_000  # epoch ms of the first sample; one sample per second
+BUCKET_MS = 1_000_000
+# Per size: the single series (key, points, its "set" label, the size's name, its bucket count's
+# name), then the 100 series read together ("set" label, points each, their size's name).
+SIZES = [
+    ("bench:100k", 100_000, "single", "100K", "100", "small", 1_000, "1K"),
+    ("bench:1m", 1_000_000, "big", "1M", "1K", "mid", 10_000, "10K"),
+]
 
 
 def load_series(client: redis.Redis, key: str, points: int, labels: dict[str, str]) -> None:
     client.ts().create(key, labels=labels)
-    pipe = client.pipeline(transaction=False)
-    for i in range(0, points, 10_000):
+    for pipe, i in in_pipelines(client, range(0, points, 10_000), every=20):
         pipe.ts().madd([(key, START + j * 1000, (j * 37 % 1000) / 8) for j in range(i, min(points, i + 10_000))])
-        if i % 200_000 == 190_000:
-            pipe.execute()
-    pipe.execute()
 
 
 def baseline_range(client: redis.Redis, key: str, **kwargs) -> pl.DataFrame:
@@ -82,68 +81,34 @@ def baseline_mrange(client: redis.Redis, filters: list[str]) -> pl.DataFrame:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--url")
-    parser.add_argument("--markdown", type=Path, help="write the result table to this file")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser = bench_arguments(None, repeat=5)
     parser.add_argument("--quick", action="store_true", help="skip the 1M-point and 100 x 10K cases")
     args = parser.parse_args()
-
-    server = None if args.url else RedisStackServer().start()
-    url = args.url or server.url
-    client = redis.Redis.from_url(url)
-    text_client = hiredis_client(url)
-    glide = glide_client(url)
-    client.flushall()
     lines = comparison_table_start("case", args.repeat)
+    with baseline_clients(args.url) as (url, client, text_client, glide):
+        client.flushall()
 
-    def bench(label: str, ours, baseline, glide_baseline, rows: int, raw_key: str | None = None) -> None:
-        contenders = [("polars-redis", ours), ("redis-py + hiredis", baseline), ("valkey-glide", glide_baseline)]
-        if raw_key:
-            contenders.append(("raw loop (C++)", raw_loop(url, raw_key, "-", "range", count=100_000)))
-        results = measure_interleaved(client, contenders, args.repeat)
-        for result in results[:3]:
-            assert result.value.height == rows, (label, result.label, result.value.height)
-            assert result.value.select("_ts", "value").sort("_ts").equals(
-                results[0].value.select("_ts", "value").sort("_ts")), (label, result.label)
-        if raw_key:
-            assert results[3].value == rows, results[3].value
-        lines.extend(comparison_table_rows(f"{label}, {rows:,} rows", results))
-        print("\n".join(lines[-len(results):]), flush=True)
+        def bench(label: str, ours, baseline, glide_baseline, rows: int, raw_key: str | None = None) -> None:
+            contenders = [("polars-redis", ours), ("redis-py + hiredis", baseline), ("valkey-glide", glide_baseline)]
+            if raw_key:
+                contenders.append(("raw loop (C++)", raw_loop(url, raw_key, "-", "range", count=100_000)))
+            lines.extend(compared_rows(client, f"{label}, {rows:,} rows", contenders, args.repeat, rows,
+                                       lambda frame: frame.select("_ts", "value").sort("_ts")))
 
-    avg = ("AGGREGATION", "avg", "1000000")
-    try:
-        load_series(client, "bench:100k", 100_000, {"set": "single"})
-        bench("1 series x 100K points, raw", lambda: pr.read_timeseries(url, "bench:100k"),
-              lambda: baseline_range(text_client, "bench:100k"), lambda: glide_range(glide, "bench:100k"),
-              100_000, "bench:100k")
-        bench("1 series x 100K points -> 100 buckets (avg)",
-              lambda: pr.read_timeseries(url, "bench:100k", aggregation="avg", bucket_size_ms=1_000_000),
-              lambda: baseline_range(text_client, "bench:100k", aggregation_type="avg", bucket_size_msec=1_000_000),
-              lambda: glide_range(glide, "bench:100k", *avg), 100)
-        for i in range(100):
-            load_series(client, f"bench:small:{i}", 1_000, {"set": "small"})
-        bench("100 series x 1K points (multi)", lambda: pr.read_timeseries_multi(url, ["set=small"]),
-              lambda: baseline_mrange(text_client, ["set=small"]), lambda: glide_mrange(glide, ["set=small"]),
-              100_000)
-        if not args.quick:
-            load_series(client, "bench:1m", 1_000_000, {"set": "big"})
-            bench("1 series x 1M points, raw", lambda: pr.read_timeseries(url, "bench:1m"),
-                  lambda: baseline_range(text_client, "bench:1m"), lambda: glide_range(glide, "bench:1m"),
-                  1_000_000, "bench:1m")
-            bench("1 series x 1M points -> 1K buckets (avg)",
-                  lambda: pr.read_timeseries(url, "bench:1m", aggregation="avg", bucket_size_ms=1_000_000),
-                  lambda: baseline_range(text_client, "bench:1m", aggregation_type="avg", bucket_size_msec=1_000_000),
-                  lambda: glide_range(glide, "bench:1m", *avg), 1_000)
+        avg = ("AGGREGATION", "avg", str(BUCKET_MS))
+        for key, points, single, size, buckets, group, group_points, group_size in SIZES[:1 if args.quick else 2]:
+            load_series(client, key, points, {"set": single})
+            bench(f"1 series x {size} points, raw", lambda: pr.read_timeseries(url, key),
+                  lambda: baseline_range(text_client, key), lambda: glide_range(glide, key), points, key)
+            bench(f"1 series x {size} points -> {buckets} buckets (avg)",
+                  lambda: pr.read_timeseries(url, key, aggregation="avg", bucket_size_ms=BUCKET_MS),
+                  lambda: baseline_range(text_client, key, aggregation_type="avg", bucket_size_msec=BUCKET_MS),
+                  lambda: glide_range(glide, key, *avg), points * 1000 // BUCKET_MS)
             for i in range(100):
-                load_series(client, f"bench:mid:{i}", 10_000, {"set": "mid"})
-            bench("100 series x 10K points (multi)", lambda: pr.read_timeseries_multi(url, ["set=mid"]),
-                  lambda: baseline_mrange(text_client, ["set=mid"]), lambda: glide_mrange(glide, ["set=mid"]),
-                  1_000_000)
-    finally:
-        glide.close()
-        if server is not None:
-            server.stop()
+                load_series(client, f"bench:{group}:{i}", group_points, {"set": group})
+            bench(f"100 series x {group_size} points (multi)", lambda: pr.read_timeseries_multi(url, [f"set={group}"]),
+                  lambda: baseline_mrange(text_client, [f"set={group}"]), lambda: glide_mrange(glide, [f"set={group}"]),
+                  100 * group_points)
     publish(lines, args.markdown)
 
 

@@ -7,20 +7,21 @@ Usage: python bench/bench_writes.py [--rows 100000 1000000] [--url URL] [--markd
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import polars as pl
 import redis
 
-import polars_redis as pr
-from polars_redis.server import RedisStackServer
 from polars_redis.writers.writes import write_hashes, write_json, write_strings
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import baseline_versions, glide_batch, glide_client, hiredis_client, machine_description, measure, publish  # noqa: E402
+from common import (  # noqa: E402
+    baseline_versions, bench_arguments, glide_batch, glide_client, hiredis_client, in_pipelines, redis_stack,
+)
+from harness import measure, publish, reader_row, table_start  # noqa: E402
 
 
 def frame(n: int) -> pl.DataFrame:
@@ -34,32 +35,20 @@ def frame(n: int) -> pl.DataFrame:
 
 
 def redis_py_hashes(client: redis.Redis, df: pl.DataFrame) -> None:
-    pipe = client.pipeline(transaction=False)
-    for i, row in enumerate(df.iter_rows(named=True)):
+    for pipe, row in in_pipelines(client, df.iter_rows(named=True)):
         key = row.pop("_key")
         pipe.hset(key, mapping={k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in row.items()})
-        if i % 10_000 == 9_999:
-            pipe.execute()
-    pipe.execute()
 
 
 def redis_py_json(client: redis.Redis, df: pl.DataFrame) -> None:
-    pipe = client.pipeline(transaction=False)
-    for i, row in enumerate(df.iter_rows(named=True)):
+    for pipe, row in in_pipelines(client, df.iter_rows(named=True)):
         key = row.pop("_key")
         pipe.execute_command("JSON.SET", key, "$", json.dumps(row))
-        if i % 10_000 == 9_999:
-            pipe.execute()
-    pipe.execute()
 
 
 def redis_py_strings(client: redis.Redis, df: pl.DataFrame) -> None:
-    pipe = client.pipeline(transaction=False)
-    for i, (key, value) in enumerate(zip(df["_key"], df["value"])):
+    for pipe, (key, value) in in_pipelines(client, zip(df["_key"], df["value"])):
         pipe.set(key, value)
-        if i % 10_000 == 9_999:
-            pipe.execute()
-    pipe.execute()
 
 
 def glide_hashes(client, df: pl.DataFrame) -> None:
@@ -78,29 +67,17 @@ def glide_hashes(client, df: pl.DataFrame) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--url")
-    parser.add_argument("--markdown", type=Path)
-    args = parser.parse_args()
-    server = None if args.url else RedisStackServer().start()
-    url = args.url or server.url
-    client = hiredis_client(url)
-    glide = glide_client(url)
-    lines = [
-        f"Machine: {machine_description()}; Polars {pl.__version__}; {baseline_versions()}; server and client on "
-        "the same host.",
-        "",
-        "| rows | writer | wall ms | server CPU ms | wall / server CPU | vs baseline |",
-        "|---:|---|---:|---:|---:|---:|",
-    ]
+    args = bench_arguments([100_000, 1_000_000], flag="--rows", markdown_help=None, repeat=None).parse_args()
+    lines = table_start("rows", "writer", "wall ms", "server CPU ms", "wall / server CPU", "vs baseline",
+                        note=f"; Polars {pl.__version__}; {baseline_versions()}; server and client on the same host.")
+    with redis_stack(args.url) as url, closing(glide_client(url)) as glide:
+        client = hiredis_client(url)
 
-    def run(label: str, work: object, n: int) -> tuple[float, float]:
-        # Each write starts from an empty database; emptying it is not part of the measurement.
-        wall, cpu, _ = measure(client, work, repeat=1 if n >= 1_000_000 else 3, setup=client.flushall)  # type: ignore[arg-type]
-        return wall, cpu
+        def run(label: str, work: object, n: int) -> tuple[float, float]:
+            # Each write starts from an empty database; emptying it is not part of the measurement.
+            wall, cpu, _ = measure(client, work, repeat=1 if n >= 1_000_000 else 3, setup=client.flushall)  # type: ignore[arg-type]
+            return wall, cpu
 
-    try:
         for n in args.rows:
             df = frame(n)
             strings = df.select("_key", pl.col("f0").alias("value"))
@@ -121,16 +98,11 @@ def main() -> None:
                     versus = f"{base_wall / wall:.1f}x faster"
                 else:
                     versus = ""
-                lines.append(f"| {n:,} | polars-redis, {label} | {wall * 1e3:.0f} | {cpu * 1e3:.0f} | {wall / cpu:.2f} | {versus} |")
+                lines.append(reader_row(n, f"polars-redis, {label}", wall, cpu, versus, digits=0))
                 if baseline is not None:
                     who = "valkey-glide batch" if "glide" in label else "redis-py + hiredis pipeline"
-                    lines.append(f"| {n:,} | {who}, same writes | {base_wall * 1e3:.0f} | {base_cpu * 1e3:.0f} | "
-                                 f"{base_wall / base_cpu:.2f} | 1.0x |")
+                    lines.append(reader_row(n, f"{who}, same writes", base_wall, base_cpu, "1.0x", digits=0))
                 print("\n".join(lines[-2:]), flush=True)
-    finally:
-        glide.close()
-        if server is not None:
-            server.stop()
     publish(lines, args.markdown)
 
 

@@ -1,75 +1,71 @@
-"""Shared benchmark helpers: a server, timing, and the server's own CPU time as the floor."""
+"""Shared benchmark pieces: the command line and the server a bench runs against, pipelined
+loading, and the baselines run side by side (redis-py + hiredis, valkey-glide, the raw C++ loop)."""
 
 from __future__ import annotations
 
-import statistics
+import argparse
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
-import time
-from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
+import polars as pl
 import redis
 
+from polars_redis.server import RedisStackServer
 
-def server_cpu_seconds(client: redis.Redis) -> float:
-    info = client.info("cpu")
-    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
-
-
-def measure(
-    client: redis.Redis, work: Callable[[], Any], repeat: int = 3, setup: Callable[[], Any] | None = None
-) -> tuple[float, float, Any]:
-    """Median wall seconds and median server CPU seconds of `work` over `repeat` runs; `setup`
-    runs before each one, outside the measurement."""
-    walls, cpus, result = [], [], None
-    for _ in range(repeat):
-        if setup is not None:
-            setup()
-        cpu0 = server_cpu_seconds(client)
-        start = time.perf_counter()
-        result = work()
-        walls.append(time.perf_counter() - start)
-        cpus.append(server_cpu_seconds(client) - cpu0)
-    return statistics.median(walls), statistics.median(cpus), result
+Item = TypeVar("Item")
 
 
-def machine_description() -> str:
-    import os
-    import platform
-
-    cpu = "unknown CPU"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Linux {platform.release()}, Python {platform.python_version()}"
+# --- The command line and the server ----------------------------------------------------------
 
 
-def table_start(*columns: str) -> list[str]:
-    """The machine line and the header of a Markdown table whose first column is right-aligned
-    (a size) and the second left-aligned (a label), the rest numbers."""
-    align = ["---:", "---"] + ["---:"] * (len(columns) - 2)
-    return [f"Machine: {machine_description()}", "", "| " + " | ".join(columns) + " |", "|" + "|".join(align) + "|"]
+def bench_arguments(sizes: list[int] | None, *, flag: str = "--sizes",
+                    markdown_help: str | None = "write the result table to this file",
+                    repeat: int | None = 3) -> argparse.ArgumentParser:
+    """The options a bench starts from: the sizes it runs at (`flag`, unless `sizes` is None),
+    --url (else an embedded Redis Stack), --markdown and, unless `repeat` is None, --repeat."""
+    parser = argparse.ArgumentParser()
+    if sizes is not None:
+        parser.add_argument(flag, type=int, nargs="+", default=sizes)
+    parser.add_argument("--url")
+    parser.add_argument("--markdown", type=Path, help=markdown_help)
+    if repeat is not None:
+        parser.add_argument("--repeat", type=int, default=repeat)
+    return parser
 
 
-def comparison_rows(n: int, label: str, wall: float, cpu: float, base_wall: float, base_cpu: float) -> list[str]:
-    """Our row and the baseline's, for the tables in bench/RESULTS.md."""
-    return [
-        f"| {n:,} | polars-redis, {label} | {wall * 1e3:.1f} | {cpu * 1e3:.1f} | {wall / cpu:.2f} | "
-        f"{base_wall / wall:.1f}x faster |",
-        f"| {n:,} | redis-py, {label} | {base_wall * 1e3:.1f} | {base_cpu * 1e3:.1f} | {base_wall / base_cpu:.2f} | 1.0x |",
-    ]
+@contextmanager
+def redis_stack(url: str | None = None, **options: Any) -> Iterator[str]:
+    """`url` when given, else the URL of an embedded Redis Stack (started with `options`) that
+    is stopped when the block ends."""
+    if url:
+        yield url
+    else:
+        with RedisStackServer(**options) as server:
+            yield server.url
 
 
-def publish(lines: list[str], markdown: "Path | None") -> None:
-    """Print the finished table and, when asked, write it to a Markdown file."""
-    table = "\n".join(lines)
-    print(table)
-    if markdown:
-        markdown.write_text(table + "\n")
+@contextmanager
+def baseline_clients(url: str | None, **hiredis_options: Any) -> Iterator[tuple[str, redis.Redis, redis.Redis, Any]]:
+    """The server (as redis_stack), a plain redis-py client on it (loading, INFO), redis-py +
+    hiredis (with `hiredis_options`) and valkey-glide: what the interleaved comparisons run."""
+    with redis_stack(url) as url, closing(glide_client(url)) as glide:
+        yield url, redis.Redis.from_url(url), hiredis_client(url, **hiredis_options), glide
+
+
+# --- Loading ----------------------------------------------------------------------------------
+
+
+def in_pipelines(client: redis.Redis, items: Iterable[Item], every: int = 10_000) -> Iterator[tuple[Any, Item]]:
+    """Each item with the (non-transactional) pipeline to queue its commands on; the pipeline is
+    sent after every `every` items and once at the end."""
+    pipe = client.pipeline(transaction=False)
+    for i, item in enumerate(items):
+        yield pipe, item
+        if i % every == every - 1:
+            pipe.execute()
+    pipe.execute()
 
 
 # --- Baselines run side by side: redis-py + hiredis, valkey-glide, and the raw C++ loop ---------
@@ -182,87 +178,14 @@ def raw_loop(url: str, pattern: str, type_: str, mode: str, *command: str, count
 raw_loop.last_wall = 0.0  # type: ignore[attr-defined]
 
 
-def server_stats(client: redis.Redis) -> tuple[float, int, int]:
-    """Server CPU seconds and the socket reads / writes it has processed so far."""
-    info = client.info()
-    return (float(info["used_cpu_user"]) + float(info["used_cpu_sys"]),
-            int(info["total_reads_processed"]), int(info["total_writes_processed"]))
-
-
-class Result:
-    """One contender's medians: wall and server CPU seconds, server socket reads and writes."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.walls: list[float] = []
-        self.cpus: list[float] = []
-        self.reads: list[int] = []
-        self.writes: list[int] = []
-        self.value: Any = None
-
-    @property
-    def wall(self) -> float:
-        return statistics.median(self.walls)
-
-    @property
-    def cpu(self) -> float:
-        return statistics.median(self.cpus)
-
-    @property
-    def socket_reads(self) -> float:
-        return statistics.median(self.reads)
-
-    @property
-    def socket_writes(self) -> float:
-        return statistics.median(self.writes)
-
-
-def measure_interleaved(client: redis.Redis, contenders: list[tuple[str, Callable[[], Any]]], repeat: int = 3,
-                        setup: Callable[[], Any] | None = None) -> list[Result]:
-    """Runs every contender once per round, `repeat` rounds (so a slow spell of the shared machine
-    hits all of them), and keeps medians. A contender whose label starts with "raw loop" reports
-    the wall time the loop measured itself."""
-    results = [Result(label) for label, _ in contenders]
-    for _ in range(repeat):
-        for result, (label, work) in zip(results, contenders):
-            if setup is not None:
-                setup()
-            cpu0, reads0, writes0 = server_stats(client)
-            start = time.perf_counter()
-            result.value = work()
-            wall = time.perf_counter() - start
-            cpu1, reads1, writes1 = server_stats(client)
-            result.walls.append(raw_loop.last_wall if label.startswith("raw loop") else wall)  # type: ignore[attr-defined]
-            result.cpus.append(cpu1 - cpu0)
-            # The INFO call itself is one read and one write.
-            result.reads.append(reads1 - reads0 - 1)
-            result.writes.append(writes1 - writes0 - 1)
-    return results
-
-
-COMPARISON_COLUMNS = ("reader", "wall ms", "server CPU ms", "wall / server CPU", "server reads / writes",
-                      "vs redis-py + hiredis", "wall / raw loop", "server CPU / raw loop")
-
-
-def comparison_table_rows(size: str, results: list[Result]) -> list[str]:
-    """Markdown rows for one case: each contender, its speedup over redis-py + hiredis and its
-    wall and server CPU as multiples of the raw loop's (when those contenders ran)."""
-    hiredis = next((r for r in results if r.label.startswith("redis-py + hiredis")), None)
-    raw = next((r for r in results if r.label.startswith("raw loop")), None)
-    rows = []
-    for r in results:
-        versus = f"{hiredis.wall / r.wall:.1f}x" if hiredis else ""
-        raw_wall = f"{r.wall / raw.wall:.2f}" if raw else ""
-        raw_cpu = f"{r.cpu / raw.cpu:.2f}" if raw else ""
-        rows.append(f"| {size} | {r.label} | {r.wall * 1e3:.1f} | {r.cpu * 1e3:.1f} | {r.wall / r.cpu:.2f} | "
-                    f"{r.socket_reads:,.0f} / {r.socket_writes:,.0f} | {versus} | {raw_wall} | {raw_cpu} |")
-    return rows
-
-
-def comparison_table_start(size_column: str, repeat: int) -> list[str]:
-    """The machine and versions line and the header of a comparison table."""
-    import polars as pl
-
-    return [f"Machine: {machine_description()}; Polars {pl.__version__}; {baseline_versions()}; server and "
-            f"client on the same host; medians of {repeat} interleaved runs.", "",
-            *table_start(size_column, *COMPARISON_COLUMNS)[2:]]
+def hgetall_frame(client: redis.Redis, pattern: str, key_column: bool = True) -> pl.DataFrame:
+    """redis-py as a user writes it first: SCAN every key, one pipeline of HGETALL, a frame of
+    text columns from the replies (with the keys as `_key` when `key_column`). On a RedisCluster
+    client, scan_iter visits every primary and the pipeline groups the commands by node."""
+    keys = list(client.scan_iter(match=pattern, count=1000))
+    pipe = client.pipeline(transaction=False)
+    for key in keys:
+        pipe.hgetall(key)
+    rows = [{k.decode(): v.decode() for k, v in h.items()} for h in pipe.execute()]
+    frame = pl.DataFrame(rows)
+    return frame.with_columns(pl.Series("_key", [k.decode() for k in keys])) if key_column else frame
