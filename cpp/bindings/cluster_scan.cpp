@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cluster_scan.hpp"
+#include "polars_redis/arrow/owner_release.hpp"
 #include "polars_redis/net/cluster_topology.hpp"
 #include "polars_redis/read/row_index.hpp"
 
@@ -23,17 +24,6 @@ struct JoinedArray {
   std::vector<ArrowArray*> children;
   const void* buffers[1] = {nullptr};  // a struct array's validity: none
 };
-
-// Releases a joined ArrowSchema or ArrowArray (`Joined`: its JoinedSchema or JoinedArray).
-template <typename Joined, typename Struct>
-void release_joined(Struct* joined_struct) {
-  auto* joined = static_cast<Joined*>(joined_struct->private_data);
-  for (Struct& parent : joined->parents) {
-    if (parent.release) parent.release(&parent);
-  }
-  delete joined;
-  joined_struct->release = nullptr;
-}
 
 // A batch whose row index column is joined in front of the scan's columns when exported.
 struct IndexedBatch {
@@ -63,7 +53,7 @@ nb::tuple export_indexed(IndexedBatch& self, nb::handle) {
   schema->name = "";
   schema->n_children = static_cast<int64_t>(schema_joined->children.size());
   schema->children = schema_joined->children.data();
-  schema->release = release_joined<JoinedSchema, ArrowSchema>;
+  schema->release = arrow::release_owner<JoinedSchema, ArrowSchema, &JoinedSchema::parents>;
   schema->private_data = schema_joined.release();
   auto* array = new ArrowArray{};
   array->length = rows;
@@ -71,7 +61,7 @@ nb::tuple export_indexed(IndexedBatch& self, nb::handle) {
   array->n_children = static_cast<int64_t>(array_joined->children.size());
   array->buffers = array_joined->buffers;
   array->children = array_joined->children.data();
-  array->release = release_joined<JoinedArray, ArrowArray>;
+  array->release = arrow::release_owner<JoinedArray, ArrowArray, &JoinedArray::parents>;
   array->private_data = array_joined.release();
   return arrow_capsules(schema, array);
 }
