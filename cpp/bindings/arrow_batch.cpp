@@ -1,5 +1,5 @@
 // A finished RecordBatch as a Python object speaking the Arrow PyCapsule interface, so that
-// pl.DataFrame(batch) imports it without copying.
+// pl.DataFrame(batch) imports it without copying; and the frames that cross the other way.
 #include <cstdlib>
 
 #include "bindings.hpp"
@@ -43,12 +43,14 @@ nb::tuple arrow_capsules(ArrowSchema* schema, ArrowArray* array) {
 }
 
 void register_arrow_batch(nb::module_& m) {
-  nb::class_<ArrowBatch>(m, "ArrowBatch", "One batch of rows from a scan (Arrow struct array).")
-      .def_prop_ro("num_rows", [](const ArrowBatch& self) { return self.batch.num_rows(); })
-      .def("__arrow_c_array__", &export_capsules,
-           nb::sig("def __arrow_c_array__(self, requested_schema: object | None = None) -> "
-                   "tuple[object, object]"),
-           nb::arg("requested_schema") = nb::none());
+  def_arrow_batch_class<ArrowBatch>(m, "ArrowBatch", "One batch of rows from a scan (Arrow struct array).",
+                                    &ArrowBatch::batch, &export_capsules);
+}
+
+ArrowArrayStream* stream_from_capsule(nb::handle capsule) {
+  void* pointer = PyCapsule_GetPointer(capsule.ptr(), "arrow_array_stream");
+  if (pointer == nullptr) throw nb::python_error();
+  return static_cast<ArrowArrayStream*>(pointer);
 }
 
 nb::object wrap_batch(arrow::RecordBatch batch) {

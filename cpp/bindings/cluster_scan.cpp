@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cluster_scan.hpp"
+#include "polars_redis/arrow/owner_release.hpp"
 #include "polars_redis/net/cluster_topology.hpp"
 #include "polars_redis/read/row_index.hpp"
 
@@ -23,24 +24,6 @@ struct JoinedArray {
   std::vector<ArrowArray*> children;
   const void* buffers[1] = {nullptr};  // a struct array's validity: none
 };
-
-void release_joined_schema(ArrowSchema* schema) {
-  auto* joined = static_cast<JoinedSchema*>(schema->private_data);
-  for (ArrowSchema& parent : joined->parents) {
-    if (parent.release) parent.release(&parent);
-  }
-  delete joined;
-  schema->release = nullptr;
-}
-
-void release_joined_array(ArrowArray* array) {
-  auto* joined = static_cast<JoinedArray*>(array->private_data);
-  for (ArrowArray& parent : joined->parents) {
-    if (parent.release) parent.release(&parent);
-  }
-  delete joined;
-  array->release = nullptr;
-}
 
 // A batch whose row index column is joined in front of the scan's columns when exported.
 struct IndexedBatch {
@@ -70,7 +53,7 @@ nb::tuple export_indexed(IndexedBatch& self, nb::handle) {
   schema->name = "";
   schema->n_children = static_cast<int64_t>(schema_joined->children.size());
   schema->children = schema_joined->children.data();
-  schema->release = release_joined_schema;
+  schema->release = arrow::release_owner<JoinedSchema, ArrowSchema, &JoinedSchema::parents>;
   schema->private_data = schema_joined.release();
   auto* array = new ArrowArray{};
   array->length = rows;
@@ -78,7 +61,7 @@ nb::tuple export_indexed(IndexedBatch& self, nb::handle) {
   array->n_children = static_cast<int64_t>(array_joined->children.size());
   array->buffers = array_joined->buffers;
   array->children = array_joined->children.data();
-  array->release = release_joined_array;
+  array->release = arrow::release_owner<JoinedArray, ArrowArray, &JoinedArray::parents>;
   array->private_data = array_joined.release();
   return arrow_capsules(schema, array);
 }
@@ -138,12 +121,8 @@ void register_cluster_scan(nb::module_& m) {
   register_cluster_nodes(m);
   m.def("cluster_key_slot", [](nb::bytes key) { return net::key_slot(std::string_view(key.c_str(), key.size())); },
         nb::arg("key"), "The Redis Cluster hash slot of a key (CRC16 of its hash tag, mod 16384).");
-  nb::class_<IndexedBatch>(m, "ClusterIndexedBatch", "A batch of a cluster scan with its row index column.")
-      .def_prop_ro("num_rows", [](const IndexedBatch& self) { return self.values.num_rows(); })
-      .def("__arrow_c_array__", &export_indexed,
-           nb::sig("def __arrow_c_array__(self, requested_schema: object | None = None) -> "
-                   "tuple[object, object]"),
-           nb::arg("requested_schema") = nb::none());
+  def_arrow_batch_class<IndexedBatch>(m, "ClusterIndexedBatch", "A batch of a cluster scan with its row index column.",
+                                      &IndexedBatch::values, &export_indexed);
   nb::class_<ClusterScan>(m, "ClusterScan", "A key scan over every shard of a Redis Cluster.")
       .def("next_batch", &ClusterScan::next_batch,
            nb::sig("def next_batch(self) -> ClusterIndexedBatch | ArrowBatch | None"),

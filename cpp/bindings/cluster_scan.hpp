@@ -2,9 +2,13 @@
 // Routing of the key-based scan entry points to the cluster scan.
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "bindings.hpp"
 #include "polars_redis/error.hpp"
+#include "polars_redis/net/url.hpp"
 #include "polars_redis/read/cluster_key_scan.hpp"
 
 namespace polars_redis::bindings {
@@ -27,17 +31,29 @@ void register_cluster_nodes(nb::module_& m);
 // cluster node's (see cluster_nodes.cpp).
 net::ConnectionOptions command_connection(const std::string& url, const nb::handle& node);
 
-// Schema inference on a cluster (GIL released by the caller): the sample of the first shard, in
-// slot order, that finds any field (each shard's read node: a replica with read_from_replicas).
+// Schema inference with `infer(node)` (GIL released) on the URL's server, or on a cluster the
+// sample of the first shard, in slot order, that finds any field (each shard's read node: a
+// replica with read_from_replicas); as (name, dtype descriptor) pairs.
 template <typename Infer>
-auto infer_on_cluster(const net::ConnectionOptions& seed, Infer infer) -> decltype(infer(seed)) {
-  const net::ClusterTopology topology = net::discover_topology(seed);
-  decltype(infer(seed)) schema;
-  for (const net::ClusterShard& shard : topology.shards) {
-    schema = infer(net::read_node_options(seed, shard));
-    if (!schema.empty()) break;
+std::vector<std::pair<std::string, nb::dict>> infer_schema(const std::string& url, Infer infer) {
+  std::vector<std::pair<std::string, DataType>> schema;
+  const net::ConnectionOptions connection = net::parse_url(url);
+  const bool cluster = reaches_cluster(connection);
+  {
+    ReleasedGil release;
+    if (!cluster) {
+      schema = infer(connection);
+    } else {
+      const net::ClusterTopology topology = net::discover_topology(connection);
+      for (const net::ClusterShard& shard : topology.shards) {
+        schema = infer(net::read_node_options(connection, shard));
+        if (!schema.empty()) break;
+      }
+    }
   }
-  return schema;
+  std::vector<std::pair<std::string, nb::dict>> result;
+  for (auto& [name, dtype] : schema) result.emplace_back(name, dtype_to_dict(dtype));
+  return result;
 }
 
 // The entry points' branch: a cluster scan with `Fetcher(fetch)` per shard, or nullopt on a

@@ -18,12 +18,6 @@ namespace polars_redis::bindings {
 
 namespace {
 
-ArrowArrayStream* capsule_stream(nb::handle capsule) {
-  void* pointer = PyCapsule_GetPointer(capsule.ptr(), "arrow_array_stream");
-  if (pointer == nullptr) throw nb::python_error();
-  return static_cast<ArrowArrayStream*>(pointer);
-}
-
 // (primaries as (host, port), one batch with a UInt16 column "node": the index of the primary
 // serving each row's key, prefix + the key column's text). A null key goes to node 0, whose
 // writer reports it.
@@ -31,7 +25,7 @@ std::pair<std::vector<std::pair<std::string, int>>, nb::object> cluster_route(co
                                                                               const std::string& key_column,
                                                                               const std::string& key_prefix) {
   const net::ConnectionOptions seed = net::parse_url(url);
-  arrow::ImportedStream in(capsule_stream(stream));
+  arrow::ImportedStream in(stream_from_capsule(stream));
   const int key = in.index_of(key_column);
   if (key < 0) throw Error(ErrorKind::kInvalidArgument, "key_column '" + quote_for_message(key_column) + "' is not a column of the frame");
   std::vector<std::pair<std::string, int>> nodes;

@@ -14,68 +14,50 @@ namespace polars_redis::bindings {
 
 namespace {
 
-DataType value_type(PlanReader& plan, const char* name) {
-  auto spec = plan.optional_nested(name);
-  return spec ? dtype_from_plan(std::move(*spec)) : DataType::of(TypeId::kString);
+// A collection's value column (member, element): whether to add it, its dtype (String unless the
+// plan says) and its name.
+void value_column_from_plan(PlanReader& plan, const std::string& value, bool& include, DataType& type,
+                            std::string& name) {
+  include = plan.get<bool>(("include_" + value).c_str(), include);
+  auto spec = plan.optional_nested((value + "_type").c_str());
+  type = spec ? dtype_from_plan(std::move(*spec)) : DataType::of(TypeId::kString);
+  name = plan.get<std::string>((value + "_column_name").c_str(), name);
 }
 
-KeyScanPlan<read::SetFetchOptions> set_scan_plan(const std::string& url, const nb::dict& dict) {
-  PlanReader plan(dict, "scan_sets");
-  KeyScanPlan<read::SetFetchOptions> scan{key_scan_options_from_plan(url, plan), {}};
-  read::KeyScanOptions& options = scan.options;
-  options.type_filter = "set";
-  read::SetFetchOptions& fetch = scan.fetch;
-  fetch.include_member = plan.get<bool>("include_member", true);
-  fetch.member_type = value_type(plan, "member_type");
-  fetch.member_column_name = plan.get<std::string>("member_column_name", fetch.member_column_name);
+read::SetFetchOptions set_fetch_from_plan(PlanReader& plan, const read::KeyScanOptions&) {
+  read::SetFetchOptions fetch;
+  value_column_from_plan(plan, "member", fetch.include_member, fetch.member_type, fetch.member_column_name);
   fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
-  plan.finish();
-  return scan;
+  return fetch;
 }
 
-KeyScanPlan<read::ListFetchOptions> list_scan_plan(const std::string& url, const nb::dict& dict) {
-  PlanReader plan(dict, "scan_lists");
-  KeyScanPlan<read::ListFetchOptions> scan{key_scan_options_from_plan(url, plan), {}};
-  read::KeyScanOptions& options = scan.options;
-  options.type_filter = "list";
-  read::ListFetchOptions& fetch = scan.fetch;
-  fetch.include_element = plan.get<bool>("include_element", true);
-  fetch.element_type = value_type(plan, "element_type");
-  fetch.element_column_name = plan.get<std::string>("element_column_name", fetch.element_column_name);
-  fetch.include_position = plan.get<bool>("include_position", true);
-  fetch.position_column_name = plan.get<std::string>("position_column_name", fetch.position_column_name);
+read::ListFetchOptions list_fetch_from_plan(PlanReader& plan, const read::KeyScanOptions&) {
+  read::ListFetchOptions fetch;
+  value_column_from_plan(plan, "element", fetch.include_element, fetch.element_type, fetch.element_column_name);
+  optional_column_from_plan(plan, "include_position", "position_column_name", fetch.include_position,
+                            fetch.position_column_name);
   fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
-  plan.finish();
-  return scan;
+  return fetch;
 }
 
-KeyScanPlan<read::ZSetFetchOptions> zset_scan_plan(const std::string& url, const nb::dict& dict) {
-  PlanReader plan(dict, "scan_zsets");
-  KeyScanPlan<read::ZSetFetchOptions> scan{key_scan_options_from_plan(url, plan), {}};
-  read::KeyScanOptions& options = scan.options;
-  options.type_filter = "zset";
-  read::ZSetFetchOptions& fetch = scan.fetch;
-  fetch.include_member = plan.get<bool>("include_member", true);
-  fetch.member_type = value_type(plan, "member_type");
-  fetch.member_column_name = plan.get<std::string>("member_column_name", fetch.member_column_name);
-  fetch.include_score = plan.get<bool>("include_score", true);
-  fetch.score_column_name = plan.get<std::string>("score_column_name", fetch.score_column_name);
-  fetch.include_rank = plan.get<bool>("include_rank", false);
-  fetch.rank_column_name = plan.get<std::string>("rank_column_name", fetch.rank_column_name);
+read::ZSetFetchOptions zset_fetch_from_plan(PlanReader& plan, const read::KeyScanOptions&) {
+  read::ZSetFetchOptions fetch;
+  value_column_from_plan(plan, "member", fetch.include_member, fetch.member_type, fetch.member_column_name);
+  optional_column_from_plan(plan, "include_score", "score_column_name", fetch.include_score, fetch.score_column_name);
+  optional_column_from_plan(plan, "include_rank", "rank_column_name", fetch.include_rank, fetch.rank_column_name);
   fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
   fetch.min = plan.get<std::string>("min_score", fetch.min);
   fetch.max = plan.get<std::string>("max_score", fetch.max);
   if (auto count = plan.optional<int64_t>("count")) fetch.count = *count;
-  plan.finish();
-  return scan;
+  return fetch;
 }
 
 }  // namespace
 
 void register_collection_scans(nb::module_& m) {
-  def_key_scan<read::SetFetcher>(m, "scan_sets", &set_scan_plan, "Start a scan of Redis sets.");
-  def_key_scan<read::ListFetcher>(m, "scan_lists", &list_scan_plan, "Start a scan of Redis lists.");
-  def_key_scan<read::ZSetFetcher>(m, "scan_zsets", &zset_scan_plan, "Start a scan of Redis sorted sets.");
+  def_key_scan<read::SetFetcher>(m, "scan_sets", "set", &set_fetch_from_plan, "Start a scan of Redis sets.");
+  def_key_scan<read::ListFetcher>(m, "scan_lists", "list", &list_fetch_from_plan, "Start a scan of Redis lists.");
+  def_key_scan<read::ZSetFetcher>(m, "scan_zsets", "zset", &zset_fetch_from_plan, "Start a scan of Redis sorted sets.");
 }
 
 }  // namespace polars_redis::bindings

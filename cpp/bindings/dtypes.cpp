@@ -3,34 +3,13 @@
 #include <nanobind/stl/vector.h>
 
 #include "bindings.hpp"
-#include "polars_redis/error.hpp"
 
 namespace polars_redis::bindings {
-
-namespace {
-
-TimeUnit unit_from_string(const std::string& unit) {
-  if (unit == "ms") return TimeUnit::kMillisecond;
-  if (unit == "us") return TimeUnit::kMicrosecond;
-  if (unit == "ns") return TimeUnit::kNanosecond;
-  throw Error(ErrorKind::kInvalidArgument, "unknown time unit '" + unit + "' (expected ms, us or ns)");
-}
-
-const char* unit_to_string(TimeUnit unit) {
-  switch (unit) {
-    case TimeUnit::kMillisecond: return "ms";
-    case TimeUnit::kMicrosecond: return "us";
-    case TimeUnit::kNanosecond: return "ns";
-  }
-  return "us";
-}
-
-}  // namespace
 
 DataType dtype_from_plan(PlanReader spec) {
   DataType dtype;
   dtype.id = DataType::id_from_string(spec.required<std::string>("id"));
-  if (auto unit = spec.optional<std::string>("unit")) dtype.unit = unit_from_string(*unit);
+  if (auto unit = spec.optional<std::string>("unit")) dtype.unit = DataType::unit_from_string(*unit);
   if (auto tz = spec.optional<std::string>("tz")) dtype.time_zone = std::move(*tz);
   if (auto precision = spec.optional<int>("precision")) dtype.precision = *precision;
   if (auto scale = spec.optional<int>("scale")) dtype.scale = *scale;
@@ -53,7 +32,7 @@ nb::dict dtype_to_dict(const DataType& dtype) {
   nb::dict spec;
   spec["id"] = DataType::id_to_string(dtype.id);
   if (dtype.id == TypeId::kDatetime) {
-    spec["unit"] = unit_to_string(dtype.unit);
+    spec["unit"] = DataType::unit_to_string(dtype.unit);
     spec["tz"] = dtype.time_zone.empty() ? nb::none() : nb::cast(dtype.time_zone);
   }
   if (dtype.id == TypeId::kList && !dtype.children.empty()) spec["inner"] = dtype_to_dict(dtype.children[0]);

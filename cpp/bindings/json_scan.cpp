@@ -21,53 +21,32 @@ namespace {
 
 // plan["fields"]: (name, dtype descriptor, JSONPath or None) per projected column.
 std::vector<read::JsonFieldSpec> json_fields_from_plan(PlanReader& plan) {
-  std::vector<read::JsonFieldSpec> fields;
-  for (auto item : plan.required<nb::list>("fields")) {
-    const std::string at = "['fields'][" + std::to_string(fields.size()) + "]";
-    auto field = cast_tuple(item, 3, plan.place(at));
-    read::JsonFieldSpec spec{cast_value<std::string>(field[0], plan.place(at + "[0]")),
-                             dtype_from_plan(plan.inner(field[1], at + "[1]")), {}};
+  return tuples_from_plan(plan, "fields", 3, [&plan](const nb::tuple& field, const std::string& at) {
+    read::FieldSpec column = column_from_plan(plan, field, at);
+    read::JsonFieldSpec spec{std::move(column.name), std::move(column.dtype), {}};
     if (!field[2].is_none()) spec.path = cast_value<std::string>(field[2], plan.place(at + "[2]"));
-    fields.push_back(std::move(spec));
-  }
-  return fields;
+    return spec;
+  });
 }
 
-KeyScanPlan<read::JsonFetchOptions> json_scan_plan(const std::string& url, const nb::dict& dict) {
-  PlanReader plan(dict, "scan_json");
-  KeyScanPlan<read::JsonFetchOptions> scan{key_scan_options_from_plan(url, plan), {}};
-  read::KeyScanOptions& options = scan.options;
-  options.type_filter = "ReJSON-RL";
-  read::JsonFetchOptions& fetch = scan.fetch;
-  fetch.fields = json_fields_from_plan(plan);
-  // A snapshot hands over every value whole, as JSON.GET $ would.
-  fetch.fetch_all = plan.get<bool>("fetch_all", false) || options.source.is_snapshot();
-  fetch.metadata = key_metadata_from_plan(plan);
-  fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
+read::JsonFetchOptions json_fetch_from_plan(PlanReader& plan, const read::KeyScanOptions& options) {
+  auto fetch = document_fetch_from_plan<read::JsonFetchOptions>(plan, options, &json_fields_from_plan);
   fetch.keys_per_mget = plan.get<size_t>("keys_per_mget", fetch.keys_per_mget);
-  plan.finish();
-  return scan;
+  return fetch;
 }
 
 std::vector<std::pair<std::string, nb::dict>> infer_json_schema(const std::string& url, const std::string& pattern,
                                                                 int64_t sample_size) {
-  std::vector<std::pair<std::string, DataType>> schema;
-  const net::ConnectionOptions connection = net::parse_url(url);
-  const bool cluster = reaches_cluster(connection);
-  {
-    ReleasedGil release;
-    auto infer = [&](const net::ConnectionOptions& node) { return read::infer_json_schema(node, pattern, sample_size); };
-    schema = cluster ? infer_on_cluster(connection, infer) : infer(connection);
-  }
-  std::vector<std::pair<std::string, nb::dict>> result;
-  for (auto& [name, dtype] : schema) result.emplace_back(name, dtype_to_dict(dtype));
-  return result;
+  return infer_schema(url, [&](const net::ConnectionOptions& node) {
+    return read::infer_json_schema(node, pattern, sample_size);
+  });
 }
 
 }  // namespace
 
 void register_json_scan(nb::module_& m) {
-  def_key_scan<read::JsonFetcher>(m, "scan_json", &json_scan_plan, "Start a scan of RedisJSON documents.");
+  def_key_scan<read::JsonFetcher>(m, "scan_json", "ReJSON-RL", &json_fetch_from_plan,
+                                  "Start a scan of RedisJSON documents.");
   m.def("infer_json_schema", &infer_json_schema,
         nb::sig("def infer_json_schema(url: str, pattern: str, sample_size: int) -> "
                 "list[tuple[str, dict[str, typing.Any]]]"),

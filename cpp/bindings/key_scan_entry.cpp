@@ -1,7 +1,6 @@
 // describe_key_scan: the commands a key-based scan would send, for explain().
 #include "key_scan_entry.hpp"
 
-#include <deque>
 #include <map>
 
 #include <nanobind/stl/string.h>
@@ -38,12 +37,6 @@ nb::dict description_to_python(const read::ScanDescription& description) {
   result["keys"] = as_bytes(description.keys);
   result["fetch"] = fetch;
   return result;
-}
-
-const char* key_scan_signature(const std::string& name) {
-  static std::deque<std::string> signatures;  // stable addresses
-  return signatures.emplace_back("def " + name + "(url: str, plan: dict[str, typing.Any]) -> NativeScan | ClusterScan")
-      .c_str();
 }
 
 void add_scan_description(const std::string& name, Describe describe) { descriptions()[name] = std::move(describe); }

@@ -27,27 +27,58 @@ nb::dict description_to_python(const read::ScanDescription& description);
 void add_scan_description(const std::string& name,
                           std::function<nb::dict(const std::string& url, const nb::dict& plan)> describe);
 
-// "def <name>(url: str, plan: dict[str, typing.Any]) -> NativeScan | ClusterScan", kept for the
-// module's lifetime (the stub generator reads it).
-const char* key_scan_signature(const std::string& name);
+// Reads a key-based scan's fetcher options from its plan; `options`: the key scan's own, read
+// first.
+template <typename FetchOptions>
+using ReadFetch = FetchOptions (*)(PlanReader& plan, const read::KeyScanOptions& options);
 
-// Defines `name(url, plan)` starting the scan, and its description.
+// Reads the plan of the key-based scan `entry`: the key scan's options (keys of type
+// `type_filter`), then the fetcher's; finish() rejects the keys neither asked for.
+template <typename FetchOptions>
+KeyScanPlan<FetchOptions> read_key_scan_plan(const std::string& url, const nb::dict& dict, const char* entry,
+                                             const char* type_filter, ReadFetch<FetchOptions> read_fetch) {
+  PlanReader plan(dict, entry);
+  KeyScanPlan<FetchOptions> scan{key_scan_options_from_plan(url, plan), {}};
+  scan.options.type_filter = type_filter;
+  scan.fetch = read_fetch(plan, scan.options);
+  plan.finish();
+  return scan;
+}
+
+// The fetch options of a document scan (hashes, JSON documents): the projected fields (`fields`
+// reads them), fetch_all, the key metadata columns and ignore_errors.
+template <typename FetchOptions, typename ReadFields>
+FetchOptions document_fetch_from_plan(PlanReader& plan, const read::KeyScanOptions& options, ReadFields fields) {
+  FetchOptions fetch;
+  fetch.fields = fields(plan);
+  // A snapshot hands over every value whole, as HGETALL or JSON.GET $ would.
+  fetch.fetch_all = plan.get<bool>("fetch_all", false) || options.source.is_snapshot();
+  fetch.metadata = key_metadata_from_plan(plan);
+  fetch.ignore_errors = plan.get<bool>("ignore_errors", false);
+  return fetch;
+}
+
+// Defines `name(url, plan)` starting the scan of the keys of type `type_filter` with a `Fetcher`
+// (its options read by `read_fetch`), and its description.
 template <typename Fetcher, typename FetchOptions>
-void def_key_scan(nb::module_& m, const char* name, KeyScanPlan<FetchOptions> (*read_plan)(const std::string&, const nb::dict&),
+void def_key_scan(nb::module_& m, const char* name, const char* type_filter, ReadFetch<FetchOptions> read_fetch,
                   const char* doc) {
+  auto scan_plan = [name, type_filter, read_fetch](const std::string& url, const nb::dict& plan) {
+    return read_key_scan_plan<FetchOptions>(url, plan, name, type_filter, read_fetch);
+  };
   m.def(
       name,
-      [read_plan](const std::string& url, const nb::dict& plan) -> nb::object {
-        KeyScanPlan<FetchOptions> scan = read_plan(url, plan);
+      [scan_plan](const std::string& url, const nb::dict& plan) -> nb::object {
+        KeyScanPlan<FetchOptions> scan = scan_plan(url, plan);
         if (auto cluster = cluster_key_scan<Fetcher>(scan.options, scan.fetch)) return *cluster;
         auto fetcher = std::make_shared<Fetcher>(std::move(scan.fetch));
         return make_native_scan([options = std::move(scan.options), fetcher](read::BatchQueue& queue) {
           read::run_key_scan(options, *fetcher, queue);
         });
       },
-      nb::sig(key_scan_signature(name)), nb::arg("url"), nb::arg("plan"), doc);
-  add_scan_description(name, [read_plan](const std::string& url, const nb::dict& plan) {
-    KeyScanPlan<FetchOptions> scan = read_plan(url, plan);
+      nb::sig(plan_entry_signature(name, "NativeScan | ClusterScan")), nb::arg("url"), nb::arg("plan"), doc);
+  add_scan_description(name, [scan_plan](const std::string& url, const nb::dict& plan) {
+    KeyScanPlan<FetchOptions> scan = scan_plan(url, plan);
     Fetcher fetcher(std::move(scan.fetch));
     return description_to_python(read::describe_key_scan(scan.options, fetcher));
   });

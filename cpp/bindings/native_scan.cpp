@@ -1,4 +1,9 @@
-// The one Python scan object: a background reader whose batches are pulled with the GIL released.
+// The one Python scan object: a background reader whose batches are pulled with the GIL released;
+// and the entry points that start one.
+#include <deque>
+
+#include <nanobind/stl/string.h>
+
 #include "bindings.hpp"
 #include "polars_redis/net/interrupt.hpp"
 
@@ -45,6 +50,17 @@ void register_native_scan(nb::module_& m) {
 
 nb::object make_native_scan(read::BackgroundReader::Produce produce) {
   return nb::cast(NativeScan(std::move(produce)), nb::rv_policy::move);
+}
+
+const char* plan_entry_signature(const std::string& name, const char* result) {
+  static std::deque<std::string> signatures;  // stable addresses
+  return signatures.emplace_back("def " + name + "(url: str, plan: dict[str, typing.Any]) -> " + result).c_str();
+}
+
+void def_native_scan(nb::module_& m, const char* name,
+                     nb::object (*start)(const std::string& url, const nb::dict& plan),
+                     const char* doc) {
+  m.def(name, start, nb::sig(plan_entry_signature(name, "NativeScan")), nb::arg("url"), nb::arg("plan"), doc);
 }
 
 }  // namespace polars_redis::bindings

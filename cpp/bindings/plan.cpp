@@ -61,10 +61,9 @@ read::KeyScanOptions key_scan_options_from_plan(const std::string& url, PlanRead
   options.max_keys_in_flight = plan.get<int64_t>("max_keys_in_flight", options.max_keys_in_flight);
   if (auto source = plan.optional_nested("key_source")) options.source = key_source_from_plan(std::move(*source));
   if (auto match = plan.optional<std::string>("match_pattern")) options.match_pattern = std::move(*match);
-  options.include_key = plan.get<bool>("include_key", options.include_key);
-  options.key_column_name = plan.get<std::string>("key_column_name", options.key_column_name);
-  options.include_row_index = plan.get<bool>("include_row_index", options.include_row_index);
-  options.row_index_column_name = plan.get<std::string>("row_index_column_name", options.row_index_column_name);
+  optional_column_from_plan(plan, "include_key", "key_column_name", options.include_key, options.key_column_name);
+  optional_column_from_plan(plan, "include_row_index", "row_index_column_name",
+                            options.include_row_index, options.row_index_column_name);
   options.row_index_offset = plan.get<int64_t>("row_index_offset", options.row_index_offset);
   options.batch_size = plan.get<int64_t>("batch_size", options.batch_size);
   options.batch_bytes = plan.get<int64_t>("batch_bytes", options.batch_bytes);
@@ -73,23 +72,28 @@ read::KeyScanOptions key_scan_options_from_plan(const std::string& url, PlanRead
   return options;
 }
 
-std::vector<read::FieldSpec> fields_from_plan(PlanReader& plan) {
-  std::vector<read::FieldSpec> fields;
-  for (auto item : plan.required<nb::list>("fields")) {
-    const std::string at = "['fields'][" + std::to_string(fields.size()) + "]";
-    auto field = cast_tuple(item, 2, plan.place(at));
-    fields.push_back(
-        {cast_value<std::string>(field[0], plan.place(at + "[0]")), dtype_from_plan(plan.inner(field[1], at + "[1]"))});
-  }
-  return fields;
+read::FieldSpec column_from_plan(const PlanReader& plan, const nb::tuple& item, const std::string& subpath) {
+  return {cast_value<std::string>(item[0], plan.place(subpath + "[0]")),
+          dtype_from_plan(plan.inner(item[1], subpath + "[1]"))};
+}
+
+std::vector<read::FieldSpec> fields_from_plan(PlanReader& plan, const char* name) {
+  return tuples_from_plan(plan, name, 2, [&plan](const nb::tuple& item, const std::string& at) {
+    return column_from_plan(plan, item, at);
+  });
+}
+
+void optional_column_from_plan(PlanReader& plan, const char* include_key, const char* name_key, bool& include,
+                               std::string& name) {
+  include = plan.get<bool>(include_key, include);
+  name = plan.get<std::string>(name_key, name);
 }
 
 read::KeyMetadataOptions key_metadata_from_plan(PlanReader& plan) {
   read::KeyMetadataOptions options;
-  options.include_ttl = plan.get<bool>("include_ttl", options.include_ttl);
-  options.ttl_column_name = plan.get<std::string>("ttl_column_name", options.ttl_column_name);
-  options.include_memory_usage = plan.get<bool>("include_memory_usage", options.include_memory_usage);
-  options.memory_column_name = plan.get<std::string>("memory_column_name", options.memory_column_name);
+  optional_column_from_plan(plan, "include_ttl", "ttl_column_name", options.include_ttl, options.ttl_column_name);
+  optional_column_from_plan(plan, "include_memory_usage", "memory_column_name",
+                            options.include_memory_usage, options.memory_column_name);
   return options;
 }
 

@@ -18,58 +18,48 @@ namespace {
 read::StreamColumns stream_columns_from_plan(PlanReader& plan) {
   read::StreamColumns columns;
   columns.fields = fields_from_plan(plan);
-  columns.include_key = plan.get<bool>("include_key", columns.include_key);
-  columns.key_column_name = plan.get<std::string>("key_column_name", columns.key_column_name);
-  columns.include_id = plan.get<bool>("include_id", columns.include_id);
-  columns.id_column_name = plan.get<std::string>("id_column_name", columns.id_column_name);
-  columns.include_timestamp = plan.get<bool>("include_timestamp", columns.include_timestamp);
-  columns.timestamp_column_name = plan.get<std::string>("timestamp_column_name", columns.timestamp_column_name);
+  optional_column_from_plan(plan, "include_key", "key_column_name", columns.include_key, columns.key_column_name);
+  optional_column_from_plan(plan, "include_id", "id_column_name", columns.include_id, columns.id_column_name);
+  optional_column_from_plan(plan, "include_timestamp", "timestamp_column_name",
+                            columns.include_timestamp, columns.timestamp_column_name);
   columns.ignore_errors = plan.get<bool>("ignore_errors", columns.ignore_errors);
   return columns;
 }
 
 nb::object scan_stream(const std::string& url, const nb::dict& dict) {
-  PlanReader plan(dict, "scan_stream");
-  read::StreamScanOptions options;
-  options.connection = net::parse_url(url);
-  options.keys = plan.required<std::vector<std::string>>("keys");
-  options.start_id = plan.get<std::string>("start_id", options.start_id);
-  options.end_id = plan.get<std::string>("end_id", options.end_id);
-  options.count = plan.optional<int64_t>("count");
-  options.columns = stream_columns_from_plan(plan);
-  options.page_size = plan.get<int64_t>("page_size", options.page_size);
-  options.batch_size = plan.get<int64_t>("batch_size", options.batch_size);
-  options.n_rows = plan.optional<int64_t>("n_rows");
-  options.budget = budget_from_plan(plan);
-  options.snapshot = plan.get<bool>("snapshot", false);
-  options.rdb_path = plan.get<std::string>("rdb_path", "");
-  plan.finish();
-  if (options.rdb_path.empty() && reaches_cluster(options.connection)) {
-    return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
-      read::run_cluster_stream_scan(options, queue);
-    });
-  }
-  return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
-    read::run_stream_scan(options, queue);
-  });
+  auto options = read_plan<read::StreamScanOptions>(
+      url, dict, "scan_stream", [](PlanReader& plan, read::StreamScanOptions& options) {
+        options.keys = plan.required<std::vector<std::string>>("keys");
+        options.start_id = plan.get<std::string>("start_id", options.start_id);
+        options.end_id = plan.get<std::string>("end_id", options.end_id);
+        options.count = plan.optional<int64_t>("count");
+        options.columns = stream_columns_from_plan(plan);
+        options.page_size = plan.get<int64_t>("page_size", options.page_size);
+        options.batch_size = plan.get<int64_t>("batch_size", options.batch_size);
+        options.n_rows = plan.optional<int64_t>("n_rows");
+        options.budget = budget_from_plan(plan);
+        options.snapshot = plan.get<bool>("snapshot", false);
+        options.rdb_path = plan.get<std::string>("rdb_path", "");
+      });
+  const bool cluster = options.rdb_path.empty() && reaches_cluster(options.connection);
+  return native_scan_on(cluster, std::move(options), &read::run_cluster_stream_scan, &read::run_stream_scan);
 }
 
 nb::object read_stream_group(const std::string& url, const nb::dict& dict) {
-  PlanReader plan(dict, "read_stream_group");
-  read::StreamGroupReadOptions options;
-  options.connection = net::parse_url(url);
-  options.key = plan.required<std::string>("key");
-  options.group = plan.required<std::string>("group");
-  options.consumer = plan.required<std::string>("consumer");
-  options.count = plan.optional<int64_t>("count");
-  options.block_ms = plan.optional<int64_t>("block_ms");
-  options.create_group = plan.get<bool>("create_group", options.create_group);
-  options.create_start_id = plan.get<std::string>("start_id", options.create_start_id);
-  options.pending = plan.get<bool>("pending", options.pending);
-  options.columns = stream_columns_from_plan(plan);
-  options.page_size = plan.get<int64_t>("page_size", options.page_size);
-  options.batch_size = plan.get<int64_t>("batch_size", options.batch_size);
-  plan.finish();
+  auto options = read_plan<read::StreamGroupReadOptions>(
+      url, dict, "read_stream_group", [](PlanReader& plan, read::StreamGroupReadOptions& options) {
+        options.key = plan.required<std::string>("key");
+        options.group = plan.required<std::string>("group");
+        options.consumer = plan.required<std::string>("consumer");
+        options.count = plan.optional<int64_t>("count");
+        options.block_ms = plan.optional<int64_t>("block_ms");
+        options.create_group = plan.get<bool>("create_group", options.create_group);
+        options.create_start_id = plan.get<std::string>("start_id", options.create_start_id);
+        options.pending = plan.get<bool>("pending", options.pending);
+        options.columns = stream_columns_from_plan(plan);
+        options.page_size = plan.get<int64_t>("page_size", options.page_size);
+        options.batch_size = plan.get<int64_t>("batch_size", options.batch_size);
+      });
   return make_native_scan([options = std::move(options)](read::BatchQueue& queue) mutable {
     // XREADGROUP changes the group's state: it runs on the key's primary.
     options.connection = net::key_node_options(options.connection, options.key, false);
@@ -94,13 +84,8 @@ int64_t ack_stream(const std::string& url, const std::string& key, const std::st
 }  // namespace
 
 void register_stream_scan(nb::module_& m) {
-  m.def("scan_stream", &scan_stream,
-        nb::sig("def scan_stream(url: str, plan: dict[str, typing.Any]) -> NativeScan"),
-        nb::arg("url"), nb::arg("plan"), "Start an XRANGE scan of Redis streams.");
-  m.def("read_stream_group", &read_stream_group,
-        nb::sig("def read_stream_group(url: str, plan: dict[str, typing.Any]) -> NativeScan"),
-        nb::arg("url"), nb::arg("plan"),
-        "Start an XREADGROUP read of one stream.");
+  def_native_scan(m, "scan_stream", &scan_stream, "Start an XRANGE scan of Redis streams.");
+  def_native_scan(m, "read_stream_group", &read_stream_group, "Start an XREADGROUP read of one stream.");
   m.def("create_stream_group", &create_stream_group, nb::arg("url"), nb::arg("key"), nb::arg("group"),
         nb::arg("start_id"));
   m.def("ack_stream", &ack_stream, nb::arg("url"), nb::arg("key"), nb::arg("group"), nb::arg("ids"));

@@ -31,53 +31,39 @@ read::TimeSeriesQuery query_from_plan(PlanReader& plan) {
 
 read::TimeSeriesColumns columns_from_plan(PlanReader& plan) {
   read::TimeSeriesColumns columns;
-  columns.include_timestamp = plan.get<bool>("include_timestamp", columns.include_timestamp);
-  columns.timestamp_column_name = plan.get<std::string>("timestamp_column_name", columns.timestamp_column_name);
-  columns.include_value = plan.get<bool>("include_value", columns.include_value);
-  columns.value_column_name = plan.get<std::string>("value_column_name", columns.value_column_name);
+  optional_column_from_plan(plan, "include_timestamp", "timestamp_column_name",
+                            columns.include_timestamp, columns.timestamp_column_name);
+  optional_column_from_plan(plan, "include_value", "value_column_name",
+                            columns.include_value, columns.value_column_name);
   return columns;
 }
 
 nb::object scan_timeseries(const std::string& url, const nb::dict& dict) {
-  PlanReader plan(dict, "scan_timeseries");
-  read::TimeSeriesOptions options;
-  options.connection = net::parse_url(url);
-  options.key = plan.required<std::string>("key");
-  options.query = query_from_plan(plan);
-  options.columns = columns_from_plan(plan);
-  plan.finish();
-  if (reaches_cluster(options.connection)) {
-    return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
-      read::run_cluster_timeseries_range(options, queue);
-    });
-  }
-  return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
-    read::run_timeseries_range(options, queue);
-  });
+  auto options = read_plan<read::TimeSeriesOptions>(
+      url, dict, "scan_timeseries", [](PlanReader& plan, read::TimeSeriesOptions& options) {
+        options.key = plan.required<std::string>("key");
+        options.query = query_from_plan(plan);
+        options.columns = columns_from_plan(plan);
+      });
+  const bool cluster = reaches_cluster(options.connection);
+  return native_scan_on(cluster, std::move(options), &read::run_cluster_timeseries_range, &read::run_timeseries_range);
 }
 
 nb::object scan_timeseries_multi(const std::string& url, const nb::dict& dict) {
-  PlanReader plan(dict, "scan_timeseries_multi");
-  read::TimeSeriesMultiOptions options;
-  options.connection = net::parse_url(url);
-  options.filters = plan.required<std::vector<std::string>>("filters");
-  options.query = query_from_plan(plan);
-  options.columns = columns_from_plan(plan);
-  options.group_by = plan.get<std::string>("group_by", "");
-  options.reducer = plan.get<std::string>("reducer", "");
-  options.with_labels = plan.get<bool>("with_labels", false);
-  options.label_columns = plan.required<std::vector<std::string>>("label_columns");
-  options.include_key = plan.get<bool>("include_key", options.include_key);
-  options.key_column_name = plan.get<std::string>("key_column_name", options.key_column_name);
-  plan.finish();
-  if (reaches_cluster(options.connection)) {
-    return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
-      read::run_cluster_timeseries_mrange(options, queue);
-    });
-  }
-  return make_native_scan([options = std::move(options)](read::BatchQueue& queue) {
-    read::run_timeseries_mrange(options, queue);
-  });
+  auto options = read_plan<read::TimeSeriesMultiOptions>(
+      url, dict, "scan_timeseries_multi", [](PlanReader& plan, read::TimeSeriesMultiOptions& options) {
+        options.filters = plan.required<std::vector<std::string>>("filters");
+        options.query = query_from_plan(plan);
+        options.columns = columns_from_plan(plan);
+        options.group_by = plan.get<std::string>("group_by", "");
+        options.reducer = plan.get<std::string>("reducer", "");
+        options.with_labels = plan.get<bool>("with_labels", false);
+        options.label_columns = plan.required<std::vector<std::string>>("label_columns");
+        optional_column_from_plan(plan, "include_key", "key_column_name", options.include_key, options.key_column_name);
+      });
+  const bool cluster = reaches_cluster(options.connection);
+  return native_scan_on(cluster, std::move(options),
+                        &read::run_cluster_timeseries_mrange, &read::run_timeseries_mrange);
 }
 
 std::vector<std::string> timeseries_label_names(const std::string& url, const std::vector<std::string>& filters) {
@@ -90,13 +76,9 @@ std::vector<std::string> timeseries_label_names(const std::string& url, const st
 }  // namespace
 
 void register_timeseries_scan(nb::module_& m) {
-  m.def("scan_timeseries", &scan_timeseries,
-        nb::sig("def scan_timeseries(url: str, plan: dict[str, typing.Any]) -> NativeScan"),
-        nb::arg("url"), nb::arg("plan"), "Start a TS.RANGE scan of one series.");
-  m.def("scan_timeseries_multi", &scan_timeseries_multi,
-        nb::sig("def scan_timeseries_multi(url: str, plan: dict[str, typing.Any]) -> NativeScan"),
-        nb::arg("url"), nb::arg("plan"),
-        "Start a TS.MRANGE scan of the series matching label filters.");
+  def_native_scan(m, "scan_timeseries", &scan_timeseries, "Start a TS.RANGE scan of one series.");
+  def_native_scan(m, "scan_timeseries_multi", &scan_timeseries_multi,
+                  "Start a TS.MRANGE scan of the series matching label filters.");
   m.def("timeseries_label_names", &timeseries_label_names, nb::arg("url"), nb::arg("filters"),
         "Label names of the series matching `filters`, in first-seen order.");
 }

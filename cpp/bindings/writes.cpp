@@ -19,12 +19,6 @@ namespace polars_redis::bindings {
 
 namespace {
 
-ArrowArrayStream* stream_from_capsule(nb::handle capsule) {
-  void* pointer = PyCapsule_GetPointer(capsule.ptr(), "arrow_array_stream");
-  if (pointer == nullptr) throw nb::python_error();
-  return static_cast<ArrowArrayStream*>(pointer);
-}
-
 write::WriteMode mode_from_string(const std::string& mode) {
   if (mode == "fail") return write::WriteMode::kFail;
   if (mode == "replace") return write::WriteMode::kReplace;

@@ -38,8 +38,10 @@ inline T value_at(const ArrowArray& array, int buffer, int64_t row) {
   return value;
 }
 
-// Everything whose JSON form is its text in quotes (strings, dates, times, datetimes).
-class QuotedJson : public ColumnView {
+// Everything whose JSON form is its text: in quotes (`kQuoted`: strings, dates, times,
+// datetimes) or bare (booleans, integers, decimals).
+template <bool kQuoted>
+class TextJson : public ColumnView {
  public:
   using ColumnView::ColumnView;
   void write_json(int64_t row, std::string& out, const JsonStyle&, int) const override {
@@ -47,26 +49,19 @@ class QuotedJson : public ColumnView {
       out += "null";
       return;
     }
-    // Reused (one allocation per thread, not per cell); views are read from several threads.
-    thread_local std::string scratch;
-    scratch.clear();
-    append_text(row, scratch);
-    json::append_json_string(scratch, out);
-  }
-};
-
-// Everything whose JSON form is its text unquoted (booleans, integers, decimals).
-class BareJson : public ColumnView {
- public:
-  using ColumnView::ColumnView;
-  void write_json(int64_t row, std::string& out, const JsonStyle&, int) const override {
-    if (is_null(row)) {
-      out += "null";
-      return;
+    if constexpr (kQuoted) {
+      // Reused (one allocation per thread, not per cell); views are read from several threads.
+      thread_local std::string scratch;
+      scratch.clear();
+      append_text(row, scratch);
+      json::append_json_string(scratch, out);
+    } else {
+      append_text(row, out);
     }
-    append_text(row, out);
   }
 };
+using QuotedJson = TextJson<true>;
+using BareJson = TextJson<false>;
 
 class BooleanView final : public BareJson {
  public:

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "polars_redis/arrow/owner_release.hpp"
+
 namespace polars_redis::arrow::detail {
 namespace {
 
@@ -20,25 +22,6 @@ struct SchemaOwner {
   std::vector<ArrowSchema> children;
   std::vector<ArrowSchema*> child_pointers;
 };
-
-void release_array(ArrowArray* array) {
-  auto* owner = static_cast<ArrayOwner*>(array->private_data);
-  // A consumer may have moved a child out, marking our copy released.
-  for (ArrowArray& child : owner->children) {
-    if (child.release != nullptr) child.release(&child);
-  }
-  delete owner;
-  array->release = nullptr;
-}
-
-void release_schema(ArrowSchema* schema) {
-  auto* owner = static_cast<SchemaOwner*>(schema->private_data);
-  for (ArrowSchema& child : owner->children) {
-    if (child.release != nullptr) child.release(&child);
-  }
-  delete owner;
-  schema->release = nullptr;
-}
 
 // Children live in a vector the owner never resizes, so their addresses stay valid.
 template <typename T>
@@ -73,7 +56,7 @@ void export_array(ArrowArray* out, int64_t length, int64_t null_count, std::vect
   out->buffers = owner->pointers.data();
   out->children = owner->child_pointers.data();
   out->dictionary = nullptr;
-  out->release = release_array;
+  out->release = release_owner<ArrayOwner, ArrowArray, &ArrayOwner::children>;
   out->private_data = owner;
 }
 
@@ -89,7 +72,7 @@ void export_schema(ArrowSchema* out, std::string format, std::string name, int64
   out->n_children = static_cast<int64_t>(owner->children.size());
   out->children = owner->child_pointers.data();
   out->dictionary = nullptr;
-  out->release = release_schema;
+  out->release = release_owner<SchemaOwner, ArrowSchema, &SchemaOwner::children>;
   out->private_data = owner;
 }
 

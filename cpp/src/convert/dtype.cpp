@@ -21,15 +21,6 @@ constexpr std::array<std::pair<const char*, const char*>, 21> kNames = {{
 }};
 static_assert(static_cast<size_t>(TypeId::kStruct) + 1 == kNames.size());
 
-const char* unit_name(TimeUnit unit) {
-  switch (unit) {
-    case TimeUnit::kMillisecond: return "ms";
-    case TimeUnit::kMicrosecond: return "us";
-    case TimeUnit::kNanosecond: return "ns";
-  }
-  return "us";
-}
-
 // Python's repr of a str for the common case, so messages read like Polars' own.
 void append_python_str(std::string& out, std::string_view text) {
   out += '\'';
@@ -50,7 +41,7 @@ std::string DataType::name() const {
       break;
     case TypeId::kDatetime:
       out += "(time_unit='";
-      out += unit_name(unit);
+      out += unit_to_string(unit);
       out += "', time_zone=";
       if (time_zone.empty()) {
         out += "None";
@@ -98,5 +89,21 @@ TypeId DataType::id_from_string(const std::string& id) {
 }
 
 const char* DataType::id_to_string(TypeId id) { return kNames[static_cast<size_t>(id)].first; }
+
+TimeUnit DataType::unit_from_string(const std::string& unit) {
+  if (unit == "ms") return TimeUnit::kMillisecond;
+  if (unit == "us") return TimeUnit::kMicrosecond;
+  if (unit == "ns") return TimeUnit::kNanosecond;
+  throw Error(ErrorKind::kInvalidArgument, "unknown time unit '" + unit + "' (expected ms, us or ns)");
+}
+
+const char* DataType::unit_to_string(TimeUnit unit) {
+  switch (unit) {
+    case TimeUnit::kMillisecond: return "ms";
+    case TimeUnit::kMicrosecond: return "us";
+    case TimeUnit::kNanosecond: return "ns";
+  }
+  return "us";
+}
 
 }  // namespace polars_redis

@@ -21,9 +21,7 @@ size_t back_length_bytes(size_t size) {
 
 void read_listpack(std::string_view blob, const std::function<void(const PackedElement&)>& visit) {
   constexpr size_t kHeader = 6;
-  if (blob.size() < kHeader + 1) corrupt("shorter than its header");
-  const auto total = static_cast<uint64_t>(signed_little_endian(blob.substr(0, 4)) & 0xffffffff);
-  if (total != blob.size()) corrupt("its header says " + std::to_string(total) + " bytes, the string has " + std::to_string(blob.size()));
+  check_packed_size(blob, kHeader, "listpack");
   size_t pos = kHeader;
   PackedElement element;
   auto bytes = [&](size_t at, size_t n) {

@@ -10,9 +10,7 @@ namespace {
 
 void read_ziplist(std::string_view blob, const std::function<void(const PackedElement&)>& visit) {
   constexpr size_t kHeader = 10;
-  if (blob.size() < kHeader + 1) corrupt("shorter than its header");
-  const auto total = static_cast<uint64_t>(signed_little_endian(blob.substr(0, 4)) & 0xffffffff);
-  if (total != blob.size()) corrupt("its header says " + std::to_string(total) + " bytes, the string has " + std::to_string(blob.size()));
+  check_packed_size(blob, kHeader, "ziplist");
   auto bytes = [&](size_t at, size_t n) {
     if (at > blob.size() || blob.size() - at < n) corrupt("an entry passes the end");
     return blob.substr(at, n);

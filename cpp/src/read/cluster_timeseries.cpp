@@ -4,6 +4,7 @@
 
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/cluster_topology.hpp"
+#include "polars_redis/read/shard_by_shard.hpp"
 
 namespace polars_redis::read {
 
@@ -19,15 +20,11 @@ void run_cluster_timeseries_mrange(const TimeSeriesMultiOptions& options, BatchQ
                 "group_by/reducer is not supported on a Redis Cluster: a group's series may live on several shards; "
                 "read without group_by and aggregate in Polars");
   }
-  const net::ClusterTopology topology = net::discover_topology(options.connection);
-  const net::SlotMapGuard guard(options.connection, topology);
-  for (const net::ClusterShard& shard : topology.shards) {
-    if (queue.cancelled()) return;
+  read_shard_by_shard(options.connection, queue, [&](const net::ConnectionOptions& node, const net::ClusterShard&) {
     TimeSeriesMultiOptions routed = options;
-    routed.connection = net::read_node_options(options.connection, shard);
+    routed.connection = node;
     run_timeseries_mrange(routed, queue);
-  }
-  guard.check_unchanged();
+  });
 }
 
 std::vector<std::string> cluster_timeseries_label_names(const net::ConnectionOptions& connection,

@@ -13,10 +13,8 @@ bool is_wrong_type(const resp::NodeView& reply) {
 std::string quoted(std::string_view text) { return "'" + quote_for_message(text) + "'"; }
 }  // namespace
 
-HashFetcher::HashFetcher(HashFetchOptions options) : options_(std::move(options)), metadata_(options_.metadata) {
-  for (size_t i = 0; i < options_.fields.size(); ++i) field_index_.emplace(options_.fields[i].name, i);
-  seen_.resize(options_.fields.size());
-}
+HashFetcher::HashFetcher(HashFetchOptions options)
+    : options_(std::move(options)), metadata_(options_.metadata), matcher_(options_.fields) {}
 
 void HashFetcher::add_columns(arrow::BatchBuilder& batch) {
   for (const auto& field : options_.fields) columns_.push_back(&batch.add_column(field.name, field.dtype));
@@ -96,28 +94,10 @@ HashFetcher::Verdict HashFetcher::consume_all(std::string_view key, const resp::
   if (reply.is_error()) throw Error(ErrorKind::kResponse, "HGETALL " + quoted(key) + " failed: " + std::string(reply.str()));
   size_t pairs = reply.type() == resp::Type::kMap ? reply.size() : reply.size() / 2;
   if (pairs == 0) return Verdict::kSkip;  // HGETALL of a missing key is empty
-  std::fill(seen_.begin(), seen_.end(), 0);
-  if (order_guess_.size() < pairs) order_guess_.resize(pairs, SIZE_MAX);
-  auto name = reply.first_child();
-  for (size_t p = 0; p < pairs; ++p) {
-    auto value = name.next_sibling();
-    std::string_view field_name = name.str();
-    // Hashes written by one application keep one field order; try last time's answer first.
-    size_t field = order_guess_[p];
-    if (field == SIZE_MAX || options_.fields[field].name != field_name) {
-      auto found = field_index_.find(field_name);
-      field = found == field_index_.end() ? SIZE_MAX : found->second;
-      order_guess_[p] = field;
-    }
-    if (field != SIZE_MAX && !seen_[field]) {
-      seen_[field] = 1;
-      append_value(key, field, value.str());
-    }
-    name = value.next_sibling();
-  }
-  for (size_t f = 0; f < seen_.size(); ++f) {
-    if (!seen_[f]) columns_[f]->append_null();
-  }
+  matcher_.match(
+      reply.first_child(), pairs,
+      [&](size_t field, const resp::NodeView& value) { append_value(key, field, value.str()); },
+      [&](size_t field) { columns_[field]->append_null(); });
   return Verdict::kRow;
 }
 

@@ -22,10 +22,7 @@ int64_t stream_id_milliseconds(std::string_view id) {
   return value;
 }
 
-StreamEntryDecoder::StreamEntryDecoder(const StreamColumns& columns) : spec_(columns) {
-  for (size_t i = 0; i < spec_.fields.size(); ++i) field_index_.emplace(spec_.fields[i].name, i);
-  seen_.resize(spec_.fields.size());
-}
+StreamEntryDecoder::StreamEntryDecoder(const StreamColumns& columns) : spec_(columns), matcher_(spec_.fields) {}
 
 void StreamEntryDecoder::add_columns(arrow::BatchBuilder& batch) {
   batch_ = &batch;
@@ -65,28 +62,10 @@ void StreamEntryDecoder::append_entry(std::string_view key, const resp::NodeView
   const auto values = id_node.next_sibling();
   // RESP2 and RESP3 both send the fields as a flat array; a map is accepted too.
   const size_t pairs = values.is_null() ? 0 : values.type() == resp::Type::kMap ? values.size() : values.size() / 2;
-  std::fill(seen_.begin(), seen_.end(), 0);
-  if (order_guess_.size() < pairs) order_guess_.resize(pairs, SIZE_MAX);
-  auto name = values.first_child();
-  for (size_t p = 0; p < pairs; ++p) {
-    const auto value = name.next_sibling();
-    const std::string_view field_name = name.str();
-    // Entries written by one producer keep one field order; try last entry's answer first.
-    size_t field = order_guess_[p];
-    if (field == SIZE_MAX || spec_.fields[field].name != field_name) {
-      auto found = field_index_.find(field_name);
-      field = found == field_index_.end() ? SIZE_MAX : found->second;
-      order_guess_[p] = field;
-    }
-    if (field != SIZE_MAX && !seen_[field]) {
-      seen_[field] = 1;
-      append_value(key, id, field, value.str());
-    }
-    name = value.next_sibling();
-  }
-  for (size_t f = 0; f < seen_.size(); ++f) {
-    if (!seen_[f]) columns_[f]->append_null();
-  }
+  matcher_.match(
+      values.first_child(), pairs,
+      [&](size_t field, const resp::NodeView& value) { append_value(key, id, field, value.str()); },
+      [&](size_t field) { columns_[field]->append_null(); });
 }
 
 void StreamEntryDecoder::append_value(std::string_view key, std::string_view id, size_t field, std::string_view raw) {

@@ -83,13 +83,7 @@ class StreamEncoder final : public ValueEncoder {
       args.arg("*");
     }
     const size_t before = args.size();
-    for (int field : fields_) {
-      const auto& column = in.column(static_cast<size_t>(field));
-      if (column.is_null(row)) continue;
-      value_.clear();
-      append_cell_text(column, row, value_);
-      args.arg(column.name()).arg(value_);
-    }
+    append_field_args(in, fields_, row, value_, args);
     if (args.size() == before) {
       throw Error(ErrorKind::kInvalidArgument, "a stream entry needs at least one non-null field");
     }

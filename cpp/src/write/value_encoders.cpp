@@ -12,6 +12,17 @@ void append_cell_text(const arrow::ColumnView& column, int64_t row, std::string&
   }
 }
 
+void append_field_args(const arrow::ImportedStream& in, const std::vector<int>& fields, int64_t row,
+                       std::string& scratch, resp::ArgumentList& args) {
+  for (int field : fields) {
+    const auto& column = in.column(static_cast<size_t>(field));
+    if (column.is_null(row)) continue;
+    scratch.clear();
+    append_cell_text(column, row, scratch);
+    args.arg(column.name()).arg(scratch);
+  }
+}
+
 namespace {
 
 class HashEncoder final : public ValueEncoder {
@@ -22,13 +33,7 @@ class HashEncoder final : public ValueEncoder {
   }
   bool encode_set(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
     args.arg("HSET").arg(key);
-    for (int field : fields_) {
-      const auto& column = in.column(static_cast<size_t>(field));
-      if (column.is_null(row)) continue;
-      value_.clear();
-      append_cell_text(column, row, value_);
-      args.arg(column.name()).arg(value_);
-    }
+    append_field_args(in, fields_, row, value_, args);
     return args.size() > 2;
   }
   bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {

@@ -286,69 +286,59 @@ TEST(ColumnBuilder, DecimalOutsideDecimal128IsRejected) {
   EXPECT_THROW(make_column_builder(dtype), Error);
 }
 
-TEST(ColumnBuilder, Date32) {
-  auto builder = make_column_builder(type(TypeId::kDate));
-  EXPECT_TRUE(builder->append_text("2024-01-02"));
-  EXPECT_TRUE(builder->append_text("1970-01-01"));
-  EXPECT_TRUE(builder->append_text("1969-12-31"));
-  builder->append_null();
-  EXPECT_FALSE(builder->append_text("2024-13-01"));
-  Exported out;
-  finish(*builder, out);
-  EXPECT_STREQ(out.schema.format, "tdD");
-  EXPECT_EQ(value_at<int32_t>(out.array, 0), 19724);
-  EXPECT_EQ(value_at<int32_t>(out.array, 1), 0);
-  EXPECT_EQ(value_at<int32_t>(out.array, 2), -1);
-  EXPECT_EQ(out.array.null_count, 1);
-}
+// A temporal column from text: each of `texts` parses into the row's value (days since the epoch,
+// time units since the epoch or since midnight); a null row follows when `null_row`; `rejected`
+// (when set) parses into nothing.
+struct TemporalCase {
+  DataType dtype;
+  std::vector<std::string> texts;
+  std::vector<int64_t> values;
+  const char* format;
+  bool null_row;
+  const char* rejected;
+};
 
-TEST(ColumnBuilder, DatetimeUnitsAndZones) {
+DataType datetime(TimeUnit unit, const std::string& time_zone) {
   DataType dtype = type(TypeId::kDatetime);
-  dtype.unit = TimeUnit::kMillisecond;
-  dtype.time_zone = "UTC";
-  auto ms = make_column_builder(dtype);
-  EXPECT_TRUE(ms->append_text("2024-01-02T03:04:05Z"));
-  EXPECT_TRUE(ms->append_text("2024-01-02T03:04:05+02:00"));
-  ms->append_null();
-  EXPECT_FALSE(ms->append_text("yesterday"));
-  Exported out;
-  finish(*ms, out);
-  EXPECT_STREQ(out.schema.format, "tsm:UTC");
-  EXPECT_EQ(value_at<int64_t>(out.array, 0), 1704164645000);
-  EXPECT_EQ(value_at<int64_t>(out.array, 1), 1704157445000);
-  EXPECT_EQ(out.array.null_count, 1);
-
-  dtype.unit = TimeUnit::kNanosecond;
-  dtype.time_zone = "Europe/Paris";
-  auto ns = make_column_builder(dtype);
-  EXPECT_TRUE(ns->append_text("2024-01-02T03:04:05.123456789Z"));
-  Exported out_ns;
-  finish(*ns, out_ns);
-  EXPECT_STREQ(out_ns.schema.format, "tsn:Europe/Paris");
-  EXPECT_EQ(value_at<int64_t>(out_ns.array, 0), 1704164645123456789);
-
-  dtype.unit = TimeUnit::kMicrosecond;
-  dtype.time_zone.clear();
-  auto us = make_column_builder(dtype);
-  EXPECT_TRUE(us->append_text("1970-01-01 00:00:01"));
-  Exported out_us;
-  finish(*us, out_us);
-  EXPECT_STREQ(out_us.schema.format, "tsu:");
-  EXPECT_EQ(value_at<int64_t>(out_us.array, 0), 1000000);
+  dtype.unit = unit;
+  dtype.time_zone = time_zone;
+  return dtype;
 }
 
-TEST(ColumnBuilder, Time64Nanoseconds) {
-  auto builder = make_column_builder(type(TypeId::kTime));
-  EXPECT_TRUE(builder->append_text("12:34:56.789"));
-  EXPECT_TRUE(builder->append_text("00:00"));
-  builder->append_null();
-  EXPECT_FALSE(builder->append_text("25:00"));
-  Exported out;
-  finish(*builder, out);
-  EXPECT_STREQ(out.schema.format, "ttn");
-  EXPECT_EQ(value_at<int64_t>(out.array, 0), 45296789000000);
-  EXPECT_EQ(value_at<int64_t>(out.array, 1), 0);
-  EXPECT_EQ(out.array.null_count, 1);
+TEST(ColumnBuilder, TemporalTextsBecomeEpochValues) {
+  const TemporalCase cases[] = {
+      {type(TypeId::kDate), {"2024-01-02", "1970-01-01", "1969-12-31"}, {19724, 0, -1}, "tdD", true, "2024-13-01"},
+      {datetime(TimeUnit::kMillisecond, "UTC"),
+       {"2024-01-02T03:04:05Z", "2024-01-02T03:04:05+02:00"},
+       {1704164645000, 1704157445000},
+       "tsm:UTC",
+       true,
+       "yesterday"},
+      {datetime(TimeUnit::kNanosecond, "Europe/Paris"),
+       {"2024-01-02T03:04:05.123456789Z"},
+       {1704164645123456789},
+       "tsn:Europe/Paris",
+       false,
+       nullptr},
+      {datetime(TimeUnit::kMicrosecond, ""), {"1970-01-01 00:00:01"}, {1000000}, "tsu:", false, nullptr},
+      {type(TypeId::kTime), {"12:34:56.789", "00:00"}, {45296789000000, 0}, "ttn", true, "25:00"},
+  };
+  for (const TemporalCase& c : cases) {
+    SCOPED_TRACE(c.format);
+    auto builder = make_column_builder(c.dtype);
+    for (const std::string& text : c.texts) EXPECT_TRUE(builder->append_text(text)) << text;
+    if (c.null_row) builder->append_null();
+    if (c.rejected != nullptr) EXPECT_FALSE(builder->append_text(c.rejected));
+    Exported out;
+    finish(*builder, out);
+    EXPECT_STREQ(out.schema.format, c.format);
+    const bool days = c.dtype.id == TypeId::kDate;  // Date32: 32-bit values
+    for (size_t row = 0; row < c.values.size(); ++row) {
+      const auto i = static_cast<int64_t>(row);
+      EXPECT_EQ(days ? value_at<int32_t>(out.array, i) : value_at<int64_t>(out.array, i), c.values[row]) << row;
+    }
+    if (c.null_row) EXPECT_EQ(out.array.null_count, 1);
+  }
 }
 
 TEST(ColumnBuilder, StringViewsInlineAndOutOfLine) {

@@ -8,9 +8,12 @@
 
 #include "polars_redis/arrow/record_batch.hpp"
 #include "polars_redis/error.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::arrow {
 namespace {
+
+using test_support::thrown_error;
 
 // Builds one column from text with our builders, exports it, and renders it back through a view.
 struct Column {
@@ -174,13 +177,9 @@ TEST(ColumnView, DictionaryListAndStruct) {
 TEST(ColumnView, UnsupportedFormatsNameTheColumn) {
   ArrowSchema duration{"tDu", "elapsed", nullptr, 0, 0, nullptr, nullptr, nullptr, nullptr};
   ArrowArray empty{};
-  try {
-    ColumnView::make(duration, empty);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kInvalidArgument);
-    EXPECT_NE(std::string(e.what()).find("elapsed"), std::string::npos);
-  }
+  const Error e = thrown_error([&] { ColumnView::make(duration, empty); });
+  EXPECT_EQ(e.kind(), ErrorKind::kInvalidArgument);
+  EXPECT_NE(std::string(e.what()).find("elapsed"), std::string::npos);
 }
 
 }  // namespace

@@ -9,9 +9,12 @@
 #include "polars_redis/error.hpp"
 #include "polars_redis/json/path.hpp"
 #include "support/arrow_reading.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::json {
 namespace {
+
+using test_support::thrown_error;
 
 using arrow::ColumnBuilder;
 
@@ -171,17 +174,13 @@ TEST(RowExtractor, IntegersOnlyFromIntegralNumbers) {
   table.extractor->append_row("k", "[3.0]");
   table.extractor->append_row("k", "[-9223372036854775808]");
   table.extractor->append_row("k", R"(["42"])");
-  try {
-    table.extractor->append_row("doc:7", "[3.5]");
-    FAIL() << "3.5 must not fit Int64";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.kind(), ErrorKind::kSchema);
-    const std::string message = error.what();
-    EXPECT_NE(message.find("doc:7"), std::string::npos) << message;
-    EXPECT_NE(message.find("$.n"), std::string::npos) << message;
-    EXPECT_NE(message.find("3.5"), std::string::npos) << message;
-    EXPECT_NE(message.find("Int64"), std::string::npos) << message;
-  }
+  const Error error = thrown_error([&] { table.extractor->append_row("doc:7", "[3.5]"); }, "3.5 must not fit Int64");
+  EXPECT_EQ(error.kind(), ErrorKind::kSchema);
+  const std::string message = error.what();
+  EXPECT_NE(message.find("doc:7"), std::string::npos) << message;
+  EXPECT_NE(message.find("$.n"), std::string::npos) << message;
+  EXPECT_NE(message.find("3.5"), std::string::npos) << message;
+  EXPECT_NE(message.find("Int64"), std::string::npos) << message;
 }
 
 TEST(RowExtractor, IgnoreErrorsNullsTheValueThatDoesNotFit) {
@@ -209,22 +208,13 @@ TEST(RowExtractor, IgnoreErrorsNullsTheValueThatDoesNotFit) {
 TEST(RowExtractor, NestedMismatchNamesTheFullPath) {
   DataType nested = DataType::struct_of({{"c", DataType::list_of(t(TypeId::kInt64))}});
   Table table({{"top", "", t(TypeId::kInt64)}, {"n", "", nested}}, true);
-  try {
-    table.extractor->append_row("key:1", R"([{"n":{"c":[1,"x"]}}])");
-    FAIL();
-  } catch (const Error& error) {
-    const std::string message = error.what();
-    EXPECT_NE(message.find("$.n.c[1]"), std::string::npos) << message;
-    EXPECT_NE(message.find("key:1"), std::string::npos) << message;
-  }
+  const Error error = thrown_error([&] { table.extractor->append_row("key:1", R"([{"n":{"c":[1,"x"]}}])"); });
+  const std::string message = error.what();
+  EXPECT_NE(message.find("$.n.c[1]"), std::string::npos) << message;
+  EXPECT_NE(message.find("key:1"), std::string::npos) << message;
   Table scalar({{"n", "$.n", nested}}, false);
-  try {
-    scalar.extractor->append_row("key:2", R"([5])");
-    FAIL();
-  } catch (const Error& error) {
-    const std::string message = error.what();
-    EXPECT_NE(message.find("Struct({'c': List(Int64)})"), std::string::npos) << message;
-  }
+  const std::string scalar_message = thrown_error([&] { scalar.extractor->append_row("key:2", R"([5])"); }).what();
+  EXPECT_NE(scalar_message.find("Struct({'c': List(Int64)})"), std::string::npos) << scalar_message;
 }
 
 TEST(RowExtractor, ScalarTypesFromJson) {
@@ -287,12 +277,8 @@ TEST(RowExtractor, CategoricalAndEnumTakeSubDocumentsAsText) {
 
 TEST(RowExtractor, MalformedJsonIsAProtocolError) {
   Table table({{"a", "$.a", t(TypeId::kInt64)}}, false);
-  try {
-    table.extractor->append_row("k", "[1");
-    FAIL();
-  } catch (const Error& error) {
-    EXPECT_EQ(error.kind(), ErrorKind::kProtocol);
-  }
+  const Error error = thrown_error([&] { table.extractor->append_row("k", "[1"); });
+  EXPECT_EQ(error.kind(), ErrorKind::kProtocol);
 }
 
 }  // namespace

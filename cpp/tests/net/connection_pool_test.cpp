@@ -8,9 +8,12 @@
 #include "polars_redis/net/connection_pool.hpp"
 #include "polars_redis/net/url.hpp"
 #include "polars_redis/resp/encoder.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::net {
 namespace {
+
+using test_support::thrown_error;
 
 TEST(PoolKey, SameUrlSameKey) {
   EXPECT_EQ(pool_key(parse_url("redis://:pw@h:1/2")), pool_key(parse_url("redis://:pw@h:1/2")));
@@ -21,17 +24,22 @@ TEST(PoolKey, PoolSettingsAndSchedulingDoNotSplitThePool) {
   EXPECT_EQ(base, pool_key(parse_url("redis://h:1?pool_size=3&pool_idle_timeout=5&retries=4&parallel=2")));
 }
 
+// Each of `variants` differs from `base` in a setting that needs a session of its own: a pool of
+// its own.
+void expect_own_pools(const char* base, std::initializer_list<const char*> variants) {
+  const std::string base_key = pool_key(parse_url(base));
+  for (const char* url : variants) EXPECT_NE(base_key, pool_key(parse_url(url))) << url;
+}
+
 TEST(PoolKey, EverySessionFieldSplitsThePool) {
-  const std::string base = pool_key(parse_url("redis://u:pw@h:1/0"));
-  const char* variants[] = {
+  expect_own_pools("redis://u:pw@h:1/0", {
       "redis://u:pw@other:1/0",           "redis://u:pw@h:2/0",
       "redis://v:pw@h:1/0",               "redis://u:pw2@h:1/0",
       "redis://u:pw@h:1/1",               "redis://u:pw@h:1/0?protocol=2",
       "redis://u:pw@h:1/0?client_name=x", "redis://u:pw@h:1/0?connect_timeout=3",
       "redis://u:pw@h:1/0?socket_timeout=3", "redis://u:pw@h:1/0?pool=mine",
       "rediss://u:pw@h:1/0",              "unix:///tmp/redis.sock",
-  };
-  for (const char* url : variants) EXPECT_NE(base, pool_key(parse_url(url))) << url;
+  });
 }
 
 TEST(PoolKey, ReadOnlySessionsHaveTheirOwnPool) {
@@ -41,13 +49,11 @@ TEST(PoolKey, ReadOnlySessionsHaveTheirOwnPool) {
 }
 
 TEST(PoolKey, TlsSettingsSplitThePool) {
-  const std::string base = pool_key(parse_url("rediss://h:1"));
-  const char* variants[] = {
+  expect_own_pools("rediss://h:1", {
       "rediss://h:1?ssl_cert_reqs=none",       "rediss://h:1?ssl_check_hostname=false",
       "rediss://h:1?ssl_ca_certs=/ca.pem",     "rediss://h:1?ssl_ca_path=/cas",
       "rediss://h:1?ssl_certfile=/c.pem",      "rediss://h:1?ssl_server_name=other",
-  };
-  for (const char* url : variants) EXPECT_NE(base, pool_key(parse_url(url))) << url;
+  });
 }
 
 TEST(PoolKey, FieldBoundariesCannotCollide) {
@@ -141,15 +147,11 @@ TEST(UrlOptions, BadValuesNameTheOptionAndHideThePassword) {
   const char* bad[] = {"parallel=0", "parallel=x", "retries=-1", "pool_size=1.5", "pool_idle_timeout=0",
                        "pool=a%20b"};
   for (const char* query : bad) {
-    try {
-      parse_url(std::string("redis://:s3cret@h?") + query);
-      ADD_FAILURE() << query;
-    } catch (const Error& error) {
-      const std::string message = error.what();
-      const std::string name(query, std::string_view(query).find('='));
-      EXPECT_NE(message.find(name), std::string::npos) << message;
-      EXPECT_EQ(message.find("s3cret"), std::string::npos) << message;
-    }
+    const std::string url = std::string("redis://:s3cret@h?") + query;
+    const std::string message = thrown_error([&] { parse_url(url); }, query).what();
+    const std::string name(query, std::string_view(query).find('='));
+    EXPECT_NE(message.find(name), std::string::npos) << message;
+    EXPECT_EQ(message.find("s3cret"), std::string::npos) << message;
   }
 }
 

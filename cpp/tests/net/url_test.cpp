@@ -5,24 +5,23 @@
 #include <string>
 
 #include "polars_redis/error.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::net {
 namespace {
+
+using test_support::thrown_error;
 
 // Parses `url`, which must be rejected with a message that contains `expected` and none of
 // `secrets`.
 void expect_invalid(const std::string& url, const std::string& expected,
                     std::initializer_list<std::string> secrets = {}) {
-  try {
-    parse_url(url);
-    ADD_FAILURE() << "accepted: " << url;
-  } catch (const Error& error) {
-    EXPECT_EQ(error.kind(), ErrorKind::kInvalidArgument) << url;
-    const std::string message = error.what();
-    EXPECT_NE(message.find(expected), std::string::npos) << "message: " << message;
-    for (const std::string& secret : secrets) {
-      EXPECT_EQ(message.find(secret), std::string::npos) << "leaks '" << secret << "': " << message;
-    }
+  const Error error = thrown_error([&] { parse_url(url); }, "accepted: " + url);
+  EXPECT_EQ(error.kind(), ErrorKind::kInvalidArgument) << url;
+  const std::string message = error.what();
+  EXPECT_NE(message.find(expected), std::string::npos) << "message: " << message;
+  for (const std::string& secret : secrets) {
+    EXPECT_EQ(message.find(secret), std::string::npos) << "leaks '" << secret << "': " << message;
   }
 }
 

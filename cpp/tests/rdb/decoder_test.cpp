@@ -12,9 +12,12 @@
 #include "polars_redis/rdb/listpack_reader.hpp"
 #include "polars_redis/rdb/lzf.hpp"
 #include "polars_redis/rdb/ziplist_reader.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::rdb {
 namespace {
+
+using test_support::thrown_error;
 
 // RDB bytes built by hand, in the layout of Redis' rdb.c.
 struct Builder {
@@ -174,13 +177,9 @@ TEST(RdbDecoder, ChecksumTruncationAndBadHeader) {
   std::string flipped = rdb;
   flipped[12] ^= 1;
   EXPECT_THROW(decode_all(flipped), Error);
-  try {
-    decode_all(rdb.substr(0, rdb.size() - 3));
-    FAIL();
-  } catch (const Error& error) {
-    EXPECT_NE(std::string(error.what()).find("truncated"), std::string::npos);
-    EXPECT_NE(std::string(error.what()).find("at byte"), std::string::npos);
-  }
+  const Error error = thrown_error([&] { decode_all(rdb.substr(0, rdb.size() - 3)); });
+  EXPECT_NE(std::string(error.what()).find("truncated"), std::string::npos);
+  EXPECT_NE(std::string(error.what()).find("at byte"), std::string::npos);
   EXPECT_THROW(decode_all("REDIS0008" + rdb.substr(9)), Error);
   EXPECT_THROW(decode_all("NOTRDB000"), Error);
   // Valkey 9 writes its own magic and version 80.
@@ -212,12 +211,8 @@ TEST(RdbDecoder, HashFieldExpiryFromTheFileCannotOverflow) {
   // A corrupt TTL whose sum with the minimum passes 2^63 (the fuzzer found it: signed overflow).
   Builder corrupt;
   corrupt.byte(24).str("h").le(uint64_t{1} << 62, 8).length(1).length((uint64_t{1} << 63) - 2).str("f").str("v");
-  try {
-    decode_all(corrupt.finish());
-    FAIL() << "a TTL past the int64 range was accepted";
-  } catch (const Error& error) {
-    EXPECT_NE(std::string(error.what()).find("hash field expiry out of range"), std::string::npos) << error.what();
-  }
+  const Error error = thrown_error([&] { decode_all(corrupt.finish()); }, "a TTL past the int64 range was accepted");
+  EXPECT_NE(std::string(error.what()).find("hash field expiry out of range"), std::string::npos) << error.what();
 }
 
 TEST(RdbDecoder, CorruptListpack) {

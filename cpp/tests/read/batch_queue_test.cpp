@@ -5,9 +5,12 @@
 #include <thread>
 
 #include "polars_redis/error.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::read {
 namespace {
+
+using test_support::thrown_error;
 
 arrow::RecordBatch batch_of(int64_t rows) {
   arrow::BatchBuilder builder;
@@ -36,12 +39,8 @@ TEST(BatchQueue, ErrorFollowsTheBatchesBeforeIt) {
   ASSERT_TRUE(queue.push(batch_of(3)));
   queue.fail(std::make_exception_ptr(Error(ErrorKind::kTimeout, "timed out")));
   EXPECT_EQ(queue.pop()->num_rows(), 3);
-  try {
-    queue.pop();
-    FAIL() << "expected the producer's error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kTimeout);
-  }
+  const Error e = thrown_error([&] { queue.pop(); }, "expected the producer's error");
+  EXPECT_EQ(e.kind(), ErrorKind::kTimeout);
 }
 
 TEST(BatchQueue, CancelUnblocksAFullProducer) {

@@ -5,30 +5,37 @@
 #include <string>
 
 #include "polars_redis/error.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::read {
 namespace {
 
+using test_support::thrown_error;
+
 std::string bulk(const std::string& s) { return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n"; }
 
 // Three shards as CLUSTER SLOTS describes them; shard 1 has a replica.
-net::ClusterTopology three_shards(resp::ReplyParser& parser, std::string& bytes) {
+net::ClusterTopology three_shards() {
   auto node = [](const std::string& host, int port, const std::string& id) {
     return "*3\r\n" + bulk(host) + ":" + std::to_string(port) + "\r\n" + bulk(id);
   };
-  bytes = "*3\r\n";
+  std::string bytes = "*3\r\n";
   bytes += "*3\r\n:0\r\n:5460\r\n" + node("h0", 7000, "a");
   bytes += "*4\r\n:5461\r\n:10922\r\n" + node("h1", 7001, "b") + node("r1", 7004, "e");
   bytes += "*3\r\n:10923\r\n:16383\r\n" + node("h2", 7002, "c");
+  resp::ReplyParser parser;
   EXPECT_EQ(parser.feed(bytes.data(), bytes.size()), resp::ReplyParser::Status::kComplete);
   return net::parse_cluster_slots(parser.reply(bytes.data()).root());
 }
 
-TEST(ClusterKeyScan, ScanRunsOnEveryShardWithoutRowIndex) {
-  resp::ReplyParser parser;
-  std::string bytes;
-  const net::ClusterTopology topology = three_shards(parser, bytes);
+// Every test plans a scan of `options` over the three shards.
+class ClusterKeyScan : public ::testing::Test {
+ protected:
+  net::ClusterTopology topology = three_shards();
   KeyScanOptions options;
+};
+
+TEST_F(ClusterKeyScan, ScanRunsOnEveryShardWithoutRowIndex) {
   options.connection = net::parse_url("redis+cluster://:pw@seed:6379?read_from_replicas=true");
   options.include_row_index = true;
   const std::vector<KeyScanOptions> parts = plan_cluster_scan(options, topology);
@@ -41,11 +48,7 @@ TEST(ClusterKeyScan, ScanRunsOnEveryShardWithoutRowIndex) {
   for (const KeyScanOptions& part : parts) EXPECT_FALSE(part.include_row_index);
 }
 
-TEST(ClusterKeyScan, KeyListIsSplitBySlotKeepingOrder) {
-  resp::ReplyParser parser;
-  std::string bytes;
-  const net::ClusterTopology topology = three_shards(parser, bytes);
-  KeyScanOptions options;
+TEST_F(ClusterKeyScan, KeyListIsSplitBySlotKeepingOrder) {
   options.connection = net::parse_url("redis+cluster://seed:6379");
   options.source.kind = KeySourceSpec::Kind::kKeys;
   // Slots: foo 12182 (shard 2), bar 5061 (shard 0), {user1000}.a / user1000 1649 (shard 0).
@@ -58,44 +61,25 @@ TEST(ClusterKeyScan, KeyListIsSplitBySlotKeepingOrder) {
   EXPECT_EQ(parts[1].source.keys, (std::vector<std::string>{"foo"}));
 }
 
-TEST(ClusterKeyScan, EmptyKeyListStillHasOnePart) {
-  resp::ReplyParser parser;
-  std::string bytes;
-  const net::ClusterTopology topology = three_shards(parser, bytes);
-  KeyScanOptions options;
+TEST_F(ClusterKeyScan, EmptyKeyListStillHasOnePart) {
   options.source.kind = KeySourceSpec::Kind::kKeys;
   EXPECT_EQ(plan_cluster_scan(options, topology).size(), 1u);
 }
 
-TEST(ClusterKeyScan, SortedSearchAndUnservedSlotsAreRefused) {
-  resp::ReplyParser parser;
-  std::string bytes;
-  net::ClusterTopology topology = three_shards(parser, bytes);
-  KeyScanOptions options;
+TEST_F(ClusterKeyScan, SortedSearchAndUnservedSlotsAreRefused) {
   options.source.kind = KeySourceSpec::Kind::kSearch;
   options.source.search.sort_by = {{"age", false}};  // each shard would sort its own keys only
-  try {
-    plan_cluster_scan(options, topology);
-    FAIL() << "a sorted search cannot be split by shard";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.kind(), ErrorKind::kInvalidArgument);
-  }
+  EXPECT_EQ(thrown_error([&] { plan_cluster_scan(options, topology); },
+                         "a sorted search cannot be split by shard").kind(),
+            ErrorKind::kInvalidArgument);
   options.source.kind = KeySourceSpec::Kind::kScan;
   topology.owner[42] = -1;
-  try {
-    plan_cluster_scan(options, topology);
-    FAIL() << "an unserved slot must stop a scan";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.kind(), ErrorKind::kConnection);
-    EXPECT_NE(std::string(error.what()).find("hash slot 42"), std::string::npos);
-  }
+  const Error error = thrown_error([&] { plan_cluster_scan(options, topology); }, "an unserved slot must stop a scan");
+  EXPECT_EQ(error.kind(), ErrorKind::kConnection);
+  EXPECT_NE(std::string(error.what()).find("hash slot 42"), std::string::npos);
 }
 
-TEST(ClusterKeyScan, APartitionReadsOnlyTheShardServingExactlyItsSlots) {
-  resp::ReplyParser parser;
-  std::string bytes;
-  const net::ClusterTopology topology = three_shards(parser, bytes);
-  KeyScanOptions options;
+TEST_F(ClusterKeyScan, APartitionReadsOnlyTheShardServingExactlyItsSlots) {
   options.connection = net::parse_url("redis+cluster://seed:6379?shard_slots=5461-10922&read_from=replica");
   std::vector<KeyScanOptions> parts = plan_cluster_scan(options, topology);
   ASSERT_EQ(parts.size(), 1u);
@@ -116,22 +100,15 @@ TEST(ClusterKeyScan, APartitionReadsOnlyTheShardServingExactlyItsSlots) {
   EXPECT_TRUE(parts[0].source.keys.empty());
 }
 
-TEST(ClusterKeyScan, APartitionWhoseSlotsMovedIsRefused) {
-  resp::ReplyParser parser;
-  std::string bytes;
-  const net::ClusterTopology topology = three_shards(parser, bytes);
-  KeyScanOptions options;
+TEST_F(ClusterKeyScan, APartitionWhoseSlotsMovedIsRefused) {
   // Slots 0-5000 were a shard once; now 0-5460 is (a resharding since the partitions were planned).
   options.connection = net::parse_url("redis+cluster://seed:6379?shard_slots=0-5000");
   for (const auto kind : {KeySourceSpec::Kind::kScan, KeySourceSpec::Kind::kKeys}) {
     options.source.kind = kind;
-    try {
-      plan_cluster_scan(options, topology);
-      FAIL() << "a partition must not read a shard with other slots";
-    } catch (const Error& error) {
-      EXPECT_EQ(error.kind(), ErrorKind::kConnection);
-      EXPECT_NE(std::string(error.what()).find("0-5000"), std::string::npos) << error.what();
-    }
+    const Error error = thrown_error([&] { plan_cluster_scan(options, topology); },
+                                     "a partition must not read a shard with other slots");
+    EXPECT_EQ(error.kind(), ErrorKind::kConnection);
+    EXPECT_NE(std::string(error.what()).find("0-5000"), std::string::npos) << error.what();
   }
 }
 

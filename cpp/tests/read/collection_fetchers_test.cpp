@@ -14,10 +14,12 @@
 #include "polars_redis/read/zset_fetcher.hpp"
 #include "polars_redis/resp/encoder.hpp"
 #include "support/fetch_context.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::read {
 namespace {
 
+using test_support::thrown_error;
 using Recorder = test_support::RecordingContext;
 
 // Collections never ask for EXISTS (their replies tell a missing key).
@@ -26,19 +28,6 @@ Recorder collection_context() {
   context.verify_allowed = false;
   return context;
 }
-
-// Parses one complete reply and hands it to the fetcher.
-struct Feeder {
-  resp::ReplyParser parser;
-  std::string bytes;
-  void feed(RowFetcher& fetcher, std::string_view key, int index, std::string reply, Recorder& context) {
-    bytes = std::move(reply);
-    parser.reset();
-    ASSERT_EQ(parser.feed(bytes.data(), bytes.size()), resp::ReplyParser::Status::kComplete);
-    std::string_view keys[] = {key};
-    fetcher.consume(keys, index, parser.reply(bytes.data()).root(), context);
-  }
-};
 
 std::string command(std::initializer_list<std::string_view> args) {
   std::string out;
@@ -76,6 +65,46 @@ std::vector<double> values(arrow::BatchBuilder& batch, size_t i) {
   return out;
 }
 
+// The commands a fetcher sends first for a key, and how many.
+struct FirstCommands {
+  int count;
+  std::string text;
+};
+
+// One key read by a `Fetcher`: its columns, the commands it sends and the replies it is handed
+// (each parsed from complete RESP text).
+template <typename Fetcher>
+struct KeyRead {
+  template <typename Options>
+  KeyRead(Options options, std::string key_name) : fetcher(std::move(options)), key(std::move(key_name)) {
+    fetcher.add_columns(batch);
+  }
+
+  FirstCommands first_commands() {
+    FirstCommands first{0, ""};
+    std::string_view keys[] = {key};
+    first.count = fetcher.encode(keys, first.text);
+    return first;
+  }
+
+  // Hands the fetcher `reply` as the answer to its command `index` for the key.
+  void feed(int index, std::string reply) { feed(index, std::move(reply), context); }
+  void feed(int index, std::string reply, Recorder& into) {
+    bytes = std::move(reply);
+    parser.reset();
+    ASSERT_EQ(parser.feed(bytes.data(), bytes.size()), resp::ReplyParser::Status::kComplete);
+    std::string_view keys[] = {key};
+    fetcher.consume(keys, index, parser.reply(bytes.data()).root(), into);
+  }
+
+  Fetcher fetcher;
+  std::string key;
+  arrow::BatchBuilder batch;
+  Recorder context = collection_context();
+  resp::ReplyParser parser;
+  std::string bytes;
+};
+
 ZSetFetchOptions int_zset() {
   ZSetFetchOptions options;
   options.member_type = DataType::of(TypeId::kInt64);
@@ -85,23 +114,19 @@ ZSetFetchOptions int_zset() {
 
 TEST(ZSetFetcher, Resp2AndResp3ScoresGiveTheSameRows) {
   for (bool resp3 : {false, true}) {
-    ZSetFetcher fetcher(int_zset());
-    arrow::BatchBuilder batch;
-    fetcher.add_columns(batch);
-    std::string out;
-    std::string_view keys[] = {"z"};
-    ASSERT_EQ(fetcher.encode(keys, out), 1);
-    EXPECT_EQ(out, command({"ZRANGE", "z", "0", "999", "WITHSCORES"}));
+    KeyRead<ZSetFetcher> read(int_zset(), "z");
+    const FirstCommands first = read.first_commands();
+    ASSERT_EQ(first.count, 1);
+    EXPECT_EQ(first.text, command({"ZRANGE", "z", "0", "999", "WITHSCORES"}));
     std::string reply = resp3 ? "*3\r\n*2\r\n" + bulk("7") + ",-inf\r\n*2\r\n" + bulk("8") + ",1.5\r\n*2\r\n" +
                                     bulk("9") + ",inf\r\n"
                               : "*6\r\n" + bulk("7") + bulk("-inf") + bulk("8") + bulk("1.5") + bulk("9") + bulk("inf");
-    Recorder context = collection_context();
-    Feeder().feed(fetcher, "z", 0, reply, context);
-    EXPECT_EQ(context.rows, (std::vector<std::string>{"z", "z", "z"}));
-    EXPECT_TRUE(context.follow_ups.empty());  // a short first page is the whole key
-    EXPECT_EQ(values(batch, 0), (std::vector<double>{7, 8, 9}));
-    EXPECT_EQ(values(batch, 1), (std::vector<double>{-INFINITY, 1.5, INFINITY}));
-    EXPECT_EQ(values(batch, 2), (std::vector<double>{0, 1, 2}));
+    read.feed(0, reply);
+    EXPECT_EQ(read.context.rows, (std::vector<std::string>{"z", "z", "z"}));
+    EXPECT_TRUE(read.context.follow_ups.empty());  // a short first page is the whole key
+    EXPECT_EQ(values(read.batch, 0), (std::vector<double>{7, 8, 9}));
+    EXPECT_EQ(values(read.batch, 1), (std::vector<double>{-INFINITY, 1.5, INFINITY}));
+    EXPECT_EQ(values(read.batch, 2), (std::vector<double>{0, 1, 2}));
   }
 }
 
@@ -110,19 +135,14 @@ TEST(ZSetFetcher, BoundedRankAsksForTheRankOfMinFirst) {
   options.min = "(5";
   options.max = "10";
   options.count = 3;
-  ZSetFetcher fetcher(options);
-  arrow::BatchBuilder batch;
-  fetcher.add_columns(batch);
-  std::string out;
-  std::string_view keys[] = {"z"};
-  ASSERT_EQ(fetcher.encode(keys, out), 2);
-  EXPECT_EQ(out, command({"ZCOUNT", "z", "-inf", "5"}) +
-                     command({"ZRANGE", "z", "(5", "10", "BYSCORE", "LIMIT", "0", "3", "WITHSCORES"}));
-  Recorder context = collection_context();
-  Feeder feeder;
-  feeder.feed(fetcher, "z", 0, ":4\r\n", context);
-  feeder.feed(fetcher, "z", 1, "*4\r\n" + bulk("1") + bulk("6") + bulk("2") + bulk("7"), context);
-  EXPECT_EQ(values(batch, 2), (std::vector<double>{4, 5}));
+  KeyRead<ZSetFetcher> read(options, "z");
+  const FirstCommands first = read.first_commands();
+  ASSERT_EQ(first.count, 2);
+  EXPECT_EQ(first.text, command({"ZCOUNT", "z", "-inf", "5"}) +
+                            command({"ZRANGE", "z", "(5", "10", "BYSCORE", "LIMIT", "0", "3", "WITHSCORES"}));
+  read.feed(0, ":4\r\n");
+  read.feed(1, "*4\r\n" + bulk("1") + bulk("6") + bulk("2") + bulk("7"));
+  EXPECT_EQ(values(read.batch, 2), (std::vector<double>{4, 5}));
 }
 
 TEST(ZSetFetcher, FullFirstPageContinuesByRankWithinTheBounds) {
@@ -133,28 +153,25 @@ TEST(ZSetFetcher, FullFirstPageContinuesByRankWithinTheBounds) {
   options.page_size = 2;
   options.pages_in_flight = 2;
   options.count = 7;
-  ZSetFetcher fetcher(options);
-  arrow::BatchBuilder batch;
-  fetcher.add_columns(batch);
-  Recorder context = collection_context();
-  Feeder feeder;
-  feeder.feed(fetcher, "z", 0, "*4\r\n" + bulk("1") + bulk("0") + bulk("2") + bulk("0"), context);
+  KeyRead<ZSetFetcher> read(options, "z");
+  Recorder& context = read.context;
+  read.feed(0, "*4\r\n" + bulk("1") + bulk("0") + bulk("2") + bulk("0"));
   // The rank range: members before min (below "0" means "(0"), and up to max.
   EXPECT_EQ(context.follow_ups, command({"ZCOUNT", "z", "-inf", "(0"}) + command({"ZCOUNT", "z", "-inf", "+inf"}));
   EXPECT_EQ(context.expected, (std::vector<int>{2}));
   context.follow_ups.clear();
-  feeder.feed(fetcher, "z", 0, ":10\r\n", context);
-  feeder.feed(fetcher, "z", 1, ":100\r\n", context);
+  read.feed(0, ":10\r\n");
+  read.feed(1, ":100\r\n");
   // count 7 caps the end at rank 10 + 7: pages [12, 13], [14, 15] in flight, then [16, 16].
   EXPECT_EQ(context.follow_ups, command({"ZRANGE", "z", "12", "13", "WITHSCORES"}) +
                                     command({"ZRANGE", "z", "14", "15", "WITHSCORES"}));
   context.follow_ups.clear();
   // A member whose score left the bounds since the first page is dropped.
-  feeder.feed(fetcher, "z", 0, "*4\r\n" + bulk("3") + bulk("-1") + bulk("4") + bulk("1"), context);
+  read.feed(0, "*4\r\n" + bulk("3") + bulk("-1") + bulk("4") + bulk("1"));
   EXPECT_EQ(context.follow_ups, command({"ZRANGE", "z", "16", "16", "WITHSCORES"}));
-  feeder.feed(fetcher, "z", 0, "*4\r\n" + bulk("5") + bulk("2") + bulk("6") + bulk("2"), context);
-  feeder.feed(fetcher, "z", 0, "*2\r\n" + bulk("7") + bulk("3"), context);
-  EXPECT_EQ(values(batch, 0), (std::vector<double>{1, 2, 4, 5, 6, 7}));
+  read.feed(0, "*4\r\n" + bulk("5") + bulk("2") + bulk("6") + bulk("2"));
+  read.feed(0, "*2\r\n" + bulk("7") + bulk("3"));
+  EXPECT_EQ(values(read.batch, 0), (std::vector<double>{1, 2, 4, 5, 6, 7}));
   EXPECT_EQ(context.rows.size(), 6u);
 }
 
@@ -162,21 +179,14 @@ TEST(ZSetFetcher, KeyOnlyCountsWithZcountCappedByCount) {
   ZSetFetchOptions options;
   options.include_member = options.include_score = false;
   options.count = 2;
-  ZSetFetcher fetcher(options);
-  arrow::BatchBuilder batch;
-  fetcher.add_columns(batch);
-  std::string out;
-  std::string_view keys[] = {"z"};
-  fetcher.encode(keys, out);
-  EXPECT_EQ(out, command({"ZCOUNT", "z", "-inf", "+inf"}));
-  Recorder context = collection_context();
-  Feeder feeder;
-  feeder.feed(fetcher, "z", 0, ":5\r\n", context);
-  EXPECT_EQ(context.rows.size(), 2u);
+  KeyRead<ZSetFetcher> read(options, "z");
+  EXPECT_EQ(read.first_commands().text, command({"ZCOUNT", "z", "-inf", "+inf"}));
+  read.feed(0, ":5\r\n");
+  EXPECT_EQ(read.context.rows.size(), 2u);
   // Rows stop at n_rows.
   Recorder limited = collection_context();
   limited.limit_rows = 1;
-  feeder.feed(fetcher, "z", 0, ":5\r\n", limited);
+  read.feed(0, ":5\r\n", limited);
   EXPECT_EQ(limited.rows.size(), 1u);
 }
 
@@ -194,75 +204,52 @@ TEST(ListFetcher, PagesAheadUntilAShortPage) {
   options.first_page = 2;
   options.page_size = 3;
   options.pages_in_flight = 2;
-  ListFetcher fetcher(options);
-  arrow::BatchBuilder batch;
-  fetcher.add_columns(batch);
-  std::string out;
-  std::string_view keys[] = {"l"};
-  fetcher.encode(keys, out);
-  EXPECT_EQ(out, command({"LRANGE", "l", "0", "1"}));
-  Recorder context = collection_context();
-  Feeder feeder;
-  feeder.feed(fetcher, "l", 0, "*2\r\n" + bulk("5") + bulk("5"), context);
+  KeyRead<ListFetcher> read(options, "l");
+  Recorder& context = read.context;
+  EXPECT_EQ(read.first_commands().text, command({"LRANGE", "l", "0", "1"}));
+  read.feed(0, "*2\r\n" + bulk("5") + bulk("5"));
   EXPECT_EQ(context.follow_ups, command({"LRANGE", "l", "2", "4"}) + command({"LRANGE", "l", "5", "7"}));
   context.follow_ups.clear();
-  feeder.feed(fetcher, "l", 0, "*3\r\n" + bulk("6") + bulk("7") + bulk("8"), context);
+  read.feed(0, "*3\r\n" + bulk("6") + bulk("7") + bulk("8"));
   EXPECT_EQ(context.follow_ups, command({"LRANGE", "l", "8", "10"}));
   context.follow_ups.clear();
-  feeder.feed(fetcher, "l", 0, "*1\r\n" + bulk("9"), context);  // short: the list ends here
-  feeder.feed(fetcher, "l", 0, "*0\r\n", context);
+  read.feed(0, "*1\r\n" + bulk("9"));  // short: the list ends here
+  read.feed(0, "*0\r\n");
   EXPECT_TRUE(context.follow_ups.empty());
-  EXPECT_EQ(values(batch, 0), (std::vector<double>{5, 5, 6, 7, 8, 9}));
-  EXPECT_EQ(values(batch, 1), (std::vector<double>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(values(read.batch, 0), (std::vector<double>{5, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(values(read.batch, 1), (std::vector<double>{0, 1, 2, 3, 4, 5}));
   // The key is finished: a new read of it starts from the first page again.
-  feeder.feed(fetcher, "l", 0, "*1\r\n" + bulk("1"), context);
-  EXPECT_EQ(values(batch, 1), (std::vector<double>{0}));
+  read.feed(0, "*1\r\n" + bulk("1"));
+  EXPECT_EQ(values(read.batch, 1), (std::vector<double>{0}));
 }
 
 TEST(ListFetcher, ElementErrorsNameElementKeyAndType) {
   ListFetchOptions options;
   options.element_type = DataType::of(TypeId::kInt64);
-  ListFetcher fetcher(options);
-  arrow::BatchBuilder batch;
-  fetcher.add_columns(batch);
-  Recorder context = collection_context();
-  try {
-    Feeder().feed(fetcher, "l", 0, "*1\r\n" + bulk("abc"), context);
-    FAIL() << "expected a schema error";
-  } catch (const Error& error) {
-    EXPECT_EQ(error.kind(), ErrorKind::kSchema);
-    EXPECT_NE(std::string(error.what()).find("element 'abc' of list 'l' as Int64"), std::string::npos);
-  }
+  KeyRead<ListFetcher> read(options, "l");
+  const Error error = thrown_error([&] { read.feed(0, "*1\r\n" + bulk("abc")); }, "expected a schema error");
+  EXPECT_EQ(error.kind(), ErrorKind::kSchema);
+  EXPECT_NE(std::string(error.what()).find("element 'abc' of list 'l' as Int64"), std::string::npos);
 }
 
 TEST(SetFetcher, DeduplicatesAcrossPagesOnly) {
   SetFetchOptions options;
   options.member_type = DataType::of(TypeId::kInt64);
-  SetFetcher fetcher(options);
-  arrow::BatchBuilder batch;
-  fetcher.add_columns(batch);
-  std::string out;
-  std::string_view keys[] = {"s"};
-  fetcher.encode(keys, out);
-  EXPECT_EQ(out, command({"SSCAN", "s", "0", "COUNT", "1000"}));
-  Recorder context = collection_context();
-  Feeder feeder;
-  feeder.feed(fetcher, "s", 0, "*2\r\n" + bulk("17") + "*2\r\n" + bulk("1") + bulk("2"), context);
-  EXPECT_EQ(context.follow_ups, command({"SSCAN", "s", "17", "COUNT", "10000"}));
-  feeder.feed(fetcher, "s", 0, "*2\r\n" + bulk("0") + "*3\r\n" + bulk("2") + bulk("3") + bulk("1"), context);
-  EXPECT_EQ(values(batch, 0), (std::vector<double>{1, 2, 3}));
+  KeyRead<SetFetcher> read(options, "s");
+  EXPECT_EQ(read.first_commands().text, command({"SSCAN", "s", "0", "COUNT", "1000"}));
+  read.feed(0, "*2\r\n" + bulk("17") + "*2\r\n" + bulk("1") + bulk("2"));
+  EXPECT_EQ(read.context.follow_ups, command({"SSCAN", "s", "17", "COUNT", "10000"}));
+  read.feed(0, "*2\r\n" + bulk("0") + "*3\r\n" + bulk("2") + bulk("3") + bulk("1"));
+  EXPECT_EQ(values(read.batch, 0), (std::vector<double>{1, 2, 3}));
   // A set read in one call is not tracked (nothing to deduplicate).
-  feeder.feed(fetcher, "s", 0, "*2\r\n" + bulk("0") + "*2\r\n" + bulk("2") + bulk("2"), context);
-  EXPECT_EQ(values(batch, 0), (std::vector<double>{2, 2}));
+  read.feed(0, "*2\r\n" + bulk("0") + "*2\r\n" + bulk("2") + bulk("2"));
+  EXPECT_EQ(values(read.batch, 0), (std::vector<double>{2, 2}));
 }
 
 TEST(SetFetcher, WrongTypeIsSkipped) {
-  SetFetcher fetcher(SetFetchOptions{});
-  arrow::BatchBuilder batch;
-  fetcher.add_columns(batch);
-  Recorder context = collection_context();
-  Feeder().feed(fetcher, "s", 0, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", context);
-  EXPECT_TRUE(context.rows.empty());
+  KeyRead<SetFetcher> read(SetFetchOptions{}, "s");
+  read.feed(0, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
+  EXPECT_TRUE(read.context.rows.empty());
 }
 
 }  // namespace

@@ -7,10 +7,12 @@
 
 #include "polars_redis/error.hpp"
 #include "support/parsed_reply.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::read {
 namespace {
 
+using test_support::thrown_error;
 using test_support::ParsedReply;
 
 const SearchCommand kWhat{"FT.AGGREGATE", "idx", "@f:ab*"};
@@ -46,15 +48,11 @@ TEST(ExpansionCheck, Resp3ProfileWithAWarning) {
       "+Iterators profile\r\n*1\r\n%3\r\n+Type\r\n+UNION\r\n+Counter\r\n:200\r\n"
       "+Warning\r\n+Max prefix expansion reached\r\n"
       "+Total profile time\r\n,2\r\n");
-  try {
-    check_expansion_profile(reply.root(), kWhat);
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kResponse);
-    EXPECT_STREQ(e.what(),
-                 "FT.AGGREGATE failed on index 'idx' (query '@f:ab*'): the results would be incomplete "
-                 "(warning: Max prefix expansion reached)");
-  }
+  const Error e = thrown_error([&] { check_expansion_profile(reply.root(), kWhat); });
+  EXPECT_EQ(e.kind(), ErrorKind::kResponse);
+  EXPECT_STREQ(e.what(),
+               "FT.AGGREGATE failed on index 'idx' (query '@f:ab*'): the results would be incomplete "
+               "(warning: Max prefix expansion reached)");
 }
 
 TEST(ExpansionCheck, Resp2ProfileWithAndWithoutAWarning) {

@@ -17,10 +17,12 @@
 #include "support/arrow_reading.hpp"
 #include "support/fetch_context.hpp"
 #include "support/parsed_reply.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::read {
 namespace {
 
+using test_support::thrown_error;
 using test_support::ParsedReply;
 using test_support::RecordingContext;
 
@@ -160,15 +162,12 @@ TEST(HashFetcher, HgetallRowsMatchTheirHashesWhateverTheFieldOrder) {
 
 TEST(HashFetcher, AValueThatDoesNotParseNamesFieldKeyRawValueAndDtype) {
   Fetch strict(fields({{"age", TypeId::kInt64}}));
-  try {
-    strict.consume("user:1", 0, "*1\r\n" + bulk("old"));
-    ADD_FAILURE() << "an unparsable value was accepted";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kSchema);
-    const std::string message = e.what();
-    for (const char* part : {"'age'", "'user:1'", "'old'", "Int64", "ignore_errors=True"}) {
-      EXPECT_NE(message.find(part), std::string::npos) << message;
-    }
+  const Error e = thrown_error([&] { strict.consume("user:1", 0, "*1\r\n" + bulk("old")); },
+                               "an unparsable value was accepted");
+  EXPECT_EQ(e.kind(), ErrorKind::kSchema);
+  const std::string message = e.what();
+  for (const char* part : {"'age'", "'user:1'", "'old'", "Int64", "ignore_errors=True"}) {
+    EXPECT_NE(message.find(part), std::string::npos) << message;
   }
   HashFetchOptions lenient = fields({{"age", TypeId::kInt64}});
   lenient.ignore_errors = true;
@@ -184,13 +183,9 @@ TEST(HashFetcher, AKeyReplacedByAnotherTypeIsSkippedAndOtherErrorsNameTheCommand
   Fetch fetch(fields({{"a", TypeId::kString}}));
   fetch.consume("h:1", 0, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n");
   EXPECT_TRUE(fetch.context.rows.empty());
-  try {
-    fetch.consume("h:1", 0, "-ERR boom\r\n");
-    ADD_FAILURE() << "an error reply was ignored";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kResponse);
-    EXPECT_EQ(std::string(e.what()), "HMGET 'h:1' failed: ERR boom");
-  }
+  const Error e = thrown_error([&] { fetch.consume("h:1", 0, "-ERR boom\r\n"); }, "an error reply was ignored");
+  EXPECT_EQ(e.kind(), ErrorKind::kResponse);
+  EXPECT_EQ(std::string(e.what()), "HMGET 'h:1' failed: ERR boom");
 }
 
 }  // namespace

@@ -9,10 +9,12 @@
 
 #include "polars_redis/error.hpp"
 #include "support/parsed_reply.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::read {
 namespace {
 
+using test_support::thrown_error;
 using test_support::ParsedReply;
 
 // The Int64 values of every column of a finished batch, column by column.
@@ -115,21 +117,13 @@ TEST(KeyMetadata, ErrorRepliesNameTheCommandAndKey) {
   KeyMetadata metadata{both()};
   std::vector<std::string_view> keys{"user:1"};
   ParsedReply error("-ERR something broke\r\n");
-  try {
-    metadata.consume(keys, 1, error.root());
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kResponse);
-    EXPECT_STREQ(e.what(), "MEMORY USAGE 'user:1' failed: ERR something broke");
-  }
+  const Error failed = thrown_error([&] { metadata.consume(keys, 1, error.root()); });
+  EXPECT_EQ(failed.kind(), ErrorKind::kResponse);
+  EXPECT_STREQ(failed.what(), "MEMORY USAGE 'user:1' failed: ERR something broke");
   ParsedReply text("+OK\r\n");
-  try {
-    metadata.consume(keys, 0, text.root());
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kProtocol);
-    EXPECT_NE(std::string(e.what()).find("TTL 'user:1'"), std::string::npos);
-  }
+  const Error malformed = thrown_error([&] { metadata.consume(keys, 0, text.root()); });
+  EXPECT_EQ(malformed.kind(), ErrorKind::kProtocol);
+  EXPECT_NE(std::string(malformed.what()).find("TTL 'user:1'"), std::string::npos);
 }
 
 }  // namespace

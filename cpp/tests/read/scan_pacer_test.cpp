@@ -7,9 +7,12 @@
 #include <thread>
 
 #include "polars_redis/error.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::read {
 namespace {
+
+using test_support::thrown_error;
 
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
@@ -81,21 +84,13 @@ TEST(ScanPacer, InvalidBudgetsNameTheOption) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
   for (double s : {0.0, -0.5, 1.5, nan}) {
-    try {
-      ScanPacer pacer(share(s), 10);
-      FAIL() << s;
-    } catch (const Error& error) {
-      EXPECT_EQ(error.kind(), ErrorKind::kInvalidArgument);
-      EXPECT_NE(std::string(error.what()).find("max_server_share"), std::string::npos) << error.what();
-    }
+    const Error error = thrown_error([&] { ScanPacer pacer(share(s), 10); }, ::testing::PrintToString(s));
+    EXPECT_EQ(error.kind(), ErrorKind::kInvalidArgument);
+    EXPECT_NE(std::string(error.what()).find("max_server_share"), std::string::npos) << error.what();
   }
   for (double r : {0.0, -1.0, inf, nan}) {
-    try {
-      validate_budget(rate(r));
-      FAIL() << r;
-    } catch (const Error& error) {
-      EXPECT_NE(std::string(error.what()).find("max_commands_per_second"), std::string::npos) << error.what();
-    }
+    const std::string message = thrown_error([&] { validate_budget(rate(r)); }, ::testing::PrintToString(r)).what();
+    EXPECT_NE(message.find("max_commands_per_second"), std::string::npos) << message;
   }
 }
 

@@ -8,9 +8,12 @@
 
 #include "polars_redis/error.hpp"
 #include "support/parsed_reply.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::read {
 namespace {
+
+using test_support::thrown_error;
 
 // The reply shapes below were captured from Redis Stack 7.4 with RediSearch 2.10
 // (FT.AGGREGATE ... LOAD 2 @__key @age WITHCURSOR COUNT 2).
@@ -75,27 +78,19 @@ TEST(SearchPage, WarningMeansIncompleteResults) {
       "*2\r\n%2\r\n+results\r\n*0\r\n+warning\r\n*1\r\n+Max prefix expansions limit was reached\r\n:42\r\n");
   SearchPage page(reply.root(), kWhat);
   EXPECT_EQ(page.cursor(), 42);  // known before the error, so the caller can delete the cursor
-  try {
-    page.check_warnings();
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kResponse);
-    const std::string message = e.what();
-    EXPECT_NE(message.find("FT.AGGREGATE"), std::string::npos) << message;
-    EXPECT_NE(message.find("idx"), std::string::npos) << message;
-    EXPECT_NE(message.find("Max prefix expansions limit was reached"), std::string::npos) << message;
-  }
+  const Error e = thrown_error([&] { page.check_warnings(); });
+  EXPECT_EQ(e.kind(), ErrorKind::kResponse);
+  const std::string message = e.what();
+  EXPECT_NE(message.find("FT.AGGREGATE"), std::string::npos) << message;
+  EXPECT_NE(message.find("idx"), std::string::npos) << message;
+  EXPECT_NE(message.find("Max prefix expansions limit was reached"), std::string::npos) << message;
 }
 
 TEST(SearchPage, ErrorReplyNamesCommandIndexAndQuery) {
   ParsedReply reply("-Syntax error at offset 6 near name\r\n");
-  try {
-    SearchPage page(reply.root(), kWhat);
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kResponse);
-    EXPECT_STREQ(e.what(), "FT.AGGREGATE failed on index 'idx' (query '@age:[1 5]'): Syntax error at offset 6 near name");
-  }
+  const Error e = thrown_error([&] { SearchPage page(reply.root(), kWhat); });
+  EXPECT_EQ(e.kind(), ErrorKind::kResponse);
+  EXPECT_STREQ(e.what(), "FT.AGGREGATE failed on index 'idx' (query '@age:[1 5]'): Syntax error at offset 6 near name");
 }
 
 TEST(SearchPage, OtherShapesAreProtocolErrors) {

@@ -8,10 +8,12 @@
 #include "polars_redis/error.hpp"
 #include "support/parsed_reply.hpp"
 #include "support/arrow_reading.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::read {
 namespace {
 
+using test_support::thrown_error;
 using Parsed = test_support::ParsedReply;
 using test_support::Exported;
 using test_support::type;
@@ -107,17 +109,14 @@ TEST(StreamEntryDecoder, BadValueIsASchemaErrorOrNull) {
     arrow::BatchBuilder batch;
     StreamEntryDecoder decoder(spec);
     decoder.add_columns(batch);
-    try {
-      decoder.append_entries("events", reply.root(), last_id);
-      FAIL() << "expected a schema error";
-    } catch (const Error& error) {
-      EXPECT_EQ(error.kind(), ErrorKind::kSchema);
-      const std::string message = error.what();
-      EXPECT_NE(message.find("'n'"), std::string::npos);
-      EXPECT_NE(message.find("9-9"), std::string::npos);
-      EXPECT_NE(message.find("'events'"), std::string::npos);
-      EXPECT_NE(message.find("'bad'"), std::string::npos);
-    }
+    const Error error = thrown_error([&] { decoder.append_entries("events", reply.root(), last_id); },
+                                     "expected a schema error");
+    EXPECT_EQ(error.kind(), ErrorKind::kSchema);
+    const std::string message = error.what();
+    EXPECT_NE(message.find("'n'"), std::string::npos);
+    EXPECT_NE(message.find("9-9"), std::string::npos);
+    EXPECT_NE(message.find("'events'"), std::string::npos);
+    EXPECT_NE(message.find("'bad'"), std::string::npos);
   }
   spec.ignore_errors = true;
   arrow::BatchBuilder batch;

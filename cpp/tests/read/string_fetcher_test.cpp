@@ -9,10 +9,12 @@
 #include "polars_redis/error.hpp"
 #include "support/parsed_reply.hpp"
 #include "support/fetch_context.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::read {
 namespace {
 
+using test_support::thrown_error;
 using test_support::ParsedReply;
 using test_support::RecordingContext;
 
@@ -29,111 +31,97 @@ StringFetchOptions value_of(TypeId id) {
   return options;
 }
 
-TEST(StringFetcher, OneMgetForTheGroup) {
-  StringFetcher fetcher(value_of(TypeId::kInt64));
+// A string fetcher with its columns added, and the context its rows go to.
+struct StringRead {
+  explicit StringRead(StringFetchOptions options) : fetcher(std::move(options)) { fetcher.add_columns(batch); }
+  StringFetcher fetcher;
   arrow::BatchBuilder batch;
-  fetcher.add_columns(batch);
+  RecordingContext context = strings_context();
+};
+
+// The Error a fetcher of `type` throws when it consumes `reply` as the MGET of `key`.
+Error mget_error(TypeId type, std::string_view key, const std::string& reply) {
+  StringRead read(value_of(type));
+  std::vector<std::string_view> keys{key};
+  ParsedReply parsed(reply);
+  return thrown_error([&] { read.fetcher.consume(keys, 0, parsed.root(), read.context); });
+}
+
+TEST(StringFetcher, OneMgetForTheGroup) {
+  StringRead read(value_of(TypeId::kInt64));
   std::vector<std::string_view> keys{"a", "bb"};
   std::string out;
-  EXPECT_EQ(fetcher.encode(keys, out), 1);
+  EXPECT_EQ(read.fetcher.encode(keys, out), 1);
   EXPECT_EQ(out, "*3\r\n$4\r\nMGET\r\n$1\r\na\r\n$2\r\nbb\r\n");
 }
 
 TEST(StringFetcher, NilValuesAreKeysGoneSinceScan) {
-  StringFetcher fetcher(value_of(TypeId::kInt64));
-  arrow::BatchBuilder batch;
-  fetcher.add_columns(batch);
+  StringRead read(value_of(TypeId::kInt64));
   std::vector<std::string_view> keys{"a", "b", "c"};
   ParsedReply reply("*3\r\n$1\r\n1\r\n$-1\r\n$2\r\n-3\r\n");
-  RecordingContext context = strings_context();
-  fetcher.consume(keys, 0, reply.root(), context);
-  EXPECT_EQ(context.rows, (std::vector<std::string>{"a", "c"}));
-  EXPECT_EQ(batch.num_rows(), 2);
+  read.fetcher.consume(keys, 0, reply.root(), read.context);
+  EXPECT_EQ(read.context.rows, (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(read.batch.num_rows(), 2);
 }
 
 TEST(StringFetcher, MetadataComesFirstAndDropsVanishedKeys) {
   StringFetchOptions options = value_of(TypeId::kString);
   options.metadata.include_ttl = true;
-  StringFetcher fetcher(options);
-  arrow::BatchBuilder batch;
-  fetcher.add_columns(batch);
+  StringRead read(options);
   std::vector<std::string_view> keys{"a", "b"};
   std::string out;
-  EXPECT_EQ(fetcher.encode(keys, out), 3);
+  EXPECT_EQ(read.fetcher.encode(keys, out), 3);
   EXPECT_EQ(out,
             "*2\r\n$3\r\nTTL\r\n$1\r\na\r\n*2\r\n$3\r\nTTL\r\n$1\r\nb\r\n"
             "*3\r\n$4\r\nMGET\r\n$1\r\na\r\n$1\r\nb\r\n");
-  RecordingContext context = strings_context();
   ParsedReply ttl_a(":-2\r\n"), ttl_b(":9\r\n");
   // a's TTL said it was gone: even if it reappeared before the MGET, it makes no row.
   ParsedReply values("*2\r\n$1\r\nx\r\n$1\r\ny\r\n");
-  fetcher.consume(keys, 0, ttl_a.root(), context);
-  fetcher.consume(keys, 1, ttl_b.root(), context);
-  EXPECT_TRUE(context.rows.empty());
-  fetcher.consume(keys, 2, values.root(), context);
-  EXPECT_EQ(context.rows, (std::vector<std::string>{"b"}));
+  read.fetcher.consume(keys, 0, ttl_a.root(), read.context);
+  read.fetcher.consume(keys, 1, ttl_b.root(), read.context);
+  EXPECT_TRUE(read.context.rows.empty());
+  read.fetcher.consume(keys, 2, values.root(), read.context);
+  EXPECT_EQ(read.context.rows, (std::vector<std::string>{"b"}));
 }
 
 TEST(StringFetcher, MetadataAloneMakesRowsWithoutMget) {
   StringFetchOptions options;
   options.metadata.include_memory_usage = true;
-  StringFetcher fetcher(options);
-  arrow::BatchBuilder batch;
-  fetcher.add_columns(batch);
+  StringRead read(options);
   std::vector<std::string_view> keys{"a", "b"};
   std::string out;
-  EXPECT_EQ(fetcher.encode(keys, out), 2);
+  EXPECT_EQ(read.fetcher.encode(keys, out), 2);
   EXPECT_EQ(out.find("MGET"), std::string::npos);
-  RecordingContext context = strings_context();
   ParsedReply nil("$-1\r\n"), bytes(":48\r\n");
-  fetcher.consume(keys, 0, nil.root(), context);
-  fetcher.consume(keys, 1, bytes.root(), context);
-  EXPECT_EQ(context.rows, (std::vector<std::string>{"b"}));
+  read.fetcher.consume(keys, 0, nil.root(), read.context);
+  read.fetcher.consume(keys, 1, bytes.root(), read.context);
+  EXPECT_EQ(read.context.rows, (std::vector<std::string>{"b"}));
 }
 
 TEST(StringFetcher, UnparsableValueNamesKeyValueAndDtype) {
-  StringFetcher fetcher(value_of(TypeId::kInt64));
-  arrow::BatchBuilder batch;
-  fetcher.add_columns(batch);
-  std::vector<std::string_view> keys{"counter:1"};
-  ParsedReply reply("*1\r\n$3\r\n1.5\r\n");
-  RecordingContext context = strings_context();
-  try {
-    fetcher.consume(keys, 0, reply.root(), context);
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kSchema);
-    std::string message = e.what();
-    EXPECT_NE(message.find("'counter:1'"), std::string::npos) << message;
-    EXPECT_NE(message.find("'1.5'"), std::string::npos) << message;
-    EXPECT_NE(message.find("Int64"), std::string::npos) << message;
-  }
+  const Error e = mget_error(TypeId::kInt64, "counter:1", "*1\r\n$3\r\n1.5\r\n");
+  EXPECT_EQ(e.kind(), ErrorKind::kSchema);
+  std::string message = e.what();
+  EXPECT_NE(message.find("'counter:1'"), std::string::npos) << message;
+  EXPECT_NE(message.find("'1.5'"), std::string::npos) << message;
+  EXPECT_NE(message.find("Int64"), std::string::npos) << message;
 }
 
 TEST(StringFetcher, InvalidUtf8PointsToBinaryOrIgnoreErrors) {
-  std::vector<std::string_view> keys{"blob"};
-  ParsedReply reply("*1\r\n$2\r\n\xff\xfe\r\n");
-  RecordingContext context = strings_context();
-  StringFetcher strict(value_of(TypeId::kString));
-  arrow::BatchBuilder strict_batch;
-  strict.add_columns(strict_batch);
-  try {
-    strict.consume(keys, 0, reply.root(), context);
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kSchema);
-    std::string message = e.what();
-    EXPECT_NE(message.find("'blob'"), std::string::npos) << message;
-    EXPECT_NE(message.find("not valid UTF-8"), std::string::npos) << message;
-    EXPECT_NE(message.find("pl.Binary"), std::string::npos) << message;
-  }
+  const std::string reply = "*1\r\n$2\r\n\xff\xfe\r\n";
+  const Error e = mget_error(TypeId::kString, "blob", reply);
+  EXPECT_EQ(e.kind(), ErrorKind::kSchema);
+  std::string message = e.what();
+  EXPECT_NE(message.find("'blob'"), std::string::npos) << message;
+  EXPECT_NE(message.find("not valid UTF-8"), std::string::npos) << message;
+  EXPECT_NE(message.find("pl.Binary"), std::string::npos) << message;
   StringFetchOptions lenient_options = value_of(TypeId::kString);
   lenient_options.ignore_errors = true;
-  StringFetcher lenient(lenient_options);
-  arrow::BatchBuilder lenient_batch;
-  lenient.add_columns(lenient_batch);
-  lenient.consume(keys, 0, reply.root(), context);
-  EXPECT_EQ(context.rows, (std::vector<std::string>{"blob"}));
+  StringRead lenient(lenient_options);
+  std::vector<std::string_view> keys{"blob"};
+  ParsedReply parsed(reply);
+  lenient.fetcher.consume(keys, 0, parsed.root(), lenient.context);
+  EXPECT_EQ(lenient.context.rows, (std::vector<std::string>{"blob"}));
 }
 
 // An MGET reply of `n` values of `size` bytes each.
@@ -144,54 +132,38 @@ std::string mget_reply(size_t n, size_t size) {
 }
 
 TEST(StringFetcher, GroupsFollowValueSizes) {
-  StringFetcher fetcher(value_of(TypeId::kString));
-  arrow::BatchBuilder batch;
-  fetcher.add_columns(batch);
-  RecordingContext context = strings_context();
+  StringRead read(value_of(TypeId::kString));
   // Before any value was seen: small groups.
-  EXPECT_EQ(fetcher.keys_per_command(), 16u);
+  EXPECT_EQ(read.fetcher.keys_per_command(), 16u);
   std::vector<std::string_view> two{"a", "b"};
   ParsedReply large(mget_reply(2, 600 * 1024));
-  fetcher.consume(two, 0, large.root(), context);
-  EXPECT_EQ(fetcher.keys_per_command(), 1u);  // one 600 KiB value per MGET
+  read.fetcher.consume(two, 0, large.root(), read.context);
+  EXPECT_EQ(read.fetcher.keys_per_command(), 1u);  // one 600 KiB value per MGET
   ParsedReply medium(mget_reply(2, 64 * 1024));
-  fetcher.consume(two, 0, medium.root(), context);
-  EXPECT_EQ(fetcher.keys_per_command(), 16u);  // 1 MiB / 64 KiB
+  read.fetcher.consume(two, 0, medium.root(), read.context);
+  EXPECT_EQ(read.fetcher.keys_per_command(), 16u);  // 1 MiB / 64 KiB
   ParsedReply small(mget_reply(2, 40));
-  fetcher.consume(two, 0, small.root(), context);
-  EXPECT_EQ(fetcher.keys_per_command(), 1000u);  // capped at keys_per_mget
+  read.fetcher.consume(two, 0, small.root(), read.context);
+  EXPECT_EQ(read.fetcher.keys_per_command(), 1000u);  // capped at keys_per_mget
 }
 
 TEST(StringFetcher, MetadataKeepsGroupsSmall) {
   StringFetchOptions options = value_of(TypeId::kString);
   options.metadata.include_ttl = true;
-  StringFetcher fetcher(options);
-  arrow::BatchBuilder batch;
-  fetcher.add_columns(batch);
-  RecordingContext context = strings_context();
+  StringRead read(options);
   std::vector<std::string_view> two{"a", "b"};
   ParsedReply ttl(":-1\r\n");
   ParsedReply small(mget_reply(2, 40));
-  fetcher.consume(two, 0, ttl.root(), context);
-  fetcher.consume(two, 1, ttl.root(), context);
-  fetcher.consume(two, 2, small.root(), context);
-  EXPECT_EQ(fetcher.keys_per_command(), 16u);
+  read.fetcher.consume(two, 0, ttl.root(), read.context);
+  read.fetcher.consume(two, 1, ttl.root(), read.context);
+  read.fetcher.consume(two, 2, small.root(), read.context);
+  EXPECT_EQ(read.fetcher.keys_per_command(), 16u);
 }
 
 TEST(StringFetcher, MgetErrorReplyIsAResponseError) {
-  StringFetcher fetcher(value_of(TypeId::kString));
-  arrow::BatchBuilder batch;
-  fetcher.add_columns(batch);
-  std::vector<std::string_view> keys{"a"};
-  ParsedReply reply("-NOPERM no access\r\n");
-  RecordingContext context = strings_context();
-  try {
-    fetcher.consume(keys, 0, reply.root(), context);
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kResponse);
-    EXPECT_NE(std::string(e.what()).find("NOPERM"), std::string::npos);
-  }
+  const Error e = mget_error(TypeId::kString, "a", "-NOPERM no access\r\n");
+  EXPECT_EQ(e.kind(), ErrorKind::kResponse);
+  EXPECT_NE(std::string(e.what()).find("NOPERM"), std::string::npos);
 }
 
 }  // namespace

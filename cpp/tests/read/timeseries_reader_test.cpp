@@ -9,9 +9,12 @@
 
 #include "polars_redis/error.hpp"
 #include "support/parsed_reply.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::read {
 namespace {
+
+using test_support::thrown_error;
 
 // A complete reply parsed from RESP bytes (kept alive with its buffer).
 using Parsed = test_support::ParsedReply;
@@ -61,14 +64,12 @@ TEST(TimeSeriesSamples, LimitAndProjection) {
 TEST(TimeSeriesSamples, BadRepliesAreErrors) {
   Columns columns;
   Parsed text("*1\r\n*2\r\n:1\r\n$3\r\nabc\r\n");
-  try {
-    append_samples(text.root(), columns.ts.get(), columns.value.get(), 10, "sensor:1");
-    FAIL() << "expected a schema error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kSchema);
-    EXPECT_NE(std::string(e.what()).find("sensor:1"), std::string::npos);
-    EXPECT_NE(std::string(e.what()).find("abc"), std::string::npos);
-  }
+  const Error e = thrown_error(
+      [&] { append_samples(text.root(), columns.ts.get(), columns.value.get(), 10, "sensor:1"); },
+      "expected a schema error");
+  EXPECT_EQ(e.kind(), ErrorKind::kSchema);
+  EXPECT_NE(std::string(e.what()).find("sensor:1"), std::string::npos);
+  EXPECT_NE(std::string(e.what()).find("abc"), std::string::npos);
   Parsed not_pairs("*1\r\n*1\r\n:1\r\n");
   EXPECT_THROW(append_samples(not_pairs.root(), columns.ts.get(), columns.value.get(), 10, "s"), Error);
   Parsed not_array(":5\r\n");

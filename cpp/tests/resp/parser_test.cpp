@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "polars_redis/error.hpp"
+#include "support/thrown_error.hpp"
 
 // Counts heap allocations so a test can prove that parsing a reply allocates nothing once the
 // parser's vectors have grown. Replacing the global operators is the only portable hook.
@@ -38,6 +39,8 @@ void operator delete(void* p, size_t) noexcept { std::free(p); }
 
 namespace polars_redis::resp {
 namespace {
+
+using test_support::thrown_error;
 
 using namespace std::string_literals;  // "..."s keeps embedded NULs
 
@@ -594,15 +597,11 @@ TEST(ReplyParserErrors, MalformedInputThrowsProtocolError) {
 TEST(ReplyParserErrors, MessageNamesTheElementOffset) {
   const std::string bytes = "*2\r\n:1\r\n$1\r\nab\r\n";
   ReplyParser parser;
-  try {
-    parser.feed(bytes.data(), bytes.size());
-    FAIL() << "no error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kProtocol);
-    EXPECT_NE(std::string(e.what()).find("at byte 8"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("$1\\x0d\\x0aab\\x0d\\x0a"), std::string::npos)
-        << e.what();
-  }
+  const Error e = thrown_error([&] { parser.feed(bytes.data(), bytes.size()); });
+  EXPECT_EQ(e.kind(), ErrorKind::kProtocol);
+  EXPECT_NE(std::string(e.what()).find("at byte 8"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("$1\\x0d\\x0aab\\x0d\\x0a"), std::string::npos)
+      << e.what();
 }
 
 TEST(ReplyParserErrors, IncompleteIsNotAnError) {

@@ -17,9 +17,12 @@
 #include "polars_redis/arrow/record_batch.hpp"
 #include "polars_redis/error.hpp"
 #include "support/batch_stream.hpp"
+#include "support/thrown_error.hpp"
 
 namespace polars_redis::write {
 namespace {
+
+using test_support::thrown_error;
 
 using Args = std::vector<std::string>;
 
@@ -74,13 +77,9 @@ arrow::ListBuilder& list_column(arrow::BatchBuilder& builder, const std::string&
 }
 
 void expect_error(const std::function<void()>& action, const std::string& fragment) {
-  try {
-    action();
-    ADD_FAILURE() << "expected an error containing: " << fragment;
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kInvalidArgument);
-    EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
-  }
+  const Error e = thrown_error(action, "expected an error containing: " + fragment);
+  EXPECT_EQ(e.kind(), ErrorKind::kInvalidArgument);
+  EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
 }
 
 TEST(HashEncoder, EveryNonNullCellIsAFieldAndAnAllNullRowStoresNothing) {

@@ -61,6 +61,9 @@ struct DataType {
   // Lower-case identifier used across the Python boundary: "int64", "datetime", ...
   static TypeId id_from_string(const std::string& id);  // throws Error(kInvalidArgument)
   static const char* id_to_string(TypeId id);
+  // A time unit's name, in Polars and across the Python boundary: "ms", "us", "ns".
+  static TimeUnit unit_from_string(const std::string& unit);  // throws Error(kInvalidArgument)
+  static const char* unit_to_string(TimeUnit unit);
 };
 
 }  // namespace polars_redis

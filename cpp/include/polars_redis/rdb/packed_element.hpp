@@ -1,6 +1,7 @@
 #pragma once
 // One element of a listpack, ziplist or intset: a byte string or an integer (the compact forms
 // store small numbers as integers; Redis hands them out as their decimal text).
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,6 +16,11 @@ struct PackedElement {
   // The element as Redis would reply it.
   void assign_to(std::string& out) const;
 };
+
+// A ziplist or listpack (`kind`) opens with a `header` of `header` bytes, the first four its total
+// size (little endian), and closes with an end byte: Error(kProtocol) "corrupt <kind>: ..." unless
+// the blob holds at least those and is exactly that size.
+void check_packed_size(std::string_view blob, size_t header, const char* kind);
 
 // The little-endian two's complement integer in `bytes` (1 to 8 of them), sign-extended.
 inline int64_t signed_little_endian(std::string_view bytes) {

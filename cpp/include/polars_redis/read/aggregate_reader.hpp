@@ -10,7 +10,7 @@
 
 #include "polars_redis/net/url.hpp"
 #include "polars_redis/read/batch_queue.hpp"
-#include "polars_redis/read/hash_fetcher.hpp"
+#include "polars_redis/read/field_spec.hpp"
 
 namespace polars_redis::read {
 

@@ -7,15 +7,12 @@
 #include <vector>
 
 #include "polars_redis/convert/dtype.hpp"
+#include "polars_redis/read/field_matcher.hpp"
+#include "polars_redis/read/field_spec.hpp"
 #include "polars_redis/read/key_metadata.hpp"
 #include "polars_redis/read/row_fetcher.hpp"
 
 namespace polars_redis::read {
-
-struct FieldSpec {
-  std::string name;
-  DataType dtype;
-};
 
 struct HashFetchOptions {
   std::vector<FieldSpec> fields;    // the projected fields, in output order
@@ -43,9 +40,7 @@ class HashFetcher final : public RowFetcher {
   HashFetchOptions options_;
   KeyMetadata metadata_;
   std::vector<arrow::ColumnBuilder*> columns_;
-  std::unordered_map<std::string_view, size_t> field_index_;  // for HGETALL replies
-  std::vector<char> seen_;                                    // per field, during HGETALL
-  std::vector<size_t> order_guess_;  // field index seen at each HGETALL position last time
+  FieldMatcher matcher_;  // for HGETALL replies
 };
 
 }  // namespace polars_redis::read

@@ -9,7 +9,8 @@
 #include <vector>
 
 #include "polars_redis/arrow/record_batch.hpp"
-#include "polars_redis/read/hash_fetcher.hpp"  // FieldSpec
+#include "polars_redis/read/field_matcher.hpp"
+#include "polars_redis/read/field_spec.hpp"
 #include "polars_redis/resp/parser.hpp"
 
 namespace polars_redis::read {
@@ -50,9 +51,7 @@ class StreamEntryDecoder {
   arrow::ColumnBuilder* id_column_ = nullptr;
   arrow::ColumnBuilder* ts_column_ = nullptr;
   std::vector<arrow::ColumnBuilder*> columns_;
-  std::unordered_map<std::string_view, size_t> field_index_;
-  std::vector<char> seen_;            // per field, while one entry is appended
-  std::vector<size_t> order_guess_;   // field index found at each position of the last entry
+  FieldMatcher matcher_;
 };
 
 }  // namespace polars_redis::read

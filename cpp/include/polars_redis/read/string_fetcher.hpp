@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "polars_redis/read/hash_fetcher.hpp"  // FieldSpec
+#include "polars_redis/read/field_spec.hpp"
 #include "polars_redis/read/key_metadata.hpp"
 #include "polars_redis/read/row_fetcher.hpp"
 

@@ -73,6 +73,11 @@ class ItemError : public Error {
 // items).
 void append_cell_text(const arrow::ColumnView& column, int64_t row, std::string& out);
 
+// Appends `field value` pairs for the row's non-null cells of the columns `fields` (a hash's
+// fields, a stream entry's), each value rendered through `scratch`.
+void append_field_args(const arrow::ImportedStream& in, const std::vector<int>& fields, int64_t row,
+                       std::string& scratch, resp::ArgumentList& args);
+
 // RedisJSON refuses documents nesting deeper than this (levels of arrays and objects, the
 // document's own object included).
 inline constexpr int kRedisJsonMaxDepth = 127;
