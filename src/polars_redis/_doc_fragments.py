@@ -14,6 +14,7 @@ from typing import TypeVar
 F = TypeVar("F", bound=Callable[..., object])
 
 FRAGMENTS = {
+    # Args of the readers
     "key column": """\
 include_key: add the key as a String column named `key_column_name`.
 key_column_name: name of the key column.""",
@@ -24,6 +25,26 @@ row_index_column_name: name of the row number column (default ``"_index"``).
 row_index_offset: the first row number.
 row_index_name: Polars' spelling of the row index: add a UInt32 row number column of this
     name (``None``: none, unless `include_row_index`).""",
+    "sample columns": """\
+include_timestamp: add the timestamp column (Int64 epoch milliseconds).
+timestamp_column_name: name of the timestamp column.
+value_column_name: name of the Float64 value column.
+n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+schema_overrides: column name -> Polars dtype, as in Polars' readers: the column is cast
+    to it (e.g. ``{"_ts": pl.Datetime("ms")}``). A name that is no column raises
+    `ConfigurationError`.""",
+    "search results": """\
+include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
+ttl_column_name: name of the TTL column.
+batch_size: rows in the first batch handed to Polars; later batches also wait for
+    about 1 MiB of replies, so a large read hands over fewer, larger batches.
+count_hint: keys per cursor read (FT.AGGREGATE ... WITHCURSOR COUNT).
+ignore_errors: read values that do not parse as their dtype as null instead of raising
+    `SchemaError`.
+n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
+schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
+    or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
+    cast to it. A name that is no column raises `ConfigurationError`.""",
     "snapshot": """\
 snapshot: read a point-in-time replication snapshot (a full resync, ``PSYNC``, on a
     connection of its own) instead of SCAN: the server's main thread does almost no work,
@@ -33,6 +54,23 @@ max_server_share: bound the scan's share of the server's time, in (0, 1]: fetche
     short bursts, each followed by a pause, so that another client's commands wait behind
     less of ours (the production guide, "Scan budgets"). ``None``: unbounded.
 max_commands_per_second: bound the commands the scan sends per second. ``None``: unbounded.""",
+    # Returns and Raises of the readers
+    "lazy scan returns": """\
+Returns:
+    A LazyFrame; every collect runs a fresh scan.
+
+Raises:
+    ConfigurationError: an invalid URL, option or dtype (raised here).
+    RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
+        subclass) when it rejects the credentials.
+    RedisTimeoutError: the server did not answer in time.""",
+    # The writers
+    "frame and url": """\
+df: the frame to write.
+url: a connection URL or a [Client][polars_redis.client.Client].""",
+    "lazy frame and url": """\
+lf: the LazyFrame to stream (its query runs in batches).
+url: a connection URL or a [Client][polars_redis.client.Client].""",
     "write keys": """\
 key_column: the column whose values (after `key_prefix`) name the keys; ``None`` numbers
     the rows instead.
@@ -56,35 +94,15 @@ Raises:
         were committed.
     RedisTimeoutError: the server did not answer in time.
     ResponseError: the server rejected a command.""",
-    "lazy scan returns": """\
-Returns:
-    A LazyFrame; every collect runs a fresh scan.
-
+    "append raises": """\
 Raises:
-    ConfigurationError: an invalid URL, option or dtype (raised here).
-    RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
-        subclass) when it rejects the credentials.
-    RedisTimeoutError: the server did not answer in time.""",
-    "sample columns": """\
-include_timestamp: add the timestamp column (Int64 epoch milliseconds).
-timestamp_column_name: name of the timestamp column.
-value_column_name: name of the Float64 value column.
-n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-schema_overrides: column name -> Polars dtype, as in Polars' readers: the column is cast
-    to it (e.g. ``{"_ts": pl.Datetime("ms")}``). A name that is no column raises
-    `ConfigurationError`.""",
-    "search results": """\
-include_ttl: add the TTL in seconds (-1: no expiry) as an Int64 column.
-ttl_column_name: name of the TTL column.
-batch_size: rows in the first batch handed to Polars; later batches also wait for
-    about 1 MiB of replies, so a large read hands over fewer, larger batches.
-count_hint: keys per cursor read (FT.AGGREGATE ... WITHCURSOR COUNT).
-ignore_errors: read values that do not parse as their dtype as null instead of raising
-    `SchemaError`.
-n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
-    or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
-    cast to it. A name that is no column raises `ConfigurationError`.""",
+    ConfigurationError: an invalid URL or option, a missing column, or a value Redis cannot
+        store; nothing is written then.
+    RedisConnectionError: the server cannot be reached or the connection was lost
+        (AuthenticationError when it rejects the credentials); the message says how many rows
+        were committed.
+    RedisTimeoutError: the server did not answer in time.
+    ResponseError: the server rejected a command (e.g. an ID not above the stream's last one).""",
 }
 
 _PLACEHOLDER = re.compile(r"^( *)\{\{([a-z ]+)\}\}$", re.MULTILINE)
