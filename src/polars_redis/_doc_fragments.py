@@ -64,6 +64,14 @@ Raises:
     RedisConnectionError: the server cannot be reached (at collect); AuthenticationError (a
         subclass) when it rejects the credentials.
     RedisTimeoutError: the server did not answer in time.""",
+    "search raises": """\
+Raises:
+    ConfigurationError: an invalid URL, option or dtype, or a field the index lacks.
+    RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
+        rejected).
+    RedisTimeoutError: the server did not answer in time.
+    SchemaError: a value does not parse as its dtype (see `ignore_errors`).
+    ResponseError: no such index, a query syntax error, or another server error.""",
     # The writers
     "frame and url": """\
 df: the frame to write.
