@@ -198,6 +198,7 @@ def scan_timeseries(
 
 
 @eager_twin(scan_timeseries)
+@shared_docs
 def read_timeseries() -> None:
     """Read one RedisTimeSeries series into a DataFrame (eager
     [scan_timeseries][polars_redis.readers.timeseries.scan_timeseries]).
@@ -205,12 +206,7 @@ def read_timeseries() -> None:
     Returns:
         One row per sample (or bucket when aggregating), in time order.
 
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype.
-        RedisConnectionError: the server cannot be reached; AuthenticationError (a
-            subclass) when it rejects the credentials.
-        RedisTimeoutError: the server did not answer in time.
-        ResponseError: the key is missing or not a series, or another server error.
+    {{eager series raises}}
 
     Examples:
         >>> df = pr.read_timeseries(url, "sensor:temp:1", aggregation="count", bucket_size_ms=86_400_000)

@@ -170,6 +170,7 @@ def scan_timeseries_multi(
 
 
 @eager_twin(scan_timeseries_multi)
+@shared_docs
 def read_timeseries_multi() -> None:
     """Read every series matching label filters into a DataFrame (eager
     [scan_timeseries_multi][polars_redis.readers.timeseries_multi.scan_timeseries_multi]).
@@ -177,12 +178,7 @@ def read_timeseries_multi() -> None:
     Returns:
         One row per sample of every matching series, series by series.
 
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype.
-        RedisConnectionError: the server cannot be reached; AuthenticationError (a
-            subclass) when it rejects the credentials.
-        RedisTimeoutError: the server did not answer in time.
-        ResponseError: the key is missing or not a series, or another server error.
+    {{eager series raises}}
 
     Examples:
         >>> df = pr.read_timeseries_multi(url, ["facility=building_a"], with_labels=True)
