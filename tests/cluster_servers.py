@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -240,3 +241,17 @@ def wait_replicated(cluster: LocalCluster) -> None:
         assert time.monotonic() < deadline, health
         time.sleep(0.05)
     seed.close()
+
+
+def loaded_cluster(rows: dict[str, dict[str, str]]) -> Iterator[LocalCluster]:
+    """For a module fixture (``yield from``): a cluster of the module's own, for tests that kill
+    nodes or move slots, holding `rows` as hashes; stopped when the fixture ends."""
+    cluster = start_cluster()
+    oracle = cluster.oracle()
+    pipe = oracle.pipeline(transaction=False)
+    for key, fields in rows.items():
+        pipe.hset(key, mapping=fields)
+    pipe.execute()
+    oracle.close()
+    yield cluster
+    cluster.stop()
