@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +76,15 @@ class LocalCluster:
         """redis-py's cluster client, the independent oracle."""
         alive = next(n for n in self.nodes if n.alive)
         return RedisCluster(host="127.0.0.1", port=alive.port, password=self.password, **self._tls_kwargs())
+
+    def load_hashes(self, rows: dict[str, dict[str, str]]) -> None:
+        """Write `rows` as hashes through the oracle, pipelined (redis-py splits it by node)."""
+        oracle = self.oracle()
+        pipe = oracle.pipeline(transaction=False)
+        for key, fields in rows.items():
+            pipe.hset(key, mapping=fields)
+        pipe.execute()
+        oracle.close()
 
     def flush(self) -> None:
         for node in self.nodes:
@@ -240,3 +250,12 @@ def wait_replicated(cluster: LocalCluster) -> None:
         assert time.monotonic() < deadline, health
         time.sleep(0.05)
     seed.close()
+
+
+def loaded_cluster(rows: dict[str, dict[str, str]]) -> Iterator[LocalCluster]:
+    """For a module fixture (``yield from``): a cluster of the module's own, for tests that kill
+    nodes or move slots, holding `rows` as hashes; stopped when the fixture ends."""
+    cluster = start_cluster()
+    cluster.load_hashes(rows)
+    yield cluster
+    cluster.stop()

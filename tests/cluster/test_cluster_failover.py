@@ -16,7 +16,7 @@ import polars_redis as pr
 from polars_redis import _core
 from polars_redis.engine.dtypes import to_descriptor
 
-from cluster_servers import ClusterNode, LocalCluster, start_cluster
+from cluster_servers import ClusterNode, LocalCluster, loaded_cluster
 
 N = 60_000
 SCHEMA = {"name": pl.String, "n": pl.Int64}
@@ -24,15 +24,7 @@ SCHEMA = {"name": pl.String, "n": pl.Int64}
 
 @pytest.fixture(scope="module")
 def doomed() -> Iterator[LocalCluster]:
-    cluster = start_cluster()
-    oracle = cluster.oracle()
-    pipe = oracle.pipeline(transaction=False)
-    for i in range(N):
-        pipe.hset(f"row:{i}", mapping={"name": f"r{i}", "n": str(i)})
-    pipe.execute()
-    oracle.close()
-    yield cluster
-    cluster.stop()
+    yield from loaded_cluster({f"row:{i}": {"name": f"r{i}", "n": str(i)} for i in range(N)})
 
 
 def seed(cluster: LocalCluster) -> str:

@@ -19,7 +19,7 @@ import polars_redis as pr
 from polars_redis import _core
 from polars_redis.engine.dtypes import to_descriptor
 
-from cluster_servers import ClusterNode, LocalCluster, start_cluster
+from cluster_servers import ClusterNode, LocalCluster, loaded_cluster
 
 N_COLD = 30_000
 N_HOT = 2_000
@@ -28,17 +28,8 @@ SCHEMA = {"n": pl.Int64}
 
 @pytest.fixture(scope="module")
 def resharded() -> Iterator[LocalCluster]:
-    cluster = start_cluster()
-    oracle = cluster.oracle()
-    pipe = oracle.pipeline(transaction=False)
-    for i in range(N_COLD):
-        pipe.hset(f"m:{i}", mapping={"n": str(i)})
-    for i in range(N_HOT):
-        pipe.hset(f"{{hot}}:{i}", mapping={"n": str(N_COLD + i)})
-    pipe.execute()
-    oracle.close()
-    yield cluster
-    cluster.stop()
+    cold = {f"m:{i}": {"n": str(i)} for i in range(N_COLD)}
+    yield from loaded_cluster(cold | {f"{{hot}}:{i}": {"n": str(N_COLD + i)} for i in range(N_HOT)})
 
 
 def owner(cluster: LocalCluster, slot: int) -> ClusterNode:

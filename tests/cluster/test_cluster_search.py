@@ -59,12 +59,7 @@ def users(cluster: LocalCluster) -> Iterator[dict[str, dict[str, str]]]:
     cluster.flush()
     drop_indexes(cluster)
     data = rows()
-    oracle = cluster.oracle()
-    pipe = oracle.pipeline(transaction=False)
-    for key, fields in data.items():
-        pipe.hset(key, mapping=fields)
-    pipe.execute()
-    oracle.close()
+    cluster.load_hashes(data)
     pr.create_index(cluster.url, "idx:u", SCHEMA, "user:", sortable=["age", "city", "score", "name"])
     wait_indexed(cluster, N)
     yield data

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 import polars_redis as pr
+from background import in_background
 from conftest import command_calls
 
 BIG = 25_000  # several pages for every reader (first page 1000, later pages 8192 / SSCAN 10000)
@@ -281,9 +282,8 @@ def test_set_growing_during_scan_has_no_duplicates(r: redis.Redis, url: str) -> 
     for the whole scan must appear exactly once."""
     original = [f"o{i}" for i in range(BIG)]
     r.sadd("grow", *original)
-    stop = threading.Event()
 
-    def grow() -> None:
+    def grow(stop: threading.Event) -> None:
         writer = redis.Redis.from_url(url)
         i = 0
         while not stop.is_set() and i < 400_000:
@@ -291,13 +291,8 @@ def test_set_growing_during_scan_has_no_duplicates(r: redis.Redis, url: str) -> 
             i += 2000
         writer.close()
 
-    thread = threading.Thread(target=grow)
-    thread.start()
-    try:
+    with in_background(grow):
         members = pr.scan_set(url, "grow", batch_size=100).collect()["member"]
-    finally:
-        stop.set()
-        thread.join()
     assert members.is_duplicated().sum() == 0
     assert set(original) <= set(members.to_list())
 

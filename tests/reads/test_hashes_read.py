@@ -10,6 +10,7 @@ import redis
 from polars.testing import assert_frame_equal
 
 import polars_redis as pr
+from background import deleting, in_background
 from conftest import command_calls, load_hashes
 
 SCHEMA = {"name": pl.String, "age": pl.Int64, "city": pl.String}
@@ -202,22 +203,8 @@ def test_large_value(r: redis.Redis, url: str) -> None:
 def test_keys_deleted_during_scan_never_become_rows(r: redis.Redis, url: str) -> None:
     people = _people(20_000)
     load_hashes(r, people)
-    stop = threading.Event()
-
-    def delete_keys() -> None:
-        deleter = redis.Redis.from_url(url)
-        i = 0
-        while not stop.is_set() and i < 20_000:
-            deleter.delete(*[f"person:{j}" for j in range(i, i + 50)])
-            i += 50
-
-    thread = threading.Thread(target=delete_keys)
-    thread.start()
-    try:
+    with in_background(deleting(url, "person:", 20_000)):
         projected = pr.scan_hashes(url, "person:*", SCHEMA).select("_key", "name", "age").collect()
-    finally:
-        stop.set()
-        thread.join()
     # Every row is a real hash: its values are the ones it was written with, never a row of nulls.
     assert projected["name"].null_count() == 0
     for key, name in zip(projected["_key"], projected["name"]):
@@ -226,9 +213,8 @@ def test_keys_deleted_during_scan_never_become_rows(r: redis.Redis, url: str) ->
 
 def test_keys_added_during_scan_are_not_duplicated(r: redis.Redis, url: str) -> None:
     load_hashes(r, _people(20_000))
-    stop = threading.Event()
 
-    def add_keys() -> None:
+    def add_keys(stop: threading.Event) -> None:
         writer = redis.Redis.from_url(url)
         pipe = writer.pipeline(transaction=False)
         for i in range(40_000):  # growing the keyspace makes the server rehash during the SCAN
@@ -239,13 +225,8 @@ def test_keys_added_during_scan_are_not_duplicated(r: redis.Redis, url: str) -> 
                     break
         pipe.execute()
 
-    thread = threading.Thread(target=add_keys)
-    thread.start()
-    try:
+    with in_background(add_keys):
         df = pr.scan_hashes(url, "*", SCHEMA, count_hint=10).select("_key").collect()
-    finally:
-        stop.set()
-        thread.join()
     assert df["_key"].n_unique() == df.height
     assert set(_people(20_000)) <= set(df["_key"])  # keys present for the whole scan are all there
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
-import threading
 from typing import Any
 
 import polars as pl
@@ -18,6 +17,7 @@ import redis
 from polars.testing import assert_frame_equal
 
 import polars_redis as pr
+from background import deleting, in_background
 from conftest import command_calls
 
 FLAT = {"name": pl.String, "age": pl.Int64, "score": pl.Float64, "active": pl.Boolean}
@@ -331,23 +331,9 @@ def test_other_types_matching_the_pattern_are_skipped(r: redis.Redis, url: str) 
 def test_documents_deleted_during_scan_never_become_rows(r: redis.Redis, url: str) -> None:
     docs = _flat_docs(20_000)
     _load(r, docs)
-    stop = threading.Event()
-
-    def delete_keys() -> None:
-        deleter = redis.Redis.from_url(url)
-        i = 0
-        while not stop.is_set() and i < 20_000:
-            deleter.delete(*[f"doc:{j}" for j in range(i, i + 50)])
-            i += 50
-
-    thread = threading.Thread(target=delete_keys)
-    thread.start()
-    try:
+    with in_background(deleting(url, "doc:", 20_000)):
         projected = pr.scan_json(url, "doc:*", FLAT).select("_key", "name").collect()
         whole = pr.scan_json(url, "doc:*", FLAT).collect()
-    finally:
-        stop.set()
-        thread.join()
     for frame in (projected, whole):
         assert frame["name"].null_count() == 0
         for key, name in zip(frame["_key"], frame["name"]):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 
 import polars as pl
 import pytest
 import redis
 
 import polars_redis as pr
+from background import deleting, in_background
 from conftest import command_calls, load_hashes
 
 SCHEMA = {"name": pl.String, "n": pl.Int64}
@@ -83,23 +83,9 @@ def test_memory_column_name_collision(url: str) -> None:
 def test_keys_deleted_during_a_metadata_scan_never_become_rows(r: redis.Redis, url: str) -> None:
     rows = {f"h:{i}": {"name": f"n{i}", "n": str(i)} for i in range(20_000)}
     load_hashes(r, rows)
-    stop = threading.Event()
-
-    def delete_keys() -> None:
-        deleter = redis.Redis.from_url(url)
-        i = 0
-        while not stop.is_set() and i < 20_000:
-            deleter.delete(*[f"h:{j}" for j in range(i, i + 50)])
-            i += 50
-
-    thread = threading.Thread(target=delete_keys)
-    thread.start()
-    try:
+    with in_background(deleting(url, "h:", 20_000)):
         memory_only = pr.scan_hashes(url, "h:*", SCHEMA, include_memory_usage=True).select("_key", "_memory").collect()
         with_fields = pr.read_hashes(url, "h:*", SCHEMA, include_ttl=True, include_memory_usage=True)
-    finally:
-        stop.set()
-        thread.join()
     # A vanished key answers TTL -2 / MEMORY USAGE nil: it must not show up as a row.
     assert memory_only["_memory"].null_count() == 0 and (memory_only["_memory"] > 0).all()
     assert (with_fields["_ttl"] == -1).all() and (with_fields["_memory"] > 0).all()

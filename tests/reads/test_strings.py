@@ -13,6 +13,7 @@ import redis
 from polars.testing import assert_frame_equal
 
 import polars_redis as pr
+from background import in_background
 from conftest import command_calls
 
 
@@ -335,9 +336,8 @@ def test_large_values_get_small_mgets(r: redis.Redis, url: str) -> None:
 def test_keys_deleted_or_replaced_during_scan_never_become_rows(r: redis.Redis, url: str) -> None:
     values = {f"s:{i}": f"v{i}" for i in range(30_000)}
     _load(r, values)
-    stop = threading.Event()
 
-    def churn() -> None:
+    def churn(stop: threading.Event) -> None:
         # Deletes keys, and replaces others with hashes (MGET answers nil for both).
         client = redis.Redis.from_url(url)
         i = 0
@@ -349,14 +349,9 @@ def test_keys_deleted_or_replaced_during_scan_never_become_rows(r: redis.Redis, 
             pipe.execute()
             i += 50
 
-    thread = threading.Thread(target=churn)
-    thread.start()
-    try:
+    with in_background(churn):
         plain = pr.read_strings(url, "s:*", count_hint=200)
         with_metadata = pr.read_strings(url, "s:*", include_ttl=True, include_memory_usage=True, count_hint=200)
-    finally:
-        stop.set()
-        thread.join()
     for df in (plain, with_metadata):
         assert df["value"].null_count() == 0
         assert df["_key"].n_unique() == df.height

@@ -11,6 +11,7 @@ import pytest
 import redis
 
 import polars_redis as pr
+from background import in_background
 from polars_redis.writers.writes import write_hashes
 
 
@@ -100,9 +101,8 @@ def test_replace_is_atomic_for_a_polling_reader(r: redis.Redis, url: str) -> Non
     new = pl.DataFrame({"_key": [f"a:{i}" for i in range(2000)], "gen": ["new"] * 2000, "only_new": ["1"] * 2000})
     write_hashes(old, url, ttl=1000)
     seen: list[dict[bytes, bytes]] = []
-    stop = threading.Event()
 
-    def poll() -> None:
+    def poll(stop: threading.Event) -> None:
         reader = redis.Redis.from_url(url)
         while not stop.is_set():
             pipe = reader.pipeline(transaction=True)  # one snapshot of hash and TTL
@@ -112,15 +112,10 @@ def test_replace_is_atomic_for_a_polling_reader(r: redis.Redis, url: str) -> Non
             seen.append(h)
             assert ttl > 0, "a replaced key was visible without its TTL"
 
-    thread = threading.Thread(target=poll)
-    thread.start()
-    try:
+    with in_background(poll):
         for _ in range(3):
             write_hashes(new, url, ttl=1000)
             write_hashes(old, url, ttl=1000)
-    finally:
-        stop.set()
-        thread.join()
     assert seen
     for h in seen:
         assert h in ({b"gen": b"old", b"only_old": b"1"}, {b"gen": b"new", b"only_new": b"1"})

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import polars_redis as pr
+from background import in_background
 from cluster_servers import LocalCluster
 from polars_redis.__main__ import main
 
@@ -330,23 +331,17 @@ def test_cli_import_names_the_files_row(r: redis.Redis, url: str, tmp_path: Path
 def test_frame_reads_see_one_version_under_concurrent_writes(r: redis.Redis, url: str) -> None:
     versions = [pl.DataFrame({"v": [i] * 2000, "s": [f"version {i}"] * 2000}) for i in range(2)]
     pr.write_frame(versions[0], url, "frame", chunk_size=512, compression="uncompressed")
-    stop = threading.Event()
 
-    def rewrite() -> None:
+    def rewrite(stop: threading.Event) -> None:
         i = 0
         while not stop.is_set() and i < 400:
             i += 1
             pr.write_frame(versions[i % 2], url, "frame", chunk_size=512 * (1 + i % 3), compression="uncompressed")
 
-    writer = threading.Thread(target=rewrite)
-    writer.start()
-    try:
+    with in_background(rewrite):
         for _ in range(60):
             frame = pr.read_frame(url, "frame")
             assert frame.equals(versions[0]) or frame.equals(versions[1])
-    finally:
-        stop.set()
-        writer.join()
 
 
 def test_cluster_writes_check_the_whole_frame_first(cluster: LocalCluster, oracle: redis.RedisCluster) -> None:

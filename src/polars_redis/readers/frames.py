@@ -19,6 +19,7 @@ import polars as pl
 
 from polars_redis import _core
 from polars_redis._core import ConfigurationError, ResponseError
+from polars_redis._doc_fragments import shared_docs
 from polars_redis.client import Client
 from polars_redis.engine.connection import as_url
 from polars_redis.engine.dtypes import SchemaLike
@@ -110,6 +111,7 @@ def _load(url: str, key: str) -> bytes:
     return data
 
 
+@shared_docs
 def read_frame(
     url: str | Client,
     key: str,
@@ -121,23 +123,13 @@ def read_frame(
     """Read the frame stored under `key` (optionally only some columns).
 
     Args:
-        url: a connection URL or a [Client][polars_redis.client.Client].
-        key: the key [write_frame][polars_redis.readers.frames.write_frame] stored the frame under.
-        n_rows: read at most this many rows (``None``: all).
-        schema_overrides: column name -> Polars dtype the column is cast to. A name that is no
-            column raises `ConfigurationError`.
+        {{stored frame}}
         columns: read only these columns.
 
     Returns:
         The stored frame, with its exact dtypes.
 
-    Raises:
-        ConfigurationError: an invalid URL.
-        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
-            rejected).
-        RedisTimeoutError: the server did not answer in time.
-        ResponseError: no frame is stored under `key`, or it is incomplete, corrupt or of a newer
-            format version.
+    {{stored frame raises}}
 
     Examples:
         >>> stored = pr.write_frame(pl.DataFrame({"day": ["mon"], "total": [12.5]}), url, "cache:daily")
@@ -151,6 +143,7 @@ def read_frame(
     return overrides.finish(frame.lazy(), None).collect()
 
 
+@shared_docs
 def scan_frame(
     url: str | Client,
     key: str,
@@ -163,22 +156,12 @@ def scan_frame(
     The schema is read when this is called; the data is fetched again at every collect.
 
     Args:
-        url: a connection URL or a [Client][polars_redis.client.Client].
-        key: the key [write_frame][polars_redis.readers.frames.write_frame] stored the frame under.
-        n_rows: read at most this many rows (``None``: all).
-        schema_overrides: column name -> Polars dtype the column is cast to. A name that is no
-            column raises `ConfigurationError`.
+        {{stored frame}}
 
     Returns:
         A LazyFrame; every collect reads the stored frame again.
 
-    Raises:
-        ConfigurationError: an invalid URL.
-        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
-            rejected).
-        RedisTimeoutError: the server did not answer in time.
-        ResponseError: no frame is stored under `key`, or it is incomplete, corrupt or of a newer
-            format version.
+    {{stored frame raises}}
             Raised here (the schema is read now) and at collect.
 
     Examples:

@@ -112,30 +112,14 @@ def scan_hashes(
             (``MEMORY USAGE key``) as an Int64 column named `memory_column_name`.
         memory_column_name: name of the memory usage column.
         {{row index}}
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
-            or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
-            cast to it. A name that is no column raises `ConfigurationError`.
-        batch_size: rows in the first batch handed to Polars; later batches also wait for
-            about 1 MiB of replies, so a large read hands over fewer, larger batches.
+        {{field rows}}
         count_hint: SCAN COUNT hint. The default (1000, not the 100 Redis uses) keeps the fetch
             pipeline fed: with 100 the single SCAN cursor cannot deliver keys as fast as the server
             answers the fetches (measured in bench/RESULTS.md). Lower it to shorten each SCAN call
             on a latency-sensitive server.
         ignore_errors: read values that do not parse as their dtype as null instead of raising
             `SchemaError`.
-        key_template: the key layout, e.g. ``"order:{region}:{id}"``: each ``{part}`` becomes a
-            column (after the key column) parsed from the key, typed by `key_template_schema`
-            (String by default). With the default pattern the scan covers the template's keys
-            (``order:*:*``); an equality filter on a String part narrows SCAN MATCH
-            (``order:eu:*``). A part matches any characters, newline included (every part but the
-            last as few as it can); keys that do not fit get null parts.
-        key_template_schema: part name -> Polars dtype for `key_template`.
-        search_index: a RediSearch index over these keys. A ``filter`` is then translated into
-            a query (see the pushdown guide) and only the matching keys are fetched; terms the
-            index cannot answer are still applied on the client, so results are the same
-            as without the index. The index must cover the pattern's prefix; it is never
-            created implicitly.
+        {{key template and index}}
         {{snapshot}}
         {{scan budget}}
 

@@ -149,34 +149,16 @@ def scan_json(
         include_memory_usage: add ``MEMORY USAGE key`` (bytes) as an Int64 column.
         memory_column_name: name of the memory usage column.
         {{row index}}
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: a field of the given
-            or inferred schema is parsed as that dtype instead; another column (key, TTL, ...) is
-            cast to it. A name that is no column raises `ConfigurationError`.
-        batch_size: rows in the first batch handed to Polars; later batches also wait for
-            about 1 MiB of replies, so a large read hands over fewer, larger batches.
+        {{field rows}}
         count_hint: SCAN COUNT hint (1000 keeps the fetch pipeline fed, as for hashes).
         ignore_errors: read values that do not fit their dtype as null instead of raising.
-        key_template: the key layout, e.g. ``"order:{region}:{id}"``: each ``{part}`` becomes a
-            column (after the key column) parsed from the key, typed by `key_template_schema`
-            (String by default). With the default pattern the scan covers the template's keys
-            (``order:*:*``); an equality filter on a String part narrows SCAN MATCH
-            (``order:eu:*``). A part matches any characters, newline included (every part but the
-            last as few as it can); keys that do not fit get null parts.
-        key_template_schema: part name -> Polars dtype for `key_template`.
-        search_index: a RediSearch index over these keys. A ``filter`` is then translated into
-            a query (see the pushdown guide) and only the matching keys are fetched; terms the
-            index cannot answer are still applied on the client, so results are the same
-            as without the index. The index must cover the pattern's prefix; it is never
-            created implicitly.
+        {{key template and index}}
         {{snapshot}}
             Custom `paths` are evaluated on the client as RedisJSON would; filters (``[?...]``)
             and recursive descent (``..``) need the server, so they raise ConfigurationError.
         {{scan budget}}
 
-    {{lazy scan returns}}
-        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
-        ResponseError: the server answered a command with an error.
+    {{typed scan returns}}
 
     Examples:
         >>> schema = {"name": pl.String, "tags": pl.List(pl.String),
@@ -231,6 +213,7 @@ def scan_json(
 
 
 @eager_twin(scan_json)
+@shared_docs
 def read_json() -> None:
     """Read RedisJSON documents into a DataFrame (eager [scan_json][polars_redis.readers.json.scan_json]).
 
@@ -240,13 +223,7 @@ def read_json() -> None:
     Returns:
         One row per document.
 
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype.
-        RedisConnectionError: the server cannot be reached; AuthenticationError (a subclass) when
-            it rejects the credentials.
-        RedisTimeoutError: the server did not answer in time.
-        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
-        ResponseError: the server answered a command with an error.
+    {{eager read raises}}
 
     Examples:
         >>> df = pr.read_json(url, "profile:*")

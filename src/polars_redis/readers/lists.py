@@ -61,11 +61,7 @@ def scan_list(
         position_column_name: name of the position column.
         {{key column}}
         {{row index}}
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: the member or
-            element column is parsed as that dtype (instead of its ``*_type`` option); another
-            column (key, score, ...) is cast to it. A name that is no column raises
-            `ConfigurationError`.
+        {{member rows}}
         batch_size: rows per batch handed to Polars (a page of a long list may make a larger one).
         count_hint: SCAN COUNT hint for finding the keys.
         {{snapshot}}
@@ -73,9 +69,7 @@ def scan_list(
             raising `SchemaError`.
         {{scan budget}}
 
-    {{lazy scan returns}}
-        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
-        ResponseError: the server answered a command with an error.
+    {{typed scan returns}}
 
     Examples:
         >>> lf = pr.scan_list(url, "queue:*", element_type=pl.Int64)
@@ -101,19 +95,14 @@ def scan_list(
 
 
 @eager_twin(scan_list)
+@shared_docs
 def read_list() -> None:
     """Read Redis lists into a DataFrame (eager [scan_list][polars_redis.readers.lists.scan_list]).
 
     Returns:
         One row per list element.
 
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype.
-        RedisConnectionError: the server cannot be reached; AuthenticationError (a subclass) when
-            it rejects the credentials.
-        RedisTimeoutError: the server did not answer in time.
-        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
-        ResponseError: the server answered a command with an error.
+    {{eager read raises}}
 
     Examples:
         >>> pr.read_list(url, "queue:*")["element"].to_list()

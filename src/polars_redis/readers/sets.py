@@ -58,11 +58,7 @@ def scan_set(
         member_column_name: name of the member column.
         {{key column}}
         {{row index}}
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: the member or
-            element column is parsed as that dtype (instead of its ``*_type`` option); another
-            column (key, score, ...) is cast to it. A name that is no column raises
-            `ConfigurationError`.
+        {{member rows}}
         batch_size: rows per batch handed to Polars (a page of a large set may make a larger one).
         count_hint: SCAN COUNT hint for finding the keys.
         {{snapshot}}
@@ -70,9 +66,7 @@ def scan_set(
             `SchemaError`.
         {{scan budget}}
 
-    {{lazy scan returns}}
-        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
-        ResponseError: the server answered a command with an error.
+    {{typed scan returns}}
 
     Examples:
         >>> lf = pr.scan_set(url, "tags:*")
@@ -94,19 +88,14 @@ def scan_set(
 
 
 @eager_twin(scan_set)
+@shared_docs
 def read_set() -> None:
     """Read Redis sets into a DataFrame (eager [scan_set][polars_redis.readers.sets.scan_set]).
 
     Returns:
         One row per set member.
 
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype.
-        RedisConnectionError: the server cannot be reached; AuthenticationError (a subclass) when
-            it rejects the credentials.
-        RedisTimeoutError: the server did not answer in time.
-        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
-        ResponseError: the server answered a command with an error.
+    {{eager read raises}}
 
     Examples:
         >>> pr.read_set(url, "tags:post:2").rows()

@@ -259,6 +259,7 @@ def scan_stream(
 
 
 @eager_twin(scan_stream)
+@shared_docs
 def read_stream() -> None:
     """Read Redis stream entries into a DataFrame (eager
     [scan_stream][polars_redis.readers.streams.scan_stream]).
@@ -266,13 +267,7 @@ def read_stream() -> None:
     Returns:
         One row per entry, in ID order per key.
 
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype.
-        RedisConnectionError: the server cannot be reached; AuthenticationError (a subclass) when
-            it rejects the credentials.
-        RedisTimeoutError: the server did not answer in time.
-        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
-        ResponseError: the server answered a command with an error.
+    {{eager read raises}}
 
     Examples:
         >>> df = pr.read_stream(url, "events", {"action": pl.String}, count=2)

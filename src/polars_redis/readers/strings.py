@@ -86,9 +86,7 @@ def scan_strings(
             `SchemaError`.
         {{scan budget}}
 
-    {{lazy scan returns}}
-        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
-        ResponseError: the server answered a command with an error.
+    {{typed scan returns}}
 
     Examples:
         >>> lf = pr.scan_strings(url, "counter:page_views:*", value_type=pl.Int64)
@@ -130,19 +128,14 @@ def scan_strings(
 
 
 @eager_twin(scan_strings)
+@shared_docs
 def read_strings() -> None:
     """Read Redis strings into a DataFrame (eager [scan_strings][polars_redis.readers.strings.scan_strings]).
 
     Returns:
         One row per string key.
 
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype.
-        RedisConnectionError: the server cannot be reached; AuthenticationError (a subclass) when
-            it rejects the credentials.
-        RedisTimeoutError: the server did not answer in time.
-        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
-        ResponseError: the server answered a command with an error.
+    {{eager read raises}}
 
     Examples:
         >>> pr.read_strings(url, "cache:*").sort("_key").rows()

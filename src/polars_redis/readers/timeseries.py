@@ -117,6 +117,14 @@ def _limit(count: int | None, n_rows: int | None) -> int | None:
     return min(limits) if limits else None
 
 
+def sample_columns(wanted: set[str], include_timestamp: bool, timestamp_column_name: str,
+                   value_column_name: str) -> dict[str, Any]:
+    """The plan entries of the timestamp and value columns: each is read only when Polars wants it."""
+    return {"include_timestamp": include_timestamp and timestamp_column_name in wanted,
+            "timestamp_column_name": timestamp_column_name,
+            "include_value": value_column_name in wanted, "value_column_name": value_column_name}
+
+
 def check_unique_columns(columns: list[str]) -> None:
     check_unique(columns, "rename the timestamp, value or key column "
                           "(timestamp_column_name, value_column_name, key_column_name)")
@@ -188,9 +196,7 @@ def scan_timeseries(
     def start_scan(wanted: list[str], n_rows: int | None, _source: dict[str, Any]) -> _core.NativeScan:
         plan = dict(
             query, key=key, limit=_limit(count, n_rows), page_size=PAGE_SIZE,
-            include_timestamp=include_timestamp and timestamp_column_name in wanted,
-            timestamp_column_name=timestamp_column_name,
-            include_value=value_column_name in wanted, value_column_name=value_column_name,
+            **sample_columns(set(wanted), include_timestamp, timestamp_column_name, value_column_name),
         )
         return start_native(_core.scan_timeseries, url, plan)
 
@@ -198,6 +204,7 @@ def scan_timeseries(
 
 
 @eager_twin(scan_timeseries)
+@shared_docs
 def read_timeseries() -> None:
     """Read one RedisTimeSeries series into a DataFrame (eager
     [scan_timeseries][polars_redis.readers.timeseries.scan_timeseries]).
@@ -205,12 +212,7 @@ def read_timeseries() -> None:
     Returns:
         One row per sample (or bucket when aggregating), in time order.
 
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype.
-        RedisConnectionError: the server cannot be reached; AuthenticationError (a
-            subclass) when it rejects the credentials.
-        RedisTimeoutError: the server did not answer in time.
-        ResponseError: the key is missing or not a series, or another server error.
+    {{eager series raises}}
 
     Examples:
         >>> df = pr.read_timeseries(url, "sensor:temp:1", aggregation="count", bucket_size_ms=86_400_000)

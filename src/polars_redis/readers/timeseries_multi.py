@@ -20,7 +20,9 @@ from polars_redis.engine.read_options import Overrides, check_n_rows
 from polars_redis.engine.recorder import start_native
 from polars_redis.readers.eager import eager_twin
 from polars_redis.readers.source import captured_errors, lazy_frame
-from polars_redis.readers.timeseries import REDUCERS, TimeLike, PAGE_SIZE, check_unique_columns, query_plan
+from polars_redis.readers.timeseries import (
+    PAGE_SIZE, REDUCERS, TimeLike, check_unique_columns, query_plan, sample_columns,
+)
 
 __all__ = ["scan_timeseries_multi", "read_timeseries_multi"]
 
@@ -152,9 +154,7 @@ def scan_timeseries_multi(
         plan = dict(
             query, filters=filters, limit=n_rows, page_size=PAGE_SIZE, with_labels=with_labels,
             label_columns=[name for name in schema() if name not in front and name in wanted_set],
-            include_timestamp=include_timestamp and timestamp_column_name in wanted_set,
-            timestamp_column_name=timestamp_column_name,
-            include_value=value_column_name in wanted_set, value_column_name=value_column_name,
+            **sample_columns(wanted_set, include_timestamp, timestamp_column_name, value_column_name),
             include_key=include_key and key_column_name in wanted_set, key_column_name=key_column_name,
         )
         if group_by is not None and is_cluster(url):  # a group's series may span shards
@@ -170,6 +170,7 @@ def scan_timeseries_multi(
 
 
 @eager_twin(scan_timeseries_multi)
+@shared_docs
 def read_timeseries_multi() -> None:
     """Read every series matching label filters into a DataFrame (eager
     [scan_timeseries_multi][polars_redis.readers.timeseries_multi.scan_timeseries_multi]).
@@ -177,12 +178,7 @@ def read_timeseries_multi() -> None:
     Returns:
         One row per sample of every matching series, series by series.
 
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype.
-        RedisConnectionError: the server cannot be reached; AuthenticationError (a
-            subclass) when it rejects the credentials.
-        RedisTimeoutError: the server did not answer in time.
-        ResponseError: the key is missing or not a series, or another server error.
+    {{eager series raises}}
 
     Examples:
         >>> df = pr.read_timeseries_multi(url, ["facility=building_a"], with_labels=True)

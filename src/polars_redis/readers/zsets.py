@@ -104,11 +104,7 @@ def scan_zset(
             row of a key may have a rank above 0.
         rank_column_name: name of the rank column.
         {{row index}}
-        n_rows: read at most this many rows (``None``: all), as ``head(n_rows)`` would.
-        schema_overrides: column name -> Polars dtype, as in Polars' readers: the member or
-            element column is parsed as that dtype (instead of its ``*_type`` option); another
-            column (key, score, ...) is cast to it. A name that is no column raises
-            `ConfigurationError`.
+        {{member rows}}
         batch_size: rows per batch handed to Polars (a page of a large key may make a larger one).
         count_hint: SCAN COUNT hint for finding the keys.
         {{snapshot}}
@@ -116,9 +112,7 @@ def scan_zset(
             raising `SchemaError`.
         {{scan budget}}
 
-    {{lazy scan returns}}
-        SchemaError: a value does not parse as its dtype (at collect; see `ignore_errors`).
-        ResponseError: the server answered a command with an error.
+    {{typed scan returns}}
 
     Examples:
         >>> lf = pr.scan_zset(url, pattern="leaderboard:*", min_score=0)
@@ -152,19 +146,14 @@ def scan_zset(
 
 
 @eager_twin(scan_zset)
+@shared_docs
 def read_zset() -> None:
     """Read Redis sorted sets into a DataFrame (eager [scan_zset][polars_redis.readers.zsets.scan_zset]).
 
     Returns:
         One row per sorted set member.
 
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype.
-        RedisConnectionError: the server cannot be reached; AuthenticationError (a subclass) when
-            it rejects the credentials.
-        RedisTimeoutError: the server did not answer in time.
-        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
-        ResponseError: the server answered a command with an error.
+    {{eager read raises}}
 
     Examples:
         >>> pr.read_zset(url, "leaderboard:*", min_score="(8")["member"].to_list()

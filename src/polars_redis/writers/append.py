@@ -8,16 +8,17 @@ an error after sending began names exactly the rows committed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import polars as pl
 
 from polars_redis import _core
 from polars_redis._core import ConfigurationError
+from polars_redis._doc_fragments import shared_docs
 from polars_redis.client import Client
-from polars_redis.cluster import writes as cluster_writes
 from polars_redis.engine.connection import as_url
-from polars_redis.writers.pipeline import check_options, write_plan
+from polars_redis.writers.pipeline import check_options, send, write_plan
 
 __all__ = ["write_stream", "write_timeseries"]
 
@@ -35,6 +36,16 @@ def _keyed(df: pl.DataFrame, key: str | None, key_column: str | None) -> tuple[p
     return df.with_columns(pl.lit(key, dtype=pl.String).alias(_KEY)), _KEY
 
 
+def _append(native: Callable[..., int], df: pl.DataFrame, url: str, key_column: str, batch_size: int,
+            **extra: Any) -> int:
+    """Check the options every writer shares, then send the rows (appended: no mode, no TTL)."""
+    check_options(df.columns, url, key_column=key_column, if_exists="append", ttl=None, batch_size=batch_size)
+    if df.height == 0:
+        return 0
+    return send(native, df, url, write_plan(key_column, "", "append", None, batch_size, **extra))
+
+
+@shared_docs
 def write_stream(
     df: pl.DataFrame,
     url: str | Client,
@@ -55,8 +66,7 @@ def write_stream(
     `approximate`, which lets Redis trim whole nodes cheaply).
 
     Args:
-        df: the frame to write.
-        url: a connection URL or a [Client][polars_redis.client.Client].
+        {{frame and url}}
         key: the stream every row goes to (or give `key_column`).
         key_column: the column naming each row's stream (instead of `key`).
         id_column: a column of entry IDs; without it the server assigns them.
@@ -68,14 +78,7 @@ def write_stream(
     Returns:
         The number of entries added.
 
-    Raises:
-        ConfigurationError: an invalid URL or option, a missing column, or a value Redis cannot
-            store; nothing is written then.
-        RedisConnectionError: the server cannot be reached or the connection was lost
-            (AuthenticationError when it rejects the credentials); the message says how many rows
-            were committed.
-        RedisTimeoutError: the server did not answer in time.
-        ResponseError: the server rejected a command (e.g. an ID not above the stream's last one).
+    {{append raises}}
 
     Examples:
         >>> events = pl.DataFrame({"action": ["click", "view"], "page": ["/a", "/b"]})
@@ -93,15 +96,10 @@ def write_stream(
     trim: list[str] = []
     if maxlen is not None or minid is not None:
         trim = ["MAXLEN" if maxlen is not None else "MINID", *(["~"] if approximate else []), str(maxlen if maxlen is not None else minid)]
-    check_options(df.columns, url, key_column=key_column, if_exists="append", ttl=None, batch_size=batch_size)
-    if df.height == 0:
-        return 0
-    plan = write_plan(key_column, "", "append", None, batch_size, id_column=id_column or "", trim=trim)
-    if cluster_writes.is_cluster(url):
-        return cluster_writes.write(_core.write_stream, df, url, plan)
-    return _core.write_stream(url, df.__arrow_c_stream__(), df.__arrow_c_stream__(), plan)
+    return _append(_core.write_stream, df, url, key_column, batch_size, id_column=id_column or "", trim=trim)
 
 
+@shared_docs
 def write_timeseries(
     df: pl.DataFrame,
     url: str | Client,
@@ -123,8 +121,7 @@ def write_timeseries(
     theirs, and `duplicate_policy` then decides what a sample at an existing timestamp does.
 
     Args:
-        df: the frame to write.
-        url: a connection URL or a [Client][polars_redis.client.Client].
+        {{frame and url}}
         key: the series every row goes to (or give `key_column`).
         key_column: the column naming each row's series (instead of `key`).
         timestamp_column: epoch milliseconds (integers) or Datetimes.
@@ -138,14 +135,7 @@ def write_timeseries(
     Returns:
         The number of rows processed.
 
-    Raises:
-        ConfigurationError: an invalid URL or option, a missing column, or a value Redis cannot
-            store; nothing is written then.
-        RedisConnectionError: the server cannot be reached or the connection was lost
-            (AuthenticationError when it rejects the credentials); the message says how many rows
-            were committed.
-        RedisTimeoutError: the server did not answer in time.
-        ResponseError: the server rejected a command (e.g. an ID not above the stream's last one).
+    {{append raises}}
 
     Examples:
         >>> df = pl.DataFrame({"_ts": [1_700_000_000_000], "value": [21.5]})
@@ -173,12 +163,6 @@ def write_timeseries(
         options.append("LABELS")
         for name, value in labels.items():
             options += [str(name), str(value)]
-    check_options(df.columns, url, key_column=key_column, if_exists="append", ttl=None, batch_size=batch_size)
-    if df.height == 0:
-        return 0
-    plan = write_plan(key_column, "", "append", None, batch_size, timestamp_column=timestamp_column,
-                 value_column=value_column, add_options=options,
-                 ignored_columns=[c for c in df.columns if c not in (key_column, timestamp_column, value_column)])
-    if cluster_writes.is_cluster(url):
-        return cluster_writes.write(_core.write_timeseries, df, url, plan)
-    return _core.write_timeseries(url, df.__arrow_c_stream__(), df.__arrow_c_stream__(), plan)
+    return _append(_core.write_timeseries, df, url, key_column, batch_size, timestamp_column=timestamp_column,
+                   value_column=value_column, add_options=options,
+                   ignored_columns=[c for c in df.columns if c not in (key_column, timestamp_column, value_column)])

@@ -77,8 +77,7 @@ def write_set(
     """Write `member_column` into Redis sets, one set per key; returns the rows written.
 
     Args:
-        df: the frame to write.
-        url: a connection URL or a [Client][polars_redis.client.Client].
+        {{frame and url}}
         member_column: the column of set members.
         {{write keys}}
 
@@ -109,8 +108,7 @@ def write_list(
     """Write `element_column` into Redis lists (RPUSH, in frame order); returns the rows written.
 
     Args:
-        df: the frame to write.
-        url: a connection URL or a [Client][polars_redis.client.Client].
+        {{frame and url}}
         element_column: the column of list elements, pushed in frame order.
         {{write keys}}
 
@@ -142,8 +140,7 @@ def write_zset(
     """Write member/score pairs into Redis sorted sets (ZADD); returns the rows written.
 
     Args:
-        df: the frame to write.
-        url: a connection URL or a [Client][polars_redis.client.Client].
+        {{frame and url}}
         member_column: the column of members.
         score_column: the numeric column of their scores.
         {{write keys}}

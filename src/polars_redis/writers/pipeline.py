@@ -50,6 +50,23 @@ def write_plan(key_column: str | None, key_prefix: str, if_exists: str, ttl: int
     }
 
 
+def strings_options(columns: list[str], *, key_column: str | None, value_column: str,
+                    ttl: int | str | None) -> dict[str, Any]:
+    """write_strings' own plan entries: its value column (checked) and the other columns, ignored."""
+    if value_column not in columns:
+        raise ConfigurationError(f"value_column {value_column!r} is not a column of the frame ({columns})")
+    return {"value_column": value_column,
+            "ignored_columns": [c for c in columns if c not in (key_column, value_column, ttl)]}
+
+
+def send(native: Callable[..., int], df: pl.DataFrame, url: str, plan: dict[str, Any]) -> int:
+    """Hand a checked frame to the C++ writer, routed per shard on a cluster."""
+    if cluster_writes.is_cluster(url):
+        return cluster_writes.write(native, df, url, plan)
+    # The frame is exported twice: every row is checked before anything is written.
+    return native(url, df.__arrow_c_stream__(), df.__arrow_c_stream__(), plan)
+
+
 def run_write(
     native: Callable[..., int],
     df: pl.DataFrame,
@@ -71,10 +88,7 @@ def run_write(
     plan = write_plan(key_column, key_prefix, if_exists, ttl, batch_size, **extra)
     restore.choose(native, url, plan)
     plan.pop("method", None)  # choose()'s own marker; the core reads only plan["restore"]
-    if cluster_writes.is_cluster(url):
-        return cluster_writes.write(native, df, url, plan)
-    # The frame is exported twice: every row is checked before anything is written.
-    return native(url, df.__arrow_c_stream__(), df.__arrow_c_stream__(), plan)
+    return send(native, df, url, plan)
 
 
 def run_sink(

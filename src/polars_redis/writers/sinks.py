@@ -6,11 +6,10 @@ from __future__ import annotations
 import polars as pl
 
 from polars_redis import _core
-from polars_redis._core import ConfigurationError
 from polars_redis.client import Client
 from polars_redis.engine.connection import as_url
 from polars_redis.writers.modes import DEFAULT_IF_EXISTS, IfExists
-from polars_redis.writers.pipeline import run_sink
+from polars_redis.writers.pipeline import run_sink, strings_options
 from polars_redis._doc_fragments import shared_docs
 
 __all__ = ["sink_hashes", "sink_json", "sink_strings"]
@@ -41,8 +40,7 @@ def sink_hashes(
         ``if_exists="append"`` merges.
 
     Args:
-        lf: the LazyFrame to stream (its query runs in batches).
-        url: a connection URL or a [Client][polars_redis.client.Client].
+        {{lazy frame and url}}
         {{write keys}}
 
     {{write returns and raises}}
@@ -73,8 +71,7 @@ def sink_json(
     [sink_hashes][polars_redis.writers.sinks.sink_hashes]).
 
     Args:
-        lf: the LazyFrame to stream (its query runs in batches).
-        url: a connection URL or a [Client][polars_redis.client.Client].
+        {{lazy frame and url}}
         {{write keys}}
 
     {{write returns and raises}}
@@ -105,8 +102,7 @@ def sink_strings(
     [sink_hashes][polars_redis.writers.sinks.sink_hashes]).
 
     Args:
-        lf: the LazyFrame to stream (its query runs in batches).
-        url: a connection URL or a [Client][polars_redis.client.Client].
+        {{lazy frame and url}}
         value_column: the column written as each key's value.
         {{write keys}}
 
@@ -118,10 +114,6 @@ def sink_strings(
         2
     """
     url = as_url(url)
-    columns = lf.collect_schema().names()
-    if value_column not in columns:
-        raise ConfigurationError(f"value_column {value_column!r} is not a column of the frame ({columns})")
-    ignored = [c for c in columns if c not in (key_column, value_column, ttl)]
+    own = strings_options(lf.collect_schema().names(), key_column=key_column, value_column=value_column, ttl=ttl)
     return run_sink(_core.write_strings, lf, url, key_column=key_column, key_prefix=key_prefix,
-                    if_exists=if_exists, ttl=ttl, batch_size=batch_size, value_column=value_column,
-                    ignored_columns=ignored)
+                    if_exists=if_exists, ttl=ttl, batch_size=batch_size, **own)

@@ -39,13 +39,12 @@ from __future__ import annotations
 import polars as pl
 
 from polars_redis import _core
-from polars_redis._core import ConfigurationError
 from polars_redis._doc_fragments import shared_docs
 from polars_redis.client import Client
 from polars_redis.engine.connection import as_url
 from polars_redis.writers.modes import DEFAULT_IF_EXISTS, IfExists
 from polars_redis.writers.pipeline import MAX_TTL_SECONDS as MAX_TTL_SECONDS  # pr.writes.MAX_TTL_SECONDS, as documented
-from polars_redis.writers.pipeline import run_write
+from polars_redis.writers.pipeline import run_write, strings_options
 
 __all__ = ["write_hashes", "write_json", "write_strings"]
 
@@ -74,8 +73,7 @@ def write_hashes(
         for that, pass ``if_exists="append"`` (HSET of the row's fields, the others kept).
 
     Args:
-        df: the frame to write.
-        url: a connection URL or a [Client][polars_redis.client.Client].
+        {{frame and url}}
         {{write keys}}
 
     {{write returns and raises}}
@@ -112,8 +110,7 @@ def write_json(
     ``if_exists`` follow the module's rules.
 
     Args:
-        df: the frame to write.
-        url: a connection URL or a [Client][polars_redis.client.Client].
+        {{frame and url}}
         {{write keys}}
 
     {{write returns and raises}}
@@ -147,8 +144,7 @@ def write_strings(
     Other columns are ignored. Keys, TTLs and ``if_exists`` follow the module's rules.
 
     Args:
-        df: the frame to write.
-        url: a connection URL or a [Client][polars_redis.client.Client].
+        {{frame and url}}
         value_column: the column written as each key's value.
         {{write keys}}
 
@@ -160,9 +156,6 @@ def write_strings(
         2
     """
     url = as_url(url)
-    if value_column not in df.columns:
-        raise ConfigurationError(f"value_column {value_column!r} is not a column of the frame ({df.columns})")
-    ignored = [c for c in df.columns if c not in (key_column, value_column, ttl)]
+    own = strings_options(df.columns, key_column=key_column, value_column=value_column, ttl=ttl)
     return run_write(_core.write_strings, df, url, key_column=key_column, key_prefix=key_prefix,
-                     if_exists=if_exists, ttl=ttl, batch_size=batch_size, value_column=value_column,
-                     ignored_columns=ignored)
+                     if_exists=if_exists, ttl=ttl, batch_size=batch_size, **own)

@@ -10,6 +10,7 @@ import polars as pl
 
 from polars_redis import _core
 from polars_redis._core import ConfigurationError
+from polars_redis._doc_fragments import shared_docs
 from polars_redis.client import Client
 from polars_redis.cluster import search as cluster_search
 from polars_redis.cluster.writes import is_cluster
@@ -32,6 +33,7 @@ def _fields(names: Sequence[str]) -> list[str]:
     return ["@" + name.lstrip("@") for name in names]
 
 
+@shared_docs
 def aggregate(
     url: str | Client,
     index: str,
@@ -77,13 +79,7 @@ def aggregate(
     Returns:
         One row per result, typed as described above.
 
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype, or a field the index lacks.
-        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
-            rejected).
-        RedisTimeoutError: the server did not answer in time.
-        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
-        ResponseError: no such index, a query syntax error, or another server error.
+    {{search raises}}
 
     Examples:
         >>> pr.aggregate(url, "idx:orders", "@status:{paid}", group_by=["region"],
@@ -95,12 +91,16 @@ def aggregate(
     _core.validate_url(url)
     info = describe_index(url, index)
     types = {item.name: item.type for item in info.fields}
+
+    def field_dtype(name: str) -> pl.DataType:  # a loaded or grouped field: numbers as Float64
+        return pl.Float64() if types.get(name.lstrip("@")) == "NUMERIC" else pl.String()
+
     columns: dict[str, pl.DataType] = {}
     load_args: list[Any] = []
     if load:
         load_args += ["LOAD", str(len(load)), *_fields(load)]
         for name in load:
-            columns[name.lstrip("@")] = pl.Float64() if types.get(name.lstrip("@")) == "NUMERIC" else pl.String()
+            columns[name.lstrip("@")] = field_dtype(name)
     row_args: list[Any] = []  # per document, before any grouping
     for alias, expression in (apply or {}).items():
         row_args += ["APPLY", expression, "AS", alias]
@@ -111,7 +111,7 @@ def aggregate(
     if group_by or reduce:
         group_args += ["GROUPBY", str(len(group_by)), *_fields(group_by)]
         for name in group_by:
-            columns[name.lstrip("@")] = pl.Float64() if types.get(name.lstrip("@")) == "NUMERIC" else pl.String()
+            columns[name.lstrip("@")] = field_dtype(name)
         for alias, spec in (reduce or {}).items():
             function, *fargs = spec
             function = str(function).upper()

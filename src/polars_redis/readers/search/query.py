@@ -30,13 +30,15 @@ __all__ = ["search_hashes", "search_json", "read_search_hashes"]
 
 
 def _search(
-    url: str, index: str, query: str, schema: SchemaLike | None, *, key_type: str, native: Any,
+    url: str | Client, index: str, query: str, schema: SchemaLike | None, *, key_type: str, native: Any,
     paths: Mapping[str, str] | None, sort_by: SortBy, limit: int | None, params: Mapping[str, Any] | None,
     knn: Knn | None, distance_column_name: str, include_key: bool, key_column_name: str, include_ttl: bool,
     ttl_column_name: str, batch_size: int, count_hint: int, ignore_errors: bool, n_rows: int | None,
-    schema_overrides: SchemaLike | None,
-    budget: dict[str, float],
+    schema_overrides: SchemaLike | None, max_server_share: float | None, max_commands_per_second: float | None,
 ) -> pl.LazyFrame:
+    """search_hashes and search_json, which take the same parameters (`paths` is JSON's only)."""
+    url = as_url(url)
+    budget = scan_budget(max_server_share, max_commands_per_second)
     _core.validate_url(url)
     n_rows = check_n_rows(n_rows)
     overrides = Overrides(schema_overrides, nested=key_type == "JSON")
@@ -142,13 +144,7 @@ def search_hashes(
     Returns:
         A LazyFrame; every collect runs the query again.
 
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype, or a field the index lacks.
-        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
-            rejected).
-        RedisTimeoutError: the server did not answer in time.
-        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
-        ResponseError: no such index, a query syntax error, or another server error.
+    {{search raises}}
             The index is read when the schema is inferred (here); the rest at collect.
 
     Examples:
@@ -156,13 +152,7 @@ def search_hashes(
         >>> lf.select("name", "age").collect().rows()
         [('Cy', 41.0), ('Ada', 36.0)]
     """
-    url = as_url(url)
-    return _search(url, index, query, schema, key_type="HASH", native=_core.scan_hashes, paths=None, sort_by=sort_by,
-                   limit=limit, params=params, knn=knn, distance_column_name=distance_column_name,
-                   include_key=include_key, key_column_name=key_column_name, include_ttl=include_ttl,
-                   ttl_column_name=ttl_column_name, batch_size=batch_size, count_hint=count_hint,
-                   ignore_errors=ignore_errors, n_rows=n_rows, schema_overrides=schema_overrides,
-                   budget=scan_budget(max_server_share, max_commands_per_second))
+    return _search(**locals(), key_type="HASH", native=_core.scan_hashes, paths=None)
 
 
 @shared_docs
@@ -214,42 +204,25 @@ def search_json(
     Returns:
         A LazyFrame; every collect runs the query again.
 
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype, or a field the index lacks.
-        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
-            rejected).
-        RedisTimeoutError: the server did not answer in time.
-        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
-        ResponseError: no such index, a query syntax error, or another server error.
+    {{search raises}}
 
     Examples:
         >>> lf = pr.search_json(url, "idx:products", "@price:[0 100]", {"name": pl.String, "price": pl.Float64})
         >>> lf.select("name", "price").collect().rows()
         [('Lamp', 25.0)]
     """
-    url = as_url(url)
-    return _search(url, index, query, schema, key_type="JSON", native=_core.scan_json, paths=paths, sort_by=sort_by,
-                   limit=limit, params=params, knn=knn, distance_column_name=distance_column_name,
-                   include_key=include_key, key_column_name=key_column_name, include_ttl=include_ttl,
-                   ttl_column_name=ttl_column_name, batch_size=batch_size, count_hint=count_hint,
-                   ignore_errors=ignore_errors, n_rows=n_rows, schema_overrides=schema_overrides,
-                   budget=scan_budget(max_server_share, max_commands_per_second))
+    return _search(**locals(), key_type="JSON", native=_core.scan_json)
 
 
 @eager_twin(search_hashes)
+@shared_docs
 def read_search_hashes() -> None:
     """Eager [search_hashes][polars_redis.readers.search.query.search_hashes].
 
     Returns:
         One row per matching hash.
 
-    Raises:
-        ConfigurationError: an invalid URL, option or dtype, or a field the index lacks.
-        RedisConnectionError: the server cannot be reached (AuthenticationError: credentials
-            rejected).
-        RedisTimeoutError: the server did not answer in time.
-        SchemaError: a value does not parse as its dtype (see `ignore_errors`).
-        ResponseError: no such index, a query syntax error, or another server error.
+    {{search raises}}
 
     Examples:
         >>> pr.read_search_hashes(url, "idx:users", "@city:{Oslo}").sort("_key")["name"].to_list()
