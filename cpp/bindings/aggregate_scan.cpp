@@ -22,7 +22,7 @@ nb::object aggregate(const std::string& url, const nb::dict& dict) {
         options.count = plan.get<int64_t>("count", options.count);
         options.ignore_errors = plan.get<bool>("ignore_errors", options.ignore_errors);
       });
-  const bool cluster = reaches_cluster(options.connection);
+  const bool cluster = read_reaches_cluster(options.connection);
   return native_scan_on(cluster, std::move(options), &read::run_cluster_aggregate, &read::run_aggregate);
 }
 

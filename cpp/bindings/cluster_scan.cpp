@@ -8,6 +8,7 @@
 #include "cluster_scan.hpp"
 #include "polars_redis/arrow/owner_release.hpp"
 #include "polars_redis/net/cluster_topology.hpp"
+#include "polars_redis/net/read_restarts.hpp"
 #include "polars_redis/read/row_index.hpp"
 
 namespace polars_redis::bindings {
@@ -72,9 +73,10 @@ class ClusterScan {
       : index_(options.include_row_index ? std::optional<std::string>(options.row_index_column_name) : std::nullopt),
         offset_(options.row_index_offset),
         reader_(std::make_unique<read::BackgroundReader>(
-            [options = std::move(options), make_fetcher = std::move(make_fetcher)](read::BatchQueue& queue) {
+            [options, make_fetcher = std::move(make_fetcher)](read::BatchQueue& queue) {
               read::run_cluster_key_scan(options, make_fetcher, queue);
-            })) {}
+            },
+            options.connection.retries)) {}
 
   nb::object next_batch() {
     std::optional<arrow::RecordBatch> batch;
@@ -110,6 +112,10 @@ class ClusterScan {
 bool reaches_cluster(const net::ConnectionOptions& options) {
   ReleasedGil release;
   return net::is_cluster(options);
+}
+
+bool read_reaches_cluster(const net::ConnectionOptions& options) {
+  return net::with_read_restarts(options.retries, [&] { return reaches_cluster(options); });
 }
 
 nb::object make_cluster_key_scan(read::KeyScanOptions options, read::FetcherFactory make_fetcher) {

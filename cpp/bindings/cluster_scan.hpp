@@ -15,6 +15,8 @@ namespace polars_redis::bindings {
 
 // Whether the URL's server is a Redis Cluster (a network check the first time, GIL released).
 bool reaches_cluster(const net::ConnectionOptions& options);
+// The same check at the start of a read: restarted like the read (net/read_restarts.hpp).
+bool read_reaches_cluster(const net::ConnectionOptions& options);
 
 // A Python scan object running read::run_cluster_key_scan, adding the row index (when the plan
 // asks for it) in the order the consumer receives the rows.
@@ -62,7 +64,7 @@ template <typename Fetcher, typename FetchOptions>
 std::optional<nb::object> cluster_key_scan(const read::KeyScanOptions& options, const FetchOptions& fetch) {
   // An RDB file needs no server; a snapshot of a cluster is one per shard, like SCAN.
   if (options.source.kind == read::KeySourceSpec::Kind::kRdbFile) return std::nullopt;
-  if (!reaches_cluster(options.connection)) {
+  if (!read_reaches_cluster(options.connection)) {
     // A partition of a cluster scan pointed at a single server would read all of it.
     if (!options.connection.shard_slots.empty()) {
       throw Error(ErrorKind::kInvalidArgument, "shard_slots selects one shard of a Redis Cluster, but " +

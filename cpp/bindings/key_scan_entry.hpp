@@ -71,10 +71,12 @@ void def_key_scan(nb::module_& m, const char* name, const char* type_filter, Rea
       [scan_plan](const std::string& url, const nb::dict& plan) -> nb::object {
         KeyScanPlan<FetchOptions> scan = scan_plan(url, plan);
         if (auto cluster = cluster_key_scan<Fetcher>(scan.options, scan.fetch)) return *cluster;
+        // A restart reuses the fetcher: it binds its columns anew in each run's batches.
         auto fetcher = std::make_shared<Fetcher>(std::move(scan.fetch));
+        const int restarts = scan.options.connection.retries;
         return make_native_scan([options = std::move(scan.options), fetcher](read::BatchQueue& queue) {
           read::run_key_scan(options, *fetcher, queue);
-        });
+        }, restarts);
       },
       nb::sig(plan_entry_signature(name, "NativeScan | ClusterScan")), nb::arg("url"), nb::arg("plan"), doc);
   add_scan_description(name, [scan_plan](const std::string& url, const nb::dict& plan) {

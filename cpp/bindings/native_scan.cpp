@@ -13,8 +13,8 @@ namespace {
 
 class NativeScan {
  public:
-  explicit NativeScan(read::BackgroundReader::Produce produce)
-      : reader_(std::make_unique<read::BackgroundReader>(std::move(produce))) {}
+  NativeScan(read::BackgroundReader::Produce produce, int restarts)
+      : reader_(std::make_unique<read::BackgroundReader>(std::move(produce), restarts)) {}
 
   nb::object next_batch() {
     std::optional<arrow::RecordBatch> batch;
@@ -48,8 +48,8 @@ void register_native_scan(nb::module_& m) {
       .def("close", &NativeScan::close, "Stop the scan and its background thread.");
 }
 
-nb::object make_native_scan(read::BackgroundReader::Produce produce) {
-  return nb::cast(NativeScan(std::move(produce)), nb::rv_policy::move);
+nb::object make_native_scan(read::BackgroundReader::Produce produce, int restarts) {
+  return nb::cast(NativeScan(std::move(produce), restarts), nb::rv_policy::move);
 }
 
 const char* plan_entry_signature(const std::string& name, const char* result) {

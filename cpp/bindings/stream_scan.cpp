@@ -41,7 +41,7 @@ nb::object scan_stream(const std::string& url, const nb::dict& dict) {
         options.snapshot = plan.get<bool>("snapshot", false);
         options.rdb_path = plan.get<std::string>("rdb_path", "");
       });
-  const bool cluster = options.rdb_path.empty() && reaches_cluster(options.connection);
+  const bool cluster = options.rdb_path.empty() && read_reaches_cluster(options.connection);
   return native_scan_on(cluster, std::move(options), &read::run_cluster_stream_scan, &read::run_stream_scan);
 }
 
@@ -64,7 +64,7 @@ nb::object read_stream_group(const std::string& url, const nb::dict& dict) {
     // XREADGROUP changes the group's state: it runs on the key's primary.
     options.connection = net::key_node_options(options.connection, options.key, false);
     read::run_stream_group_read(options, queue);
-  });
+  }, /*restarts=*/0);  // XREADGROUP moves the group's cursor: a restart could lose entries
 }
 
 bool create_stream_group(const std::string& url, const std::string& key, const std::string& group,

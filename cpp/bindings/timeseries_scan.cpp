@@ -45,7 +45,7 @@ nb::object scan_timeseries(const std::string& url, const nb::dict& dict) {
         options.query = query_from_plan(plan);
         options.columns = columns_from_plan(plan);
       });
-  const bool cluster = reaches_cluster(options.connection);
+  const bool cluster = read_reaches_cluster(options.connection);
   return native_scan_on(cluster, std::move(options), &read::run_cluster_timeseries_range, &read::run_timeseries_range);
 }
 
@@ -61,7 +61,7 @@ nb::object scan_timeseries_multi(const std::string& url, const nb::dict& dict) {
         options.label_columns = plan.required<std::vector<std::string>>("label_columns");
         optional_column_from_plan(plan, "include_key", "key_column_name", options.include_key, options.key_column_name);
       });
-  const bool cluster = reaches_cluster(options.connection);
+  const bool cluster = read_reaches_cluster(options.connection);
   return native_scan_on(cluster, std::move(options),
                         &read::run_cluster_timeseries_mrange, &read::run_timeseries_mrange);
 }

@@ -9,6 +9,7 @@ bool BatchQueue::push(arrow::RecordBatch batch) {
   changed_.wait(lock, [&] { return cancelled_ || batches_.size() < capacity_; });
   if (cancelled_) return false;
   batches_.push_back(std::move(batch));
+  pushed_ = true;
   changed_.notify_all();
   return true;
 }
@@ -29,6 +30,11 @@ void BatchQueue::fail(std::exception_ptr error) {
 bool BatchQueue::cancelled() const {
   std::lock_guard lock(mutex_);
   return cancelled_;
+}
+
+bool BatchQueue::anything_pushed() const {
+  std::lock_guard lock(mutex_);
+  return pushed_;
 }
 
 std::optional<arrow::RecordBatch> BatchQueue::pop(const std::function<void()>& check) {

@@ -5,24 +5,19 @@
 #include <thread>
 
 #include "polars_redis/error.hpp"
+#include "support/int_batch.hpp"
 #include "support/thrown_error.hpp"
 
 namespace polars_redis::read {
 namespace {
 
 using test_support::thrown_error;
-
-arrow::RecordBatch batch_of(int64_t rows) {
-  arrow::BatchBuilder builder;
-  auto& column = builder.add_column("x", DataType::of(TypeId::kInt64));
-  for (int64_t i = 0; i < rows; ++i) column.append_int64(i);
-  return builder.finish();
-}
+using test_support::int_batch;
 
 TEST(BatchQueue, DeliversInOrderThenEnds) {
   BatchQueue queue(2);
   std::thread producer([&] {
-    for (int64_t rows = 1; rows <= 5; ++rows) ASSERT_TRUE(queue.push(batch_of(rows)));
+    for (int64_t rows = 1; rows <= 5; ++rows) ASSERT_TRUE(queue.push(int_batch(rows)));
     queue.close();
   });
   for (int64_t rows = 1; rows <= 5; ++rows) {
@@ -36,7 +31,7 @@ TEST(BatchQueue, DeliversInOrderThenEnds) {
 
 TEST(BatchQueue, ErrorFollowsTheBatchesBeforeIt) {
   BatchQueue queue(4);
-  ASSERT_TRUE(queue.push(batch_of(3)));
+  ASSERT_TRUE(queue.push(int_batch(3)));
   queue.fail(std::make_exception_ptr(Error(ErrorKind::kTimeout, "timed out")));
   EXPECT_EQ(queue.pop()->num_rows(), 3);
   const Error e = thrown_error([&] { queue.pop(); }, "expected the producer's error");
@@ -45,9 +40,9 @@ TEST(BatchQueue, ErrorFollowsTheBatchesBeforeIt) {
 
 TEST(BatchQueue, CancelUnblocksAFullProducer) {
   BatchQueue queue(1);
-  ASSERT_TRUE(queue.push(batch_of(1)));
+  ASSERT_TRUE(queue.push(int_batch(1)));
   bool pushed = true;
-  std::thread producer([&] { pushed = queue.push(batch_of(1)); });  // blocks: the queue is full
+  std::thread producer([&] { pushed = queue.push(int_batch(1)); });  // blocks: the queue is full
   queue.cancel();
   producer.join();
   EXPECT_FALSE(pushed);

@@ -11,7 +11,6 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
-from polars_redis.engine.retry import RetryingScan
 
 
 @dataclass
@@ -79,10 +78,13 @@ def scan_record(name: str, predicate: pl.Expr | None, notes: list[str]) -> Itera
 
 
 def start_native(native: Callable[[str, dict[str, Any]], Any], url: str, plan: dict[str, Any]) -> Any:
-    """Start a native scan, or, while recording, file its plan and return a scan of no batches."""
+    """Start a native scan, or, while recording, file its plan and return a scan of no batches.
+
+    The core restarts a scan that cannot reach the server before its first batch (the URL's
+    ``retries``)."""
     record = getattr(_current, "record", None)
     if _records is None or record is None:
-        return RetryingScan(native, url, plan)
+        return native(url, plan)
     record.native = getattr(native, "__name__", str(native))
     record.plan = dict(plan)
     if record.native in KEY_SCANS:

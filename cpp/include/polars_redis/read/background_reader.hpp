@@ -17,7 +17,10 @@ class BackgroundReader {
   // consumer cancelled); an exception it throws reaches the consumer after the batches before it.
   using Produce = std::function<void(BatchQueue&)>;
 
-  explicit BackgroundReader(Produce produce, size_t queue_capacity = 2);
+  // `restarts`: how often `produce` is called again after it failed to reach the server before
+  // its first batch (net/read_restarts.hpp); it must then start from the beginning, so a
+  // producer given restarts keeps no state between calls.
+  explicit BackgroundReader(Produce produce, int restarts = 0, size_t queue_capacity = 2);
   ~BackgroundReader();  // cancels and joins
   BackgroundReader(const BackgroundReader&) = delete;
   BackgroundReader& operator=(const BackgroundReader&) = delete;
@@ -30,7 +33,10 @@ class BackgroundReader {
   void cancel();
 
  private:
+  void run();  // the thread: produce_, restarted as the policy allows
+
   Produce produce_;
+  int restarts_;
   BatchQueue queue_;
   std::atomic<bool> cancelled_{false};  // the producer thread's net::CancelScope flag
   std::thread thread_;

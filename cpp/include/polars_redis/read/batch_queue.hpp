@@ -21,6 +21,7 @@ class BatchQueue {
   void close();                          // no more batches
   void fail(std::exception_ptr error);   // no more batches; the consumer rethrows `error`
   bool cancelled() const;
+  bool anything_pushed() const;          // a batch was accepted (the consumer may have it already)
 
   // Consumer side. Blocks; nullopt at the end; rethrows the producer's error. `check` runs
   // every net::kCancelCheck while it waits (without the lock) and may throw to give up.
@@ -34,6 +35,7 @@ class BatchQueue {
   size_t capacity_;
   bool closed_ = false;
   bool cancelled_ = false;
+  bool pushed_ = false;
   std::exception_ptr error_;
 };
 
