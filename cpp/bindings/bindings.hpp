@@ -81,18 +81,21 @@ nb::tuple arrow_capsules(ArrowSchema* schema, ArrowArray* array);
 ArrowArrayStream* stream_from_capsule(nb::handle capsule);
 
 // A Python NativeScan running `produce` on a background thread, restarted up to `restarts` times
-// when it cannot reach the server before its first batch (net/read_restarts.hpp).
-nb::object make_native_scan(read::BackgroundReader::Produce produce, int restarts);
+// when it cannot reach the server before its first batch (net/read_restarts.hpp); `numbering`
+// adds the row index column as batches are taken.
+nb::object make_native_scan(read::BackgroundReader::Produce produce, int restarts,
+                            std::optional<read::RowNumbering> numbering = std::nullopt);
 
 // A NativeScan reading `options` with `on_cluster` when `cluster`, else with `on_node`; restarted
 // as the connection's `retries` say.
 template <typename Options>
 nb::object native_scan_on(bool cluster, Options options, void (*on_cluster)(const Options&, read::BatchQueue&),
-                          void (*on_node)(const Options&, read::BatchQueue&)) {
+                          void (*on_node)(const Options&, read::BatchQueue&),
+                          std::optional<read::RowNumbering> numbering = std::nullopt) {
   auto run = cluster ? on_cluster : on_node;
   const int restarts = options.connection.retries;
   return make_native_scan([options = std::move(options), run](read::BatchQueue& queue) { run(options, queue); },
-                          restarts);
+                          restarts, std::move(numbering));
 }
 
 // "def <name>(url: str, plan: dict[str, typing.Any]) -> <result>", kept for the module's lifetime

@@ -18,8 +18,8 @@ bool reaches_cluster(const net::ConnectionOptions& options);
 // The same check at the start of a read: restarted like the read (net/read_restarts.hpp).
 bool read_reaches_cluster(const net::ConnectionOptions& options);
 
-// A Python scan object running read::run_cluster_key_scan, adding the row index (when the plan
-// asks for it) in the order the consumer receives the rows.
+// A NativeScan running read::run_cluster_key_scan; the row index (when the plan asks for it)
+// numbers rows in the order the consumer takes them.
 nb::object make_cluster_key_scan(read::KeyScanOptions options, read::FetcherFactory make_fetcher);
 
 // The connection of a write: the URL's, or with plan["cluster_node"] = (host, port) that node's

@@ -78,7 +78,7 @@ void def_key_scan(nb::module_& m, const char* name, const char* type_filter, Rea
           read::run_key_scan(options, *fetcher, queue);
         }, restarts);
       },
-      nb::sig(plan_entry_signature(name, "NativeScan | ClusterScan")), nb::arg("url"), nb::arg("plan"), doc);
+      nb::sig(plan_entry_signature(name, "NativeScan")), nb::arg("url"), nb::arg("plan"), doc);
   add_scan_description(name, [scan_plan](const std::string& url, const nb::dict& plan) {
     KeyScanPlan<FetchOptions> scan = scan_plan(url, plan);
     Fetcher fetcher(std::move(scan.fetch));

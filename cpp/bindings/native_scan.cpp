@@ -13,8 +13,8 @@ namespace {
 
 class NativeScan {
  public:
-  NativeScan(read::BackgroundReader::Produce produce, int restarts)
-      : reader_(std::make_unique<read::BackgroundReader>(std::move(produce), restarts)) {}
+  NativeScan(read::BackgroundReader::Produce produce, int restarts, std::optional<read::RowNumbering> numbering)
+      : reader_(std::make_unique<read::BackgroundReader>(std::move(produce), restarts, std::move(numbering))) {}
 
   nb::object next_batch() {
     std::optional<arrow::RecordBatch> batch;
@@ -48,8 +48,9 @@ void register_native_scan(nb::module_& m) {
       .def("close", &NativeScan::close, "Stop the scan and its background thread.");
 }
 
-nb::object make_native_scan(read::BackgroundReader::Produce produce, int restarts) {
-  return nb::cast(NativeScan(std::move(produce), restarts), nb::rv_policy::move);
+nb::object make_native_scan(read::BackgroundReader::Produce produce, int restarts,
+                            std::optional<read::RowNumbering> numbering) {
+  return nb::cast(NativeScan(std::move(produce), restarts, std::move(numbering)), nb::rv_policy::move);
 }
 
 const char* plan_entry_signature(const std::string& name, const char* result) {

@@ -27,8 +27,16 @@ read::StreamColumns stream_columns_from_plan(PlanReader& plan) {
 }
 
 nb::object scan_stream(const std::string& url, const nb::dict& dict) {
+  // Streams are read concurrently (several keys, shards): rows are numbered as they are taken.
+  std::optional<read::RowNumbering> numbering;
   auto options = read_plan<read::StreamScanOptions>(
-      url, dict, "scan_stream", [](PlanReader& plan, read::StreamScanOptions& options) {
+      url, dict, "scan_stream", [&numbering](PlanReader& plan, read::StreamScanOptions& options) {
+        bool include_row_index = false;
+        std::string row_index_column;
+        optional_column_from_plan(plan, "include_row_index", "row_index_column_name", include_row_index,
+                                  row_index_column);
+        const int64_t offset = plan.get<int64_t>("row_index_offset", 0);
+        if (include_row_index) numbering.emplace(row_index_column, offset);
         options.keys = plan.required<std::vector<std::string>>("keys");
         options.start_id = plan.get<std::string>("start_id", options.start_id);
         options.end_id = plan.get<std::string>("end_id", options.end_id);
@@ -42,7 +50,8 @@ nb::object scan_stream(const std::string& url, const nb::dict& dict) {
         options.rdb_path = plan.get<std::string>("rdb_path", "");
       });
   const bool cluster = options.rdb_path.empty() && read_reaches_cluster(options.connection);
-  return native_scan_on(cluster, std::move(options), &read::run_cluster_stream_scan, &read::run_stream_scan);
+  return native_scan_on(cluster, std::move(options), &read::run_cluster_stream_scan, &read::run_stream_scan,
+                        std::move(numbering));
 }
 
 nb::object read_stream_group(const std::string& url, const nb::dict& dict) {

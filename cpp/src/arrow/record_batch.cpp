@@ -1,6 +1,7 @@
 #include "polars_redis/arrow/record_batch.hpp"
 
 #include <algorithm>
+#include <string>
 #include <utility>
 
 #include "export.hpp"
@@ -36,6 +37,18 @@ void RecordBatch::release() {
   }
   schemas_.clear();
   arrays_.clear();
+}
+
+void RecordBatch::prepend(RecordBatch front) {
+  if (exported_ || front.exported_) throw Error(ErrorKind::kInvalidArgument, "an exported batch cannot take more columns");
+  if (front.num_rows_ != num_rows_) {
+    throw Error(ErrorKind::kInvalidArgument, "cannot put columns of " + std::to_string(front.num_rows_) +
+                                                 " rows in front of a batch of " + std::to_string(num_rows_));
+  }
+  schemas_.insert(schemas_.begin(), front.schemas_.begin(), front.schemas_.end());
+  arrays_.insert(arrays_.begin(), front.arrays_.begin(), front.arrays_.end());
+  front.schemas_.clear();  // now owned (and released) here
+  front.arrays_.clear();
 }
 
 void RecordBatch::truncate(int64_t rows) {

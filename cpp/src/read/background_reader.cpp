@@ -5,8 +5,9 @@
 
 namespace polars_redis::read {
 
-BackgroundReader::BackgroundReader(Produce produce, int restarts, size_t queue_capacity)
-    : produce_(std::move(produce)), restarts_(restarts), queue_(queue_capacity) {}
+BackgroundReader::BackgroundReader(Produce produce, int restarts, std::optional<RowNumbering> numbering,
+                                   size_t queue_capacity)
+    : produce_(std::move(produce)), restarts_(restarts), numbering_(std::move(numbering)), queue_(queue_capacity) {}
 
 BackgroundReader::~BackgroundReader() { cancel(); }
 
@@ -15,7 +16,9 @@ std::optional<arrow::RecordBatch> BackgroundReader::next(const std::function<voi
     started_ = true;
     thread_ = std::thread([this] { run(); });
   }
-  return queue_.pop(check);
+  std::optional<arrow::RecordBatch> batch = queue_.pop(check);
+  if (batch && numbering_) batch = numbering_->number(std::move(*batch));
+  return batch;
 }
 
 void BackgroundReader::run() {

@@ -15,4 +15,14 @@ int64_t row_index_value(int64_t offset, int64_t row, const std::string& column) 
   return offset + row;
 }
 
+arrow::RecordBatch RowNumbering::number(arrow::RecordBatch batch) {
+  arrow::BatchBuilder index;
+  arrow::ColumnBuilder& column = index.add_column(column_, DataType::of(TypeId::kUInt32));
+  column.reserve(batch.num_rows());
+  for (int64_t i = 0; i < batch.num_rows(); ++i) column.append_int64(row_index_value(offset_, rows_ + i, column_));
+  rows_ += batch.num_rows();
+  batch.prepend(index.finish());
+  return batch;
+}
+
 }  // namespace polars_redis::read

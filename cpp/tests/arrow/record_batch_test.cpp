@@ -236,5 +236,43 @@ TEST(BatchBuilder, UnequalColumnsAreRejectedWithoutLosingRows) {
   EXPECT_EQ(batch.num_rows(), 3);
 }
 
+TEST(RecordBatch, PrependPutsColumnsInFrontWithoutCopying) {
+  BatchBuilder values = three_columns();
+  append_rows(values, 0, 3);
+  RecordBatch batch = values.finish();
+  BatchBuilder index;
+  index.add_column("n", type(TypeId::kInt64));
+  for (int64_t i = 0; i < 3; ++i) index.column(0).append_int64(100 + i);
+  batch.prepend(index.finish());
+  EXPECT_EQ(batch.num_columns(), 4u);
+  EXPECT_EQ(batch.num_rows(), 3);
+
+  ExportedBatch out;
+  batch.export_to(&out.schema, &out.array);
+  ASSERT_EQ(out.schema.n_children, 4);
+  EXPECT_STREQ(out.schema.children[0]->name, "n");
+  EXPECT_STREQ(out.schema.children[1]->name, "id");
+  EXPECT_STREQ(out.schema.children[3]->name, "ok");
+  EXPECT_EQ(int64_at(*out.array.children[0], 2), 102);
+  EXPECT_EQ(int64_at(*out.array.children[1], 2), 2);
+  EXPECT_EQ(inline_string_at(*out.array.children[2], 2), "row2");
+}
+
+TEST(RecordBatch, PrependRefusesADifferentRowCount) {
+  BatchBuilder values = three_columns();
+  append_rows(values, 0, 3);
+  RecordBatch batch = values.finish();
+  BatchBuilder index;
+  index.add_column("n", type(TypeId::kInt64)).append_int64(0);
+  try {
+    batch.prepend(index.finish());
+    FAIL() << "a 1-row column went in front of 3 rows";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kInvalidArgument);
+    EXPECT_STREQ(error.what(), "cannot put columns of 1 rows in front of a batch of 3");
+  }
+  EXPECT_EQ(batch.num_columns(), 3u);  // unchanged, and still releasable (LeakSanitizer)
+}
+
 }  // namespace
 }  // namespace polars_redis::arrow

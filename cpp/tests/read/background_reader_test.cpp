@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "polars_redis/error.hpp"
+#include "support/arrow_reading.hpp"
 #include "support/int_batch.hpp"
 #include "support/thrown_error.hpp"
 
@@ -78,6 +79,23 @@ TEST(BackgroundReader, AFailureAfterABatchIsNotRestarted) {
   EXPECT_EQ(first->num_rows(), 10);
   EXPECT_EQ(thrown_error([&] { reader.next(); }).kind(), ErrorKind::kConnection);
   EXPECT_EQ(calls, 1);
+}
+
+TEST(BackgroundReader, NumbersRowsInTheOrderTheConsumerTakesThem) {
+  std::atomic<int> calls = 0;
+  BackgroundReader reader(flaky(calls, 1, ErrorKind::kConnection), /*restarts=*/1, RowNumbering("_index", 5));
+  std::vector<int64_t> first_numbers;
+  while (auto batch = reader.next()) {
+    ASSERT_EQ(batch->num_columns(), 2u);  // the index in front of the producer's column
+    ArrowSchema schema;
+    ArrowArray array;
+    batch->export_to(&schema, &array);
+    first_numbers.push_back(array.length ? test_support::value_at<uint32_t>(*array.children[0], 0) : -1);
+    array.release(&array);
+    schema.release(&schema);
+  }
+  // Batches of 1, 2 and 3 rows, after a restart that produced nothing: numbers 5, 6-7, 8-10.
+  EXPECT_EQ(first_numbers, (std::vector<int64_t>{5, 6, 8}));
 }
 
 }  // namespace

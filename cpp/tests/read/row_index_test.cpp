@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "polars_redis/error.hpp"
+#include "support/arrow_reading.hpp"
+#include "support/int_batch.hpp"
 #include "support/thrown_error.hpp"
 
 namespace polars_redis::read {
@@ -28,6 +31,33 @@ TEST(RowIndex, PastTheMaximumIsAnErrorNamingTheColumn) {
     EXPECT_EQ(error.kind(), ErrorKind::kInvalidArgument);
     EXPECT_NE(std::string(error.what()).find("row index column 'n' overflows UInt32"), std::string::npos);
   }
+}
+
+// The values of the UInt32 column in front of `batch` (exported, then released).
+std::vector<uint32_t> leading_index(arrow::RecordBatch batch, std::string* name = nullptr) {
+  test_support::Exported out;
+  batch.export_to(&out.schema, &out.array);
+  if (name) *name = out.schema.children[0]->name;
+  std::vector<uint32_t> values;
+  for (int64_t i = 0; i < out.array.length; ++i) values.push_back(test_support::value_at<uint32_t>(*out.array.children[0], i));
+  return values;
+}
+
+TEST(RowNumbering, ContinuesAcrossBatchesFromTheOffset) {
+  RowNumbering numbering("_index", 10);
+  std::string name;
+  EXPECT_EQ(leading_index(numbering.number(test_support::int_batch(2)), &name), (std::vector<uint32_t>{10, 11}));
+  EXPECT_EQ(name, "_index");
+  EXPECT_EQ(leading_index(numbering.number(test_support::int_batch(0))), std::vector<uint32_t>{});
+  EXPECT_EQ(leading_index(numbering.number(test_support::int_batch(3))), (std::vector<uint32_t>{12, 13, 14}));
+}
+
+TEST(RowNumbering, ABatchPassingUInt32MaxIsAnError) {
+  RowNumbering numbering("n", kRowIndexMax - 2);
+  EXPECT_EQ(leading_index(numbering.number(test_support::int_batch(2))).back(), kRowIndexMax - 1);
+  const Error error = thrown_error([&] { numbering.number(test_support::int_batch(2)); });
+  EXPECT_EQ(error.kind(), ErrorKind::kInvalidArgument);
+  EXPECT_NE(std::string(error.what()).find("row index column 'n' overflows UInt32"), std::string::npos);
 }
 
 }  // namespace

@@ -32,14 +32,6 @@ def check_row_index_offset(offset: object) -> None:
         )
 
 
-def row_index_overflow(column: str, offset: int, rows: int) -> ConfigurationError:
-    """The error for a scan whose rows carry the row index past UInt32 (the core says the same)."""
-    return ConfigurationError(
-        f"row index column '{column}' overflows UInt32: row_index_offset {offset} plus {rows} rows passes "
-        f"{ROW_INDEX_MAX}; pass a smaller row_index_offset"
-    )
-
-
 def check_unique(names: Sequence[str], remedy: str) -> None:
     """Every output column name once: a name used twice raises, saying which to rename."""
     duplicates = sorted({name for name in names if names.count(name) > 1})

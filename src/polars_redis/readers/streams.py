@@ -16,7 +16,7 @@ from polars_redis.engine.budget import scan_budget
 from polars_redis.engine.connection import as_url
 from polars_redis.engine.dtypes import SchemaLike, normalize_schema, to_descriptor
 from polars_redis.engine.epoch import epoch_ms
-from polars_redis.engine.key_columns import ROW_INDEX_MAX, check_unique, check_row_index_offset, row_index_overflow
+from polars_redis.engine.key_columns import check_unique, check_row_index_offset
 from polars_redis.engine.read_options import Overrides, check_n_rows, row_index_column
 from polars_redis.engine.recorder import start_native
 from polars_redis.readers.eager import eager_twin
@@ -82,35 +82,6 @@ def check_positive(**values: int | None) -> None:
     for name, value in values.items():
         if value is not None and value < 1:
             raise ConfigurationError(f"{name} must be at least 1, got {value}")
-
-
-class _RowIndexed:
-    """A native scan whose batches get row numbers, counted before any filter.
-
-    Keys read ahead fill batches of their own, so the numbers are only known once a batch is
-    handed over in output order; numbering whole batches here costs one call per batch.
-    """
-
-    def __init__(self, scan: _core.NativeScan, name: str, offset: int) -> None:
-        self._scan, self._name, self._offset, self._next = scan, name, offset, offset
-
-    def next_batch(self) -> pl.DataFrame | None:
-        batch = self._scan.next_batch()
-        if batch is None:
-            return None
-        rows = batch.num_rows
-        if self._next + rows - 1 > ROW_INDEX_MAX:
-            del batch  # the error's traceback must not keep the batch's memory alive
-            raise row_index_overflow(self._name, self._offset, self._next - self._offset + rows)
-        frame = pl.DataFrame(batch)
-        # Built in Int64 and cast: with_row_index refuses a batch that ends on UInt32's maximum.
-        index = pl.int_range(self._next, self._next + frame.height, dtype=pl.Int64, eager=True)
-        frame = frame.insert_column(0, index.cast(pl.UInt32).alias(self._name))
-        self._next += frame.height
-        return frame
-
-    def close(self) -> None:
-        self._scan.close()
 
 
 @shared_docs
@@ -227,7 +198,7 @@ def scan_stream(
     )
     output = stream_columns(fields, **layout, row_index_column_name=row_index)
 
-    def start_scan(columns: list[str], n_rows: int | None, _source: dict[str, Any]) -> _core.NativeScan | _RowIndexed:
+    def start_scan(columns: list[str], n_rows: int | None, _source: dict[str, Any]) -> _core.NativeScan:
         wanted = set(columns)
         plan = {
             "keys": keys,
@@ -241,6 +212,10 @@ def scan_stream(
             "id_column_name": id_column_name,
             "include_timestamp": include_timestamp and timestamp_column_name in wanted,
             "timestamp_column_name": timestamp_column_name,
+            # Numbered by the core as batches are taken (keys and shards are read concurrently).
+            "include_row_index": row_index is not None and row_index in wanted,
+            "row_index_column_name": row_index or "",
+            "row_index_offset": row_index_offset,
             "batch_size": batch_size,
             "page_size": page_size,
             "n_rows": n_rows,
@@ -249,10 +224,7 @@ def scan_stream(
             "rdb_path": rdb_path,
             **budget,
         }
-        scan = start_native(_core.scan_stream, url, plan)
-        if row_index is not None and row_index in wanted:
-            return _RowIndexed(scan, row_index, row_index_offset)
-        return scan
+        return start_native(_core.scan_stream, url, plan)
 
     detail = f"key={key!r}, range=[{start_id!r}, {end_id!r}]"
     return overrides.finish(lazy_frame(start_scan, output, name="redis stream", detail=detail), n_rows)

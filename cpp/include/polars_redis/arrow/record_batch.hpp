@@ -25,6 +25,10 @@ class RecordBatch {
   // Keeps the first `rows` rows (a merge of several sources cutting at a row limit). The buffers
   // stay as they are: Arrow arrays may be longer than their length says.
   void truncate(int64_t rows);
+  // Puts the columns of `front` (the same number of rows) ahead of this batch's, without copying
+  // them: a reader that numbers rows only once their order is known adds its index column so.
+  // Throws Error(kInvalidArgument), changing nothing, for a different row count.
+  void prepend(RecordBatch front);
 
   // Moves the batch out as a top-level struct (format "+s") schema and array, whose release
   // callbacks free the columns too. Callable once (then throws Error(kInvalidArgument)).

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "polars_redis/read/batch_queue.hpp"
+#include "polars_redis/read/row_index.hpp"
 
 namespace polars_redis::read {
 
@@ -20,7 +21,9 @@ class BackgroundReader {
   // `restarts`: how often `produce` is called again after it failed to reach the server before
   // its first batch (net/read_restarts.hpp); it must then start from the beginning, so a
   // producer given restarts keeps no state between calls.
-  explicit BackgroundReader(Produce produce, int restarts = 0, size_t queue_capacity = 2);
+  // `numbering`: the row index column added to each batch as the consumer takes it.
+  explicit BackgroundReader(Produce produce, int restarts = 0, std::optional<RowNumbering> numbering = std::nullopt,
+                            size_t queue_capacity = 2);
   ~BackgroundReader();  // cancels and joins
   BackgroundReader(const BackgroundReader&) = delete;
   BackgroundReader& operator=(const BackgroundReader&) = delete;
@@ -37,6 +40,7 @@ class BackgroundReader {
 
   Produce produce_;
   int restarts_;
+  std::optional<RowNumbering> numbering_;
   BatchQueue queue_;
   std::atomic<bool> cancelled_{false};  // the producer thread's net::CancelScope flag
   std::thread thread_;
