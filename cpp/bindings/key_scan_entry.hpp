@@ -11,6 +11,7 @@
 #include "cluster_scan.hpp"
 #include "polars_redis/read/key_scan.hpp"
 #include "polars_redis/read/scan_description.hpp"
+#include "scan_descriptions.hpp"
 
 namespace polars_redis::bindings {
 
@@ -19,13 +20,6 @@ struct KeyScanPlan {
   read::KeyScanOptions options;
   FetchOptions fetch;
 };
-
-// {"keys": bytes, "fetch": [bytes, ...]} (bytes: a key need not be UTF-8).
-nb::dict description_to_python(const read::ScanDescription& description);
-
-// Files `describe` under `name` for describe_key_scan(name, url, plan).
-void add_scan_description(const std::string& name,
-                          std::function<nb::dict(const std::string& url, const nb::dict& plan)> describe);
 
 // Reads a key-based scan's fetcher options from its plan; `options`: the key scan's own, read
 // first.
@@ -71,12 +65,14 @@ void def_key_scan(nb::module_& m, const char* name, const char* type_filter, Rea
       [scan_plan](const std::string& url, const nb::dict& plan) -> nb::object {
         KeyScanPlan<FetchOptions> scan = scan_plan(url, plan);
         if (auto cluster = cluster_key_scan<Fetcher>(scan.options, scan.fetch)) return *cluster;
-        // A restart reuses the fetcher: it binds its columns anew in each run's batches.
-        auto fetcher = std::make_shared<Fetcher>(std::move(scan.fetch));
+        // A fetcher per run: a restart must not inherit the failed run's state.
         const int restarts = scan.options.connection.retries;
-        return make_native_scan([options = std::move(scan.options), fetcher](read::BatchQueue& queue) {
-          read::run_key_scan(options, *fetcher, queue);
-        }, restarts);
+        return make_native_scan(
+            [options = std::move(scan.options), fetch = std::move(scan.fetch)](read::BatchQueue& queue) {
+              Fetcher fetcher(fetch);
+              read::run_key_scan(options, fetcher, queue);
+            },
+            restarts);
       },
       nb::sig(plan_entry_signature(name, "NativeScan")), nb::arg("url"), nb::arg("plan"), doc);
   add_scan_description(name, [scan_plan](const std::string& url, const nb::dict& plan) {
