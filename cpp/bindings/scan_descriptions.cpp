@@ -1,5 +1,5 @@
-// describe_key_scan: the commands a key-based scan would send, for explain().
-#include "key_scan_entry.hpp"
+// describe_scan: the commands a scan would send, for explain().
+#include "scan_descriptions.hpp"
 
 #include <map>
 
@@ -20,10 +20,10 @@ std::map<std::string, Describe>& descriptions() {
 
 nb::bytes as_bytes(const std::string& text) { return nb::bytes(text.data(), text.size()); }
 
-nb::dict describe_key_scan(const std::string& name, const std::string& url, const nb::dict& plan) {
+nb::dict describe_scan(const std::string& name, const std::string& url, const nb::dict& plan) {
   const auto found = descriptions().find(name);
   if (found == descriptions().end()) {
-    throw Error(ErrorKind::kInvalidArgument, "no key-based scan is called '" + quote_for_message(name) + "'");
+    throw Error(ErrorKind::kInvalidArgument, "no described scan is called '" + quote_for_message(name) + "'");
   }
   return found->second(url, plan);
 }
@@ -42,10 +42,10 @@ nb::dict description_to_python(const read::ScanDescription& description) {
 void add_scan_description(const std::string& name, Describe describe) { descriptions()[name] = std::move(describe); }
 
 void register_scan_descriptions(nb::module_& m) {
-  m.def("describe_key_scan", &describe_key_scan,
-        nb::sig("def describe_key_scan(name: str, url: str, plan: dict[str, typing.Any]) -> dict[str, typing.Any]"),
+  m.def("describe_scan", &describe_scan,
+        nb::sig("def describe_scan(name: str, url: str, plan: dict[str, typing.Any]) -> dict[str, typing.Any]"),
         nb::arg("name"), nb::arg("url"), nb::arg("plan"),
-        "The commands the key-based scan `name` would send for `plan` (keys, fetch), rendered from the "
+        "The commands the scan `name` would send for `plan` (keys, fetch), rendered from the "
         "encoders it runs; sends nothing.");
 }
 

@@ -6,6 +6,7 @@
 
 #include "bindings.hpp"
 #include "cluster_scan.hpp"
+#include "scan_descriptions.hpp"
 #include "polars_redis/net/cluster_topology.hpp"
 #include "polars_redis/read/cluster_stream_scan.hpp"
 #include "polars_redis/read/stream_group.hpp"
@@ -26,17 +27,23 @@ read::StreamColumns stream_columns_from_plan(PlanReader& plan) {
   return columns;
 }
 
-nb::object scan_stream(const std::string& url, const nb::dict& dict) {
-  // Streams are read concurrently (several keys, shards): rows are numbered as they are taken.
+// The plan of scan_stream, and the row numbering it asks for: streams are read concurrently
+// (several keys, shards), so rows are numbered as they are taken.
+struct StreamScanPlan {
+  read::StreamScanOptions options;
   std::optional<read::RowNumbering> numbering;
-  auto options = read_plan<read::StreamScanOptions>(
-      url, dict, "scan_stream", [&numbering](PlanReader& plan, read::StreamScanOptions& options) {
+};
+
+StreamScanPlan stream_scan_plan(const std::string& url, const nb::dict& dict) {
+  StreamScanPlan scan;
+  scan.options = read_plan<read::StreamScanOptions>(
+      url, dict, "scan_stream", [&scan](PlanReader& plan, read::StreamScanOptions& options) {
         bool include_row_index = false;
         std::string row_index_column;
         optional_column_from_plan(plan, "include_row_index", "row_index_column_name", include_row_index,
                                   row_index_column);
         const int64_t offset = plan.get<int64_t>("row_index_offset", 0);
-        if (include_row_index) numbering.emplace(row_index_column, offset);
+        if (include_row_index) scan.numbering.emplace(row_index_column, offset);
         options.keys = plan.required<std::vector<std::string>>("keys");
         options.start_id = plan.get<std::string>("start_id", options.start_id);
         options.end_id = plan.get<std::string>("end_id", options.end_id);
@@ -49,9 +56,14 @@ nb::object scan_stream(const std::string& url, const nb::dict& dict) {
         options.snapshot = plan.get<bool>("snapshot", false);
         options.rdb_path = plan.get<std::string>("rdb_path", "");
       });
-  const bool cluster = options.rdb_path.empty() && read_reaches_cluster(options.connection);
-  return native_scan_on(cluster, std::move(options), &read::run_cluster_stream_scan, &read::run_stream_scan,
-                        std::move(numbering));
+  return scan;
+}
+
+nb::object scan_stream(const std::string& url, const nb::dict& dict) {
+  StreamScanPlan scan = stream_scan_plan(url, dict);
+  const bool cluster = scan.options.rdb_path.empty() && read_reaches_cluster(scan.options.connection);
+  return native_scan_on(cluster, std::move(scan.options), &read::run_cluster_stream_scan, &read::run_stream_scan,
+                        std::move(scan.numbering));
 }
 
 nb::object read_stream_group(const std::string& url, const nb::dict& dict) {
@@ -95,6 +107,9 @@ int64_t ack_stream(const std::string& url, const std::string& key, const std::st
 void register_stream_scan(nb::module_& m) {
   def_native_scan(m, "scan_stream", &scan_stream, "Start an XRANGE scan of Redis streams.");
   def_native_scan(m, "read_stream_group", &read_stream_group, "Start an XREADGROUP read of one stream.");
+  add_scan_description("scan_stream", [](const std::string& url, const nb::dict& plan) {
+    return description_to_python(read::describe_stream_scan(stream_scan_plan(url, plan).options));
+  });
   m.def("create_stream_group", &create_stream_group, nb::arg("url"), nb::arg("key"), nb::arg("group"),
         nb::arg("start_id"));
   m.def("ack_stream", &ack_stream, nb::arg("url"), nb::arg("key"), nb::arg("group"), nb::arg("ids"));

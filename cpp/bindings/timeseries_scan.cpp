@@ -4,6 +4,7 @@
 
 #include "bindings.hpp"
 #include "cluster_scan.hpp"
+#include "scan_descriptions.hpp"
 #include "polars_redis/read/cluster_timeseries.hpp"
 #include "polars_redis/read/timeseries_reader.hpp"
 
@@ -38,19 +39,23 @@ read::TimeSeriesColumns columns_from_plan(PlanReader& plan) {
   return columns;
 }
 
-nb::object scan_timeseries(const std::string& url, const nb::dict& dict) {
-  auto options = read_plan<read::TimeSeriesOptions>(
+read::TimeSeriesOptions range_plan(const std::string& url, const nb::dict& dict) {
+  return read_plan<read::TimeSeriesOptions>(
       url, dict, "scan_timeseries", [](PlanReader& plan, read::TimeSeriesOptions& options) {
         options.key = plan.required<std::string>("key");
         options.query = query_from_plan(plan);
         options.columns = columns_from_plan(plan);
       });
+}
+
+nb::object scan_timeseries(const std::string& url, const nb::dict& dict) {
+  read::TimeSeriesOptions options = range_plan(url, dict);
   const bool cluster = read_reaches_cluster(options.connection);
   return native_scan_on(cluster, std::move(options), &read::run_cluster_timeseries_range, &read::run_timeseries_range);
 }
 
-nb::object scan_timeseries_multi(const std::string& url, const nb::dict& dict) {
-  auto options = read_plan<read::TimeSeriesMultiOptions>(
+read::TimeSeriesMultiOptions mrange_plan(const std::string& url, const nb::dict& dict) {
+  return read_plan<read::TimeSeriesMultiOptions>(
       url, dict, "scan_timeseries_multi", [](PlanReader& plan, read::TimeSeriesMultiOptions& options) {
         options.filters = plan.required<std::vector<std::string>>("filters");
         options.query = query_from_plan(plan);
@@ -61,6 +66,10 @@ nb::object scan_timeseries_multi(const std::string& url, const nb::dict& dict) {
         options.label_columns = plan.required<std::vector<std::string>>("label_columns");
         optional_column_from_plan(plan, "include_key", "key_column_name", options.include_key, options.key_column_name);
       });
+}
+
+nb::object scan_timeseries_multi(const std::string& url, const nb::dict& dict) {
+  read::TimeSeriesMultiOptions options = mrange_plan(url, dict);
   const bool cluster = read_reaches_cluster(options.connection);
   return native_scan_on(cluster, std::move(options),
                         &read::run_cluster_timeseries_mrange, &read::run_timeseries_mrange);
@@ -79,6 +88,12 @@ void register_timeseries_scan(nb::module_& m) {
   def_native_scan(m, "scan_timeseries", &scan_timeseries, "Start a TS.RANGE scan of one series.");
   def_native_scan(m, "scan_timeseries_multi", &scan_timeseries_multi,
                   "Start a TS.MRANGE scan of the series matching label filters.");
+  add_scan_description("scan_timeseries", [](const std::string& url, const nb::dict& plan) {
+    return description_to_python(read::describe_timeseries_range(range_plan(url, plan)));
+  });
+  add_scan_description("scan_timeseries_multi", [](const std::string& url, const nb::dict& plan) {
+    return description_to_python(read::describe_timeseries_mrange(mrange_plan(url, plan)));
+  });
   m.def("timeseries_label_names", &timeseries_label_names, nb::arg("url"), nb::arg("filters"),
         "Label names of the series matching `filters`, in first-seen order.");
 }

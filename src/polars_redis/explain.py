@@ -73,8 +73,7 @@ def _render(record: ScanRecord) -> str:
         lines.append(f"  keys:   {keys}")
     if plan.get("match_pattern"):
         lines.append(f"  check:  keys must match {shlex.quote(plan['match_pattern'])}")
-    fetch = [_text(line) for line in description["fetch"]] if record.description else _fetch(record.native or "", plan)
-    for command in fetch:
+    for command in (_text(line) for line in description["fetch"]):
         lines.append(f"  fetch:  {command}")
     if plan.get("n_rows") is not None:
         lines.append(f"  limit:  stops after {plan['n_rows']} rows")
@@ -105,15 +104,3 @@ def _on_cluster(plan: dict[str, Any], keys: str) -> str:
             command += f" (at most {source['limit']} per shard, the merged rows cut at {source['limit']})"
         return f"on every shard, with its own copy of index {shlex.quote(source['index'])}: {command}"
     return f"on every shard at once: {keys}"
-
-
-def _fetch(native: str, plan: dict[str, Any]) -> list[str]:
-    """The commands of the readers that are not key scans (streams, time series)."""
-    if native == "scan_stream":
-        return [f"XRANGE {' | '.join(map(shlex.quote, plan.get('keys') or []))} {plan.get('start_id')} "
-                f"{plan.get('end_id')} COUNT {plan.get('page_size')} (paged)"]
-    if native == "scan_timeseries":
-        return [f"TS.RANGE {shlex.quote(str(plan.get('key')))} ... (paged)"]
-    if native == "scan_timeseries_multi":
-        return [f"TS.MRANGE ... FILTER {' '.join(map(shlex.quote, plan.get('filters') or []))}"]
-    return []

@@ -54,10 +54,10 @@ def test_explain_of_other_readers(url: str) -> None:
     assert "XRANGE events" in text
 
 
-# What explain() prints for a key-based scan is rendered by the core from the encoders the scan
-# runs. The oracle here is the server's own record of what it received (SLOWLOG with every command
-# logged): each command explain lists, with <key> and <cursor> standing for real values, must be
-# one the server saw during the real collect.
+# What explain() prints for a scan is rendered by the core from the encoders the scan runs. The
+# oracle here is the server's own record of what it received (SLOWLOG with every command logged):
+# each command explain lists, with placeholders (<key>, <cursor>, <from>, ...) standing for real
+# values, must be one the server saw during the real collect.
 _DESCRIBED_CASES = [
     lambda url: pr.scan_hashes(url, "h:*", {"name": pl.String, "age": pl.Int64}),
     lambda url: pr.scan_hashes(url, "h:*", {"name": pl.String, "age": pl.Int64}).select("age"),
@@ -72,6 +72,13 @@ _DESCRIBED_CASES = [
     lambda url: pr.scan_list(url, "list:*"),
     lambda url: pr.scan_zset(url, "z:*", include_rank=True, min_score=1.5),
     lambda url: pr.scan_zset(url, "z:*"),
+    lambda url: pr.scan_stream(url, "st:1", {"f": pl.String}),
+    lambda url: pr.scan_stream(url, ["st:1", "st:2"], {"f": pl.String}, count=1, start_id="1-1"),
+    lambda url: pr.scan_timeseries(url, "ts:1"),
+    lambda url: pr.scan_timeseries(url, "ts:1", aggregation="avg", bucket_size_ms=10, filter_by_value=(0, 9)),
+    lambda url: pr.scan_timeseries(url, "ts:1", count=2),
+    lambda url: pr.scan_timeseries_multi(url, ["sensor=a"], with_labels=True),
+    lambda url: pr.scan_timeseries_multi(url, ["sensor=a"], group_by="sensor", reducer="sum"),
 ]
 
 
@@ -83,6 +90,9 @@ def _load_one_of_each(r: redis.Redis) -> None:
         r.sadd(f"set:{i}", "a", "b")
         r.rpush(f"list:{i}", "a", "b")
         r.zadd(f"z:{i}", {"a": 1, "b": 2, "c": 3})
+        r.xadd(f"st:{i}", {"f": f"v{i}"}, id=f"1-{i + 1}")
+        r.ts().add(f"ts:{i}", 1000 + i, float(i), labels={"sensor": "a"})
+        r.ts().add(f"ts:{i}", 1010 + i, float(i + 1))
 
 
 @pytest.mark.parametrize("case", range(len(_DESCRIBED_CASES)))
@@ -119,4 +129,4 @@ def _sent_as(words: list[str], args: list[str]) -> bool:
     if len(args) < len(head) + len(tail) or ("..." not in words and len(args) != len(words)):
         return False
     pairs = list(zip(head, args)) + list(zip(tail, args[len(args) - len(tail):]))
-    return all(word in ("<key>", "<cursor>") or word == arg for word, arg in pairs)
+    return all((word.startswith("<") and word.endswith(">")) or word == arg for word, arg in pairs)

@@ -56,12 +56,11 @@ ENTRY_POINTS: dict[str, tuple[Callable[[dict[str, Any]], object], dict[str, Any]
     "write_zset": (_write("write_zset"), {"items_column": "m", "scores_column": "s"}),
     "write_stream": (_write("write_stream"), {"trim": []}),
     "write_timeseries": (_write("write_timeseries"), {"timestamp_column": "t", "value_column": "v", "add_options": []}),
-    # explain(): reads the plan of the key scan it describes, with that scan's reader.
-    "describe_key_scan": (lambda plan: _core.describe_key_scan("scan_json", URL, plan),
-                          {"fields": [("a", _STRING, None)]}),
+    # explain(): reads the plan of the scan it describes, with that scan's reader.
+    "describe_scan": (lambda plan: _core.describe_scan("scan_json", URL, plan), {"fields": [("a", _STRING, None)]}),
 }
 # The name an entry point's errors give: a description reads as the scan it describes.
-_NAMED_AS = {"describe_key_scan": "scan_json"}
+_NAMED_AS = {"describe_scan": "scan_json"}
 
 _TYPE_NAMES = r"(bool|int|float|str|list|list\[str\]|tuple|dict)"
 

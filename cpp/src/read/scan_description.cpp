@@ -1,12 +1,14 @@
 #include "polars_redis/read/scan_description.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 #include "polars_redis/read/key_list_source.hpp"
 #include "polars_redis/read/scan_key_source.hpp"
 #include "polars_redis/read/scan_pacer.hpp"
 #include "polars_redis/read/search_key_source.hpp"
 #include "polars_redis/resp/command_text.hpp"
+#include "polars_redis/resp/encoder.hpp"
 
 namespace polars_redis::read {
 
@@ -18,6 +20,22 @@ std::string join(const std::vector<std::string>& lines, std::string_view separat
   std::string text;
   for (const auto& line : lines) text += (text.empty() ? "" : std::string(separator)) + line;
   return text;
+}
+
+constexpr std::string_view kFromTheRdb = "none: every value comes decoded from the RDB (no command per key)";
+
+std::string snapshot_origin(bool file) {
+  return file ? "the RDB file" : "PSYNC ? -1 (full resync, its own connection)";
+}
+
+// One line per command of `encoded`.
+std::vector<std::string> texts(const std::string& encoded) { return resp::command_texts(encoded); }
+
+std::string text(const std::vector<std::string>& args) {
+  std::string encoded;
+  const std::vector<std::string_view> views(args.begin(), args.end());
+  resp::append_command(encoded, views);
+  return texts(encoded).front();
 }
 
 std::string describe_source(const KeyScanOptions& options) {
@@ -40,13 +58,10 @@ std::string describe_source(const KeyScanOptions& options) {
       return text;
     }
     case KeySourceSpec::Kind::kSnapshot:
-    case KeySourceSpec::Kind::kRdbFile: {
-      const std::string origin = options.source.kind == KeySourceSpec::Kind::kSnapshot
-                                     ? "PSYNC ? -1 (full resync, its own connection)"
-                                     : "the RDB file";
-      return "every key of " + origin + ", kept when it matches " + resp::quote_argument(options.pattern) +
+    case KeySourceSpec::Kind::kRdbFile:
+      return "every key of " + snapshot_origin(options.source.kind == KeySourceSpec::Kind::kRdbFile) +
+             ", kept when it matches " + resp::quote_argument(options.pattern) +
              (options.type_filter.empty() ? "" : " and is a " + options.type_filter);
-    }
     case KeySourceSpec::Kind::kScan:
       break;
   }
@@ -77,13 +92,63 @@ ScanDescription describe_key_scan(const KeyScanOptions& options, RowFetcher& fet
   ScanDescription description;
   description.keys = describe_source(options);
   if (options.source.is_snapshot()) {
-    description.fetch.push_back("none: every value comes decoded from the RDB (no command per key)");
+    description.fetch.emplace_back(kFromTheRdb);
     return description;
   }
   arrow::BatchBuilder columns;  // some fetchers decide their commands from the columns they add
   fetcher.add_columns(columns);
   description.fetch = describe_commands(fetcher);
   if (std::string paging = fetcher.paging(); !paging.empty()) description.fetch.push_back(std::move(paging));
+  return description;
+}
+
+ScanDescription describe_stream_scan(const StreamScanOptions& options) {
+  ScanDescription description;
+  if (options.snapshot) {
+    description.keys = "the streams named, from " + snapshot_origin(!options.rdb_path.empty());
+    description.fetch.emplace_back(kFromTheRdb);
+    return description;
+  }
+  std::string encoded;
+  for (const std::string& key : options.keys) {
+    append_xrange(encoded, key, options.start_id, options.end_id, first_page_entries(options));
+  }
+  description.fetch = texts(encoded);
+  description.fetch.push_back("paged: each next page starts after the last ID of the one before (\"(<id>\")");
+  if (may_split_by_time(options)) {
+    description.fetch.push_back("a full first page of this lone key is followed by XREVRANGE ... COUNT 1 and XLEN, "
+                                "and the rest of its range split by time into segments paged side by side");
+  }
+  return description;
+}
+
+ScanDescription describe_timeseries_range(const TimeSeriesOptions& options) {
+  const TimeSeriesQuery& query = options.query;
+  ScanDescription description;
+  if (query.aggregation.empty() && !query.limit) {
+    description.fetch.push_back(text({"TS.INFO", options.key}));
+    description.fetch.push_back(text(range_command(options.key, "<from>", "<to>", query, query.page_size)));
+    description.fetch.push_back("one TS.RANGE per time slice of about " + std::to_string(std::max<int64_t>(1, query.page_size / 4)) +
+                                " samples (TS.INFO tells the range), several in flight");
+    return description;
+  }
+  const int64_t first = query.limit ? std::min(query.page_size, *query.limit) : query.page_size;
+  description.fetch.push_back(text(range_command(options.key, query.start, query.end, query, first)));
+  description.fetch.emplace_back("paged: each next page starts after the last sample (or bucket) of the one before");
+  return description;
+}
+
+ScanDescription describe_timeseries_mrange(const TimeSeriesMultiOptions& options) {
+  ScanDescription description;
+  std::vector<std::string> index{"TS.QUERYINDEX"};
+  index.insert(index.end(), options.filters.begin(), options.filters.end());
+  description.keys = text(index);
+  // The first reply's COUNT is one page shared by the series TS.QUERYINDEX finds.
+  std::vector<std::string> mrange = mrange_command(options, options.query.start, options.query.page_size, nullptr);
+  *(std::find(mrange.begin(), mrange.end(), "COUNT") + 1) = "<share>";
+  description.fetch.push_back(text(mrange));
+  description.fetch.emplace_back("<share>: one page divided among the series found; a series that fills its share is "
+                                 "read on with TS.RANGE pages");
   return description;
 }
 

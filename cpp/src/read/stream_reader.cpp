@@ -46,6 +46,22 @@ std::string quoted(std::string_view text) { return "'" + quote_for_message(text)
 
 }  // namespace
 
+void append_xrange(std::string& out, std::string_view key, std::string_view start, std::string_view end,
+                   int64_t count) {
+  resp::CommandWriter(out, 6).arg("XRANGE").arg(key).arg(start).arg(end).arg("COUNT").arg(count);
+}
+
+int64_t first_page_entries(const StreamScanOptions& options) {
+  int64_t n = std::max<int64_t>(1, options.page_size);
+  if (options.count) n = std::min(n, *options.count);
+  if (options.n_rows) n = std::min(n, std::max<int64_t>(1, *options.n_rows));
+  return n;
+}
+
+bool may_split_by_time(const StreamScanOptions& options) {
+  return options.keys.size() == 1 && !options.count && !options.n_rows;
+}
+
 void run_stream_scan(const StreamScanOptions& options, BatchQueue& queue) {
   if (options.snapshot) return run_stream_snapshot(options, queue);
   auto connection = net::acquire(options.connection);
@@ -62,7 +78,7 @@ void run_stream_scan(const StreamScanOptions& options, BatchQueue& queue) {
   // its first page is full and the read is unbounded, the rest of its range is split by time into
   // segments of about `segment_entries` entries (estimated from XLEN) that are paged side by
   // side; the output order is kept because every segment fills its own builder.
-  bool may_split = options.keys.size() == 1 && !options.count && !options.n_rows;
+  bool may_split = may_split_by_time(options);
   const int64_t segment_entries = std::min(4 * page_size, batch_size);
   int64_t split_first_ms = 0;   // first and last millisecond of the first page
   int64_t split_page_ms = 0;
@@ -95,8 +111,7 @@ void run_stream_scan(const StreamScanOptions& options, BatchQueue& queue) {
       int64_t left = *wanted - (&state == active.front().get() ? state.batch.num_rows() : 0);
       n = std::min(n, std::max<int64_t>(1, left));
     }
-    resp::CommandWriter(conn.out_buffer(), 6)
-        .arg("XRANGE").arg(state.key).arg(state.start).arg(state.end).arg("COUNT").arg(n);
+    append_xrange(conn.out_buffer(), state.key, state.start, state.end, n);
     state.requested = n;
     in_flight.push_back({&state, Answer::kPage});
   };

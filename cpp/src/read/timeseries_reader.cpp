@@ -74,6 +74,47 @@ void add_count_and_aggregation(std::vector<std::string>& args, const TimeSeriesQ
   args.insert(args.end(), {"AGGREGATION", query.aggregation, std::to_string(query.bucket_size_ms)});
 }
 
+}  // namespace
+
+std::vector<std::string> range_command(const std::string& key, const std::string& start, const std::string& end,
+                                       const TimeSeriesQuery& query, int64_t count) {
+  std::vector<std::string> args{"TS.RANGE", key, start, end};
+  add_filter_by_value(args, query);
+  add_count_and_aggregation(args, query, count);
+  return args;
+}
+
+std::vector<std::string> labels_to_request(const TimeSeriesMultiOptions& options) {
+  std::vector<std::string> labels;
+  for (const std::string& name : options.label_columns) {
+    if (options.group_by.empty() || name != options.group_by) labels.push_back(name);
+  }
+  return labels;
+}
+
+std::vector<std::string> mrange_command(const TimeSeriesMultiOptions& options, const std::string& start,
+                                        int64_t count, const std::string* group_filter) {
+  const TimeSeriesQuery& query = options.query;
+  std::vector<std::string> args{"TS.MRANGE", start, query.end};
+  add_filter_by_value(args, query);
+  if (const std::vector<std::string> labels = labels_to_request(options); !labels.empty()) {
+    if (options.with_labels) {
+      args.push_back("WITHLABELS");
+    } else {
+      args.push_back("SELECTED_LABELS");
+      args.insert(args.end(), labels.begin(), labels.end());
+    }
+  }
+  add_count_and_aggregation(args, query, count);
+  args.push_back("FILTER");
+  args.insert(args.end(), options.filters.begin(), options.filters.end());
+  if (group_filter) args.push_back(*group_filter);
+  if (!options.group_by.empty()) args.insert(args.end(), {"GROUPBY", options.group_by, "REDUCE", options.reducer});
+  return args;
+}
+
+namespace {
+
 resp::Reply round_trip(net::Connection& conn, const std::vector<std::string>& args) {
   std::vector<std::string_view> views(args.begin(), args.end());
   resp::append_command(conn.out_buffer(), views);
@@ -180,17 +221,13 @@ bool read_in_slices(net::Connection& conn, const TimeSeriesOptions& options, Sam
   }
   std::deque<Slice> in_flight;
   size_t discard = 0;
-  const std::string count = std::to_string(query.page_size);
   while (!pending.empty() || !in_flight.empty()) {
     if (queue.cancelled()) return false;
     while (in_flight.size() < kWindow && !pending.empty()) {
       const Slice& slice = pending.front();
-      resp::CommandWriter command(conn.out_buffer(), query.filter_by_value ? 9 : 6);
-      command.arg("TS.RANGE").arg(options.key).arg(slice.from).arg(slice.to);
-      if (query.filter_by_value) {
-        command.arg("FILTER_BY_VALUE").arg(query.filter_by_value->first).arg(query.filter_by_value->second);
-      }
-      command.arg("COUNT").arg(count);
+      const std::vector<std::string> args = range_command(options.key, slice.from, slice.to, query, query.page_size);
+      const std::vector<std::string_view> views(args.begin(), args.end());
+      resp::append_command(conn.out_buffer(), views);
       in_flight.push_back(std::move(pending.front()));
       pending.pop_front();
     }
@@ -243,10 +280,7 @@ void run_timeseries_range(const TimeSeriesOptions& options, BatchQueue& queue) {
     std::string start = query.start;
     while (!out.limit_reached(query) && !queue.cancelled()) {
       const int64_t count = out.room(query, query.page_size);
-      std::vector<std::string> args{"TS.RANGE", options.key, start, query.end};
-      add_filter_by_value(args, query);
-      add_count_and_aggregation(args, query, count);
-      resp::Reply reply = round_trip(*conn, args);
+      resp::Reply reply = round_trip(*conn, range_command(options.key, start, query.end, query, count));
       net::throw_if_error(reply.root(), "TS.RANGE " + what);
       SamplesRead read = append_samples(reply.root(), out.timestamps, out.values, count, options.key);
       out.count_rows_without_columns(read.count);
@@ -267,16 +301,11 @@ void run_timeseries_mrange(const TimeSeriesMultiOptions& options, BatchQueue& qu
   arrow::ColumnBuilder* key_column =
       options.include_key ? &out.batch.add_column(options.key_column_name, DataType::of(TypeId::kString)) : nullptr;
   std::vector<arrow::ColumnBuilder*> label_columns;
-  std::vector<std::string> requested_labels;  // labels the server must send (the group's comes from its name)
-  size_t group_column = options.label_columns.size();
+  size_t group_column = options.label_columns.size();  // the group's label comes from the series name
   for (size_t i = 0; i < options.label_columns.size(); ++i) {
     const std::string& name = options.label_columns[i];
     label_columns.push_back(&out.batch.add_column(name, DataType::of(TypeId::kString)));
-    if (grouped && name == options.group_by) {
-      group_column = i;
-    } else {
-      requested_labels.push_back(name);
-    }
+    if (grouped && name == options.group_by) group_column = i;
   }
 
   auto conn = net::acquire(options.connection);
@@ -297,24 +326,6 @@ void run_timeseries_mrange(const TimeSeriesMultiOptions& options, BatchQueue& qu
     return;
   }
   const int64_t share = out.room(query, std::max<int64_t>(1, query.page_size / series_count));
-
-  auto add_labels_and_filters = [&](std::vector<std::string>& command_args, int64_t count,
-                                    const std::string* group_filter) {
-    add_filter_by_value(command_args, query);
-    if (!requested_labels.empty()) {
-      if (options.with_labels) {
-        command_args.push_back("WITHLABELS");
-      } else {
-        command_args.push_back("SELECTED_LABELS");
-        command_args.insert(command_args.end(), requested_labels.begin(), requested_labels.end());
-      }
-    }
-    add_count_and_aggregation(command_args, query, count);
-    command_args.push_back("FILTER");
-    command_args.insert(command_args.end(), options.filters.begin(), options.filters.end());
-    if (group_filter) command_args.push_back(*group_filter);
-    if (grouped) command_args.insert(command_args.end(), {"GROUPBY", options.group_by, "REDUCE", options.reducer});
-  };
 
   // The current series' label values: views into the first reply, which stays put meanwhile.
   std::vector<std::optional<std::string_view>> label_values(label_columns.size());
@@ -350,19 +361,14 @@ void run_timeseries_mrange(const TimeSeriesMultiOptions& options, BatchQueue& qu
       const int64_t count = out.room(query, query.page_size);
       SamplesRead read;
       if (grouped) {
-        std::vector<std::string> page_args{"TS.MRANGE", start, query.end};
-        add_labels_and_filters(page_args, count, &group_filter);
-        resp::Reply reply = round_trip(*follow, page_args);
+        resp::Reply reply = round_trip(*follow, mrange_command(options, start, count, &group_filter));
         net::throw_if_error(reply.root(), "TS.MRANGE");
         for_each_series(reply.root(), "TS.MRANGE", [&](const SeriesView& series) {
           if (series.name != series_name) return;
           read = append_samples(series.data, out.timestamps, out.values, count, series_name);
         });
       } else {
-        std::vector<std::string> page_args{"TS.RANGE", std::string(series_name), start, query.end};
-        add_filter_by_value(page_args, query);
-        add_count_and_aggregation(page_args, query, count);
-        resp::Reply reply = round_trip(*follow, page_args);
+        resp::Reply reply = round_trip(*follow, range_command(std::string(series_name), start, query.end, query, count));
         // A series deleted since the first page simply ends.
         if (reply.root().is_error() && reply.root().str().find("does not exist") != std::string_view::npos) return;
         net::throw_if_error(reply.root(), "TS.RANGE '" + quote_for_message(series_name) + "'");
@@ -375,9 +381,7 @@ void run_timeseries_mrange(const TimeSeriesMultiOptions& options, BatchQueue& qu
     }
   };
 
-  args.assign({"TS.MRANGE", query.start, query.end});
-  add_labels_and_filters(args, share, nullptr);
-  resp::Reply reply = round_trip(*conn, args);
+  resp::Reply reply = round_trip(*conn, mrange_command(options, query.start, share, nullptr));
   net::throw_if_error(reply.root(), "TS.MRANGE");
   const size_t group_prefix = options.group_by.size() + 1;  // "label="
   for_each_series(reply.root(), "TS.MRANGE", [&](const SeriesView& series) {

@@ -22,14 +22,10 @@ class ScanRecord:
     notes: list[str] = field(default_factory=list)
     native: str | None = None  # the core entry point, e.g. "scan_hashes"
     plan: dict[str, Any] | None = None
-    # Key-based scans: the core's description of what it sends, {"keys": bytes, "fetch": [bytes]}.
+    # The core's description of what the scan sends, {"keys": bytes, "fetch": [bytes]}.
     description: dict[str, Any] | None = None
     cluster: bool = False  # the URL reaches a Redis Cluster: the work is split by shard
     server: str | None = None  # where reads go, for Sentinel and read_from URLs
-
-
-# The core's key-based scans, whose commands it describes itself (read/scan_description.hpp).
-KEY_SCANS = frozenset({"scan_hashes", "scan_json", "scan_strings", "scan_sets", "scan_lists", "scan_zsets"})
 
 
 class _EmptyScan:
@@ -87,8 +83,7 @@ def start_native(native: Callable[[str, dict[str, Any]], Any], url: str, plan: d
         return native(url, plan)
     record.native = getattr(native, "__name__", str(native))
     record.plan = dict(plan)
-    if record.native in KEY_SCANS:
-        record.description = _core.describe_key_scan(record.native, url, plan)
+    record.description = _core.describe_scan(record.native, url, plan)
     try:
         record.cluster = bool(_core.is_cluster(url))
     except _core.RedisError:  # explain describes the plan even when the server cannot be asked

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "polars_redis/net/url.hpp"
@@ -37,5 +38,12 @@ struct StreamScanOptions {
 // Runs the scan to completion (or until the consumer cancels), pushing batches into `queue`. A
 // missing key has no entries; a key of another type throws Error(kResponse) naming it.
 void run_stream_scan(const StreamScanOptions& options, BatchQueue& queue);
+
+// What the scan sends, also rendered by its description for explain(): XRANGE key start end COUNT n;
+// the entries of a key's first page; whether a lone unbounded key is split by time.
+void append_xrange(std::string& out, std::string_view key, std::string_view start, std::string_view end,
+                   int64_t count);
+int64_t first_page_entries(const StreamScanOptions& options);
+bool may_split_by_time(const StreamScanOptions& options);
 
 }  // namespace polars_redis::read

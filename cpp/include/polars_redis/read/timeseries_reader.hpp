@@ -65,6 +65,15 @@ struct TimeSeriesMultiOptions {
 };
 
 void run_timeseries_range(const TimeSeriesOptions& options, BatchQueue& queue);
+// The commands the readers send (the description for explain() renders them too):
+// TS.RANGE key start end [FILTER_BY_VALUE min max] COUNT count [ALIGN a] [AGGREGATION f bucket],
+std::vector<std::string> range_command(const std::string& key, const std::string& start, const std::string& end,
+                                       const TimeSeriesQuery& query, int64_t count);
+// TS.MRANGE start end [FILTER_BY_VALUE ...] [WITHLABELS | SELECTED_LABELS l...] COUNT ... FILTER f...
+// [group filter] [GROUPBY label REDUCE reducer], the labels asked for being labels_to_request().
+std::vector<std::string> mrange_command(const TimeSeriesMultiOptions& options, const std::string& start,
+                                        int64_t count, const std::string* group_filter);
+std::vector<std::string> labels_to_request(const TimeSeriesMultiOptions& options);
 void run_timeseries_mrange(const TimeSeriesMultiOptions& options, BatchQueue& queue);
 
 // Label names of the series matching `filters` (TS.MGET WITHLABELS), in first-seen order: the
