@@ -54,6 +54,12 @@ def test_explain_of_other_readers(url: str) -> None:
     assert "XRANGE events" in text
 
 
+def test_explain_of_a_snapshot_stream_read_names_the_snapshot(url: str) -> None:
+    # A snapshot read sends no XRANGE: the entries come from the RDB of a full resync.
+    text = pr.explain(pr.scan_stream(url, "events", {"kind": pl.String}, snapshot=True))
+    assert "PSYNC ? -1" in text and "XRANGE" not in text, text
+
+
 # What explain() prints for a scan is rendered by the core from the encoders the scan runs. The
 # oracle here is the server's own record of what it received (SLOWLOG with every command logged):
 # each command explain lists, with placeholders (<key>, <cursor>, <from>, ...) standing for real
