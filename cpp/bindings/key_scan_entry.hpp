@@ -75,10 +75,11 @@ void def_key_scan(nb::module_& m, const char* name, const char* type_filter, Rea
             restarts);
       },
       nb::sig(plan_entry_signature(name, "NativeScan")), nb::arg("url"), nb::arg("plan"), doc);
-  add_scan_description(name, [scan_plan](const std::string& url, const nb::dict& plan) {
+  add_scan_description(name, [scan_plan](const std::string& url, const nb::dict& plan, bool cluster) {
     KeyScanPlan<FetchOptions> scan = scan_plan(url, plan);
     Fetcher fetcher(std::move(scan.fetch));
-    return description_to_python(read::describe_key_scan(scan.options, fetcher));
+    return description_to_python(cluster ? read::describe_cluster_key_scan(scan.options, fetcher)
+                                         : read::describe_key_scan(scan.options, fetcher));
   });
 }
 

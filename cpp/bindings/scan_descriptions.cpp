@@ -11,7 +11,7 @@ namespace polars_redis::bindings {
 
 namespace {
 
-using Describe = std::function<nb::dict(const std::string& url, const nb::dict& plan)>;
+using Describe = std::function<nb::dict(const std::string& url, const nb::dict& plan, bool cluster)>;
 
 std::map<std::string, Describe>& descriptions() {
   static std::map<std::string, Describe> registry;  // filled while the module initializes
@@ -20,12 +20,12 @@ std::map<std::string, Describe>& descriptions() {
 
 nb::bytes as_bytes(const std::string& text) { return nb::bytes(text.data(), text.size()); }
 
-nb::dict describe_scan(const std::string& name, const std::string& url, const nb::dict& plan) {
+nb::dict describe_scan(const std::string& name, const std::string& url, const nb::dict& plan, bool cluster) {
   const auto found = descriptions().find(name);
   if (found == descriptions().end()) {
     throw Error(ErrorKind::kInvalidArgument, "no described scan is called '" + quote_for_message(name) + "'");
   }
-  return found->second(url, plan);
+  return found->second(url, plan, cluster);
 }
 
 }  // namespace
@@ -43,9 +43,10 @@ void add_scan_description(const std::string& name, Describe describe) { descript
 
 void register_scan_descriptions(nb::module_& m) {
   m.def("describe_scan", &describe_scan,
-        nb::sig("def describe_scan(name: str, url: str, plan: dict[str, typing.Any]) -> dict[str, typing.Any]"),
-        nb::arg("name"), nb::arg("url"), nb::arg("plan"),
-        "The commands the scan `name` would send for `plan` (keys, fetch), rendered from the "
+        nb::sig("def describe_scan(name: str, url: str, plan: dict[str, typing.Any], cluster: bool = False) -> "
+                "dict[str, typing.Any]"),
+        nb::arg("name"), nb::arg("url"), nb::arg("plan"), nb::arg("cluster") = false,
+        "The commands the scan `name` would send for `plan` (on every shard with `cluster`), rendered from the "
         "encoders it runs; sends nothing.");
 }
 

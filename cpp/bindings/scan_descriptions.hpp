@@ -13,8 +13,9 @@ namespace polars_redis::bindings {
 // {"keys": bytes, "fetch": [bytes, ...]} (bytes: a key need not be UTF-8).
 nb::dict description_to_python(const read::ScanDescription& description);
 
-// Files `describe` under `name` for describe_scan(name, url, plan).
+// Files `describe` under `name` for describe_scan(name, url, plan, cluster); `cluster`: the URL
+// reaches a Redis Cluster (the caller knows; describing connects nowhere).
 void add_scan_description(const std::string& name,
-                          std::function<nb::dict(const std::string& url, const nb::dict& plan)> describe);
+                          std::function<nb::dict(const std::string& url, const nb::dict& plan, bool cluster)> describe);
 
 }  // namespace polars_redis::bindings

@@ -107,7 +107,7 @@ int64_t ack_stream(const std::string& url, const std::string& key, const std::st
 void register_stream_scan(nb::module_& m) {
   def_native_scan(m, "scan_stream", &scan_stream, "Start an XRANGE scan of Redis streams.");
   def_native_scan(m, "read_stream_group", &read_stream_group, "Start an XREADGROUP read of one stream.");
-  add_scan_description("scan_stream", [](const std::string& url, const nb::dict& plan) {
+  add_scan_description("scan_stream", [](const std::string& url, const nb::dict& plan, bool) {
     return description_to_python(read::describe_stream_scan(stream_scan_plan(url, plan).options));
   });
   m.def("create_stream_group", &create_stream_group, nb::arg("url"), nb::arg("key"), nb::arg("group"),

@@ -88,10 +88,10 @@ void register_timeseries_scan(nb::module_& m) {
   def_native_scan(m, "scan_timeseries", &scan_timeseries, "Start a TS.RANGE scan of one series.");
   def_native_scan(m, "scan_timeseries_multi", &scan_timeseries_multi,
                   "Start a TS.MRANGE scan of the series matching label filters.");
-  add_scan_description("scan_timeseries", [](const std::string& url, const nb::dict& plan) {
+  add_scan_description("scan_timeseries", [](const std::string& url, const nb::dict& plan, bool) {
     return description_to_python(read::describe_timeseries_range(range_plan(url, plan)));
   });
-  add_scan_description("scan_timeseries_multi", [](const std::string& url, const nb::dict& plan) {
+  add_scan_description("scan_timeseries_multi", [](const std::string& url, const nb::dict& plan, bool) {
     return description_to_python(read::describe_timeseries_mrange(mrange_plan(url, plan)));
   });
   m.def("timeseries_label_names", &timeseries_label_names, nb::arg("url"), nb::arg("filters"),

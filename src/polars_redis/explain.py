@@ -67,8 +67,6 @@ def _render(record: ScanRecord) -> str:
     plan = record.plan or {}
     description = record.description or {"keys": None, "fetch": []}
     keys = _text(description["keys"]) if description["keys"] else None
-    if keys and record.cluster:
-        keys = _on_cluster(plan, keys)
     if keys:
         lines.append(f"  keys:   {keys}")
     if plan.get("match_pattern"):
@@ -90,17 +88,3 @@ def _render(record: ScanRecord) -> str:
 def _text(described: bytes) -> str:
     """A line of the core's description: keys need not be UTF-8."""
     return described.decode("utf-8", "backslashreplace")
-
-
-def _on_cluster(plan: dict[str, Any], keys: str) -> str:
-    """The key source as a Redis Cluster runs it (see docs/cluster.md)."""
-    source = plan.get("key_source") or {"kind": "scan"}
-    if source["kind"] == "keys":
-        return keys + " (split by hash slot, each key read on its node; redirected keys read again)"
-    if source["kind"] == "search":
-        query = shlex.quote(source["query"])
-        command = f"FT.SEARCH <the index on the shard> {query} NOCONTENT LIMIT <offset> 10000"
-        if source.get("limit") is not None:
-            command += f" (at most {source['limit']} per shard, the merged rows cut at {source['limit']})"
-        return f"on every shard, with its own copy of index {shlex.quote(source['index'])}: {command}"
-    return f"on every shard at once: {keys}"

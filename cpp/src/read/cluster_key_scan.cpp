@@ -41,14 +41,21 @@ class ShardThreads {
 
 }  // namespace
 
-std::vector<KeyScanOptions> plan_cluster_scan(const KeyScanOptions& options, const net::ClusterTopology& topology) {
+KeyScanOptions shard_scan_template(const KeyScanOptions& options) {
   if (options.source.kind == KeySourceSpec::Kind::kSearch && !options.source.search.sort_by.empty()) {
     // Each shard would sort its own results only; the Python layer plans a sorted search over a
     // cluster as a merged key list instead.
     throw Error(ErrorKind::kInvalidArgument, "a sorted search cannot run as a per-shard scan on a Redis Cluster");
   }
-  KeyScanOptions base = options;
-  base.include_row_index = false;
+  KeyScanOptions shard = options;
+  shard.include_row_index = false;  // rows are numbered as the merge hands them out
+  // A search pages each shard's own index by offset (see cluster_search_index.hpp).
+  if (shard.source.kind == KeySourceSpec::Kind::kSearch) shard.source.search.by_offset = true;
+  return shard;
+}
+
+std::vector<KeyScanOptions> plan_cluster_scan(const KeyScanOptions& options, const net::ClusterTopology& topology) {
+  KeyScanOptions base = shard_scan_template(options);
   // The shards read: every one, or a partition's one (see net::ConnectionOptions::shard_slots).
   const net::SlotRanges& partition = options.connection.shard_slots;
   std::vector<bool> read(topology.shards.size(), partition.empty());
@@ -67,7 +74,6 @@ std::vector<KeyScanOptions> plan_cluster_scan(const KeyScanOptions& options, con
         // Each shard's own index covers its own documents (see cluster_search_index.hpp).
         SearchKeyQuery& search = parts.back().source.search;
         search.index = find_shard_index(parts.back().connection, shard, options.source.search.index);
-        search.by_offset = true;
       }
     }
     return parts;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "polars_redis/read/cluster_key_scan.hpp"
 #include "polars_redis/read/key_list_source.hpp"
 #include "polars_redis/read/scan_key_source.hpp"
 #include "polars_redis/read/scan_pacer.hpp"
@@ -99,6 +100,26 @@ ScanDescription describe_key_scan(const KeyScanOptions& options, RowFetcher& fet
   fetcher.add_columns(columns);
   description.fetch = describe_commands(fetcher);
   if (std::string paging = fetcher.paging(); !paging.empty()) description.fetch.push_back(std::move(paging));
+  return description;
+}
+
+ScanDescription describe_cluster_key_scan(const KeyScanOptions& options, RowFetcher& fetcher) {
+  KeyScanOptions shard = shard_scan_template(options);
+  const KeySourceSpec::Kind kind = options.source.kind;
+  if (kind == KeySourceSpec::Kind::kSearch) shard.source.search.index = "<the index on the shard>";
+  ScanDescription description = describe_key_scan(shard, fetcher);
+  if (kind == KeySourceSpec::Kind::kKeys) {
+    description.keys += " (split by hash slot, each key read on its node; redirected keys read again)";
+  } else if (kind == KeySourceSpec::Kind::kSearch) {
+    const std::optional<int64_t>& limit = options.source.search.limit;
+    description.keys = "on every shard, with its own copy of index " + resp::quote_argument(options.source.search.index) +
+                       ": " + description.keys +
+                       (limit ? " (at most " + std::to_string(*limit) + " per shard, the merged rows cut at " +
+                                    std::to_string(*limit) + ")"
+                              : "");
+  } else if (kind != KeySourceSpec::Kind::kRdbFile) {
+    description.keys = "on every shard at once: " + description.keys;
+  }
   return description;
 }
 

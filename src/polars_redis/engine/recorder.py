@@ -83,11 +83,11 @@ def start_native(native: Callable[[str, dict[str, Any]], Any], url: str, plan: d
         return native(url, plan)
     record.native = getattr(native, "__name__", str(native))
     record.plan = dict(plan)
-    record.description = _core.describe_scan(record.native, url, plan)
     try:
         record.cluster = bool(_core.is_cluster(url))
     except _core.RedisError:  # explain describes the plan even when the server cannot be asked
         record.cluster = False
+    record.description = _core.describe_scan(record.native, url, plan, record.cluster)
     if not record.cluster:
         try:
             record.server = _core.read_route(url) or None

@@ -22,6 +22,9 @@ using FetcherFactory = std::function<std::unique_ptr<RowFetcher>()>;
 // cluster_search_index.hpp); a sorted one throws Error(kInvalidArgument): no shard can sort
 // what the others hold.
 std::vector<KeyScanOptions> plan_cluster_scan(const KeyScanOptions& options, const net::ClusterTopology& topology);
+// What every shard's part has in common: plan_cluster_scan starts from it, and the description
+// for explain() renders it (no network).
+KeyScanOptions shard_scan_template(const KeyScanOptions& options);
 
 // Runs the scan to completion, until n_rows rows were pushed, or until the consumer cancels. The
 // first shard error stops every shard and reaches the consumer after the batches before it. Keys

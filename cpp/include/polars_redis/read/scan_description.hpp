@@ -19,6 +19,8 @@ struct ScanDescription {
 
 // Sends nothing and connects nowhere; `fetcher` must be fresh (its columns are added here).
 ScanDescription describe_key_scan(const KeyScanOptions& options, RowFetcher& fetcher);
+// The same scan over every shard of a Redis Cluster (what each shard's part sends).
+ScanDescription describe_cluster_key_scan(const KeyScanOptions& options, RowFetcher& fetcher);
 // The readers that are not key-based: XRANGE pages, TS.RANGE slices or pages, TS.MRANGE.
 ScanDescription describe_stream_scan(const StreamScanOptions& options);
 ScanDescription describe_timeseries_range(const TimeSeriesOptions& options);
