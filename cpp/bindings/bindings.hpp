@@ -34,6 +34,7 @@ void register_aggregate_scan(nb::module_& m);
 void register_cluster_scan(nb::module_& m);
 void register_pool(nb::module_& m);
 void register_restore(nb::module_& m);
+void register_search_queries(nb::module_& m);
 
 void register_interrupts(nb::module_& m);
 void register_budget(nb::module_& m);

@@ -21,5 +21,6 @@ NB_MODULE(_core, m) {
   polars_redis::bindings::register_cluster_scan(m);
   polars_redis::bindings::register_pool(m);
   polars_redis::bindings::register_restore(m);
+  polars_redis::bindings::register_search_queries(m);
   polars_redis::bindings::register_scan_descriptions(m);
 }

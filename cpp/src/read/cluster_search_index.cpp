@@ -3,6 +3,7 @@
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
 #include "polars_redis/net/connection_pool.hpp"
+#include "polars_redis/net/node_routing.hpp"
 
 namespace polars_redis::read {
 
@@ -58,6 +59,21 @@ std::string find_shard_index(const net::ConnectionOptions& node, const net::Clus
   throw Error(ErrorKind::kInvalidArgument, "no index '" + quote_for_message(name) + "' on cluster node " + node.endpoint() +
                                         ": on a cluster an index must exist on every shard (create it with "
                                         "polars_redis.create_index on the cluster URL)");
+}
+
+std::vector<ShardIndex> find_shard_indexes(const net::ConnectionOptions& seed, const std::string& name) {
+  std::vector<ShardIndex> indexes;
+  for (const net::ClusterShard& shard : net::discover_topology(seed).shards) {
+    net::ConnectionOptions node = net::read_node_options(seed, shard);
+    std::string found = find_shard_index(node, shard, name);
+    indexes.push_back({std::move(node), std::move(found)});
+  }
+  return indexes;
+}
+
+std::vector<ShardIndex> search_index_nodes(const net::ConnectionOptions& url, const std::string& name) {
+  if (net::is_cluster(url)) return find_shard_indexes(url, name);
+  return {{net::for_writes(url), name}};
 }
 
 }  // namespace polars_redis::read

@@ -5,6 +5,7 @@
 #include "polars_redis/error.hpp"
 #include "polars_redis/read/expansion_check.hpp"
 #include "polars_redis/read/search_cursor_release.hpp"
+#include "polars_redis/read/search_offset_pages.hpp"
 #include "polars_redis/read/search_reply.hpp"
 #include "polars_redis/resp/command_text.hpp"
 #include "polars_redis/resp/encoder.hpp"
@@ -16,16 +17,8 @@ namespace {
 // Without LIMIT, FT.AGGREGATE's SORTBY keeps only its MAX first rows (10 by default): ask for
 // every row. The server takes MAX as a 32-bit count.
 constexpr int64_t kSortAll = 2147483647;
-// FT.SEARCH pages (by_offset): each page costs the server the offset too, so pages are large.
-constexpr int64_t kOffsetPage = 10000;
 
 std::string attribute(const std::string& field) { return field.starts_with('@') ? field : "@" + field; }
-
-void append_params(resp::ArgumentList& args, const SearchKeyQuery& search) {
-  if (search.params.empty()) return;
-  args.arg("PARAMS").arg(static_cast<int64_t>(2 * search.params.size()));
-  for (const auto& [name, value] : search.params) args.arg(name).arg(value);
-}
 
 // FT.AGGREGATE <index> <query> LOAD n @__key [sort fields] [SORTBY ...] ... WITHCURSOR COUNT <count>
 void append_aggregate(resp::ArgumentList& args, const SearchKeyQuery& search, int64_t count) {
@@ -38,7 +31,7 @@ void append_aggregate(resp::ArgumentList& args, const SearchKeyQuery& search, in
     if (!search.limit) args.arg("MAX").arg(kSortAll);
   }
   if (search.limit) args.arg("LIMIT").arg(int64_t{0}).arg(*search.limit);
-  append_params(args, search);
+  append_search_params(args, search);
   args.arg("DIALECT").arg(static_cast<int64_t>(search.dialect));
   args.arg("TIMEOUT").arg(int64_t{0}).arg("WITHCURSOR").arg("COUNT").arg(count);
 }
@@ -47,20 +40,14 @@ void append_cursor_read(resp::ArgumentList& args, std::string_view index, std::s
   args.arg("FT.CURSOR").arg("READ").arg(index).arg(cursor).arg("COUNT").arg(count);
 }
 
-void append_search_page(resp::ArgumentList& args, const SearchKeyQuery& search, std::string_view offset, int64_t page) {
-  args.arg("FT.SEARCH").arg(search.index).arg(search.query).arg("NOCONTENT");
-  args.arg("LIMIT").arg(offset).arg(page);
-  append_params(args, search);
-  args.arg("DIALECT").arg(static_cast<int64_t>(search.dialect)).arg("TIMEOUT").arg(int64_t{0});
-}
-
 class SearchKeySource final : public KeySource {
  public:
   explicit SearchKeySource(const KeySourceOptions& options)
       : KeySource(net::acquire(options.connection)),
         search_(options.spec.search),
         count_(std::max<int64_t>(1, options.count_hint)),
-        phase_(query_may_expand(search_.query) ? Phase::kCheck : Phase::kAggregate) {}
+        phase_(query_may_expand(search_.query) ? Phase::kCheck : Phase::kAggregate),
+        pages_(search_, count_) {}
 
   bool done() const override { return done_; }
   bool waiting() const override { return waiting_; }
@@ -74,7 +61,7 @@ class SearchKeySource final : public KeySource {
     }
     resp::ArgumentList args;
     if (search_.by_offset) {
-      append_offset_page(args);
+      pages_.append_request(args);
     } else if (phase_ == Phase::kAggregate) {
       append_aggregate(args, search_, count_);
     } else {
@@ -92,7 +79,8 @@ class SearchKeySource final : public KeySource {
       return;
     }
     if (search_.by_offset) {
-      consume_offset_page(reply, sink);
+      pages_.consume(reply, [&](const SearchResult& result) { sink(result.id); });
+      done_ = pages_.done();
       return;
     }
     phase_ = Phase::kCursor;
@@ -115,41 +103,6 @@ class SearchKeySource final : public KeySource {
   }
 
  private:
-  // FT.SEARCH <index> <query> NOCONTENT LIMIT <offset> <page>: each page costs the server the
-  // offset too, so pages are large.
-  void append_offset_page(resp::ArgumentList& args) {
-    int64_t page = std::max<int64_t>(count_, kOffsetPage);
-    if (search_.limit) page = std::min(page, *search_.limit - offset_);
-    append_search_page(args, search_, std::to_string(offset_), page);
-  }
-
-  void consume_offset_page(const resp::NodeView& reply, const Sink& sink) {
-    const SearchCommand what{"FT.SEARCH", search_.index, search_.query};
-    SearchIdsPage page(reply, what);
-    page.check_warnings();
-    if (offset_ == 0) total_ = page.total();
-    if (page.total() != total_) {
-      // Offsets shift when documents come or go: a later page could skip or repeat some.
-      throw Error(ErrorKind::kResponse,
-                  search_error_message(what, "the index changed during the read (" + std::to_string(total_) + " then " +
-                                                 std::to_string(page.total()) +
-                                                 " matches); paging by offset could miss documents: read again"));
-    }
-    page.for_each_id(sink);
-    offset_ += static_cast<int64_t>(page.size());
-    const int64_t wanted = search_.limit ? std::min(total_, *search_.limit) : total_;
-    if (offset_ < wanted && page.size() == 0) {
-      throw Error(ErrorKind::kResponse,
-                  search_error_message(what, "the results would be incomplete: the server stopped at " +
-                                                 std::to_string(offset_) + " of " + std::to_string(total_) +
-                                                 " matches (MAXSEARCHRESULTS)"));
-    }
-    done_ = offset_ >= wanted;
-  }
-
-  int64_t offset_ = 0;
-  int64_t total_ = 0;
-
   // Expansion check (only for queries that may expand terms), then the query, then cursor reads.
   enum class Phase { kCheck, kAggregate, kCursor };
 
@@ -157,6 +110,7 @@ class SearchKeySource final : public KeySource {
   int64_t count_;
   Phase phase_;
   int64_t cursor_ = 0;
+  SearchOffsetPages pages_;  // by_offset
   bool waiting_ = false;
   bool done_ = false;
 };
@@ -177,7 +131,7 @@ std::vector<std::string> describe_search_key_source(const KeySourceOptions& opti
   }
   resp::ArgumentList args;
   if (search.by_offset) {
-    append_search_page(args, search, "<offset>", search.limit ? std::min(*search.limit, kOffsetPage) : kOffsetPage);
+    SearchOffsetPages::append_page(args, search, "<offset>", SearchOffsetPages::first_page(search));
   } else {
     append_aggregate(args, search, count);
     args.append_command_to(out);

@@ -80,7 +80,8 @@ SearchPage::SearchPage(const resp::NodeView& reply, const SearchCommand& what) :
 
 void SearchPage::check_warnings() const { throw_incomplete(what_, warning_); }
 
-SearchIdsPage::SearchIdsPage(const resp::NodeView& reply, const SearchCommand& what) : what_(what), first_(reply) {
+SearchIdsPage::SearchIdsPage(const resp::NodeView& reply, const SearchCommand& what, SearchResultExtra extra)
+    : what_(what), extra_(extra), first_(reply) {
   if (reply.is_error()) throw Error(ErrorKind::kResponse, search_error_message(what, reply.str()));
   if (reply.type() == resp::Type::kMap) {
     resp3_ = true;
@@ -98,23 +99,41 @@ SearchIdsPage::SearchIdsPage(const resp::NodeView& reply, const SearchCommand& w
   if (!reply.is_aggregate() || reply.size() == 0 || reply.first_child().type() != resp::Type::kInteger) {
     unexpected(what, "not [total, id, ...]");
   }
+  const size_t per_result = extra == SearchResultExtra::kNone ? 1 : 2;
+  if ((reply.size() - 1) % per_result != 0) unexpected(what, "a document ID without its sort key or fields");
   total_ = reply.first_child().integer();
-  ids_ = reply.size() - 1;
+  ids_ = (reply.size() - 1) / per_result;
   first_ = reply.first_child().next_sibling();
 }
 
 void SearchIdsPage::check_warnings() const { throw_incomplete(what_, warning_); }
 
-std::string_view SearchIdsPage::id_of(const resp::NodeView& item) const {
+SearchResult SearchIdsPage::result_of(resp::NodeView& item) const {
+  SearchResult result;
   if (!resp3_) {
     if (!item.is_string()) unexpected(what_, "a document ID is not a string");
-    return item.str();
+    result.id = item.str();
+    item = item.next_sibling();
+    if (extra_ == SearchResultExtra::kSortKey) {
+      result.sort_key = item.str();
+    } else if (extra_ == SearchResultExtra::kFields && item.is_aggregate()) {
+      result.fields = item;
+    }
+    if (extra_ != SearchResultExtra::kNone) item = item.next_sibling();
+    return result;
   }
   resp::NodeView id = item;
   if (item.type() != resp::Type::kMap || !find_in_map(item, "id", id) || !id.is_string()) {
     unexpected(what_, "a result has no id");
   }
-  return id.str();
+  result.id = id.str();
+  resp::NodeView extra = item;
+  if (extra_ == SearchResultExtra::kSortKey && find_in_map(item, "sortkey", extra)) result.sort_key = extra.str();
+  if (extra_ == SearchResultExtra::kFields && find_in_map(item, "extra_attributes", extra) && extra.is_aggregate()) {
+    result.fields = extra;
+  }
+  item = item.next_sibling();
+  return result;
 }
 
 resp::NodeView SearchPage::attributes(const resp::NodeView& row) const {

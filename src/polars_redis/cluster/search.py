@@ -4,8 +4,9 @@ RediSearch declares an index name as a key, so a node serves FT.* commands only 
 whose hash slot it owns, and each node's index covers that node's documents only. A cluster-wide
 index is therefore one index per shard: the plain name on the shard owning its slot, and
 ``{<tag>}<name>`` on the others (the core picks the tag; see cluster_search_index.hpp). Queries
-run on every shard and this module merges what needs merging: sorted and KNN results by their
-sort values, aggregations by regrouping the shards' rows in Polars.
+run on every shard and their results are merged: FT.INFO, sorted and KNN results by the core
+(read/index_info.hpp, sorted_search.hpp, knn_search.hpp), aggregations here by regrouping the
+shards' rows in Polars.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from polars_redis._core import ConfigurationError, ResponseError
 from polars_redis.engine.aggregate import run_aggregate
 
 Node = tuple[str, int, bool]
-_PAGE = 10_000  # keys per FT.SEARCH page (each page costs the server its offset too)
 
 
 def require_sortable(info: Any, names: Sequence[str], what: str) -> None:
@@ -77,78 +77,16 @@ def create_on_shards(url: str, name: str, definition: Sequence[str], if_exists: 
         _core.command(url, ["FT.CREATE", physical, *definition], node=node)
 
 
-def info_replies(url: str, name: str) -> list[tuple[Any, Any]]:
-    """(FT.INFO reply, FT.CONFIG GET MINPREFIX reply or None) of every shard's index."""
-    replies = []
-    for node, physical in index_names(url, name):
-        info = _core.command(url, ["FT.INFO", physical], node=node)
-        try:
-            config = _core.command(url, ["FT.CONFIG", "GET", "MINPREFIX"], node=node)
-        except ResponseError:
-            config = None
-        replies.append((info, config))
-    return replies
-
-
-def knn_on_shards(url: str, index: str, command_after_index: list[Any], k: int,
-                  parse: Any) -> tuple[list[str], list[float]]:
-    """The k nearest documents over every shard: each shard's k nearest, merged by distance."""
-    keys: list[str] = []
-    distances: list[float] = []
-    for node, physical in index_names(url, index):
-        shard_keys, shard_distances = parse(_core.command(url, ["FT.SEARCH", physical, *command_after_index], node=node))
-        keys += shard_keys
-        distances += shard_distances
-    order = sorted(range(len(keys)), key=lambda i: distances[i])[:k]
-    return [keys[i] for i in order], [distances[i] for i in order]
-
-
 def sorted_keys(url: str, index: str, query: str, sort_by: list[list[str]], limit: int | None,
                 params: list[list[Any]], dialect: int) -> list[str]:
     """The keys of a sorted search over every shard, in global order: each shard's first `limit`
-    in its own order (FT.SEARCH NOCONTENT SORTBY ... WITHSORTKEYS), merged by their sort keys."""
+    in its own order, merged by their sort keys (the core pages FT.SEARCH NOCONTENT SORTBY ...
+    WITHSORTKEYS on each shard and merges)."""
     if len(sort_by) != 1:
         raise ConfigurationError("on a Redis Cluster, sort_by takes one field (FT.SEARCH sorts each shard by one "
                                  f"field), got {[field for field, _ in sort_by]}; sort the result in Polars instead")
     (field, order), = sort_by
-    flat_params = [part for pair in params for part in pair]
-    entries: list[tuple[Any, str]] = []
-    for node, physical in index_names(url, index):
-        offset = 0
-        while limit is None or offset < limit:
-            page = _PAGE if limit is None else min(_PAGE, limit - offset)
-            command: list[Any] = ["FT.SEARCH", physical, query, "NOCONTENT", "SORTBY", field.lstrip("@"), order,
-                                  "WITHSORTKEYS", "LIMIT", str(offset), str(page)]
-            if flat_params:
-                command += ["PARAMS", str(len(flat_params)), *flat_params]
-            command += ["DIALECT", str(dialect), "TIMEOUT", "0"]
-            total, pairs = _ids_with_sort_keys(_core.command(url, command, node=node))
-            entries += pairs
-            offset += len(pairs)
-            if not pairs or offset >= total:
-                break
-    present = sorted((e for e in entries if e[0] is not None), key=lambda e: e[0], reverse=order == "DESC")
-    keys = [key for _, key in present] + [key for value, key in entries if value is None]
-    return keys if limit is None else keys[:limit]
-
-
-def _sort_value(raw: Any) -> Any:
-    """A WITHSORTKEYS value as comparable Python: "#12.5" a number, "$text" a string, else None."""
-    text = raw.decode(errors="replace") if isinstance(raw, bytes) else raw
-    if isinstance(text, str) and text.startswith("#"):
-        return float(text[1:])
-    if isinstance(text, str) and text.startswith("$"):
-        return text[1:]
-    return None
-
-
-def _ids_with_sort_keys(reply: Any) -> tuple[int, list[tuple[Any, str]]]:
-    """(total, [(sort value, key), ...]) of an FT.SEARCH NOCONTENT WITHSORTKEYS reply, RESP3 or RESP2."""
-    if isinstance(reply, dict):
-        rows = reply.get("results") or []
-        return int(reply.get("total_results", 0)), [(_sort_value(r.get("sortkey")), str(r["id"])) for r in rows]
-    items = list(reply)
-    return int(items[0]), [(_sort_value(items[i + 1]), str(items[i])) for i in range(1, len(items) - 1, 2)]
+    return _core.search_sorted_keys(url, index, query, field.lstrip("@"), order == "DESC", limit, params, dialect)
 
 
 def _reducer_fields(spec: Sequence[Any]) -> list[str]:

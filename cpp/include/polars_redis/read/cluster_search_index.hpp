@@ -21,6 +21,20 @@ std::string shard_index_name(const std::string& name, const net::ClusterShard& s
 // naming the node when the shard has no such index.
 std::string find_shard_index(const net::ConnectionOptions& node, const net::ClusterShard& shard, const std::string& name);
 
+// Index `name` on one shard: the shard's read node (a replica with read_from_replicas) and the
+// index's name there.
+struct ShardIndex {
+  net::ConnectionOptions node;
+  std::string name;
+};
+
+// Index `name` on every shard of the cluster `seed` reaches (find_shard_index on each).
+std::vector<ShardIndex> find_shard_indexes(const net::ConnectionOptions& seed, const std::string& name);
+
+// Where a query of index `name` runs: on a single server the URL's primary (as a raw command
+// would) and `name` itself; on a Redis Cluster every shard (find_shard_indexes).
+std::vector<ShardIndex> search_index_nodes(const net::ConnectionOptions& url, const std::string& name);
+
 // Whether `slot` is one of `shard`'s.
 bool serves_slot(const net::ClusterShard& shard, int slot);
 

@@ -5,6 +5,7 @@
 // A page with a warning (prefix expansion limit, timeout, ...) is an incomplete answer: callers
 // throw rather than return partial data.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -67,27 +68,55 @@ class SearchPage {
   std::string warning_;
 };
 
-// One page of FT.SEARCH ... NOCONTENT LIMIT offset count, in either protocol:
-//   RESP3: {total_results: n, results: [{id: key, ...}, ...], warning: [...], ...}
-//   RESP2: [total, key, key, ...]
+// What follows each document ID of an FT.SEARCH reply: nothing (NOCONTENT), its sort key
+// (NOCONTENT WITHSORTKEYS) or its fields (RETURN ...).
+enum class SearchResultExtra { kNone, kSortKey, kFields };
+
+// One document of an FT.SEARCH page.
+struct SearchResult {
+  std::string_view id;
+  // WITHSORTKEYS: "#<number>", "$<text>", or anything else (often "none") for a document without
+  // a value; empty when not asked for.
+  std::string_view sort_key;
+  // RETURN ...: the document's name/value pairs (read with SearchRow); none for a document
+  // without fields.
+  std::optional<resp::NodeView> fields;
+};
+
+// One page of FT.SEARCH ... [NOCONTENT] LIMIT offset count, in either protocol:
+//   RESP3: {total_results: n, results: [{id: key, sortkey: ..., extra_attributes: {...}}, ...],
+//           warning: [...], ...}
+//   RESP2: [total, key, key, ...], with the key's sort key or fields array after each key when
+//          asked for (`extra`)
 class SearchIdsPage {
  public:
   // Throws like SearchPage.
-  SearchIdsPage(const resp::NodeView& reply, const SearchCommand& what);
+  SearchIdsPage(const resp::NodeView& reply, const SearchCommand& what,
+                SearchResultExtra extra = SearchResultExtra::kNone);
   int64_t total() const { return total_; }
   size_t size() const { return ids_; }
   void check_warnings() const;
   // Calls f(id) for every document ID of the page, in order.
   template <typename F>
   void for_each_id(F&& f) const {
+    for_each_result([&](const SearchResult& result) { f(result.id); });
+  }
+  // Calls f(const SearchResult&) for every document of the page, in order.
+  template <typename F>
+  void for_each_result(F&& f) const {
     auto item = first_;
-    for (size_t i = 0; i < ids_; ++i, item = item.next_sibling()) f(id_of(item));
+    for (size_t i = 0; i < ids_; ++i) {
+      SearchResult result = result_of(item);
+      f(result);
+    }
   }
 
  private:
-  std::string_view id_of(const resp::NodeView& item) const;
+  // The result starting at `item`; moves `item` past it.
+  SearchResult result_of(resp::NodeView& item) const;
 
   SearchCommand what_;
+  SearchResultExtra extra_;
   resp::NodeView first_;
   size_t ids_ = 0;
   int64_t total_ = 0;

@@ -124,34 +124,15 @@ class SearchPlanner:
             raise ConfigurationError(f"knn: k must be at least 1, got {k}")
         blob = _vector_bytes(vector)
         knn_query = f"({query})=>[KNN {int(k)} {attribute(field)} $__knn_vector AS __distance]"
-        command: list[Any] = ["FT.SEARCH", self.index, knn_query, "RETURN", "1",
-                              "__distance", "SORTBY", "__distance", "ASC", "LIMIT", "0", str(int(k))]
+        # FT.SEARCH <index> (the core names each shard's index on a Redis Cluster), then:
+        args: list[Any] = [knn_query, "RETURN", "1", "__distance", "SORTBY", "__distance", "ASC", "LIMIT", "0",
+                           str(int(k))]
         flat_params = [part for name, value in params for part in (name, value)] + ["__knn_vector", blob]
-        command += ["PARAMS", str(len(flat_params)), *flat_params, "DIALECT", str(SEARCH_DIALECT), "TIMEOUT", "0"]
-        if is_cluster(self.url):
-            keys, distances = cluster_search.knn_on_shards(self.url, self.index, command[2:], int(k), _knn_results)
-        else:
-            keys, distances = _knn_results(_core.command(self.url, command))
+        args += ["PARAMS", str(len(flat_params)), *flat_params, "DIALECT", str(SEARCH_DIALECT), "TIMEOUT", "0"]
+        # On a Redis Cluster each shard's k nearest, merged by distance.
+        keys, distances = _core.search_nearest(self.url, self.index, args, int(k))
         notes.append(f"KNN: FT.SEARCH {self.index} {knn_query!r} returned {len(keys)} key(s)")
         derived = _Distances(dict(zip(keys, distances)), self.distance_column, self.key_column)
         return SourcePlan({"pattern": "*", "key_source": {"kind": "keys", "keys": keys}, "match_pattern": None},
                           notes, derived=derived, order=KeyOrder(self.key_column, keys))
 
-
-def _knn_results(reply: Any) -> tuple[list[str], list[float]]:
-    """Keys and distances of an FT.SEARCH reply, RESP3 map or RESP2 array."""
-    keys: list[str] = []
-    distances: list[float] = []
-    if isinstance(reply, dict):
-        for row in reply.get("results") or []:
-            attrs = row.get("extra_attributes") or {}
-            keys.append(str(row["id"]))
-            distances.append(float(attrs.get("__distance")))
-        return keys, distances
-    items = list(reply)[1:]
-    for i in range(0, len(items) - 1, 2):
-        keys.append(str(items[i]))
-        pairs = items[i + 1]
-        values = {str(pairs[j]): pairs[j + 1] for j in range(0, len(pairs) - 1, 2)}
-        distances.append(float(values["__distance"]))
-    return keys, distances
