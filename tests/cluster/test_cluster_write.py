@@ -144,3 +144,17 @@ def test_errors_number_rows_in_the_whole_frame(cluster: LocalCluster, oracle: re
         assert oracle.get_node_from_key(f"w:{row}") == node
         assert oracle.hget(f"w:{row}", "a") == str(row).encode()
     assert sum(oracle.type(f"w:{i}") == b"hash" for i in range(n)) == n - 1
+
+
+def test_sink_generated_keys_keep_counting_across_batches(cluster: LocalCluster, oracle: redis.RedisCluster) -> None:
+    """Generated keys (prefix + row number) are routed by the number the whole write gives the row."""
+    lf = users(300).drop("_key").lazy()
+    oracle.hset("g:150", mapping={"name": "old"})
+    with pytest.raises(pr.KeyExistsError, match="'g:150'"):
+        pr.sink_hashes(lf, cluster.url, key_column=None, key_prefix="g:", if_exists="fail", batch_size=64)
+    assert sum(node_sizes(cluster)) == 1
+    oracle.delete("g:150")
+    assert pr.sink_hashes(lf, cluster.url, key_column=None, key_prefix="g:", if_exists="fail", batch_size=64) == 300
+    assert sum(node_sizes(cluster)) == 300
+    for i in range(300):
+        assert oracle.hget(f"g:{i}", "age") == str(i).encode()
