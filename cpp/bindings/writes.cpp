@@ -1,9 +1,9 @@
 // write_hashes / write_json / write_strings / ...: the DataFrame arrives as two Arrow C stream
 // capsules of the same frame (the first is checked in full before the second is written);
-// the write runs without the GIL. With plan["cluster_node"] (a write to one node of a cluster,
-// see _cluster_writes.py) a write returns (written, redirected rows) and check_keys_absent the
-// redirected rows, each (row index, "MOVED" | "ASK" | "TRYAGAIN", host, port), for the caller to
-// follow; elsewhere a write returns the rows written.
+// the write runs without the GIL and returns the rows written. When the URL reaches a Redis
+// Cluster, the core's cluster writer runs instead (write/cluster_writer.hpp: each row on its
+// key's primary, redirections followed); it holds the first stream's batches and reads them again
+// for every node, so the second stream is left unread.
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
@@ -12,7 +12,9 @@
 #include "cluster_scan.hpp"
 #include "restore.hpp"
 #include "polars_redis/error.hpp"
+#include "polars_redis/net/node_routing.hpp"
 #include "polars_redis/net/url.hpp"
+#include "polars_redis/write/cluster_writer.hpp"
 #include "polars_redis/write/row_writer.hpp"
 
 namespace polars_redis::bindings {
@@ -38,55 +40,52 @@ write::RowWriteOptions options_from_plan(PlanReader& plan) {
   options.batch_size = plan.get<int64_t>("batch_size", options.batch_size);
   options.row_offset = plan.get<int64_t>("row_offset", options.row_offset);
   options.precheck = plan.get<bool>("precheck", options.precheck);
-  options.check_only = plan.get<bool>("check_only", false);
-  options.collect_redirects = plan.has("cluster_node");
-  options.asking = plan.get<bool>("asking", false);
   return options;
 }
 
-nb::list redirected_rows(const std::vector<write::RedirectedRow>& rows) {
-  nb::list out;
-  for (const write::RedirectedRow& row : rows) {
-    const net::Redirect& to = row.redirect;
-    out.append(nb::make_tuple(row.row, net::redirect_kind_name(to.kind), to.host, to.port));
-  }
-  return out;
-}
+// The connection of a write: always the deployment's primary (a cluster's: each key's).
+net::ConnectionOptions write_target(const std::string& url) { return net::for_writes(net::parse_url(url)); }
 
 // `check` is a second export of the same frame: every row is checked before anything is sent.
-nb::object write_rows(const std::string& url, nb::handle stream, nb::handle check, PlanReader& plan,
-                      std::unique_ptr<write::ValueEncoder> encoder) {
+// `make_encoder` makes the Redis type's encoder from the plan (a cluster write needs one per node
+// share: it is called again, with the GIL taken back, for each).
+template <typename MakeEncoder>
+int64_t write_rows(const std::string& url, nb::handle stream, nb::handle check, const nb::dict& dict,
+                   const char* name, const MakeEncoder& make_encoder) {
+  PlanReader plan(dict, name);
   const write::RowWriteOptions options = options_from_plan(plan);
-  const net::ConnectionOptions connection = write_connection(url, plan);
-  encoder = with_restore(plan, std::move(encoder));
+  const net::ConnectionOptions connection = write_target(url);
+  std::unique_ptr<write::ValueEncoder> encoder = with_restore(plan, make_encoder(plan));
   plan.finish();
   ArrowArrayStream* main_stream = stream_from_capsule(stream);
   ArrowArrayStream* check_stream = stream_from_capsule(check);
-  write::WriteResult result;
-  {
+  if (reaches_cluster(connection)) {
+    write::EncoderFactory encoders = [&]() -> std::unique_ptr<write::ValueEncoder> {
+      if (encoder) return std::move(encoder);  // the one made above, first
+      nb::gil_scoped_acquire gil;
+      PlanReader again(dict, name);  // read and checked in full above
+      return with_restore(again, make_encoder(again));
+    };
     ReleasedGil release;
-    result = write::write_rows(connection, main_stream, check_stream, options, *encoder);
+    return write::write_cluster_rows(connection, main_stream, options, encoders);
   }
-  if (!options.collect_redirects || options.check_only) return nb::int_(result.written);
-  return nb::make_tuple(result.written, redirected_rows(result.redirected));
+  ReleasedGil release;
+  return write::write_rows(connection, main_stream, check_stream, options, *encoder).written;
 }
 
-// A write entry point: `make_encoder` reads the plan keys of its Redis type. `signature` is the
-// Python one: the rows written, or with plan["cluster_node"] (written, redirected rows).
+// A write entry point: `make_encoder` reads the plan keys of its Redis type.
 template <typename MakeEncoder>
 void def_write(nb::module_& m, const char* name, const char* signature, MakeEncoder make_encoder) {
   m.def(
       name,
       [name, make_encoder](const std::string& url, nb::handle stream, nb::handle check, const nb::dict& dict) {
-        PlanReader plan(dict, name);
-        return write_rows(url, stream, check, plan, make_encoder(plan));
+        return write_rows(url, stream, check, dict, name, make_encoder);
       },
       nb::sig(signature), nb::arg("url"), nb::arg("stream"), nb::arg("check"), nb::arg("plan"));
 }
 
-#define POLARS_REDIS_WRITE_SIGNATURE(name)                                          \
-  "def " name "(url: str, stream: object, check: object, plan: dict[str, typing.Any]) " \
-  "-> int | tuple[int, list[tuple[int, str, str, int]]]"
+#define POLARS_REDIS_WRITE_SIGNATURE(name) \
+  "def " name "(url: str, stream: object, check: object, plan: dict[str, typing.Any]) -> int"
 
 }  // namespace
 
@@ -97,19 +96,20 @@ void register_writes(nb::module_& m) {
       [](const std::string& url, nb::handle stream, const nb::dict& dict) {
         PlanReader plan(dict, "check_keys_absent");
         const write::RowWriteOptions options = options_from_plan(plan);
-        const net::ConnectionOptions connection = write_connection(url, plan);
+        const net::ConnectionOptions connection = write_target(url);
         plan.finish();
         ArrowArrayStream* keys = stream_from_capsule(stream);
-        std::vector<write::RedirectedRow> redirected;
-        {
+        if (reaches_cluster(connection)) {
           ReleasedGil release;
-          redirected = write::check_keys_absent(connection, keys, options);
+          write::check_cluster_keys_absent(connection, keys, options);
+          return;
         }
-        return redirected_rows(redirected);
+        ReleasedGil release;
+        write::check_keys_absent(connection, keys, options);
       },
-      nb::sig("def check_keys_absent(url: str, stream: object, plan: dict[str, typing.Any]) -> "
-              "list[tuple[int, str, str, int]]"),
-      nb::arg("url"), nb::arg("stream"), nb::arg("plan"));
+      nb::sig("def check_keys_absent(url: str, stream: object, plan: dict[str, typing.Any]) -> None"),
+      nb::arg("url"), nb::arg("stream"), nb::arg("plan"),
+      "Raises KeyExistsError naming the keys of the stream's rows that exist (each on its node on a cluster).");
   def_write(m, "write_hashes", POLARS_REDIS_WRITE_SIGNATURE("write_hashes"),
             [](PlanReader&) { return write::make_hash_encoder(); });
   def_write(m, "write_json", POLARS_REDIS_WRITE_SIGNATURE("write_json"),

@@ -10,6 +10,7 @@ import polars_redis as pr
 from polars_redis import _core
 
 from cluster_servers import LocalCluster
+from committed_rows import committed_rows
 
 N = 2000
 
@@ -120,3 +121,40 @@ def test_round_trip_matches_single_node(cluster: LocalCluster, oracle: redis.Red
     got = pr.read_hashes(cluster.url, "u:*", schema).sort("_key")
     assert got.equals(pr.read_hashes(url, "u:*", schema).sort("_key"))
     assert got.equals(df.sort("_key"))
+
+
+def test_errors_number_rows_in_the_whole_frame(cluster: LocalCluster, oracle: redis.RedisCluster) -> None:
+    """A node's failure names the row by its number in the frame, and every row committed."""
+    oracle.set("w:25", "a string")
+    n = 300
+    df = pl.DataFrame({"_key": [f"w:{i}" for i in range(n)], "a": list(range(n))})
+    with pytest.raises(pr.ResponseError) as info:
+        pr.write_hashes(df, cluster.url, if_exists="append")
+    message = str(info.value)
+    assert message.startswith("row 25: writing 'w:25' failed: WRONGTYPE"), message
+    node = oracle.get_node_from_key("w:25")
+    assert f"(cluster node {node.host}:{node.port})" in message
+    assert info.value.committed_rows == n - 1
+    assert "[cluster: " in message
+    # The failing node's own report lists its committed rows by their frame numbers.
+    committed = committed_rows(message)
+    listed = [row for r in committed.ranges for row in r]
+    assert listed and 25 not in listed
+    for row in listed:
+        assert oracle.get_node_from_key(f"w:{row}") == node
+        assert oracle.hget(f"w:{row}", "a") == str(row).encode()
+    assert sum(oracle.type(f"w:{i}") == b"hash" for i in range(n)) == n - 1
+
+
+def test_sink_generated_keys_keep_counting_across_batches(cluster: LocalCluster, oracle: redis.RedisCluster) -> None:
+    """Generated keys (prefix + row number) are routed by the number the whole write gives the row."""
+    lf = users(300).drop("_key").lazy()
+    oracle.hset("g:150", mapping={"name": "old"})
+    with pytest.raises(pr.KeyExistsError, match="'g:150'"):
+        pr.sink_hashes(lf, cluster.url, key_column=None, key_prefix="g:", if_exists="fail", batch_size=64)
+    assert sum(node_sizes(cluster)) == 1
+    oracle.delete("g:150")
+    assert pr.sink_hashes(lf, cluster.url, key_column=None, key_prefix="g:", if_exists="fail", batch_size=64) == 300
+    assert sum(node_sizes(cluster)) == 300
+    for i in range(300):
+        assert oracle.hget(f"g:{i}", "age") == str(i).encode()

@@ -108,32 +108,41 @@ def test_replace_during_a_migration_follows_ask(moving: LocalCluster, oracle: re
     assert keys_in_slot(moving, move.target, move.slot) == 150
 
 
-def test_stale_topology_follows_moved_after_a_refresh(moving: LocalCluster, oracle: redis.RedisCluster,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def moved_answered(cluster: LocalCluster) -> int:
+    """How many MOVED replies the primaries have sent."""
+    stats = [cluster.client(node.port).info("errorstats") for node in cluster.primaries]
+    return sum(int(s.get("errorstat_MOVED", {}).get("count", 0)) for s in stats)
+
+
+def test_moved_rows_follow_the_topology_once_it_names_the_new_owner(moving: LocalCluster,
+                                                                    oracle: redis.RedisCluster) -> None:
     move = SlotMove(moving, "{moved}")
     hot = [f"{{moved}}:{i}" for i in range(5)]
     for key in hot[:3]:
         oracle.xadd(key, {"f": "-1"})
-    route = _core.cluster_route
-    routes = 0
+    move.start()
+    move.move(hot[:3])
+    # Only the source knows the slot's new owner, until the target takes the slot a moment later
+    # (SETSLOT NODE) and the cluster learns it. Meanwhile the source answers MOVED to the target,
+    # and the target (which still names the source) MOVED back: the writer reads the topology
+    # again each round, from the first primary, until the rows land.
+    moving.client(move.source.port).execute_command("CLUSTER", "SETSLOT", move.slot, "NODE", move.node_id(move.target))
+    moved_before = moved_answered(moving)
 
-    def route_then_move_the_slot(*args: object) -> object:
-        # The writer routes with the topology of now, then the slot moves before a row is sent.
-        nonlocal routes
-        result = route(*args)
-        routes += 1
-        if routes == 1:
-            move.start()
-            move.finish()
-        return result
+    def assign_the_slot() -> None:
+        time.sleep(0.3)
+        move.finish()
 
-    monkeypatch.setattr(_core, "cluster_route", route_then_move_the_slot)
     keys = [hot[i % 5] if i % 2 else f"other:{i % 7}" for i in range(1000)]
     df = pl.DataFrame({"_key": keys, "f": list(range(1000))})
+    assigner = threading.Thread(target=assign_the_slot)
+    assigner.start()
+    try:
+        assert pr.write_stream(df, moving.url, key_column="_key") == 1000
+    finally:
+        assigner.join()
 
-    assert pr.write_stream(df, moving.url, key_column="_key") == 1000
-
-    assert routes == 2  # MOVED: the topology was read again
+    assert moved_answered(moving) > moved_before  # the rows were redirected
     for key in set(keys):
         expected = [i for i in range(1000) if keys[i] == key]
         old = [-1] if key in hot[:3] else []
@@ -205,6 +214,7 @@ def test_append_and_fail_modes_follow_ask(moving: LocalCluster, oracle: redis.Re
 
 
 def test_rows_that_keep_bouncing_fail_clearly(moving: LocalCluster, oracle: redis.RedisCluster) -> None:
+    """Rows redirected back and forth fail once the redirect policy's patience (30 s, as reads) is out."""
     move = SlotMove(moving, "{bounce}")
     # The source sends new keys to a target that does not import the slot, which sends them back.
     move.start(importing=False)
@@ -217,7 +227,8 @@ def test_rows_that_keep_bouncing_fail_clearly(moving: LocalCluster, oracle: redi
     finally:
         move.cancel()
     message = str(failure.value)
-    assert "3 row(s) of 3 key(s) ('{bounce}:0', '{bounce}:1', '{bounce}:2') were still redirected" in message
+    assert "3 row(s) of 3 key(s) ('{bounce}:0', '{bounce}:1', '{bounce}:2') were still redirected after 30 s" in message
     assert "[cluster: 20 row(s) were committed]" in message
+    assert failure.value.committed_rows == 20
     assert oracle.exists(*[f"{{bounce}}:{i}" for i in range(3)]) == 0
     assert all(oracle.hget(key, "n") == str(i + 3).encode() for i, key in enumerate(cold))

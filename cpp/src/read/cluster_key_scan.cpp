@@ -10,6 +10,7 @@
 
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/interrupt.hpp"
+#include "polars_redis/net/redirect_policy.hpp"
 #include "polars_redis/read/cluster_search_index.hpp"
 
 namespace polars_redis::read {
@@ -169,9 +170,6 @@ bool merge_parts(const std::vector<KeyScanOptions>& parts, const FetcherFactory&
   return true;
 }
 
-// How long keys may keep bouncing (a slot migrating: ASK / TRYAGAIN) before the read gives up.
-constexpr auto kRedirectPatience = std::chrono::seconds(30);
-
 }  // namespace
 
 void run_cluster_key_scan(const KeyScanOptions& options, const FetcherFactory& make_fetcher, BatchQueue& queue) {
@@ -191,24 +189,26 @@ void run_cluster_key_scan(const KeyScanOptions& options, const FetcherFactory& m
     state.n_rows = state.n_rows ? std::min(*state.n_rows, *options.source.search.limit) : *options.source.search.limit;
   }
   RedirectedKeys redirected;
-  const auto deadline = std::chrono::steady_clock::now() + kRedirectPatience;
-  auto pause = std::chrono::milliseconds(20);
-  for (;;) {
+  // Keys may keep bouncing (a slot migrating: ASK / TRYAGAIN) as long as writes' rows may,
+  // counted from the first redirection.
+  std::optional<net::RedirectDeadline> deadline;
+  for (int round = 0;; ++round) {
     if (follow) {
       for (KeyScanOptions& part : parts) part.on_redirect = [&redirected](std::string_view key) { redirected.add(key); };
     }
     if (!merge_parts(parts, make_fetcher, state, queue)) return;
     std::vector<std::string> keys = follow ? redirected.take() : std::vector<std::string>{};
     if (keys.empty() || (state.n_rows && state.rows >= *state.n_rows)) break;
-    if (std::chrono::steady_clock::now() > deadline) {
+    if (!deadline) deadline.emplace(net::kRedirectPolicy);
+    if (deadline->passed()) {
       throw Error(ErrorKind::kConnection, std::to_string(keys.size()) + " key(s), e.g. '" + quote_for_message(keys.front()) +
                                               "', kept being redirected (MOVED/ASK/TRYAGAIN) for " +
-                                              std::to_string(kRedirectPatience.count()) +
+                                              std::to_string(deadline->patience_seconds()) +
                                               " s: their slots are still moving; read again later");
     }
-    // A slot in the middle of a migration answers ASK until it is done: give it a moment.
-    std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::milliseconds(500));
+    // A slot in the middle of a migration answers ASK until it is done: give it a moment (the
+    // keys' redirect kinds are not known here, so every round counts as the slot moving).
+    std::this_thread::sleep_for(net::kRedirectPolicy.pause_before(round, true));
     topology = net::discover_topology(options.connection);
     KeyScanOptions again = options;
     again.source.keys = std::move(keys);

@@ -12,6 +12,7 @@
 #include "polars_redis/arrow/imported_stream.hpp"
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
+#include "polars_redis/net/cluster_slot.hpp"
 #include "polars_redis/net/connection_pool.hpp"
 #include "polars_redis/resp/encoder.hpp"
 
@@ -63,6 +64,45 @@ void render_key(const arrow::ImportedStream& in, const Layout& layout, const Row
   column.append_text(row, key);
 }
 
+// Walks the rows a call covers: every row of the stream, or an ascending selection. The pipeline
+// counts "written rows" (the rows covered, in order: Pending::first_row, CommittedRange), keys and
+// messages count stream rows.
+class SelectedRows {
+ public:
+  explicit SelectedRows(const RowSelection* rows) : rows_(rows) {}
+  // Whether stream row `row` is covered; rows are asked in ascending order.
+  bool take(int64_t row) {
+    if (rows_ && (next_ == rows_->size() || (*rows_)[next_] != row)) return false;
+    ++next_;
+    return true;
+  }
+  // The written-row index of the row just taken.
+  int64_t last() const { return static_cast<int64_t>(next_) - 1; }
+  bool all() const { return rows_ == nullptr; }
+  // The stream row of written row `index`.
+  int64_t stream_row(int64_t index) const { return rows_ ? (*rows_)[static_cast<size_t>(index)] : index; }
+  // Whether written row `index` follows the one before it in the stream too.
+  bool adjacent(int64_t index) const { return !rows_ || (*rows_)[static_cast<size_t>(index)] == (*rows_)[static_cast<size_t>(index - 1)] + 1; }
+  // Rows [begin, end) of the written rows, as a message names them (in the stream, + row_offset).
+  std::string describe(int64_t begin, int64_t end, int64_t row_offset) const {
+    const int64_t first = row_offset + stream_row(begin), last = row_offset + stream_row(end - 1);
+    if (first == last) return "row " + std::to_string(first);
+    const std::string span = std::to_string(first) + "-" + std::to_string(last);
+    if (last - first == end - begin - 1) return "rows " + span;
+    // Rows with gaps between them (a cluster node's share): not a range.
+    return std::to_string(end - begin) + " rows from " + std::to_string(first) + " to " + std::to_string(last);
+  }
+  // Redirected rows numbered in the stream.
+  std::vector<RedirectedRow> in_stream(std::vector<RedirectedRow> rows) const {
+    for (RedirectedRow& row : rows) row.row = stream_row(row.row);
+    return rows;
+  }
+
+ private:
+  const RowSelection* rows_;
+  size_t next_ = 0;
+};
+
 // TTL of one row: kind 0 none, 1 seconds, 2 epoch milliseconds.
 std::pair<int, int64_t> ttl_of(const arrow::ImportedStream& in, const Layout& layout, const RowWriteOptions& options,
                                int64_t row) {
@@ -108,8 +148,9 @@ struct CommittedRange {
 
 class Pipeline {
  public:
-  Pipeline(net::Connection& conn, const RowWriteOptions& options)
+  Pipeline(net::Connection& conn, const RowWriteOptions& options, const SelectedRows& selected)
       : conn_(conn),
+        selected_(selected),
         window_(options.max_replies_in_flight),
         collect_redirects_(options.collect_redirects),
         asking_(options.asking) {}
@@ -181,7 +222,8 @@ class Pipeline {
   void add_committed(int64_t row, int64_t rows, const std::string& first_key, const std::string& last_key) {
     if (rows <= 0) return;
     committed_ += rows;
-    if (!ranges_.empty() && ranges_.back().end == row) {
+    // A range is contiguous in the stream too: a message lists stream rows.
+    if (!ranges_.empty() && ranges_.back().end == row && selected_.adjacent(row)) {
       ranges_.back().end = row + rows;
       ranges_.back().last_key = last_key;
     } else {
@@ -211,7 +253,9 @@ class Pipeline {
     }
     if (++done_in_head_ == head.replies) {
       if (head.redirect) {
-        for (int64_t i = 0; i < head.rows; ++i) redirected_.push_back({head.first_row + i, *head.redirect});
+        for (int64_t i = 0; i < head.rows; ++i) {
+          redirected_.push_back({head.first_row + i, *head.redirect, head.rows == 1 ? head.key : std::string()});
+        }
       }
       if (head.redirect || head.failed) rows = 0;
       add_committed(head.first_row, rows, head.key, head.last_key.empty() ? head.key : head.last_key);
@@ -224,6 +268,7 @@ class Pipeline {
   }
 
   net::Connection& conn_;
+  const SelectedRows& selected_;
   int64_t window_;
   bool collect_redirects_;
   bool asking_;
@@ -346,20 +391,22 @@ class CheckHelper {
 // as they will be sent (the encoders validate), and under kFail every key is checked absent.
 // Nothing has been sent when it throws. `encoder` null: the stream holds only the keys.
 std::vector<RedirectedRow> check_rows(net::Connection& conn, ArrowArrayStream* stream, const RowWriteOptions& options,
-                                      ValueEncoder* encoder, bool probe_absent) {
+                                      ValueEncoder* encoder, bool probe_absent, const RowSelection* selection) {
   arrow::ImportedStream in(stream);
   const Layout layout = layout_of(in, options);
   if (encoder) encoder->bind(in, layout.fields);
-  // Without key probes, rows are independent of each other: long batches are split in two.
-  std::unique_ptr<ValueEncoder> second = encoder && !probe_absent ? encoder->clone() : nullptr;
+  SelectedRows selected(selection);
+  // Without key probes, rows are independent of each other: long batches (of a whole stream) are
+  // split in two.
+  std::unique_ptr<ValueEncoder> second = encoder && !probe_absent && selected.all() ? encoder->clone() : nullptr;
   if (second) second->bind(in, layout.fields);
-  Pipeline pipeline(conn, options);
+  Pipeline pipeline(conn, options, selected);
   std::unordered_set<std::string> seen;
   std::vector<std::string> existing;
   int64_t existing_count = 0;
   std::string key;
   resp::ArgumentList args;
-  int64_t global_row = options.row_offset;
+  int64_t batch_start = 0;  // the stream row of the batch's first row
   auto check = [&](const resp::NodeView& reply, int, Pending& pending) -> int64_t {
     if (pipeline.redirected(reply, pending)) return 0;
     if (reply.is_error()) fail_reply(reply, pending, "EXISTS");
@@ -370,21 +417,20 @@ std::vector<RedirectedRow> check_rows(net::Connection& conn, ArrowArrayStream* s
     const int64_t rows = in.num_rows();
     const int64_t split = second && rows >= kSplitCheckRows ? rows / 2 : rows;
     std::optional<CheckHelper> helper;
-    if (split < rows) helper.emplace(*second, options, in, layout, split, rows, global_row + split);
-    for (int64_t row = 0; row < split; ++row, ++global_row) {
-      check_row(encoder, options, in, layout, row, global_row, key, args);
+    if (split < rows) helper.emplace(*second, options, in, layout, split, rows, options.row_offset + batch_start + split);
+    for (int64_t row = 0; row < split; ++row) {
+      if (!selected.take(batch_start + row)) continue;
+      check_row(encoder, options, in, layout, row, options.row_offset + batch_start + row, key, args);
       if (!probe_absent) continue;
       if (!seen.insert(key).second) {
         throw Error(ErrorKind::kInvalidArgument, "key " + quoted(key) + " appears twice in the frame; if_exists='fail' "
                                                  "writes each key once; nothing was written");
       }
       resp::CommandWriter(pipeline.begin_unit(), 2).arg("EXISTS").arg(key);
-      pipeline.sent(Pending{1, 1, key, global_row - options.row_offset}, check);
+      pipeline.sent(Pending{1, 1, key, selected.last()}, check);
     }
-    if (helper) {
-      helper->finish();
-      global_row += rows - split;
-    }
+    if (helper) helper->finish();
+    batch_start += rows;
   }
   pipeline.finish(check);
   if (pipeline.failure()) {
@@ -404,11 +450,11 @@ std::vector<RedirectedRow> check_rows(net::Connection& conn, ArrowArrayStream* s
                                            (existing_count > 20 ? ", ..." : "") +
                                            "); nothing was written (if_exists='fail')");
   }
-  return std::move(pipeline.redirected_rows());
+  return selected.in_stream(std::move(pipeline.redirected_rows()));
 }
 
 // "rows 0-41 ('a' .. 'b'), 43 ('c')": which rows took effect, for a failure's message.
-std::string describe_committed(const Pipeline& pipeline, const RowWriteOptions& options) {
+std::string describe_committed(const Pipeline& pipeline, const RowWriteOptions& options, const SelectedRows& selected) {
   std::string text;
   if (options.row_offset > 0) text = "rows 0-" + std::to_string(options.row_offset - 1) + " (earlier batches)";
   const auto& ranges = pipeline.committed_ranges();
@@ -418,11 +464,9 @@ std::string describe_committed(const Pipeline& pipeline, const RowWriteOptions& 
       break;
     }
     const auto& r = ranges[i];
-    const int64_t first = options.row_offset + r.begin, last = options.row_offset + r.end - 1;
     text += text.empty() ? "" : ", ";
-    text += first == last ? "row " + std::to_string(first) + " (" + quoted(r.first_key) + ")"
-                          : "rows " + std::to_string(first) + "-" + std::to_string(last) + " (" + quoted(r.first_key) +
-                                " .. " + quoted(r.last_key) + ")";
+    text += selected.describe(r.begin, r.end, options.row_offset) + " (" + quoted(r.first_key) +
+            (r.end - r.begin > 1 ? " .. " + quoted(r.last_key) : std::string()) + ")";
   }
   const int64_t total = options.row_offset + pipeline.committed();
   return std::to_string(total) + " row(s) were committed" + (total ? ": " : "") + text;
@@ -455,25 +499,47 @@ void check_ttl_seconds(int64_t seconds) {
 }
 
 std::vector<RedirectedRow> check_keys_absent(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
-                                             const RowWriteOptions& options) {
+                                             const RowWriteOptions& options, const RowSelection* selection) {
   auto conn = net::acquire(connection);
-  return check_rows(*conn, stream, options, nullptr, true);
+  return check_rows(*conn, stream, options, nullptr, true, selection);
+}
+
+std::vector<uint16_t> row_key_slots(ArrowArrayStream* stream, const RowWriteOptions& options) {
+  arrow::ImportedStream in(stream);
+  const Layout layout = layout_of(in, options);
+  std::vector<uint16_t> slots;
+  std::string key;
+  while (in.next()) {
+    slots.reserve(slots.size() + static_cast<size_t>(in.num_rows()));
+    for (int64_t row = 0; row < in.num_rows(); ++row) {
+      const int64_t global_row = options.row_offset + static_cast<int64_t>(slots.size());
+      try {
+        render_key(in, layout, options, row, global_row, key);
+      } catch (const Error& e) {
+        throw Error(e.kind(), "row " + std::to_string(global_row) + ": " + e.what() + "; nothing was written");
+      }
+      slots.push_back(static_cast<uint16_t>(net::key_slot(key)));
+    }
+  }
+  return slots;
 }
 
 WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
-                       ArrowArrayStream* check_stream, const RowWriteOptions& options, ValueEncoder& encoder) {
+                       ArrowArrayStream* check_stream, const RowWriteOptions& options, ValueEncoder& encoder,
+                       const RowSelection* selection) {
   if (options.ttl_seconds) check_ttl_seconds(*options.ttl_seconds);
   if (check_stream == nullptr) {
     throw Error(ErrorKind::kInvalidArgument, "a write needs the frame twice: a check stream, then the write stream");
   }
   auto conn = net::acquire(connection);
-  check_rows(*conn, check_stream, options, &encoder, options.mode == WriteMode::kFail && options.precheck);
+  check_rows(*conn, check_stream, options, &encoder, options.mode == WriteMode::kFail && options.precheck, selection);
   if (options.check_only) return {};
 
   arrow::ImportedStream in(stream);
   const Layout layout = layout_of(in, options);
   encoder.bind(in, layout.fields);
-  Pipeline pipeline(*conn, options);
+  SelectedRows selected(selection);
+  Pipeline pipeline(*conn, options, selected);
   const bool has_ttl = options.ttl_seconds || layout.ttl >= 0;
   const bool guarded = options.mode == WriteMode::kFail ||
                        (options.mode == WriteMode::kAppend && has_ttl && !encoder.redis_type().empty());
@@ -568,7 +634,9 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
       if (pipeline.failure()) return unwatch();
       if (redirect) {  // the batch's slot is elsewhere (cluster: one key per batch): nothing applied
         unwatch();
-        for (int64_t i = 0; i < batch.rows; ++i) pipeline.redirected_rows().push_back({batch.first_row + i, *redirect});
+        for (int64_t i = 0; i < batch.rows; ++i) {
+          pipeline.redirected_rows().push_back({batch.first_row + i, *redirect, batch.rows == 1 ? batch.first_key : ""});
+        }
         batch.clear();
         return;
       }
@@ -603,17 +671,20 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
       }
     }
     throw Error(ErrorKind::kResponse, "other clients kept changing keys of the batch starting at " +
-                                          row_label(options.row_offset + batch.first_row, batch.first_key) + " (" +
+                                          row_label(options.row_offset + selected.stream_row(batch.first_row),
+                                                    batch.first_key) + " (" +
                                           std::to_string(kGuardAttempts) + " attempts); it was not written");
   };
 
   std::string key;
   resp::ArgumentList args;
-  int64_t global_row = options.row_offset;
+  int64_t batch_start = 0;  // the stream row of the batch's first row
   try {
-    while (in.next() && !pipeline.failure()) {
-      for (int64_t row = 0; row < in.num_rows() && !pipeline.failure(); ++row, ++global_row) {
-        const int64_t stream_row = global_row - options.row_offset;
+    for (; in.next() && !pipeline.failure(); batch_start += in.num_rows()) {
+      for (int64_t row = 0; row < in.num_rows() && !pipeline.failure(); ++row) {
+        if (!selected.take(batch_start + row)) continue;
+        const int64_t stream_row = selected.last();  // a written row: the pipeline's numbering
+        const int64_t global_row = options.row_offset + batch_start + row;
         render_key(in, layout, options, row, global_row, key);
         const auto [ttl_kind, ttl_value] = ttl_of(in, layout, options, row);
         auto write_ttl = [&](std::string& out) {
@@ -675,12 +746,8 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
     if (e.kind() == ErrorKind::kConnection || e.kind() == ErrorKind::kTimeout) {
       const auto [first, end] = pipeline.in_flight_rows();
       std::string unknown;
-      if (end > first) {
-        unknown = "; rows " + std::to_string(options.row_offset + first) + "-" +
-                  std::to_string(options.row_offset + end - 1) +
-                  " were sent but not confirmed";
-      }
-      throw WriteFailure(e.kind(), std::string(e.what()) + " [" + describe_committed(pipeline, options) + unknown +
+      if (end > first) unknown = "; " + selected.describe(first, end, options.row_offset) + " were sent but not confirmed";
+      throw WriteFailure(e.kind(), std::string(e.what()) + " [" + describe_committed(pipeline, options, selected) + unknown +
                                        "; every key is either fully written or untouched]",
                          options.row_offset + pipeline.committed());
     }
@@ -690,7 +757,7 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
     } catch (const Error&) {
     }
     if (!pipeline.failure()) {
-      throw WriteFailure(e.kind(), std::string(e.what()) + " [" + describe_committed(pipeline, options) +
+      throw WriteFailure(e.kind(), std::string(e.what()) + " [" + describe_committed(pipeline, options, selected) +
                                        "; every other key is untouched]",
                          options.row_offset + pipeline.committed());
     }
@@ -698,11 +765,11 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
   if (pipeline.failure()) {
     const auto& [error, row] = *pipeline.failure();
     throw WriteFailure(error.kind(),
-                       "row " + std::to_string(options.row_offset + row) + ": " + error.what() + " [" +
-                           describe_committed(pipeline, options) + "; every other key is untouched]",
+                       "row " + std::to_string(options.row_offset + selected.stream_row(row)) + ": " + error.what() + " [" +
+                           describe_committed(pipeline, options, selected) + "; every other key is untouched]",
                        options.row_offset + pipeline.committed());
   }
-  return {pipeline.committed(), std::move(pipeline.redirected_rows())};
+  return {pipeline.committed(), selected.in_stream(std::move(pipeline.redirected_rows()))};
 }
 
 }  // namespace polars_redis::write

@@ -1,5 +1,5 @@
 """What every key-per-row writer runs: its options checked, the plan built, the frame handed to the
-C++ writer (routed per shard on a cluster), and LazyFrames written batch by batch."""
+C++ writer (which routes it per shard on a cluster), and LazyFrames written batch by batch."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from typing import Any
 import polars as pl
 
 from polars_redis import _core
-from polars_redis._core import ConfigurationError, RedisError
-from polars_redis.cluster import writes as cluster_writes
+from polars_redis._core import ConfigurationError
 from polars_redis.writers import restore
 from polars_redis.writers.modes import WRITE_MODES
 
@@ -60,9 +59,7 @@ def strings_options(columns: list[str], *, key_column: str | None, value_column:
 
 
 def send(native: Callable[..., int], df: pl.DataFrame, url: str, plan: dict[str, Any]) -> int:
-    """Hand a checked frame to the C++ writer, routed per shard on a cluster."""
-    if cluster_writes.is_cluster(url):
-        return cluster_writes.write(native, df, url, plan)
+    """Hand a checked frame to the C++ writer (on a cluster, it routes each row to its key's primary)."""
     # The frame is exported twice: every row is checked before anything is written.
     return native(url, df.__arrow_c_stream__(), df.__arrow_c_stream__(), plan)
 
@@ -121,25 +118,15 @@ def run_sink(
         if key_column is None:
             keys = pl.DataFrame({"row": pl.int_range(keys.item(), eager=True)})
         check_plan = write_plan(key_column, key_prefix, if_exists, ttl, batch_size)
-        if cluster_writes.is_cluster(url):
-            cluster_writes.check_absent(keys, url, check_plan)
-        else:
-            _core.check_keys_absent(url, keys.__arrow_c_stream__(), check_plan)
+        _core.check_keys_absent(url, keys.__arrow_c_stream__(), check_plan)  # each key on its node on a cluster
     method: dict[str, Any] = {"if_exists": if_exists}
     restore.choose(native, url, method)  # once for every batch
     written = 0
-    cluster = cluster_writes.is_cluster(url)
     for batch in lf.collect_batches(chunk_size=batch_size):
-        # row_offset: the rows before were all committed (a failure names them too).
-        try:
-            n = run_write(native, batch, url, key_column=key_column, key_prefix=key_prefix, if_exists=if_exists,
-                          ttl=ttl, batch_size=batch_size, row_offset=written, precheck=False,
-                          **{k: v for k, v in method.items() if k != "if_exists"}, **extra)
-        except RedisError as error:
-            if cluster and written and hasattr(error, "committed_rows"):  # a cluster's parts count from 0
-                error.args = (f"{error} [and the {written} row(s) of earlier batches]",)
-                error.committed_rows += written
-            raise
+        # row_offset: the rows before were all committed (a failure names and counts them too).
+        n = run_write(native, batch, url, key_column=key_column, key_prefix=key_prefix, if_exists=if_exists,
+                      ttl=ttl, batch_size=batch_size, row_offset=written, precheck=False,
+                      **{k: v for k, v in method.items() if k != "if_exists"}, **extra)
         written += n
         if on_batch is not None:
             on_batch(n)

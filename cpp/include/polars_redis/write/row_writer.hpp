@@ -59,15 +59,15 @@ struct RowWriteOptions {
   // for errors to name that row.
   std::optional<std::string> source_rows_column;
   int64_t batch_size = 1000;              // keys per WATCH-guarded batch (kFail, kAppend with a TTL)
-  int64_t row_offset = 0;                 // number of the first row: a sink's later batches, whose
-                                          // earlier rows were all committed
+  int64_t row_offset = 0;                 // number of the stream's first row: a sink's later
+                                          // batches, whose earlier rows were all committed
   bool precheck = true;                   // kFail: check every key first (a sink checks once, up front)
   bool check_only = false;                // run the check pass only, send nothing (a cluster write
-                                          // checks the whole frame before splitting it by node)
+                                          // checks the whole frame before any node's share)
   int64_t max_replies_in_flight = 8192;
   // Writing to one node of a cluster: a row answered with MOVED / ASK / TRYAGAIN is collected
-  // (nothing of it was applied) and the write goes on, for the caller to send it where it belongs.
-  // Otherwise a redirection is an error like any other.
+  // (nothing of it was applied) and the write goes on, for the cluster writer to send it where it
+  // belongs. Otherwise a redirection is an error like any other.
   bool collect_redirects = false;
   // The rows were redirected here with ASK: each row's commands are preceded by ASKING.
   bool asking = false;
@@ -77,25 +77,35 @@ struct RowWriteOptions {
 struct RedirectedRow {
   int64_t row;  // index within the stream (0 = its first row)
   net::Redirect redirect;
+  std::string key = {};  // the row's key as the writer rendered it
 };
+
+// The rows of a stream a call covers, ascending stream indexes (a cluster node's share); null:
+// every row. Errors still number rows in the whole stream (plus row_offset).
+using RowSelection = std::vector<int64_t>;
 
 struct WriteResult {
   int64_t written = 0;                   // rows committed
   std::vector<RedirectedRow> redirected;  // in row order; only with collect_redirects
 };
 
-// Writes every row of `stream` (taken over). `check_stream` (the same frame: a second export) is
+// Writes every row of `stream` (taken over), or the `selection` of them. `check_stream` (the same frame: a second export) is
 // read first: every row is encoded and checked (keys, TTLs, values, sizes) and, under kFail with
 // `precheck`, every key is checked absent; a failure there throws Error saying nothing was
 // written. A later failure throws WriteFailure: the rows still in flight are settled first, so
 // the message names exactly the rows (and keys) committed.
 WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
-                       ArrowArrayStream* check_stream, const RowWriteOptions& options, ValueEncoder& encoder);
+                       ArrowArrayStream* check_stream, const RowWriteOptions& options, ValueEncoder& encoder,
+                       const RowSelection* selection = nullptr);
 
 // Throws Error(kKeyExists) naming the keys of `stream`'s rows that already exist (a streaming
 // sink's up-front check under kFail); the stream needs only the key column. Returns the rows
 // whose EXISTS was redirected (only with collect_redirects): those keys are still unchecked.
 std::vector<RedirectedRow> check_keys_absent(const net::ConnectionOptions& connection, ArrowArrayStream* stream,
-                                             const RowWriteOptions& options);
+                                             const RowWriteOptions& options, const RowSelection* selection = nullptr);
+
+// The cluster hash slot of every row's key, rendered as the writer renders it (key_prefix + the
+// key column's text, or + row_offset + the row's index); throws Error for a null key.
+std::vector<uint16_t> row_key_slots(ArrowArrayStream* stream, const RowWriteOptions& options);
 
 }  // namespace polars_redis::write
