@@ -47,10 +47,12 @@ def redis_stack(url: str | None = None, **options: Any) -> Iterator[str]:
 
 
 @contextmanager
-def baseline_clients(url: str | None, **hiredis_options: Any) -> Iterator[tuple[str, redis.Redis, redis.Redis, Any]]:
+def baseline_clients(url: str | None, *, glide_protocol: Any = None,
+                     **hiredis_options: Any) -> Iterator[tuple[str, redis.Redis, redis.Redis, Any]]:
     """The server (as redis_stack), a plain redis-py client on it (loading, INFO), redis-py +
-    hiredis (with `hiredis_options`) and valkey-glide: what the interleaved comparisons run."""
-    with redis_stack(url) as url, closing(glide_client(url)) as glide:
+    hiredis (with `hiredis_options`) and valkey-glide (speaking `glide_protocol`, else its
+    default): what the interleaved comparisons run."""
+    with redis_stack(url) as url, closing(glide_client(url, glide_protocol)) as glide:
         yield url, redis.Redis.from_url(url), hiredis_client(url, **hiredis_options), glide
 
 
@@ -94,8 +96,10 @@ def hiredis_client(url: str, **kwargs: Any) -> redis.Redis:
     return redis.Redis.from_url(url, **kwargs)
 
 
-def glide_client(url: str) -> Any:
-    """A valkey-glide (sync) client on the same server."""
+def glide_client(url: str, protocol: Any = None) -> Any:
+    """A valkey-glide (sync) client on the same server, speaking `protocol` (a
+    glide_sync.ProtocolVersion) when given: glide converts RediSearch's FT.AGGREGATE replies
+    only in their RESP2 form."""
     from urllib.parse import urlparse
 
     import glide_sync
@@ -105,7 +109,7 @@ def glide_client(url: str) -> Any:
                    if parsed.password else None)
     config = glide_sync.GlideClientConfiguration(
         [glide_sync.NodeAddress(parsed.hostname or "127.0.0.1", parsed.port or 6379)], credentials=credentials,
-        request_timeout=60_000)
+        request_timeout=60_000, **({} if protocol is None else {"protocol": protocol}))
     return glide_sync.GlideClient.create(config)
 
 
