@@ -29,7 +29,10 @@ from polars_redis import _core
 from polars_redis.engine.dtypes import to_descriptor
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import baseline_clients, bench_arguments, glide_batch, in_pipelines  # noqa: E402
+from common import (  # noqa: E402
+    baseline_clients, bench_arguments, glide_batch, glide_hmget_rows, glide_search_cursor_rows, hmget_rows,
+    in_pipelines, search_cursor_rows,
+)
 from harness import compared_rows, comparison_table_start, publish  # noqa: E402
 
 STRING = to_descriptor("s", pl.String)
@@ -38,6 +41,7 @@ FLOAT64 = to_descriptor("f", pl.Float64)
 CITIES = ["paris", "oslo", "rome", "lima"]
 COUNT = 1000
 SEARCH_ARGS = ("@age:[0 9]", "LOAD", "1", "@__key", "SORTBY", "2", "@age", "ASC", "MAX", "2147483647", "DIALECT", "2")
+HMGET_FIELDS = ["name", "age"]
 AGGREGATE_ARGS = ("*", "LOAD", "3", "@name", "@age", "@score")
 
 
@@ -64,7 +68,7 @@ def frame(scan: Any) -> pl.DataFrame:
 
 
 def hmget_frame(keys: list[str], values: list[list[str]]) -> pl.DataFrame:
-    """HMGET name age replies -> the frame of the key-source scans."""
+    """HMGET name age replies (text) -> the frame of the key-source scans."""
     return pl.DataFrame({"_key": keys, "name": [v[0] for v in values], "age": [v[1] for v in values]},
                         schema={"_key": pl.String, "name": pl.String, "age": pl.String}
                         ).with_columns(pl.col("age").cast(pl.Int64))
@@ -76,68 +80,36 @@ def aggregate_frame(rows: list[dict]) -> pl.DataFrame:
         pl.col("age").cast(pl.Int64), pl.col("score").cast(pl.Float64))
 
 
-# --- redis-py + hiredis (RESP3: FT.AGGREGATE rows are maps under "results") -----------------------
-
-
-def cursor_rows(client: redis.Redis, *args: str) -> list[dict[str, str]]:
-    """Every row of FT.AGGREGATE ... WITHCURSOR as redis-py returns it."""
-    reply, cursor = client.execute_command("FT.AGGREGATE", "idx:bench", *args, "WITHCURSOR", "COUNT", COUNT)
-    rows = [row["extra_attributes"] for row in reply["results"]]
-    while cursor:
-        reply, cursor = client.execute_command("FT.CURSOR", "READ", "idx:bench", cursor, "COUNT", COUNT)
-        rows += [row["extra_attributes"] for row in reply["results"]]
-    return rows
-
-
-def redis_py_hmget(client: redis.Redis, keys: list[str]) -> pl.DataFrame:
-    pipe = client.pipeline(transaction=False)
-    for key in keys:
-        pipe.hmget(key, "name", "age")
-    return hmget_frame(keys, pipe.execute())
-
-
 def redis_py_search(client: redis.Redis) -> pl.DataFrame:
-    return redis_py_hmget(client, [row["__key"] for row in cursor_rows(client, *SEARCH_ARGS)])
+    keys = [row["__key"] for row in search_cursor_rows(client, "idx:bench", *SEARCH_ARGS, count=COUNT)]
+    return hmget_frame(keys, hmget_rows(client, keys, HMGET_FIELDS))
 
 
 def redis_py_keys(client: redis.Redis, keys: list[str]) -> pl.DataFrame:
     pipe = client.pipeline(transaction=False)
     for key in keys:
         pipe.type(key)
-    return redis_py_hmget(client, [k for k, t in zip(keys, pipe.execute()) if t == "hash"])
+    present = [k for k, t in zip(keys, pipe.execute()) if t == "hash"]
+    return hmget_frame(present, hmget_rows(client, present, HMGET_FIELDS))
 
 
 def redis_py_aggregate(client: redis.Redis) -> pl.DataFrame:
-    return aggregate_frame(cursor_rows(client, *AGGREGATE_ARGS))
-
-
-# --- valkey-glide (RESP2: FT.AGGREGATE replies are [rows, cursor] with rows as byte maps) ----------
-
-
-def glide_cursor_rows(client, *args: str) -> list[dict[str, str]]:
-    rows, cursor = client.custom_command(["FT.AGGREGATE", "idx:bench", *args, "WITHCURSOR", "COUNT", str(COUNT)])
-    while cursor:
-        more, cursor = client.custom_command(["FT.CURSOR", "READ", "idx:bench", str(cursor), "COUNT", str(COUNT)])
-        rows += more
-    return [{k.decode(): v.decode() for k, v in row.items()} for row in rows]
-
-
-def glide_hmget(client, keys: list[str]) -> pl.DataFrame:
-    values = glide_batch(client, lambda batch: [batch.hmget(key, ["name", "age"]) for key in keys])
-    return hmget_frame(keys, [[v.decode() for v in reply] for reply in values])
+    return aggregate_frame(search_cursor_rows(client, "idx:bench", *AGGREGATE_ARGS, count=COUNT))
 
 
 def glide_search(client) -> pl.DataFrame:
-    return glide_hmget(client, [row["__key"] for row in glide_cursor_rows(client, *SEARCH_ARGS)])
+    keys = [row["__key"] for row in glide_search_cursor_rows(client, "idx:bench", *SEARCH_ARGS, count=COUNT)]
+    return hmget_frame(keys, glide_hmget_rows(client, keys, HMGET_FIELDS))
 
 
 def glide_keys(client, keys: list[str]) -> pl.DataFrame:
     types = glide_batch(client, lambda batch: [batch.type(key) for key in keys])
-    return glide_hmget(client, [k for k, t in zip(keys, types) if t == b"hash"])
+    present = [k for k, t in zip(keys, types) if t == b"hash"]
+    return hmget_frame(present, glide_hmget_rows(client, present, HMGET_FIELDS))
 
 
 def glide_aggregate(client) -> pl.DataFrame:
-    return aggregate_frame(glide_cursor_rows(client, *AGGREGATE_ARGS))
+    return aggregate_frame(glide_search_cursor_rows(client, "idx:bench", *AGGREGATE_ARGS, count=COUNT))
 
 
 def main() -> None:

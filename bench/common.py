@@ -144,6 +144,40 @@ def glide_batch(client: Any, fill: Callable[[Any], None]) -> list[Any]:
     return client.exec(batch, raise_on_error=True) or []
 
 
+def hmget_rows(client: redis.Redis, keys: list[str], fields: list[str]) -> list[list[Any]]:
+    """redis-py: the `fields` of every key, one pipeline of HMGET."""
+    pipe = client.pipeline(transaction=False)
+    for key in keys:
+        pipe.hmget(key, fields)
+    return pipe.execute()
+
+
+def glide_hmget_rows(client: Any, keys: list[str], fields: list[str]) -> list[list[str]]:
+    """valkey-glide: the `fields` of every key as text, one batch of HMGET."""
+    replies = glide_batch(client, lambda batch: [batch.hmget(key, fields) for key in keys])
+    return [[v.decode() for v in reply] for reply in replies]
+
+
+def search_cursor_rows(client: redis.Redis, index: str, *args: str, count: int = 1000) -> list[dict[str, str]]:
+    """redis-py (RESP3, decode_responses): every row of FT.AGGREGATE `index` `args` WITHCURSOR
+    COUNT `count`, read page by page with FT.CURSOR READ."""
+    reply, cursor = client.execute_command("FT.AGGREGATE", index, *args, "WITHCURSOR", "COUNT", count)
+    rows = [row["extra_attributes"] for row in reply["results"]]
+    while cursor:
+        reply, cursor = client.execute_command("FT.CURSOR", "READ", index, cursor, "COUNT", count)
+        rows += [row["extra_attributes"] for row in reply["results"]]
+    return rows
+
+
+def glide_search_cursor_rows(client: Any, index: str, *args: str, count: int = 1000) -> list[dict[str, str]]:
+    """valkey-glide (RESP2, see glide_client): the same rows, as text."""
+    rows, cursor = client.custom_command(["FT.AGGREGATE", index, *args, "WITHCURSOR", "COUNT", str(count)])
+    while cursor:
+        more, cursor = client.custom_command(["FT.CURSOR", "READ", index, str(cursor), "COUNT", str(count)])
+        rows += more
+    return [{k.decode(): v.decode() for k, v in row.items()} for row in rows]
+
+
 def raw_loop_binary() -> Path:
     """bench/raw_loop/raw_loop.cpp compiled (again when the source is newer) into build/bench."""
     import subprocess
