@@ -1,18 +1,20 @@
-"""read_zset / read_set / read_list vs redis-py, with the server's own CPU time as the floor.
+"""read_zset / read_set / read_list vs redis-py + hiredis and valkey-glide, with the server's CPU time.
 
 Loads one sorted set, one set and one list of N members each into an embedded Redis Stack (or
---url), then times in the same run:
+--url), then times, interleaved round by round in the same run:
   polars-redis read_zset / read_set / read_list (all columns, paged reads),
-  redis-py ZRANGE 0 -1 WITHSCORES / SMEMBERS / LRANGE 0 -1 (one reply each: redis-py's fastest
-  way) + pl.DataFrame (the hand-written baseline),
-and reports each one's wall time and the server CPU seconds it caused.
+  redis-py + hiredis (decoding in hiredis): ZRANGE 0 -1 WITHSCORES / SMEMBERS / LRANGE 0 -1, one
+  reply each (a careful user's fastest read of one key: paging it would only add round trips and
+  the server still walks every member) + pl.DataFrame with our schema,
+  valkey-glide (sync): the same single commands + pl.DataFrame with our schema,
+and reports each one's wall time, the server CPU and socket reads / writes it caused. The frames
+are checked to equal ours (the set's sorted by member: a set has no order). No raw C++ loop here.
 
-Usage: python bench/bench_collections.py [--sizes 100000 1000000] [--url URL] [--markdown FILE]
+Usage: python bench/bench_collections.py [--sizes 100000 1000000] [--url URL] [--markdown FILE] [--repeat 3]
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -22,8 +24,12 @@ import redis
 import polars_redis as pr
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import bench_arguments, redis_stack  # noqa: E402
-from harness import comparison_rows, measure, publish, versus_redis_py_table  # noqa: E402
+from common import baseline_clients, bench_arguments  # noqa: E402
+from harness import compared_rows, comparison_table_start, publish  # noqa: E402
+
+ZSET_SCHEMA = {"_key": pl.String, "member": pl.String, "score": pl.Float64}
+SET_SCHEMA = {"_key": pl.String, "member": pl.String}
+LIST_SCHEMA = {"_key": pl.String, "element": pl.String, "position": pl.Int64}
 
 
 def load(client: redis.Redis, n: int) -> None:
@@ -37,50 +43,67 @@ def load(client: redis.Redis, n: int) -> None:
         pipe.execute()
 
 
+def zset_frame(key: str, members: list[str], scores: list[float]) -> pl.DataFrame:
+    return pl.DataFrame({"_key": [key] * len(members), "member": members, "score": scores}, schema=ZSET_SCHEMA)
+
+
+def set_frame(key: str, members: list[str]) -> pl.DataFrame:
+    return pl.DataFrame({"_key": [key] * len(members), "member": members}, schema=SET_SCHEMA)
+
+
+def list_frame(key: str, elements: list[str]) -> pl.DataFrame:
+    return pl.DataFrame({"_key": [key] * len(elements), "element": elements, "position": range(len(elements))},
+                        schema=LIST_SCHEMA)
+
+
 def redis_py_zset(client: redis.Redis) -> pl.DataFrame:
     pairs = client.zrange("bench:zset", 0, -1, withscores=True)
-    return pl.DataFrame({
-        "_key": ["bench:zset"] * len(pairs),
-        "member": [m.decode() for m, _ in pairs],
-        "score": [s for _, s in pairs],
-    })
+    return zset_frame("bench:zset", [m for m, _ in pairs], [s for _, s in pairs])
 
 
 def redis_py_set(client: redis.Redis) -> pl.DataFrame:
-    members = client.smembers("bench:set")
-    return pl.DataFrame({"_key": ["bench:set"] * len(members), "member": [m.decode() for m in members]})
+    return set_frame("bench:set", list(client.smembers("bench:set")))
 
 
 def redis_py_list(client: redis.Redis) -> pl.DataFrame:
-    elements = client.lrange("bench:list", 0, -1)
-    return pl.DataFrame({
-        "_key": ["bench:list"] * len(elements),
-        "element": [e.decode() for e in elements],
-        "position": range(len(elements)),
-    })
+    return list_frame("bench:list", client.lrange("bench:list", 0, -1))
+
+
+def glide_zset(client) -> pl.DataFrame:
+    from glide_sync import RangeByIndex
+
+    scores = client.zrange_withscores("bench:zset", RangeByIndex(0, -1))  # member -> score, in rank order
+    return zset_frame("bench:zset", [m.decode() for m in scores], list(scores.values()))
+
+
+def glide_set(client) -> pl.DataFrame:
+    return set_frame("bench:set", [m.decode() for m in client.smembers("bench:set")])
+
+
+def glide_list(client) -> pl.DataFrame:
+    return list_frame("bench:list", [e.decode() for e in client.lrange("bench:list", 0, -1)])
 
 
 def main() -> None:
     args = bench_arguments([100_000, 1_000_000]).parse_args()
-    with redis_stack(args.url) as url:
-        client = redis.Redis.from_url(url)
-        lines = versus_redis_py_table(
-            "N members", f"; Polars {pl.__version__}; server and client on the same host; "
-            f"1-minute load average at the start {os.getloadavg()[0]:.1f} (the machine is shared).")
+    lines = comparison_table_start("N members", args.repeat)
+    with baseline_clients(args.url, decode_responses=True) as (url, client, text_client, glide):
         for n in args.sizes:
             load(client, n)
-            cases = [
-                ("sorted set, read_zset", lambda: pr.read_zset(url, "bench:zset"), lambda: redis_py_zset(client)),
-                ("set, read_set", lambda: pr.read_set(url, "bench:set"), lambda: redis_py_set(client)),
-                ("list, read_list", lambda: pr.read_list(url, "bench:list"), lambda: redis_py_list(client)),
+            cases = [  # label, ours, redis-py + hiredis, valkey-glide, the order the frames are compared in
+                ("sorted set, read_zset", lambda: pr.read_zset(url, "bench:zset"), lambda: redis_py_zset(text_client),
+                 lambda: glide_zset(glide), lambda frame: frame),
+                ("set, read_set", lambda: pr.read_set(url, "bench:set"), lambda: redis_py_set(text_client),
+                 lambda: glide_set(glide), lambda frame: frame.sort("member")),
+                ("list, read_list", lambda: pr.read_list(url, "bench:list"), lambda: redis_py_list(text_client),
+                 lambda: glide_list(glide), lambda frame: frame),
             ]
-            for label, ours, baseline in cases:
-                wall, cpu, frame = measure(client, ours, args.repeat)
-                assert frame.height == n, (label, frame.height)
-                base_wall, base_cpu, base_frame = measure(client, baseline, args.repeat)
-                assert base_frame.height == n
-                lines += comparison_rows(n, label, wall, cpu, base_wall, base_cpu, label.split(",")[0])
-                print("\n".join(lines[-2:]), flush=True)
+            for label, ours, hiredis, glide_read, comparable in cases:
+                lines += compared_rows(client, f"{n:,}", [
+                    (f"polars-redis, {label}", ours),
+                    ("redis-py + hiredis", hiredis),
+                    ("valkey-glide", glide_read),
+                ], args.repeat, n, comparable)
     publish(lines, args.markdown)
 
 

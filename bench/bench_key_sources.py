@@ -1,14 +1,18 @@
-"""Key sources and the FT.AGGREGATE reader vs redis-py, with the server's own CPU time as the floor.
+"""Key sources and the FT.AGGREGATE reader vs redis-py + hiredis and valkey-glide, with the server's CPU time.
 
 Loads N hashes x 4 fields plus a RediSearch index into an embedded Redis Stack (or --url), then
-times in the same run, each against a hand-written redis-py + pl.DataFrame baseline doing the
-same server work:
+times, interleaved round by round in the same run, each case against redis-py + hiredis (RESP3,
+decoding in hiredis) and valkey-glide (sync; RESP2, the only form of FT.AGGREGATE replies it
+converts), both doing the same server work by hand + pl.DataFrame with our schema:
   search source: FT.AGGREGATE cursor (10% of the documents, sorted by age) + pipelined HMGET,
-  key list:      1% of the keys given explicitly (TYPE check + HMGET),
-  aggregate:     FT.AGGREGATE LOAD 3 fields of every document through a cursor.
-The native scans are driven with hand-built plans (the same ones the Python layer builds).
+  key list:      1% of the keys given explicitly (pipelined TYPE check, then pipelined HMGET),
+  aggregate:     FT.AGGREGATE LOAD 3 fields of every document through a cursor (COUNT 1000),
+and reports each one's wall time, the server CPU and socket reads / writes it caused. The frames
+are checked to equal ours (sorted by every column: the search ties on age in any order). The
+native scans are driven with hand-built plans (the same ones the Python layer builds). No raw
+C++ loop here.
 
-Usage: python bench/bench_key_sources.py [--sizes 100000 1000000] [--url URL] [--markdown FILE]
+Usage: python bench/bench_key_sources.py [--sizes 100000 1000000] [--url URL] [--markdown FILE] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -25,14 +29,20 @@ from polars_redis import _core
 from polars_redis.engine.dtypes import to_descriptor
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import bench_arguments, in_pipelines, redis_stack  # noqa: E402
-from harness import comparison_rows, measure, publish, repeat_for, versus_redis_py_table  # noqa: E402
+from common import (  # noqa: E402
+    baseline_clients, bench_arguments, glide_batch, glide_hmget_rows, glide_search_cursor_rows, hmget_rows,
+    in_pipelines, search_cursor_rows,
+)
+from harness import compared_rows, comparison_table_start, publish  # noqa: E402
 
 STRING = to_descriptor("s", pl.String)
 INT64 = to_descriptor("i", pl.Int64)
 FLOAT64 = to_descriptor("f", pl.Float64)
 CITIES = ["paris", "oslo", "rome", "lima"]
 COUNT = 1000
+SEARCH_ARGS = ("@age:[0 9]", "LOAD", "1", "@__key", "SORTBY", "2", "@age", "ASC", "MAX", "2147483647", "DIALECT", "2")
+HMGET_FIELDS = ["name", "age"]
+AGGREGATE_ARGS = ("*", "LOAD", "3", "@name", "@age", "@score")
 
 
 def load(client: redis.Redis, n: int) -> None:
@@ -57,77 +67,83 @@ def frame(scan: Any) -> pl.DataFrame:
     return pl.concat(frames)
 
 
-def cursor_rows(client: redis.Redis, *args: str) -> list[dict[bytes, Any]]:
-    """Every row of FT.AGGREGATE ... WITHCURSOR as redis-py returns it (RESP3 maps)."""
-    reply, cursor = client.execute_command("FT.AGGREGATE", "idx:bench", *args, "WITHCURSOR", "COUNT", COUNT)
-    rows = [row[b"extra_attributes"] for row in reply[b"results"]]
-    while cursor:
-        reply, cursor = client.execute_command("FT.CURSOR", "READ", "idx:bench", cursor, "COUNT", COUNT)
-        rows += [row[b"extra_attributes"] for row in reply[b"results"]]
-    return rows
+def hmget_frame(keys: list[str], values: list[list[str]]) -> pl.DataFrame:
+    """HMGET name age replies (text) -> the frame of the key-source scans."""
+    return pl.DataFrame({"_key": keys, "name": [v[0] for v in values], "age": [v[1] for v in values]},
+                        schema={"_key": pl.String, "name": pl.String, "age": pl.String}
+                        ).with_columns(pl.col("age").cast(pl.Int64))
 
 
-def hmget_frame(client: redis.Redis, keys: list[bytes]) -> pl.DataFrame:
-    pipe = client.pipeline(transaction=False)
-    for key in keys:
-        pipe.hmget(key, "name", "age")
-    values = pipe.execute()
-    return pl.DataFrame({"_key": [k.decode() for k in keys], "name": [v[0].decode() for v in values],
-                         "age": [int(v[1]) for v in values]})
+def aggregate_frame(rows: list[dict]) -> pl.DataFrame:
+    """FT.AGGREGATE LOAD @name @age @score rows (text) -> the aggregate reader's frame."""
+    return pl.DataFrame(rows, schema={"name": pl.String, "age": pl.String, "score": pl.String}).with_columns(
+        pl.col("age").cast(pl.Int64), pl.col("score").cast(pl.Float64))
 
 
 def redis_py_search(client: redis.Redis) -> pl.DataFrame:
-    rows = cursor_rows(client, "@age:[0 9]", "LOAD", "1", "@__key", "SORTBY", "2", "@age", "ASC", "MAX", "2147483647",
-                       "DIALECT", "2")
-    return hmget_frame(client, [row[b"__key"] for row in rows])
+    keys = [row["__key"] for row in search_cursor_rows(client, "idx:bench", *SEARCH_ARGS, count=COUNT)]
+    return hmget_frame(keys, hmget_rows(client, keys, HMGET_FIELDS))
 
 
 def redis_py_keys(client: redis.Redis, keys: list[str]) -> pl.DataFrame:
     pipe = client.pipeline(transaction=False)
     for key in keys:
         pipe.type(key)
-    present = [k.encode() for k, t in zip(keys, pipe.execute()) if t == b"hash"]
-    return hmget_frame(client, present)
+    present = [k for k, t in zip(keys, pipe.execute()) if t == "hash"]
+    return hmget_frame(present, hmget_rows(client, present, HMGET_FIELDS))
 
 
 def redis_py_aggregate(client: redis.Redis) -> pl.DataFrame:
-    rows = cursor_rows(client, "*", "LOAD", "3", "@name", "@age", "@score")
-    return pl.DataFrame({"name": [r[b"name"].decode() for r in rows], "age": [int(r[b"age"]) for r in rows],
-                         "score": [float(r[b"score"]) for r in rows]})
+    return aggregate_frame(search_cursor_rows(client, "idx:bench", *AGGREGATE_ARGS, count=COUNT))
+
+
+def glide_search(client) -> pl.DataFrame:
+    keys = [row["__key"] for row in glide_search_cursor_rows(client, "idx:bench", *SEARCH_ARGS, count=COUNT)]
+    return hmget_frame(keys, glide_hmget_rows(client, keys, HMGET_FIELDS))
+
+
+def glide_keys(client, keys: list[str]) -> pl.DataFrame:
+    types = glide_batch(client, lambda batch: [batch.type(key) for key in keys])
+    present = [k for k, t in zip(keys, types) if t == b"hash"]
+    return hmget_frame(present, glide_hmget_rows(client, present, HMGET_FIELDS))
+
+
+def glide_aggregate(client) -> pl.DataFrame:
+    return aggregate_frame(glide_search_cursor_rows(client, "idx:bench", *AGGREGATE_ARGS, count=COUNT))
 
 
 def main() -> None:
+    from glide_sync import ProtocolVersion
+
     args = bench_arguments([100_000, 1_000_000]).parse_args()
-    lines = versus_redis_py_table("N hashes", f"; Polars {pl.__version__}; server and client on the same host.")
+    lines = comparison_table_start("N hashes", args.repeat)
     hash_fields = [("name", STRING), ("age", INT64)]
-    with redis_stack(args.url) as url:
-        client = redis.Redis.from_url(url, protocol=3)
+    with baseline_clients(args.url, glide_protocol=ProtocolVersion.RESP2, protocol=3,
+                          decode_responses=True) as (url, client, text_client, glide):
         for n in args.sizes:
             load(client, n)
-            repeat = repeat_for(n, args.repeat)
             keys = [f"doc:{i}" for i in range(0, n, 100)] + [f"missing:{i}" for i in range(0, n, 1000)]
             search = {"kind": "search", "index": "idx:bench", "query": "@age:[0 9]", "sort_by": [["age", "ASC"]]}
             aggregate = {"index": "idx:bench", "query": "*", "args": ["LOAD", "3", "@name", "@age", "@score"],
                          "count": COUNT, "columns": [["name", STRING], ["age", INT64], ["score", FLOAT64]]}
-            cases = [
+            cases = [  # label, rows, ours, redis-py + hiredis, valkey-glide
                 ("search source, 10% sorted", n // 10,
                  lambda: frame(_core.scan_hashes(url, {"fields": hash_fields, "key_source": search})),
-                 lambda: redis_py_search(client)),
+                 lambda: redis_py_search(text_client), lambda: glide_search(glide)),
                 ("key list, 1%", n // 100,
                  lambda: frame(_core.scan_hashes(url, {"fields": hash_fields,
                                                        "key_source": {"kind": "keys", "keys": keys}})),
-                 lambda: redis_py_keys(client, keys)),
+                 lambda: redis_py_keys(text_client, keys), lambda: glide_keys(glide, keys)),
                 ("FT.AGGREGATE LOAD 3", n,
                  lambda: frame(_core.aggregate(url, aggregate)),
-                 lambda: redis_py_aggregate(client)),
+                 lambda: redis_py_aggregate(text_client), lambda: glide_aggregate(glide)),
             ]
-            for label, rows, ours, baseline in cases:
-                wall, cpu, result = measure(client, ours, repeat)
-                assert result.height == rows, (label, result.height)
-                base_wall, base_cpu, base_result = measure(client, baseline, repeat)
-                assert base_result.height == rows, (label, base_result.height)
-                lines += comparison_rows(n, label, wall, cpu, base_wall, base_cpu)
-                print("\n".join(lines[-2:]), flush=True)
+            for label, rows, ours, hiredis, glide_read in cases:
+                lines += compared_rows(client, f"{n:,}", [
+                    (f"polars-redis, {label}", ours),
+                    ("redis-py + hiredis", hiredis),
+                    ("valkey-glide", glide_read),
+                ], args.repeat, rows, lambda result: result.sort(result.columns))
     publish(lines, args.markdown)
 
 

@@ -1,20 +1,20 @@
-"""scan_stream vs redis-py, with the server's own CPU time as the floor.
+"""read_stream vs redis-py + hiredis and valkey-glide, with the server's own CPU time as the floor.
 
-Loads one stream of N entries x 4 fields into an embedded Redis Stack (or --url), then times in
-the same run:
+Loads one stream of N entries x 4 fields into an embedded Redis Stack (or --url), then times,
+interleaved round by round in the same run:
   polars-redis read_stream (all 4 fields; only _id and one field),
-  redis-py XRANGE paged with COUNT + pl.DataFrame (the hand-written baseline),
-and reports each one's wall time, the server CPU seconds it caused, and this process's own CPU
-seconds (all threads): on a shared machine the wall time moves with other load, the CPU times
-much less.
+  redis-py + hiredis (decoding in hiredis): XRANGE paged with COUNT 1000 (our page size; exclusive
+  continuation IDs) + pl.DataFrame with our schema (text columns cast by Polars),
+  valkey-glide (sync): the same XRANGE pages (ExclusiveIdBound) + pl.DataFrame with our schema,
+and reports each one's wall time, the server CPU and socket reads / writes it caused. XRANGE
+returns every field, so the baselines read all 4 in both cases and keep what the case needs. The
+frames are checked to equal ours. No raw C++ loop here.
 
-Usage: python bench/bench_streams.py [--sizes 100000 1000000] [--url URL] [--markdown FILE]
+Usage: python bench/bench_streams.py [--sizes 100000 1000000] [--url URL] [--markdown FILE] [--repeat 3]
 """
 
 from __future__ import annotations
 
-import resource
-import statistics
 import sys
 from pathlib import Path
 
@@ -24,8 +24,8 @@ import redis
 import polars_redis as pr
 
 sys.path.insert(0, str(Path(__file__).parent))
-from common import bench_arguments, in_pipelines, redis_stack  # noqa: E402
-from harness import measure, publish, reader_row, repeat_for, table_start  # noqa: E402
+from common import baseline_clients, bench_arguments, in_pipelines  # noqa: E402
+from harness import compared_rows, comparison_table_start, publish  # noqa: E402
 
 KEY = "bench:events"
 SCHEMA = {"action": pl.String, "page": pl.String, "duration_ms": pl.Int64, "score": pl.Float64}
@@ -39,82 +39,68 @@ def load(client: redis.Redis, n: int) -> None:
                         "duration_ms": str(i % 10_000), "score": str(i / 7)})
 
 
-def xrange_pages(client: redis.Redis) -> list:
-    """Every entry with redis-py, paged like ours (exclusive continuation IDs)."""
-    entries, start = [], "-"
+def typed(columns: dict[str, list], fields: list[str], timestamps: bool) -> pl.DataFrame:
+    """Text columns -> our frame: the schema's dtypes and, when `timestamps`, _ts from the IDs."""
+    frame = pl.DataFrame(columns, schema={name: pl.String for name in columns})
+    frame = frame.with_columns(pl.col(f).cast(SCHEMA[f]) for f in fields)
+    if not timestamps:
+        return frame
+    ts = pl.col("_id").str.split_exact("-", 1).struct.field("field_0").cast(pl.Int64).alias("_ts")
+    return frame.select("_id", ts, *fields)
+
+
+def redis_py_read(client: redis.Redis, fields: list[str], timestamps: bool) -> pl.DataFrame:
+    """XRANGE pages of PAGE entries, the case's fields as columns, pl.DataFrame."""
+    columns: dict[str, list] = {"_id": [], **{f: [] for f in fields}}
+    start = "-"
     while True:
         page = client.xrange(KEY, start, "+", count=PAGE)
-        entries += page
+        for entry_id, values in page:
+            columns["_id"].append(entry_id)
+            for f in fields:
+                columns[f].append(values[f])
         if len(page) < PAGE:
-            return entries
-        start = b"(" + page[-1][0]
+            return typed(columns, fields, timestamps)
+        start = "(" + page[-1][0]
 
 
-def redis_py_all(client: redis.Redis) -> pl.DataFrame:
-    entries = xrange_pages(client)
-    ids = [e[0].decode() for e in entries]
-    return pl.DataFrame({
-        "_id": ids,
-        "_ts": [int(i.split("-", 1)[0]) for i in ids],
-        "action": [e[1][b"action"].decode() for e in entries],
-        "page": [e[1][b"page"].decode() for e in entries],
-        "duration_ms": [int(e[1][b"duration_ms"]) for e in entries],
-        "score": [float(e[1][b"score"]) for e in entries],
-    })
+def glide_read(client, fields: list[str], timestamps: bool) -> pl.DataFrame:
+    """The same pages with valkey-glide (a reply maps each ID to its [field, value] pairs)."""
+    from glide_sync import ExclusiveIdBound, MaxId, MinId
 
-
-def redis_py_two(client: redis.Redis) -> pl.DataFrame:
-    entries = xrange_pages(client)
-    return pl.DataFrame({"_id": [e[0].decode() for e in entries],
-                         "duration_ms": [int(e[1][b"duration_ms"]) for e in entries]})
-
-
-def client_cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)  # every thread of this process
-    return usage.ru_utime + usage.ru_stime
-
-
-def with_client_cpu(work, spent: list[float]):
-    """`work`, recording the CPU seconds this process spends in each call."""
-    def run():
-        start = client_cpu_seconds()
-        result = work()
-        spent.append(client_cpu_seconds() - start)
-        return result
-    return run
+    columns: dict[str, list] = {"_id": [], **{f: [] for f in fields}}
+    encoded = [f.encode() for f in fields]
+    start = MinId()
+    while True:
+        page = client.xrange(KEY, start, MaxId(), count=PAGE) or {}
+        for entry_id, pairs in page.items():
+            values = dict(pairs)
+            columns["_id"].append(entry_id.decode())
+            for f, name in zip(fields, encoded):
+                columns[f].append(values[name].decode())
+        if len(page) < PAGE:
+            return typed(columns, fields, timestamps)
+        start = ExclusiveIdBound(entry_id)
 
 
 def main() -> None:
     args = bench_arguments([100_000, 1_000_000]).parse_args()
-    lines = table_start("N entries", "reader", "wall ms", "server CPU ms", "client CPU ms", "wall / server CPU",
-                        "vs redis-py", note=f"; Polars {pl.__version__}; server and client on the same host; "
-                        f"XRANGE pages of {PAGE} entries for both readers.")
-    with redis_stack(args.url) as url:
-        client = redis.Redis.from_url(url)
+    lines = comparison_table_start("N entries", args.repeat)
+    lines[0] += f" XRANGE pages of {PAGE} entries for every reader."
+    with baseline_clients(args.url, decode_responses=True) as (url, client, text_client, glide):
         for n in args.sizes:
             load(client, n)
-            repeat = repeat_for(n, args.repeat)
-            cases = [
-                ("all 4 fields", lambda: pr.read_stream(url, KEY, SCHEMA, page_size=PAGE),
-                 lambda: redis_py_all(client)),
+            cases = [  # label, ours, the fields the baselines keep, whether they derive _ts
+                ("all 4 fields", lambda: pr.read_stream(url, KEY, SCHEMA, page_size=PAGE), list(SCHEMA), True),
                 ("_id + 1 field", lambda: pr.scan_stream(url, KEY, SCHEMA, page_size=PAGE)
-                 .select("_id", "duration_ms").collect(), lambda: redis_py_two(client)),
+                 .select("_id", "duration_ms").collect(), ["duration_ms"], False),
             ]
-            for label, ours, baseline in cases:
-                ours_cpu: list[float] = []
-                base_cpu_client: list[float] = []
-                wall, cpu, frame = measure(client, with_client_cpu(ours, ours_cpu), repeat)
-                assert frame.height == n, (label, frame.height)
-                base_wall, base_cpu, base_frame = measure(client, with_client_cpu(baseline, base_cpu_client), repeat)
-                assert base_frame.height == n
-                assert frame.select(base_frame.columns).equals(base_frame), label
-                lines += [
-                    reader_row(n, f"polars-redis, {label}", wall, cpu, f"{base_wall / wall:.1f}x faster",
-                               client_cpu=statistics.median(ours_cpu) * 1e3),
-                    reader_row(n, f"redis-py, {label}", base_wall, base_cpu, "1.0x",
-                               client_cpu=statistics.median(base_cpu_client) * 1e3),
-                ]
-                print("\n".join(lines[-2:]), flush=True)
+            for label, ours, fields, timestamps in cases:
+                lines += compared_rows(client, f"{n:,}", [
+                    (f"polars-redis, {label}", ours),
+                    ("redis-py + hiredis", lambda f=fields, t=timestamps: redis_py_read(text_client, f, t)),
+                    ("valkey-glide", lambda f=fields, t=timestamps: glide_read(glide, f, t)),
+                ], args.repeat, n, lambda frame: frame)
     publish(lines, args.markdown)
 
 

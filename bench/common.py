@@ -47,10 +47,12 @@ def redis_stack(url: str | None = None, **options: Any) -> Iterator[str]:
 
 
 @contextmanager
-def baseline_clients(url: str | None, **hiredis_options: Any) -> Iterator[tuple[str, redis.Redis, redis.Redis, Any]]:
+def baseline_clients(url: str | None, *, glide_protocol: Any = None,
+                     **hiredis_options: Any) -> Iterator[tuple[str, redis.Redis, redis.Redis, Any]]:
     """The server (as redis_stack), a plain redis-py client on it (loading, INFO), redis-py +
-    hiredis (with `hiredis_options`) and valkey-glide: what the interleaved comparisons run."""
-    with redis_stack(url) as url, closing(glide_client(url)) as glide:
+    hiredis (with `hiredis_options`) and valkey-glide (speaking `glide_protocol`, else its
+    default): what the interleaved comparisons run."""
+    with redis_stack(url) as url, closing(glide_client(url, glide_protocol)) as glide:
         yield url, redis.Redis.from_url(url), hiredis_client(url, **hiredis_options), glide
 
 
@@ -94,8 +96,10 @@ def hiredis_client(url: str, **kwargs: Any) -> redis.Redis:
     return redis.Redis.from_url(url, **kwargs)
 
 
-def glide_client(url: str) -> Any:
-    """A valkey-glide (sync) client on the same server."""
+def glide_client(url: str, protocol: Any = None) -> Any:
+    """A valkey-glide (sync) client on the same server, speaking `protocol` (a
+    glide_sync.ProtocolVersion) when given: glide converts RediSearch's FT.AGGREGATE replies
+    only in their RESP2 form."""
     from urllib.parse import urlparse
 
     import glide_sync
@@ -105,7 +109,7 @@ def glide_client(url: str) -> Any:
                    if parsed.password else None)
     config = glide_sync.GlideClientConfiguration(
         [glide_sync.NodeAddress(parsed.hostname or "127.0.0.1", parsed.port or 6379)], credentials=credentials,
-        request_timeout=60_000)
+        request_timeout=60_000, **({} if protocol is None else {"protocol": protocol}))
     return glide_sync.GlideClient.create(config)
 
 
@@ -138,6 +142,40 @@ def glide_batch(client: Any, fill: Callable[[Any], None]) -> list[Any]:
     batch = glide_sync.Batch(is_atomic=False)
     fill(batch)
     return client.exec(batch, raise_on_error=True) or []
+
+
+def hmget_rows(client: redis.Redis, keys: list[str], fields: list[str]) -> list[list[Any]]:
+    """redis-py: the `fields` of every key, one pipeline of HMGET."""
+    pipe = client.pipeline(transaction=False)
+    for key in keys:
+        pipe.hmget(key, fields)
+    return pipe.execute()
+
+
+def glide_hmget_rows(client: Any, keys: list[str], fields: list[str]) -> list[list[str]]:
+    """valkey-glide: the `fields` of every key as text, one batch of HMGET."""
+    replies = glide_batch(client, lambda batch: [batch.hmget(key, fields) for key in keys])
+    return [[v.decode() for v in reply] for reply in replies]
+
+
+def search_cursor_rows(client: redis.Redis, index: str, *args: str, count: int = 1000) -> list[dict[str, str]]:
+    """redis-py (RESP3, decode_responses): every row of FT.AGGREGATE `index` `args` WITHCURSOR
+    COUNT `count`, read page by page with FT.CURSOR READ."""
+    reply, cursor = client.execute_command("FT.AGGREGATE", index, *args, "WITHCURSOR", "COUNT", count)
+    rows = [row["extra_attributes"] for row in reply["results"]]
+    while cursor:
+        reply, cursor = client.execute_command("FT.CURSOR", "READ", index, cursor, "COUNT", count)
+        rows += [row["extra_attributes"] for row in reply["results"]]
+    return rows
+
+
+def glide_search_cursor_rows(client: Any, index: str, *args: str, count: int = 1000) -> list[dict[str, str]]:
+    """valkey-glide (RESP2, see glide_client): the same rows, as text."""
+    rows, cursor = client.custom_command(["FT.AGGREGATE", index, *args, "WITHCURSOR", "COUNT", str(count)])
+    while cursor:
+        more, cursor = client.custom_command(["FT.CURSOR", "READ", index, str(cursor), "COUNT", str(count)])
+        rows += more
+    return [{k.decode(): v.decode() for k, v in row.items()} for row in rows]
 
 
 def raw_loop_binary() -> Path:
