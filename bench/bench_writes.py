@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 import redis
 
-from polars_redis.writers.writes import write_hashes, write_json, write_strings
+from polars_redis import write_hashes, write_json, write_strings
 
 sys.path.insert(0, str(Path(__file__).parent))
 from common import (  # noqa: E402
