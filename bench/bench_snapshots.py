@@ -10,7 +10,12 @@ and for each: wall time, main-thread CPU (used_cpu_*_main_thread), children CPU
 (used_cpu_*_children) measured alone, then in a second run the p50/p99 latency of GETs a separate
 process sends throughout (next to the same probe's figures on the idle server).
 
-Usage: python bench/bench_snapshots.py [--sizes 1000000] [--markdown FILE]
+With --pin (a machine of two or more cores) the server's main thread runs on CPU 0 with the
+probe, and its fork, its background threads and this process (run it as
+`taskset -c 1 python bench/bench_snapshots.py --pin`) on CPU 1: the probe then sees what the main
+thread does, not the contention of three busy processes on two cores.
+
+Usage: python bench/bench_snapshots.py [--sizes 1000000] [--pin] [--markdown FILE]
 """
 
 from __future__ import annotations
@@ -64,8 +69,14 @@ def cpu(client: redis.Redis) -> tuple[float, float]:
     return main, children
 
 
-def probe(port: int, stop: multiprocessing.Event, out: multiprocessing.Queue) -> None:
+# With --pin: the CPU of the server's main thread and the probe; everything else runs on the next one.
+MAIN_CPU = 0
+
+
+def probe(port: int, stop: multiprocessing.Event, out: multiprocessing.Queue, pin: bool) -> None:
     """Another client: GETs back to back until told to stop; hands over the latencies (ms)."""
+    if pin:
+        os.sched_setaffinity(0, {MAIN_CPU})
     client = redis.Redis(port=port)
     client.set("probe", "x")
     latencies = []
@@ -76,9 +87,9 @@ def probe(port: int, stop: multiprocessing.Event, out: multiprocessing.Queue) ->
     out.put(latencies)
 
 
-def with_probe(port: int, work: Callable[[], object]) -> tuple[float, list[float]]:
+def with_probe(port: int, work: Callable[[], object], pin: bool) -> tuple[float, list[float]]:
     stop, out = multiprocessing.Event(), multiprocessing.Queue()
-    process = multiprocessing.Process(target=probe, args=(port, stop, out))
+    process = multiprocessing.Process(target=probe, args=(port, stop, out, pin))
     process.start()
     time.sleep(0.3)  # the probe is connected and running
     start = time.perf_counter()
@@ -99,12 +110,14 @@ def wait_for_no_fork(client: redis.Redis) -> None:
         time.sleep(0.05)
 
 
-def run(n: int, lines: list[str]) -> None:
+def run(n: int, lines: list[str], pin: bool) -> None:
     directory = Path(tempfile.mkdtemp(prefix="bench-snapshots-"))
     port = free_port()
+    pinning = ["--server_cpulist", str(MAIN_CPU), "--bgsave_cpulist", str(MAIN_CPU + 1),
+               "--bio_cpulist", str(MAIN_CPU + 1)] if pin else []
     server = subprocess.Popen(
         [shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(directory), "--repl-diskless-sync-delay", "0"],
+         "--appendonly", "no", "--dir", str(directory), "--repl-diskless-sync-delay", "0", *pinning],
         stdout=subprocess.DEVNULL,
     )
     try:
@@ -121,7 +134,7 @@ def run(n: int, lines: list[str]) -> None:
         client.save()
         dump = directory / "dump.rdb"
 
-        idle_wall, idle = with_probe(port, lambda: time.sleep(3))
+        idle_wall, idle = with_probe(port, lambda: time.sleep(3), pin)
         results = []
         for label, work in (
             ("SCAN + HGETALL (read_hashes)", lambda: pr.read_hashes(url, "bench:*", SCHEMA)),
@@ -139,7 +152,7 @@ def run(n: int, lines: list[str]) -> None:
             main1, children1 = cpu(client)
             assert height == n, (label, height)
             wait_for_no_fork(client)
-            _, latencies = with_probe(port, work)
+            _, latencies = with_probe(port, work, pin)
             results.append((label, wall, main1 - main0, children1 - children0, latencies))
         scan_wall, scan_main = results[0][1], results[0][2]
         lines.append(f"| {n:,} | idle (probe only) | {idle_wall:.2f} | | | {percentile(idle, 50):.3f} | "
@@ -158,12 +171,16 @@ def run(n: int, lines: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--pin", action="store_true", help="the server's main thread and the probe on CPU 0, "
+                        "the rest on CPU 1 (run under taskset -c 1)")
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
+    if args.pin and os.sched_getaffinity(0) != {MAIN_CPU + 1}:
+        parser.error(f"--pin: run this process on CPU {MAIN_CPU + 1} only (taskset -c {MAIN_CPU + 1} python ...)")
     lines = table_start("hashes", "read", "wall s", "main-thread CPU s", "children CPU s", "GET p50 ms", "GET p99 ms",
                         "speed vs SCAN")
     for n in args.sizes:
-        run(n, lines)
+        run(n, lines, args.pin)
     publish(lines, args.markdown)
 
 
