@@ -130,7 +130,12 @@ def test_moved_rows_follow_the_topology_once_it_names_the_new_owner(moving: Loca
     moved_before = moved_answered(moving)
 
     def assign_the_slot() -> None:
-        time.sleep(0.3)
+        # Only once the write has been redirected (however late it starts on a loaded machine):
+        # the writer keeps following MOVED meanwhile, within its 30 s of patience.
+        deadline = time.monotonic() + 20
+        while moved_answered(moving) == moved_before and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.1)
         move.finish()
 
     keys = [hot[i % 5] if i % 2 else f"other:{i % 7}" for i in range(1000)]
