@@ -7,6 +7,7 @@ build/cpp-tests/examples/), or from POLARS_REDIS_CPP_EXAMPLE. A missing binary i
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -33,7 +34,8 @@ def parse(stdout: str) -> tuple[list[str], list[dict[str, str]], int, int, dict[
         if head == "schema":
             schema = rest.split()
         elif head == "row":
-            rows.append(dict(cell.split("=", 1) for cell in rest.split(" ")))
+            # Values may hold spaces: a cell runs up to the next " name=".
+            rows.append(dict(re.findall(r"(\w+)=(.*?)(?= \w+=|$)", rest)))
         elif head == "rows":
             parts = rest.split()
             count, batches = int(parts[0]), int(parts[2])
