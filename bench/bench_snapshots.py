@@ -6,6 +6,8 @@ fields with a server-side script, then times in the same run:
   read_hashes (SCAN + pipelined HGETALL),
   read_hashes(snapshot=True) (a replication full resync, diskless),
   read_rdb on the file SAVE wrote (no server involved),
+  a bare drain of the same full resync (a socket that reads the RDB and discards it, no decoding):
+  what the server's side of a snapshot costs whatever the client does with the bytes,
 and for each: wall time, main-thread CPU (used_cpu_*_main_thread), children CPU
 (used_cpu_*_children) measured alone, then in a second run the p50/p99 latency of GETs a separate
 process sends throughout (next to the same probe's figures on the idle server).
@@ -69,6 +71,8 @@ def cpu(client: redis.Redis) -> tuple[float, float]:
     return main, children
 
 
+DRAIN = "PSYNC, bytes drained only (no decoding)"
+
 # With --pin: the CPU of the server's main thread and the probe; everything else runs on the next one.
 MAIN_CPU = 0
 
@@ -103,6 +107,32 @@ def with_probe(port: int, work: Callable[[], object], pin: bool) -> tuple[float,
 
 def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=1000)[int(p * 10) - 1] if len(values) > 10 else float("nan")
+
+
+def drain_full_resync(port: int) -> int:
+    """Asks for a diskless full resync and reads the RDB into a buffer it keeps overwriting, as
+    fast as the socket delivers; returns the bytes read."""
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        stream = sock.makefile("rb", buffering=0)
+        sock.sendall(b"REPLCONF capa eof capa psync2\r\n")
+        assert stream.readline().startswith(b"+OK")
+        sock.sendall(b"PSYNC ? -1\r\n")
+        assert stream.readline().startswith(b"+FULLRESYNC")
+        header = b"\n"
+        while header == b"\n":  # keepalive newlines while the fork starts
+            header = stream.readline()
+        assert header.startswith(b"$EOF:"), header  # diskless: the RDB ends with this 40-byte mark
+        mark = header[5:45]
+        buffer = bytearray(4 << 20)
+        view = memoryview(buffer)
+        tail, total = b"", 0
+        while not tail.endswith(mark):
+            got = sock.recv_into(buffer)
+            if got == 0:
+                raise ConnectionError("the server closed the full resync before its end mark")
+            total += got
+            tail = (tail + bytes(view[max(0, got - 40):got]))[-40:]
+        return total
 
 
 def wait_for_no_fork(client: redis.Redis) -> None:
@@ -140,17 +170,18 @@ def run(n: int, lines: list[str], pin: bool) -> None:
             ("SCAN + HGETALL (read_hashes)", lambda: pr.read_hashes(url, "bench:*", SCHEMA)),
             ("snapshot=True (PSYNC, diskless)", lambda: pr.read_hashes(url, "bench:*", SCHEMA, snapshot=True)),
             ("read_rdb on the saved file", lambda: pr.read_rdb(dump, "bench:*", SCHEMA)),
+            (DRAIN, lambda: drain_full_resync(port)),
         ):
             # CPU and wall without the probe (its GETs cost the main thread too), then the
             # latency run with it.
             wait_for_no_fork(client)
             main0, children0 = cpu(client)
             start = time.perf_counter()
-            height = work().height
+            result = work()
             wall = time.perf_counter() - start
             wait_for_no_fork(client)  # the fork's CPU is counted once it has exited
             main1, children1 = cpu(client)
-            assert height == n, (label, height)
+            assert label == DRAIN or result.height == n, (label, result)
             wait_for_no_fork(client)
             _, latencies = with_probe(port, work, pin)
             results.append((label, wall, main1 - main0, children1 - children0, latencies))
