@@ -5,7 +5,8 @@ by the default user (RESTORE payloads, chosen by the probe) and by an ACL user r
 (the command path: HSET / JSON.SET, MULTI/DEL/.../EXEC for replace, EXISTS + Lua for fail), plus
 a redis-py pipeline (HSET mapping / JSON.SET per row). Each write starts from an empty database;
 "fail" writes new keys, "append" and "replace" write over nothing (the server's cost of creating
-the values is what is compared).
+the values is what is compared), and "append (keys exist)" merges into keys that all exist (with
+RESTORE, each is refused with BUSYKEY and merged by HSET: the path's worst case).
 Usage: python bench/bench_restore.py [--rows 100000 1000000] [--types hashes JSON] [--markdown FILE]
 """
 
@@ -53,13 +54,22 @@ def main() -> None:
             for kind, write, baseline in (("hashes", pr.write_hashes, redis_py_hashes), ("JSON", pr.write_json, redis_py_json)):
                 if kind not in args.types:
                     continue
-                for mode in ("append", "replace", "fail"):
+                def existing_keys() -> None:  # append over keys that all exist: every RESTORE answered BUSYKEY
+                    client.flushall()
+                    write(df, urls["commands"], if_exists="replace")
+
+                for mode, setup in (("append", client.flushall), ("append (keys exist)", existing_keys),
+                                    ("replace", client.flushall), ("fail", client.flushall)):
                     results = {}
                     for path, url in (("commands", urls["commands"]), ("RESTORE", urls["RESTORE"])):
-                        wall, cpu, _ = measure(client, lambda: write(df, url, if_exists=mode), repeat=1, setup=client.flushall)
+                        if_exists = mode.split()[0]
+                        wall, cpu, _ = measure(client, lambda: write(df, url, if_exists=if_exists), repeat=1, setup=setup)
                         results[path] = cpu
                         ratio = f"{results['commands'] / cpu:.2f}x lower" if path == "RESTORE" else "1.0x"
-                        label = "default user: commands too (append merges)" if mode == "append" and path == "RESTORE" else path
+                        label = path
+                        if if_exists == "append" and path == "RESTORE":
+                            label = ("default user: commands too (JSON.MERGE)" if kind == "JSON"
+                                     else "RESTORE, HSET where BUSYKEY")
                         lines.append(f"| {n:,} | {kind} | {mode} | {label} | {wall * 1e3:.0f} | {cpu * 1e3:.0f} | "
                                      f"{wall / cpu:.2f} | {ratio} |")
                         print(lines[-1], flush=True)

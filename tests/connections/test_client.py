@@ -197,7 +197,7 @@ def _write_method(c, r):
     assert r.info("server")["redis_version"].startswith("7.4")
     decision = pr.write_method(c, kind="hash")
     assert (decision["method"], decision["rdb_version"]) == ("restore", 12)
-    assert pr.write_method(c, if_exists="append")["method"] == "commands"
+    assert pr.write_method(c, kind="json", if_exists="append")["method"] == "commands"
 
 
 def _sink_hashes(c, r):

@@ -232,17 +232,90 @@ def test_replace_and_fail_modes(target: Target) -> None:
     assert command_calls(client, "del") == deletes
 
 
-def test_append_keeps_commands_and_method_is_visible(target: Target, caplog: pytest.LogCaptureFixture) -> None:
+def test_append_restores_absent_keys_and_method_is_visible(target: Target, caplog: pytest.LogCaptureFixture) -> None:
     assert pr.write_method(target.restore_url)["method"] == "restore"
     assert pr.write_method(target.restore_url)["rdb_version"] == target.rdb
-    assert pr.write_method(target.restore_url, if_exists="append")["method"] == "commands"
+    assert pr.write_method(target.restore_url, if_exists="append")["method"] == "restore"
     refused = pr.write_method(target.commands_url)
     assert refused["method"] == "commands" and "NOPERM" in refused["reason"]
-    target.client.config_resetstat()  # the probes above ran RESTORE (refused for its payload)
+    client = target.client
+    client.hset("b", mapping={"old": "1"})
+    client.config_resetstat()  # the probes above ran RESTORE (refused for its payload)
     with caplog.at_level("DEBUG", logger="polars_redis.writes"):
-        pr.write_hashes(pl.DataFrame({"_key": ["a"], "v": ["1"]}), target.restore_url, if_exists="append")
-    assert "commands (append" in caplog.text
-    assert command_calls(target.client, "restore") == 0 and command_calls(target.client, "hset") == 1
+        pr.write_hashes(pl.DataFrame({"_key": ["a", "b"], "v": ["1", "2"]}), target.restore_url, if_exists="append")
+    assert "RESTORE payloads" in caplog.text
+    # One RESTORE per row (one probe before them); the existing key's was refused (BUSYKEY) and
+    # its row merged with HSET.
+    assert command_calls(client, "restore") == 3 and command_calls(client, "hset") == 1
+    assert client.hgetall("a") == {b"v": b"1"} and client.hgetall("b") == {b"old": b"1", b"v": b"2"}
+    # With a TTL, append checks key types under WATCH, with commands.
+    client.config_resetstat()
+    pr.write_hashes(pl.DataFrame({"_key": ["c"], "v": ["3"]}), target.restore_url, if_exists="append", ttl=60)
+    assert command_calls(client, "restore") == 1 and command_calls(client, "hset") == 1  # the probe
+
+
+KEYS_WITH_REPEATS = ["a", "b", "c", "a"]
+
+
+@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(columns=st.dictionaries(NAMES, st.lists(st.none() | TEXTS, min_size=4, max_size=4), max_size=5),
+       existing=st.dictionaries(st.sampled_from(["a", "b", "c"]), st.dictionaries(NAMES, TEXTS, min_size=1, max_size=4),
+                                max_size=3),
+       low=st.booleans())
+def test_append_matches_the_command_path(target: Target, columns: dict[str, list[str | None]],
+                                         existing: dict[str, dict[str, str]], low: bool) -> None:
+    """append creates absent keys with RESTORE and merges the rest (BUSYKEY, then HSET): the same
+    values as HSET alone, existing fields and TTLs kept, a repeated key's rows merged in order."""
+    client = target.client
+    client.flushall()
+    if low:
+        target.lower_limits()
+    for prefix in ("r:", "c:"):
+        for key, fields in existing.items():
+            client.hset(prefix + key, mapping=fields)
+            client.expire(prefix + key, 1000)
+    z = ["1", "2", "3", "4"]  # a column never null: every row stores something
+    df = pl.DataFrame({"_key": KEYS_WITH_REPEATS, **columns, "z": z},
+                      schema_overrides={c: pl.String for c in columns})
+    write_both(target, pr.write_hashes, df, if_exists="append")
+    assert_same_values(target, expect_keys=3)
+    # The merge rule itself, independently of either path.
+    expected = {key: dict(existing.get(key, {})) for key in "abc"}
+    for row, key in enumerate(KEYS_WITH_REPEATS):
+        expected[key].update({name: values[row] for name, values in columns.items() if values[row] is not None})
+        expected[key]["z"] = z[row]
+    for key, fields in expected.items():
+        stored = client.hgetall("r:" + key)
+        assert stored == {f.encode(): v.encode() for f, v in fields.items()}, key
+        assert (client.ttl("r:" + key) > 0) == (key in existing)
+    target.reset_limits()
+
+
+def test_append_collections_and_strings_match_the_command_path(target: Target) -> None:
+    client = target.client
+    for prefix in ("r:", "c:"):
+        client.sadd(prefix + "s1", "old", "7")
+        client.rpush(prefix + "l1", "old")
+        client.zadd(prefix + "z1", {"old": 1.0, "m1": 9.0})
+        client.set(prefix + "v1", "old", ex=1000)
+        client.expire(prefix + "s1", 1000)
+    def keyed(prefix: str) -> pl.Expr:
+        return (pl.lit(prefix) + pl.col("_key")).alias("_key")
+
+    rows = pl.DataFrame({"_key": ["1", "2", "1", "2", "3"], "member": ["m1", "m2", "m3", "12", "m5"],
+                         "score": [0.5, -2.0, 3.25, 1e300, 4.0]})
+    write_both(target, pr.write_set, rows.select(keyed("s"), "member"), if_exists="append")
+    write_both(target, pr.write_list, rows.select(keyed("l"), pl.col("member").alias("element")),
+               if_exists="append")
+    write_both(target, pr.write_zset, rows.select(keyed("z"), "member", "score"), if_exists="append")
+    write_both(target, pr.write_strings, rows.select(keyed("v"), pl.col("member").alias("value")),
+               if_exists="append")
+    assert_same_values(target, expect_keys=12)
+    assert client.smembers("r:s1") == {b"old", b"7", b"m1", b"m3"} and client.ttl("r:s1") > 0
+    assert client.lrange("r:l1", 0, -1) == [b"old", b"m1", b"m3"]
+    assert client.zrange("r:z1", 0, -1, withscores=True) == [(b"m1", 0.5), (b"old", 1.0), (b"m3", 3.25)]
+    assert client.get("r:v1") == b"m3" and client.ttl("r:v1") > 0  # SET ... KEEPTTL
+    assert client.lrange("r:l3", 0, -1) == [b"m5"] and client.get("r:v2") == b"12"
 
 
 def test_json_documents_match_the_command_path(stack74: Target) -> None:
@@ -308,11 +381,18 @@ def test_cluster_routes_restore_payloads(cluster, oracle: redis.RedisCluster) ->
     df = pl.DataFrame({"_key": [f"k{i}" for i in range(n)], "v": [str(i) for i in range(n)]})
     assert pr.write_hashes(df, cluster.url, key_prefix="h:", ttl=300) == n
     assert pr.write_hashes(df, cluster.url, key_prefix="f:", if_exists="fail") == n
+    # append: every other key exists (BUSYKEY on its node, then HSET there), the rest are created
+    more = pl.DataFrame({"_key": [f"k{i}" for i in range(0, 2 * n, 2)], "w": ["m"] * n})
+    assert pr.write_hashes(more, cluster.url, key_prefix="h:", if_exists="append") == n
     pr.write_zset(pl.DataFrame({"_key": ["z"] * 3, "member": ["a", "b", "c"], "score": [3.0, 1.5, -2.0]}),
                   cluster.url)
     for i in range(n):
-        assert oracle.hgetall(f"h:k{i}") == {b"v": str(i).encode()} == oracle.hgetall(f"f:k{i}")
+        appended = {b"w": b"m"} if i % 2 == 0 else {}
+        assert oracle.hgetall(f"h:k{i}") == {b"v": str(i).encode(), **appended}
+        assert oracle.hgetall(f"f:k{i}") == {b"v": str(i).encode()}
         assert 0 < oracle.ttl(f"h:k{i}") <= 300
+    for i in range(n, 2 * n, 2):
+        assert oracle.hgetall(f"h:k{i}") == {b"w": b"m"} and oracle.ttl(f"h:k{i}") == -1
     assert oracle.zrange("z", 0, -1, withscores=True) == [(b"c", -2.0), (b"b", 1.5), (b"a", 3.0)]
     restores = [command_calls(cluster.client(node.port), "restore") for node in cluster.primaries]
     assert all(count > 0 for count in restores) and sum(restores) >= n

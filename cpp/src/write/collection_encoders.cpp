@@ -65,6 +65,7 @@ class ItemsEncoder final : public ValueEncoder {
   bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
     return encode_set(in, row, key, args);
   }
+  bool merge_creates_as_set() const override { return true; }
   std::string_view redis_type() const override { return type_; }
   std::unique_ptr<ValueEncoder> clone() const override { return std::make_unique<ItemsEncoder>(*this); }
 
@@ -104,6 +105,7 @@ class ZsetEncoder final : public ValueEncoder {
   bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
     return encode_set(in, row, key, args);
   }
+  bool merge_creates_as_set() const override { return true; }
   std::string_view redis_type() const override { return "zset"; }
   std::unique_ptr<ValueEncoder> clone() const override { return std::make_unique<ZsetEncoder>(*this); }
 

@@ -60,6 +60,7 @@ class RestoreEncoder final : public ValueEncoder {
   }
   void verify(net::Connection& conn) override { commands_->verify(conn); }
   bool whole_values() const override { return true; }
+  bool restores_appends() const override { return commands_->merge_creates_as_set(); }
 
   bool encode_restore(const arrow::ImportedStream& in, int64_t row, std::string_view key, int ttl_kind,
                       int64_t ttl_value, bool replace, resp::ArgumentList& args) override {
@@ -76,6 +77,20 @@ class RestoreEncoder final : public ValueEncoder {
     args.arg("RESTORE").arg(key).arg(ttl_ms).arg(payload_);
     if (replace) args.arg("REPLACE");
     if (ttl_kind == 2) args.arg("ABSTTL");
+    return true;
+  }
+
+  bool encode_restore_append(const arrow::ImportedStream& in, int64_t row, std::string_view key,
+                             resp::ArgumentList& restore, std::string& merge) override {
+    if (!encode_restore(in, row, key, 0, 0, false, restore)) return false;
+    merge.clear();
+    if (command_name(command_.encoded()) == "SET") {  // the merge keeps the TTL: SET ... KEEPTTL
+      merge_.clear();
+      commands_->encode_merge(in, row, key, merge_);
+      merge_.append_command_to(merge);
+    } else {  // the payload's own command merges as it creates
+      command_.append_command_to(merge);
+    }
     return true;
   }
 
@@ -132,6 +147,7 @@ class RestoreEncoder final : public ValueEncoder {
   std::unique_ptr<ValueEncoder> commands_;
   rdb::PayloadEncoder payloads_;
   resp::ArgumentList command_;
+  resp::ArgumentList merge_;
   std::vector<std::string_view> parts_;
   std::vector<std::string_view> items_;
   std::vector<rdb::ScoredMember> scored_;

@@ -138,6 +138,8 @@ struct Pending {
   bool failed = false;     // a reply failed: none of its rows count
   std::string last_key = {};  // its last key, when it covers several rows
   std::string after_first_key = {}, after_last_key = {};
+  // A RESTORE creating an appended row's key: the merge command to send instead on BUSYKEY.
+  std::string merge_if_exists = {};
 };
 
 // Rows [begin, end) of the stream that took effect, with their first and last keys.
@@ -161,10 +163,16 @@ class Pipeline {
   std::vector<RedirectedRow>& redirected_rows() { return redirected_; }
   // The first failed reply, if any (the check's error, with the unit's row); later units still settle.
   const std::optional<std::pair<Error, int64_t>>& failure() const { return failure_; }
-  // The stream rows sent whose replies are still unread: [first, end).
+  // The stream rows sent whose replies are still unread: [first, end). A merge sent for a row
+  // whose RESTORE found its key (resend) may follow later rows.
   std::pair<int64_t, int64_t> in_flight_rows() const {
     if (pending_.empty()) return {0, 0};
-    return {pending_.front().first_row, pending_.back().first_row + pending_.back().rows + pending_.back().rows_after};
+    int64_t first = pending_.front().first_row, end = first;
+    for (const Pending& p : pending_) {
+      first = std::min(first, p.first_row);
+      end = std::max(end, p.first_row + p.rows + p.rows_after);
+    }
+    return {first, end};
   }
 
   // Where the next unit's commands go. Rows sent here by ASK are admitted by an ASKING right
@@ -191,6 +199,12 @@ class Pipeline {
     pending_.push_back(std::move(pending));
     send_early();
     while (in_flight_replies_ > window_) settle_one(check);
+  }
+  // From a check: the unit's commands were appended again (another form of them), to be settled
+  // after everything already in flight.
+  void resend(Pending pending) {
+    in_flight_replies_ += pending.replies + (asking_ ? 1 : 0);
+    pending_.push_back(std::move(pending));
   }
   // Stream row `row` (key `key`) needs no command: it counts once everything before it has.
   void commit_without_reply(int64_t row, const std::string& key) {
@@ -311,6 +325,14 @@ bool restores(const ValueEncoder& encoder, const RowWriteOptions& options) {
   return encoder.whole_values() && options.mode != WriteMode::kAppend;
 }
 
+// Whether append creates absent keys with RESTORE (no REPLACE), merging with commands only where
+// the server answers BUSYKEY: a whole-value encoder whose merge creates what its set creates, and
+// no TTL (append with a TTL checks key types under WATCH, with commands).
+bool restores_appends(const ValueEncoder& encoder, const RowWriteOptions& options, const Layout& layout) {
+  return options.mode == WriteMode::kAppend && encoder.whole_values() && encoder.restores_appends() &&
+         !options.ttl_seconds && layout.ttl < 0;
+}
+
 // The command storing one row, exactly as the write sends it: the merge (append), a RESTORE
 // (REPLACE under replace), or the set; false when the row has nothing to store.
 bool encode_row(ValueEncoder& encoder, const RowWriteOptions& options, const arrow::ImportedStream& in, int64_t row,
@@ -332,7 +354,8 @@ void check_row(ValueEncoder* encoder, const RowWriteOptions& options, const arro
     if (!encoder) return;
     const auto ttl = ttl_of(in, layout, options, row);
     args.clear();
-    if (restores(*encoder, options)) {
+    if (restores(*encoder, options) || restores_appends(*encoder, options, layout)) {
+      // (an appended row's merge command is its set command, or SET ... KEEPTTL: checked alike)
       encoder->check_restore(in, row, key, ttl.first, ttl.second, options.mode == WriteMode::kReplace, args);
     } else {
       encode_row(*encoder, options, in, row, key, ttl, args);
@@ -549,12 +572,20 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
                        (options.mode == WriteMode::kAppend && has_ttl && !encoder.redis_type().empty());
   bool conflict = false;  // a guarded EXEC was aborted by WATCH
   const bool whole = restores(encoder, options);  // RESTORE with the TTL instead of set + EXPIRE
+  const bool appends_restore = restores_appends(encoder, options, layout);
 
   // A redirected row (cluster) is recorded by pipeline.redirected() and the write goes on.
   auto check = [&](const resp::NodeView& reply, int index, Pending& pending) -> int64_t {
     if (pending.replies == 1) {  // a single command (append, or RESTORE ... REPLACE)
+      if (reply.is_error() && !pending.merge_if_exists.empty() && reply.str().starts_with("BUSYKEY")) {
+        // An appended row's key exists: merge into it. Rows of one key stay in frame order, as
+        // every later row of that key gets BUSYKEY too (unless another client deletes the key).
+        pipeline.begin_unit().append(pending.merge_if_exists);
+        pipeline.resend(Pending{1, pending.rows, pending.key, pending.first_row});
+        return 0;
+      }
       if (reply.is_error() && !pipeline.redirected(reply, pending)) {
-        fail_reply(reply, pending, whole ? "RESTORE" : "writing");
+        fail_reply(reply, pending, whole || !pending.merge_if_exists.empty() ? "RESTORE" : "writing");
       }
       return reply.is_error() ? 0 : pending.rows;
     }
@@ -682,6 +713,7 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
 
   std::string key;
   resp::ArgumentList args;
+  std::string merge_if_exists;
   int64_t batch_start = 0;  // the stream row of the batch's first row
   try {
     for (; in.next() && !pipeline.failure(); batch_start += in.num_rows()) {
@@ -696,7 +728,8 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
           if (ttl_kind == 2) resp::CommandWriter(out, 3).arg("PEXPIREAT").arg(key).arg(ttl_value);
         };
         args.clear();
-        const bool stores = encode_row(encoder, options, in, row, key, {ttl_kind, ttl_value}, args);
+        const bool stores = appends_restore ? encoder.encode_restore_append(in, row, key, args, merge_if_exists)
+                                            : encode_row(encoder, options, in, row, key, {ttl_kind, ttl_value}, args);
         if (guarded) {
           if (batch.rows == 0) {
             batch.first_row = stream_row;
@@ -723,7 +756,9 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
         }
         if (whole || (options.mode == WriteMode::kAppend && ttl_kind == 0)) {  // RESTORE ... REPLACE is atomic
           args.append_command_to(pipeline.begin_unit());
-          pipeline.sent(Pending{1, 1, key, stream_row}, check);
+          Pending unit{1, 1, key, stream_row};
+          if (appends_restore) unit.merge_if_exists = merge_if_exists;
+          pipeline.sent(std::move(unit), check);
           continue;
         }
         // replace: DEL + set + EXPIRE in one transaction; append (a type-agnostic SET): set +

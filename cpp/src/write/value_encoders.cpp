@@ -39,6 +39,7 @@ class HashEncoder final : public ValueEncoder {
   bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList& args) override {
     return encode_set(in, row, key, args);
   }
+  bool merge_creates_as_set() const override { return true; }
   std::string_view redis_type() const override { return "hash"; }
   std::unique_ptr<ValueEncoder> clone() const override { return std::make_unique<HashEncoder>(*this); }
 
@@ -113,6 +114,7 @@ class StringEncoder final : public ValueEncoder {
     args.arg("KEEPTTL");
     return true;
   }
+  bool merge_creates_as_set() const override { return true; }
   std::string_view redis_type() const override { return {}; }  // SET replaces a value of any type
   std::unique_ptr<ValueEncoder> clone() const override { return std::make_unique<StringEncoder>(*this); }
 

@@ -16,6 +16,7 @@
 #include "polars_redis/arrow/nested_builders.hpp"
 #include "polars_redis/arrow/record_batch.hpp"
 #include "polars_redis/error.hpp"
+#include "polars_redis/write/restore_encoder.hpp"
 #include "support/batch_stream.hpp"
 #include "support/thrown_error.hpp"
 
@@ -64,6 +65,7 @@ class Frame {
     resp::ArgumentList args;
     return encoder.encode_merge(*in_, row, key, args) ? decode(args) : Args{};
   }
+  const arrow::ImportedStream* in() const { return in_.get(); }
 
  private:
   std::unique_ptr<arrow::ImportedStream> in_;
@@ -164,6 +166,39 @@ TEST(StringEncoder, SetsTheValueColumnKeepsTheTtlOnMergeAndSkipsNulls) {
 
   auto missing = make_string_encoder("nope");
   expect_error([&] { frame.bind(*missing); }, "value_column 'nope' is not a column of the frame");
+}
+
+// append without a TTL: RESTORE (no REPLACE) creates an absent key; the merge command, sent on
+// BUSYKEY, is the one the command path sends: the payload's own command, or SET ... KEEPTTL.
+TEST(RestoreEncoder, AppendCreatesWithRestoreAndKeepsTheMergeCommandForExistingKeys) {
+  arrow::BatchBuilder builder;
+  auto& value = builder.add_column("value", strings());
+  value.append_text("v1");
+  Frame frame(builder);
+  auto command_of = [](const Args& args) {
+    resp::ArgumentList list;
+    for (const auto& a : args) list.arg(a);
+    std::string out;
+    list.append_command_to(out);
+    return out;
+  };
+  for (const bool is_string : {false, true}) {
+    auto encoder = make_restore_encoder(is_string ? make_string_encoder("value") : make_hash_encoder(),
+                                        rdb::PayloadEncoder(12, {}));
+    frame.bind(*encoder);
+    ASSERT_TRUE(encoder->restores_appends());
+    resp::ArgumentList restore, replace;
+    std::string merge;
+    ASSERT_TRUE(encoder->encode_restore_append(*frame.in(), 0, "k", restore, merge));
+    ASSERT_TRUE(encoder->encode_restore(*frame.in(), 0, "k", 0, 0, false, replace));
+    EXPECT_EQ(decode(restore), decode(replace));  // RESTORE k 0 <payload>, no REPLACE
+    EXPECT_EQ(decode(restore).size(), 4u);
+    EXPECT_EQ(merge, command_of(frame.merge(*encoder, 0)));
+    EXPECT_EQ(merge, command_of(is_string ? Args{"SET", "k", "v1", "KEEPTTL"} : Args{"HSET", "k", "value", "v1"}));
+  }
+  // JSON.MERGE leaves nulls out where a document created whole keeps them: append keeps commands.
+  auto json = make_restore_encoder(make_json_encoder(), rdb::PayloadEncoder(12, {}));
+  EXPECT_FALSE(json->restores_appends());
 }
 
 TEST(CollectionEncoders, ListCellsBecomeOneCommandPerKey) {

@@ -3,9 +3,12 @@
 Hashes, JSON documents, strings, sets, lists and sorted sets are built in the C++ core as RDB
 payloads (the format of ``DUMP``) and installed with one ``RESTORE`` per key wherever the server
 takes them: ``if_exists="replace"`` becomes ``RESTORE key ttl payload REPLACE`` (atomic, TTL
-included) and ``"fail"`` runs ``RESTORE`` inside its all-or-nothing batches. The server then loads
-each value in one step instead of executing a command per value, which roughly halves its CPU
-time. ``"append"`` merges with existing values and keeps the commands.
+included) and ``"fail"`` runs ``RESTORE`` inside its all-or-nothing batches. ``"append"`` without
+a TTL creates absent keys with ``RESTORE`` (no ``REPLACE``) and merges into the keys that exist
+with the usual command, sent when the server answers ``BUSYKEY``; JSON documents (merged with
+``JSON.MERGE``, which leaves nulls out) and appends with a TTL keep the commands. The server then
+loads each value in one step instead of executing a command per value, which roughly halves its
+CPU time.
 
 The choice is made once per write (or sink) by asking the server: its version fixes the RDB
 version of the payloads (Redis 7.0 = 10, 7.2 = 11, 7.4 and later = 12, never above the server's
@@ -40,8 +43,8 @@ _KIND_NAMES = ("hash", "json", "string", "set", "list", "zset")
 
 
 def _decide(kind: str, url: str, plan: dict[str, Any]) -> dict[str, Any]:
-    if plan.get("if_exists") == "append":
-        return {"method": "commands", "reason": "append merges into existing values"}
+    if plan.get("if_exists") == "append" and kind == "json":
+        return {"method": "commands", "reason": "append merges JSON documents with JSON.MERGE"}
     support = _core.probe_restore(url, {k: v for k, v in plan.items() if k == "cluster_node"})
     if not support["usable"]:
         return {"method": "commands", "reason": support["reason"], "server_version": support["server_version"]}
@@ -70,7 +73,8 @@ def write_method(url: str | Client, *, kind: str = "hash", if_exists: IfExists =
     """Which way a write of `kind` values would reach the server at `url`.
 
     The same decision the writers make (one probe of the server, nothing is written): RESTORE
-    payloads where the server takes them, commands otherwise; ``"append"`` always uses commands.
+    payloads where the server takes them, commands otherwise. ``"append"`` of JSON documents uses
+    commands; any ``"append"`` with a TTL does too (whatever this says), as it checks key types.
 
     Args:
         url: a ``redis://``/``rediss://``/``unix://`` URL, or a Client.
@@ -89,7 +93,7 @@ def write_method(url: str | Client, *, kind: str = "hash", if_exists: IfExists =
         RedisTimeoutError: the server did not answer in time.
 
     Examples:
-        >>> pr.write_method(url, if_exists="append")["method"]
+        >>> pr.write_method(url, kind="json", if_exists="append")["method"]
         'commands'
         >>> pr.write_method(url, kind="zset")["method"]
         'restore'

@@ -37,6 +37,9 @@ class ValueEncoder {
   // The command merging the row into an existing value (HSET, JSON.MERGE, SET KEEPTTL).
   virtual bool encode_merge(const arrow::ImportedStream& in, int64_t row, std::string_view key,
                             resp::ArgumentList& args) = 0;
+  // Whether encode_merge on an absent key creates exactly what encode_set creates (HSET, SADD,
+  // RPUSH, ZADD, SET ... KEEPTTL; not JSON.MERGE, which leaves null members out).
+  virtual bool merge_creates_as_set() const { return false; }
   // An independent copy for another thread (bind() it before use), or null when rows must be
   // encoded in order (state carried from row to row).
   virtual std::unique_ptr<ValueEncoder> clone() const { return nullptr; }
@@ -46,6 +49,15 @@ class ValueEncoder {
   virtual bool whole_values() const { return false; }
   virtual bool encode_restore(const arrow::ImportedStream&, int64_t, std::string_view, int, int64_t, bool,
                               resp::ArgumentList&) {
+    return false;
+  }
+  // Whether append (without a TTL) may create absent keys with encode_restore_append.
+  virtual bool restores_appends() const { return false; }
+  // append without a TTL: a RESTORE without REPLACE that creates the row's value where the key is
+  // absent, and in `merge` the complete merge command (encode_merge's) to send instead when the
+  // server answers BUSYKEY; false when the row has nothing to store.
+  virtual bool encode_restore_append(const arrow::ImportedStream&, int64_t, std::string_view, resp::ArgumentList&,
+                                     std::string&) {
     return false;
   }
   // The check pass's encode_restore: the same validation, and `args` such that its sizes being
