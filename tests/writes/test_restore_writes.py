@@ -291,6 +291,37 @@ def test_append_matches_the_command_path(target: Target, columns: dict[str, list
     target.reset_limits()
 
 
+@pytest.mark.parametrize("phase", range(4))
+def test_append_over_existing_keys_turns_to_merges_in_frame_order(stack74: Target, phase: int) -> None:
+    """Once most RESTOREs find their key, append merges only (a refused RESTORE plus its merge
+    cost the server more than the merge): rows of one key keep their frame order across the
+    switch. `phase` moves which keys exist, so that in some run the last RESTORE before the
+    switch is refused, and its key's next row is already the merge."""
+    client = stack74.client
+    client.flushall()
+    n = 10_000
+    exists = [i % 4 != phase for i in range(n)]  # three keys in four exist: the switch comes early
+    pipe = client.pipeline(transaction=False)
+    for i in range(n):
+        if exists[i]:
+            pipe.hset(f"e:{i}", mapping={"old": "x", "v": "0"})
+    pipe.execute()
+    client.config_resetstat()
+    # Every key twice in a row, "1" then "2": "2" must win wherever the switch falls.
+    df = pl.DataFrame({"_key": [f"e:{i // 2}" for i in range(2 * n)], "v": ["1", "2"] * n})
+    assert pr.write_hashes(df, stack74.restore_url, if_exists="append") == 2 * n
+    for i in range(0, n, 97):
+        assert client.hgetall(f"e:{i}") == ({b"old": b"x", b"v": b"2"} if exists[i] else {b"v": b"2"}), i
+    stale = [i for i, v in enumerate(client.execute_command("EVAL", EVERY_V, 0, n)) if v != b"2"]
+    assert not stale, f"{len(stale)} keys kept an earlier row's value, e.g. e:{stale[0]}"
+    restores = command_calls(client, "restore") - 1  # the probe
+    assert 256 <= restores < 2 * n, restores
+
+
+# Every hash e:0 .. e:(n-1)'s field v, read on the server.
+EVERY_V = "local out = {} for i = 0, tonumber(ARGV[1]) - 1 do out[#out + 1] = redis.call('HGET', 'e:' .. i, 'v') end return out"
+
+
 def test_append_collections_and_strings_match_the_command_path(target: Target) -> None:
     client = target.client
     for prefix in ("r:", "c:"):

@@ -509,6 +509,8 @@ struct GuardedBatch {
   void clear() { *this = GuardedBatch{}; }
 };
 
+// append reviews after each this many RESTOREs whether most found their key (then merges only).
+constexpr int64_t kAppendRestoreReview = 256;
 constexpr int kGuardAttempts = 10;  // EXEC aborted by WATCH (another client changed a key): retry
 // Keys per WATCH: Redis (up to 7.4 at least) checks each watched key against every key the
 // connection already watches, so a WATCH of n keys costs the server O(n^2); measured on Redis
@@ -572,12 +574,22 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
                        (options.mode == WriteMode::kAppend && has_ttl && !encoder.redis_type().empty());
   bool conflict = false;  // a guarded EXEC was aborted by WATCH
   const bool whole = restores(encoder, options);  // RESTORE with the TTL instead of set + EXPIRE
-  const bool appends_restore = restores_appends(encoder, options, layout);
+  // Dropped for the rest of the write once most keys turn out to exist (a RESTORE answered
+  // BUSYKEY and the merge after it cost the server more than the merge alone): the RESTOREs in
+  // flight settle first, so that no merge overtakes an earlier row's.
+  bool appends_restore = restores_appends(encoder, options, layout);
+  bool merge_only_from_now = false;
+  int64_t append_restores = 0, append_restores_refused = 0;
 
   // A redirected row (cluster) is recorded by pipeline.redirected() and the write goes on.
   auto check = [&](const resp::NodeView& reply, int index, Pending& pending) -> int64_t {
     if (pending.replies == 1) {  // a single command (append, or RESTORE ... REPLACE)
-      if (reply.is_error() && !pending.merge_if_exists.empty() && reply.str().starts_with("BUSYKEY")) {
+      const bool refused = reply.is_error() && reply.str().starts_with("BUSYKEY");
+      if (!pending.merge_if_exists.empty() && ++append_restores % kAppendRestoreReview == 0) {
+        if (2 * (append_restores_refused + refused) > append_restores) merge_only_from_now = true;
+      }
+      if (refused && !pending.merge_if_exists.empty()) {
+        ++append_restores_refused;
         // An appended row's key exists: merge into it. Rows of one key stay in frame order, as
         // every later row of that key gets BUSYKEY too (unless another client deletes the key).
         pipeline.begin_unit().append(pending.merge_if_exists);
@@ -719,6 +731,11 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
     for (; in.next() && !pipeline.failure(); batch_start += in.num_rows()) {
       for (int64_t row = 0; row < in.num_rows() && !pipeline.failure(); ++row) {
         if (!selected.take(batch_start + row)) continue;
+        if (merge_only_from_now && appends_restore) {
+          pipeline.finish(check);
+          appends_restore = false;
+          if (pipeline.failure()) break;
+        }
         const int64_t stream_row = selected.last();  // a written row: the pipeline's numbering
         const int64_t global_row = options.row_offset + batch_start + row;
         render_key(in, layout, options, row, global_row, key);
