@@ -25,7 +25,7 @@ from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_writes import frame, redis_py_hashes, redis_py_json  # noqa: E402
-from harness import machine_description, measure, publish  # noqa: E402
+from harness import machine_description, measure, publish, redis_py_label  # noqa: E402
 
 
 def main() -> None:
@@ -74,7 +74,7 @@ def main() -> None:
                                      f"{wall / cpu:.2f} | {ratio} |")
                         print(lines[-1], flush=True)
                 wall, cpu, _ = measure(client, lambda: baseline(client, df), repeat=1, setup=client.flushall)
-                lines.append(f"| {n:,} | {kind} | (new keys) | redis-py pipeline | {wall * 1e3:.0f} | {cpu * 1e3:.0f} | "
+                lines.append(f"| {n:,} | {kind} | (new keys) | {redis_py_label()} pipeline | {wall * 1e3:.0f} | {cpu * 1e3:.0f} | "
                              f"{wall / cpu:.2f} | |")
                 print(lines[-1], flush=True)
     finally:

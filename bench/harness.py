@@ -132,6 +132,15 @@ def machine_description() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Linux {platform.release()}, Python {platform.python_version()}"
 
 
+def redis_py_label() -> str:
+    """How redis-py parses replies in this interpreter: a baseline row says which it ran."""
+    try:
+        import hiredis
+    except ImportError:
+        return "redis-py (no hiredis)"
+    return f"redis-py + hiredis {hiredis.__version__}"
+
+
 def table_start(*columns: str, note: str = "") -> list[str]:
     """The machine line (`note` continues it) and the header of a Markdown table whose first
     column is right-aligned (a size) and the second left-aligned (a label), the rest numbers."""

@@ -212,9 +212,9 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
 
   std::vector<net::Connection*> waiting;
   ScanPacer pacer(options.budget, options.max_keys_in_flight);
-  while (!limit_reached()) {
-    if (queue.cancelled()) return;
-
+  // Sends the next SCAN and the fetches that the window and the keys found allow; false when
+  // the consumer went away.
+  auto start_work = [&]() -> bool {
     const bool want_keys = !source->done() && !source->waiting() && pending.size() < scan_ahead &&
                            may_start_more(static_cast<int64_t>(pending.size()));
     // Unpaced, room for two whole multi-key commands (MGET) however deep the window: one is
@@ -223,39 +223,43 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
                                          : std::max<int64_t>(pacer.window(), 2 * static_cast<int64_t>(fetcher.keys_per_command()));
     const bool want_fetch = !pending.empty() && keys_in_flight < window && may_start_more(0);
     // Paced, new work goes out only when a burst opens; in between, only replies are read.
-    if (pacer.may_send(in_flight.empty() && !source->waiting(), want_keys || want_fetch)) {
-      if (want_keys) source->request();
-      while (!pending.empty() && keys_in_flight < window && may_start_more(0)) {
-        // A group of keys for one command: as many as the fetcher takes, the pipeline window
-        // allows, and n_rows can still use.
-        size_t room = static_cast<size_t>(window - keys_in_flight);
-        if (options.n_rows) room = std::min<size_t>(room, static_cast<size_t>(*options.n_rows - rows_total - keys_in_flight));
-        size_t take = std::min({fetcher.keys_per_command(), pending.size(), std::max<size_t>(room, 1)});
-        group.clear();
-        for (size_t i = 0; i < take; ++i) group.push_back(pending.at(i));
-        const size_t lane = next_lane;
-        int replies = fetcher.encode(group, lanes[lane]->out_buffer());
-        if (replies == 0) {
-          for (size_t i = 0; i < take && !limit_reached(); ++i) {
-            fetcher.append_row_without_values();
-            finish_row(pending.front());
-            pending.pop();
-            if (!emit_if_full()) return;
-          }
-          if (limit_reached()) break;
-          continue;
-        }
-        for (size_t i = 0; i < take; ++i) {
-          fetching.push(pending.front());
+    if (!pacer.may_send(in_flight.empty() && !source->waiting(), want_keys || want_fetch)) return true;
+    if (want_keys) source->request();
+    while (!pending.empty() && keys_in_flight < window && may_start_more(0)) {
+      // A group of keys for one command: as many as the fetcher takes, the pipeline window
+      // allows, and n_rows can still use.
+      size_t room = static_cast<size_t>(window - keys_in_flight);
+      if (options.n_rows) room = std::min<size_t>(room, static_cast<size_t>(*options.n_rows - rows_total - keys_in_flight));
+      size_t take = std::min({fetcher.keys_per_command(), pending.size(), std::max<size_t>(room, 1)});
+      group.clear();
+      for (size_t i = 0; i < take; ++i) group.push_back(pending.at(i));
+      const size_t lane = next_lane;
+      int replies = fetcher.encode(group, lanes[lane]->out_buffer());
+      if (replies == 0) {
+        for (size_t i = 0; i < take && !limit_reached(); ++i) {
+          fetcher.append_row_without_values();
+          finish_row(pending.front());
           pending.pop();
+          if (!emit_if_full()) return false;
         }
-        in_flight.push_back({InFlight::kFetch, replies, lane, take});
-        ++lane_work[lane];
-        next_lane = (next_lane + 1) % lanes.size();
-        keys_in_flight += static_cast<int64_t>(take);
-        pacer.started(static_cast<int64_t>(take));
+        if (limit_reached()) break;
+        continue;
       }
+      for (size_t i = 0; i < take; ++i) {
+        fetching.push(pending.front());
+        pending.pop();
+      }
+      in_flight.push_back({InFlight::kFetch, replies, lane, take});
+      ++lane_work[lane];
+      next_lane = (next_lane + 1) % lanes.size();
+      keys_in_flight += static_cast<int64_t>(take);
+      pacer.started(static_cast<int64_t>(take));
     }
+    return true;
+  };
+  while (!limit_reached()) {
+    if (queue.cancelled()) return;
+    if (!start_work()) return;
     if (limit_reached()) break;
     const bool source_waiting = source->waiting();
     if (in_flight.empty() && !source_waiting) {
@@ -279,11 +283,24 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
       continue;
     }
     pacer.received();
+    bool found_keys = false;
     while (source->waiting()) {
       auto reply = source_conn.next_reply();
       if (!reply) break;
       pacer.answered();
       source->consume(reply->root(), add_key);
+      found_keys = true;
+    }
+    // A SCAN reply and fetch replies often arrive together (the server writes replies at the
+    // end of its event-loop turn): the next fetches and SCAN go out before the fetch replies
+    // are parsed, so the server works meanwhile instead of waiting for the parsing.
+    if (found_keys && !pacer.paced() && !limit_reached()) {
+      if (!start_work()) return;
+      if (source_conn.pending_output() > 0) source_conn.try_send();
+      for (auto& lane : lanes) {
+        if (lane->pending_output() > 0) lane->try_send();
+      }
+      if (limit_reached()) break;  // rows that needed no command reached n_rows
     }
     while (!in_flight.empty()) {
       auto reply = lanes[in_flight.front().lane]->next_reply();
