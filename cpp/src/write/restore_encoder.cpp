@@ -60,7 +60,7 @@ class RestoreEncoder final : public ValueEncoder {
   }
   void verify(net::Connection& conn) override { commands_->verify(conn); }
   bool whole_values() const override { return true; }
-  bool restores_appends() const override { return commands_->merge_creates_as_set(); }
+  bool merge_creates_as_set() const override { return commands_->merge_creates_as_set(); }
 
   bool encode_restore(const arrow::ImportedStream& in, int64_t row, std::string_view key, int ttl_kind,
                       int64_t ttl_value, bool replace, resp::ArgumentList& args) override {

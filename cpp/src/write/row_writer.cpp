@@ -329,7 +329,7 @@ bool restores(const ValueEncoder& encoder, const RowWriteOptions& options) {
 // the server answers BUSYKEY: a whole-value encoder whose merge creates what its set creates, and
 // no TTL (append with a TTL checks key types under WATCH, with commands).
 bool restores_appends(const ValueEncoder& encoder, const RowWriteOptions& options, const Layout& layout) {
-  return options.mode == WriteMode::kAppend && encoder.whole_values() && encoder.restores_appends() &&
+  return options.mode == WriteMode::kAppend && encoder.whole_values() && encoder.merge_creates_as_set() &&
          !options.ttl_seconds && layout.ttl < 0;
 }
 
@@ -584,17 +584,19 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
   // A redirected row (cluster) is recorded by pipeline.redirected() and the write goes on.
   auto check = [&](const resp::NodeView& reply, int index, Pending& pending) -> int64_t {
     if (pending.replies == 1) {  // a single command (append, or RESTORE ... REPLACE)
-      const bool refused = reply.is_error() && reply.str().starts_with("BUSYKEY");
-      if (!pending.merge_if_exists.empty() && ++append_restores % kAppendRestoreReview == 0) {
-        if (2 * (append_restores_refused + refused) > append_restores) merge_only_from_now = true;
-      }
-      if (refused && !pending.merge_if_exists.empty()) {
-        ++append_restores_refused;
-        // An appended row's key exists: merge into it. Rows of one key stay in frame order, as
-        // every later row of that key gets BUSYKEY too (unless another client deletes the key).
-        pipeline.begin_unit().append(pending.merge_if_exists);
-        pipeline.resend(Pending{1, pending.rows, pending.key, pending.first_row});
-        return 0;
+      if (!pending.merge_if_exists.empty()) {  // an appended row's RESTORE
+        const bool key_exists = reply.is_error() && reply.str().starts_with("BUSYKEY");
+        append_restores_refused += key_exists;
+        if (++append_restores % kAppendRestoreReview == 0 && 2 * append_restores_refused > append_restores) {
+          merge_only_from_now = true;
+        }
+        if (key_exists) {
+          // Merge into it. Rows of one key stay in frame order, as every later row of that key
+          // gets BUSYKEY too (unless another client deletes the key).
+          pipeline.begin_unit().append(pending.merge_if_exists);
+          pipeline.resend(Pending{1, pending.rows, pending.key, pending.first_row});
+          return 0;
+        }
       }
       if (reply.is_error() && !pipeline.redirected(reply, pending)) {
         fail_reply(reply, pending, whole || !pending.merge_if_exists.empty() ? "RESTORE" : "writing");

@@ -186,7 +186,7 @@ TEST(RestoreEncoder, AppendCreatesWithRestoreAndKeepsTheMergeCommandForExistingK
     auto encoder = make_restore_encoder(is_string ? make_string_encoder("value") : make_hash_encoder(),
                                         rdb::PayloadEncoder(12, {}));
     frame.bind(*encoder);
-    ASSERT_TRUE(encoder->restores_appends());
+    ASSERT_TRUE(encoder->merge_creates_as_set());
     resp::ArgumentList restore, replace;
     std::string merge;
     ASSERT_TRUE(encoder->encode_restore_append(*frame.in(), 0, "k", restore, merge));
@@ -198,7 +198,7 @@ TEST(RestoreEncoder, AppendCreatesWithRestoreAndKeepsTheMergeCommandForExistingK
   }
   // JSON.MERGE leaves nulls out where a document created whole keeps them: append keeps commands.
   auto json = make_restore_encoder(make_json_encoder(), rdb::PayloadEncoder(12, {}));
-  EXPECT_FALSE(json->restores_appends());
+  EXPECT_FALSE(json->merge_creates_as_set());
 }
 
 TEST(CollectionEncoders, ListCellsBecomeOneCommandPerKey) {

@@ -51,8 +51,6 @@ class ValueEncoder {
                               resp::ArgumentList&) {
     return false;
   }
-  // Whether append (without a TTL) may create absent keys with encode_restore_append.
-  virtual bool restores_appends() const { return false; }
   // append without a TTL: a RESTORE without REPLACE that creates the row's value where the key is
   // absent, and in `merge` the complete merge command (encode_merge's) to send instead when the
   // server answers BUSYKEY; false when the row has nothing to store.
