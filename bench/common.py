@@ -227,3 +227,75 @@ def hgetall_frame(client: redis.Redis, pattern: str, key_column: bool = True) ->
     rows = [{k.decode(): v.decode() for k, v in h.items()} for h in pipe.execute()]
     frame = pl.DataFrame(rows)
     return frame.with_columns(pl.Series("_key", [k.decode() for k in keys])) if key_column else frame
+
+
+# --- Peers for streaming memory, the CLI, scan budgets and the pool ------------------------------
+
+
+def text_as(name: str, dtype: Any) -> pl.Expr:
+    """Column `name` of text parsed as `dtype`, as a user writes it ("true" / "false" for Boolean)."""
+    return pl.col(name) == "true" if dtype == pl.Boolean else pl.col(name).cast(dtype)
+
+
+def hash_rows_frame(keys: list[str], rows: list[dict[str, str]], schema: dict[str, Any]) -> pl.DataFrame:
+    """Text keys and their hashes (text fields) as a frame: `_key`, then the fields of `schema`
+    parsed as its dtypes (a missing field is null)."""
+    columns = {"_key": keys, **{name: [row.get(name) for row in rows] for name in schema}}
+    frame = pl.DataFrame(columns, schema={"_key": pl.String, **{name: pl.String for name in schema}})
+    return frame.with_columns(text_as(name, dtype) for name, dtype in schema.items() if dtype != pl.String)
+
+
+def redis_py_hash_frames(client: redis.Redis, pattern: str, schema: dict[str, Any]) -> Iterator[pl.DataFrame]:
+    """redis-py (decode_responses=True): SCAN COUNT 1000 TYPE hash, one pipeline of HGETALL per
+    round, a frame with `schema` per round."""
+    for keys in scan_chunks(client, pattern, "hash"):
+        pipe = client.pipeline(transaction=False)
+        for key in keys:
+            pipe.hgetall(key)
+        yield hash_rows_frame(keys, pipe.execute(), schema)
+
+
+def glide_hash_frames(client: Any, pattern: str, schema: dict[str, Any]) -> Iterator[pl.DataFrame]:
+    """valkey-glide: SCAN COUNT 1000 TYPE hash, one batch of HGETALL per round, a frame with
+    `schema` per round."""
+    from glide_sync import ObjectType
+
+    for keys in glide_scan_chunks(client, pattern, ObjectType.HASH):
+        replies = glide_batch(client, lambda batch, keys=keys: [batch.hgetall(key) for key in keys])
+        rows = [{k.decode(): v.decode() for k, v in reply.items()} for reply in replies]
+        yield hash_rows_frame([key.decode() for key in keys], rows, schema)
+
+
+def hashes_frame(frames: Iterable[pl.DataFrame]) -> pl.DataFrame:
+    """The frames of redis_py_hash_frames or glide_hash_frames as one frame, chunks kept."""
+    return pl.concat(frames, rechunk=False)
+
+
+def parquet_stream(frames: Iterable[pl.DataFrame], path: Path, row_group_size: int = 50_000) -> int:
+    """Frames appended to the Parquet file `path` with pyarrow's ParquetWriter, a row group per
+    `row_group_size` rows, so that only one row group is held at a time; returns the rows written."""
+    import pyarrow.parquet as pq
+
+    writer = None
+    pending: list[pl.DataFrame] = []
+    rows = pending_rows = 0
+
+    def flush() -> None:
+        nonlocal writer, pending_rows
+        table = pl.concat(pending).to_arrow()
+        writer = writer or pq.ParquetWriter(path, table.schema)
+        writer.write_table(table)
+        pending.clear()
+        pending_rows = 0
+
+    for frame in frames:
+        pending.append(frame)
+        pending_rows += frame.height
+        rows += frame.height
+        if pending_rows >= row_group_size:
+            flush()
+    if pending:
+        flush()
+    if writer is not None:
+        writer.close()
+    return rows
