@@ -2,8 +2,11 @@
 
 Starts a Redis Stack server (modules off: plain hashes), loads N hashes x 10 fields with a
 server-side script, then a separate process sends GET at 1 kHz throughout while this one runs, in
-turn: nothing (idle), read_hashes unbounded, and read_hashes with each budget. Reports the GET
-latency p50 / p99 / max of each phase and the scan's wall time, as a Markdown table.
+turn: nothing (idle), read_hashes unbounded, read_hashes with each budget, and the full read of
+the peers a user would otherwise pick: redis-py + hiredis and valkey-glide (sync), each SCAN COUNT
+1000 with one pipeline / batch of HGETALL per round and a pl.DataFrame with the schema (as in
+bench_hashes.py). Reports the GET latency p50 / p99 / max of each phase and the read's wall time,
+as a Markdown table; every read's frame is checked equal to the unbounded one.
 
 Usage: python bench/bench_budget.py [--keys 1000000] [--shares 0.5 0.25] [--markdown FILE]
 """
@@ -15,6 +18,7 @@ import multiprocessing
 import sys
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +29,10 @@ import polars_redis as pr
 from polars_redis.server import RedisStackServer
 
 sys.path.insert(0, str(Path(__file__).parent))
+from bench_hashes import FIELDS, glide_read, redis_py_read  # noqa: E402
 from bench_snapshots import LOAD_SCRIPT, SCHEMA, percentile  # noqa: E402
-from harness import publish, table_start  # noqa: E402
+from common import baseline_versions, glide_client, hiredis_client  # noqa: E402
+from harness import publish, redis_py_label, table_start  # noqa: E402
 
 RATE_HZ = 1000
 
@@ -66,8 +72,9 @@ def with_probe(url: str, work: Callable[[], Any]) -> tuple[float, list[float], A
 
 
 def run(n: int, shares: list[float], lines: list[str]) -> None:
-    with RedisStackServer(modules=()) as server:
+    with RedisStackServer(modules=()) as server, closing(glide_client(server.url)) as glide:
         url = server.url
+        text_client = hiredis_client(url, decode_responses=True)
         client = redis.Redis.from_url(url, socket_timeout=600)
         for start in range(0, n, 20000):
             client.eval(LOAD_SCRIPT, 0, start, min(start + 20000, n))
@@ -79,10 +86,16 @@ def run(n: int, shares: list[float], lines: list[str]) -> None:
         for share in shares:
             phases.append((f"max_server_share={share:g}",
                            lambda share=share: pr.read_hashes(url, "bench:*", SCHEMA, max_server_share=share)))
+        phases += [(f"{redis_py_label()}: SCAN + HGETALL pipeline per 1000 keys",
+                    lambda: redis_py_read(text_client, FIELDS)),
+                   ("valkey-glide: SCAN + HGETALL batch per 1000 keys", lambda: glide_read(glide, FIELDS))]
         results = []
+        unbounded = None
         for label, read in phases:
             wall, latencies, frame = with_probe(url, read)
-            assert frame.height == n, (label, frame.height)
+            frame = frame.sort("_key")
+            unbounded = frame if unbounded is None else unbounded
+            assert frame.height == n and frame.select(unbounded.columns).equals(unbounded), (label, frame.height)
             results.append((label, wall, latencies))
         lines.append(f"| {n:,} | idle (probe only) | | {percentile(idle, 50):.3f} | {percentile(idle, 99):.3f} | "
                      f"{max(idle):.2f} | {len(idle):,} |")
@@ -100,7 +113,7 @@ def main() -> None:
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
     lines = table_start("hashes", "read", "scan wall s (speed vs unbounded)", "GET p50 ms", "GET p99 ms", "GET max ms",
-                        "GETs")
+                        "GETs", note=f"; Polars {pl.__version__}; {baseline_versions()}.")
     run(args.keys, args.shares, lines)
     publish(lines, args.markdown)
 
