@@ -20,7 +20,9 @@ Usage: python bench/bench_pool.py [--sizes 100000 1000000] [--repeat 3] [--io-th
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack, closing
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +126,7 @@ def small_scans(client: redis.Redis, url: str, text_client: redis.Redis, glide: 
             ("valkey-glide, SCAN + HGETALL batch", "one client", lambda: glide_scan(glide),
              "a new client per scan", fresh_glide),
         ]
-        contenders = [(f"{reader}, {how}", lambda read=read: repeat_scans(read))
+        contenders: list[tuple[str, Callable[[], Any]]] = [(f"{reader}, {how}", partial(repeat_scans, read))
                       for reader, pooled_how, pooled_read, fresh_how, fresh_read in readers
                       for how, read in ((pooled_how, pooled_read), (fresh_how, fresh_read))]
         results = measure_interleaved(client, contenders, repeat)

@@ -261,7 +261,7 @@ def glide_hash_frames(client: Any, pattern: str, schema: dict[str, Any]) -> Iter
     from glide_sync import ObjectType
 
     for keys in glide_scan_chunks(client, pattern, ObjectType.HASH):
-        replies = glide_batch(client, lambda batch, keys=keys: [batch.hgetall(key) for key in keys])
+        replies = glide_batch(client, lambda batch: [batch.hgetall(key) for key in keys])
         rows = [{k.decode(): v.decode() for k, v in reply.items()} for reply in replies]
         yield hash_rows_frame([key.decode() for key in keys], rows, schema)
 
