@@ -7,8 +7,10 @@ command path: HSET / JSON.SET, MULTI/DEL/.../EXEC for replace, EXISTS + Lua for 
 peers, each in its mode's idiomatic form:
   append: a redis-py + hiredis pipeline and non-atomic valkey-glide (sync) batches of 10,000 rows
   (HSET / JSON.SET per row; over existing keys HSET / JSON.MERGE, the merges append stands for),
-  replace: redis-py, one transaction (MULTI/EXEC) of DEL + HSET / JSON.SET per key per 1,000 rows,
-  fail: redis-py, per 1,000 rows WATCH, EXISTS (a key that exists stops the write), MULTI/EXEC.
+  replace: one transaction (MULTI/EXEC; an atomic Batch for glide) per 1,000 rows of DEL + HSET /
+  JSON.SET per key,
+  fail: per 1,000 rows WATCH, EXISTS (a key that exists stops the write), then the same
+  transaction without the DELs.
 Each write starts from an empty database; "fail" writes new keys, "append" and "replace" write
 over nothing (the server's cost of creating the values is what is compared), and "append (keys
 exist)" merges into keys that all exist (with RESTORE, each is refused with BUSYKEY and merged by
@@ -79,29 +81,43 @@ def glide_batches(client: Any, df: pl.DataFrame, kind: str, merge: bool) -> None
                                                       for key, row in rows])
 
 
-def redis_py_replace(client: redis.Redis, df: pl.DataFrame, kind: str) -> None:
-    """One MULTI/EXEC per 1,000 rows: DEL then the write of each key (a hash becomes its row)."""
-    for rows in row_chunks(df, FETCH_CHUNK):
-        pipe = client.pipeline(transaction=True)
-        for key, row in rows:
-            pipe.delete(key)
-            pipe.execute_command(*command(kind, key, row, False))
-        pipe.execute()
-
-
-def redis_py_fail(client: redis.Redis, df: pl.DataFrame, kind: str) -> None:
-    """Per 1,000 rows: WATCH the keys, stop if any exists, write them in one MULTI/EXEC (which
-    the server aborts if another client created one meanwhile)."""
+def redis_py_transactions(client: redis.Redis, df: pl.DataFrame, kind: str, mode: str) -> None:
+    """One MULTI/EXEC per 1,000 rows. replace: DEL then the write of each key (a hash becomes its
+    row); fail: under WATCH, once EXISTS found none of the keys (a key another client creates
+    meanwhile aborts the transaction)."""
     for rows in row_chunks(df, FETCH_CHUNK):
         keys = [key for key, _ in rows]
         with client.pipeline(transaction=True) as pipe:
-            pipe.watch(*keys)
-            if pipe.exists(*keys):
-                raise RuntimeError(f"keys exist among {keys[0]} .. {keys[-1]}")
-            pipe.multi()
+            if mode == "fail":
+                pipe.watch(*keys)
+                if pipe.exists(*keys):
+                    raise RuntimeError(f"keys exist among {keys[0]} .. {keys[-1]}")
+                pipe.multi()
             for key, row in rows:
+                if mode == "replace":
+                    pipe.delete(key)
                 pipe.execute_command(*command(kind, key, row, False))
             pipe.execute()
+
+
+def glide_transactions(client: Any, df: pl.DataFrame, kind: str, mode: str) -> None:
+    """The same with valkey-glide: one atomic Batch per 1,000 rows (after WATCH and EXISTS for fail)."""
+    from glide_sync import Batch
+
+    for rows in row_chunks(df, FETCH_CHUNK):
+        keys = [key for key, _ in rows]
+        if mode == "fail":
+            client.watch(keys)
+            if client.exists(keys):
+                client.unwatch()
+                raise RuntimeError(f"keys exist among {keys[0]} .. {keys[-1]}")
+        batch = Batch(is_atomic=True)
+        for key, row in rows:
+            if mode == "replace":
+                batch.delete([key])
+            batch.custom_command(command(kind, key, row, False))
+        if client.exec(batch, raise_on_error=True) is None:
+            raise RuntimeError(f"transaction aborted: a key among {keys[0]} .. {keys[-1]} was written meanwhile")
 
 
 def written(client: redis.Redis, kind: str, schema: dict[str, Any]) -> tuple[int, Any]:
@@ -155,11 +171,11 @@ def peers(kind: str, mode: str, client: redis.Redis, glide: Any) -> list[tuple[s
                  lambda df: redis_py_pipelined(client, df, kind, merge)),
                 (f"valkey-glide non-atomic batches of {PIPELINE_ROWS:,}, {verb} per row",
                  lambda df: glide_batches(glide, df, kind, merge))]
-    if mode == "replace":
-        return [(f"{redis_py_label()}, MULTI/EXEC per {FETCH_CHUNK:,} rows of DEL + {writes}",
-                 lambda df: redis_py_replace(client, df, kind))]
-    return [(f"{redis_py_label()}, per {FETCH_CHUNK:,} rows WATCH + EXISTS + MULTI/EXEC of {writes}",
-             lambda df: redis_py_fail(client, df, kind))]
+    step = {"replace": f"DEL + {writes}", "fail": f"{writes} under WATCH, after EXISTS"}[mode]
+    return [(f"{redis_py_label()}, MULTI/EXEC per {FETCH_CHUNK:,} rows of {step}",
+             lambda df: redis_py_transactions(client, df, kind, mode)),
+            (f"valkey-glide atomic batch per {FETCH_CHUNK:,} rows of {step}",
+             lambda df: glide_transactions(glide, df, kind, mode))]
 
 
 def main() -> None:
