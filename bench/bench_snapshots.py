@@ -6,11 +6,15 @@ fields with a server-side script, then times in the same run:
   read_hashes (SCAN + pipelined HGETALL),
   read_hashes(snapshot=True) (a replication full resync, diskless),
   read_rdb on the file SAVE wrote (no server involved),
+  redis-py + hiredis and valkey-glide (sync) reading the same keys the way a user gets the same
+  frame without polars-redis: SCAN COUNT 1000, each round's HGETALLs pipelined (a Batch for
+  glide), pl.DataFrame with the schema (bench_hashes.py's baselines),
   a bare drain of the same full resync (a socket that reads the RDB and discards it, no decoding):
   what the server's side of a snapshot costs whatever the client does with the bytes,
 and for each: wall time, main-thread CPU (used_cpu_*_main_thread), children CPU
 (used_cpu_*_children) measured alone, then in a second run the p50/p99 latency of GETs a separate
-process sends throughout (next to the same probe's figures on the idle server).
+process sends throughout (next to the same probe's figures on the idle server). Every frame is
+checked equal to read_hashes's.
 
 With --pin (a machine of two or more cores) the server's main thread runs on CPU 0 with the
 probe, and its fork, its background threads and this process (run it as
@@ -41,12 +45,15 @@ import redis
 import polars_redis as pr
 
 sys.path.insert(0, str(Path(__file__).parent))
-from harness import publish, table_start  # noqa: E402
+from bench_hashes import glide_read, redis_py_read  # noqa: E402
+from common import baseline_versions, glide_client, hiredis_client  # noqa: E402
+from harness import publish, redis_py_label, table_start  # noqa: E402
 
 SCHEMA = {
     "f0": pl.String, "f1": pl.Int64, "f2": pl.Float64, "f3": pl.String, "f4": pl.Int64,
     "f5": pl.Boolean, "f6": pl.String, "f7": pl.Float64, "f8": pl.Int64, "f9": pl.String,
 }
+FIELDS = list(SCHEMA)
 # Creates hashes bench:<from> .. bench:<to - 1> with the same 10 fields as bench_hashes.py.
 LOAD_SCRIPT = """
 for i = tonumber(ARGV[1]), tonumber(ARGV[2]) - 1 do
@@ -165,11 +172,16 @@ def run(n: int, lines: list[str], pin: bool) -> None:
         dump = directory / "dump.rdb"
 
         idle_wall, idle = with_probe(port, lambda: time.sleep(3), pin)
-        results = []
+        text_client = hiredis_client(url, decode_responses=True, socket_timeout=600)
+        glide = glide_client(url)
+        results, frames = [], []
         for label, work in (
             ("SCAN + HGETALL (read_hashes)", lambda: pr.read_hashes(url, "bench:*", SCHEMA)),
             ("snapshot=True (PSYNC, diskless)", lambda: pr.read_hashes(url, "bench:*", SCHEMA, snapshot=True)),
             ("read_rdb on the saved file", lambda: pr.read_rdb(dump, "bench:*", SCHEMA)),
+            (f"{redis_py_label()}: SCAN + pipelined HGETALL + pl.DataFrame",
+             lambda: redis_py_read(text_client, FIELDS)),
+            ("valkey-glide: SCAN + Batch of HGETALL + pl.DataFrame", lambda: glide_read(glide, FIELDS)),
             (DRAIN, lambda: drain_full_resync(port)),
         ):
             # CPU and wall without the probe (its GETs cost the main thread too), then the
@@ -181,10 +193,14 @@ def run(n: int, lines: list[str], pin: bool) -> None:
             wall = time.perf_counter() - start
             wait_for_no_fork(client)  # the fork's CPU is counted once it has exited
             main1, children1 = cpu(client)
-            assert label == DRAIN or result.height == n, (label, result)
+            if label != DRAIN:
+                assert result.height == n, (label, result)
+                frames.append(result.select("_key", *FIELDS).sort("_key"))
+                assert frames[-1].equals(frames[0]), label
             wait_for_no_fork(client)
             _, latencies = with_probe(port, work, pin)
             results.append((label, wall, main1 - main0, children1 - children0, latencies))
+        glide.close()
         scan_wall, scan_main = results[0][1], results[0][2]
         lines.append(f"| {n:,} | idle (probe only) | {idle_wall:.2f} | | | {percentile(idle, 50):.3f} | "
                      f"{percentile(idle, 99):.3f} | |")
@@ -209,7 +225,7 @@ def main() -> None:
     if args.pin and os.sched_getaffinity(0) != {MAIN_CPU + 1}:
         parser.error(f"--pin: run this process on CPU {MAIN_CPU + 1} only (taskset -c {MAIN_CPU + 1} python ...)")
     lines = table_start("hashes", "read", "wall s", "main-thread CPU s", "children CPU s", "GET p50 ms", "GET p99 ms",
-                        "speed vs SCAN")
+                        "speed vs SCAN", note=f"; Polars {pl.__version__}; {baseline_versions()}")
     for n in args.sizes:
         run(n, lines, args.pin)
     publish(lines, args.markdown)

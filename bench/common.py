@@ -299,3 +299,60 @@ def parquet_stream(frames: Iterable[pl.DataFrame], path: Path, row_group_size: i
     if writer is not None:
         writer.close()
     return rows
+
+
+# --- Peers for the cluster, snapshots and RESTORE writes -----------------------------------------
+
+
+def hiredis_cluster_client(host: str, port: int, password: str | None, **kwargs: Any) -> Any:
+    """redis-py's RedisCluster with the hiredis parser, seeded at `host`:`port`."""
+    from redis.cluster import RedisCluster
+    from redis.utils import HIREDIS_AVAILABLE
+
+    if not HIREDIS_AVAILABLE:
+        raise RuntimeError("hiredis is not installed: run the benchmarks from .venv-bench (make bench-venv)")
+    return RedisCluster(host=host, port=port, password=password, **kwargs)
+
+
+def cluster_scan_chunks(client: Any, match: str, type_: str | None = None) -> Iterator[list[Any]]:
+    """redis-py on a cluster: the keys of each SCAN COUNT 1000 reply of every primary in turn."""
+    for node in client.get_primaries():
+        yield from scan_chunks(client.get_redis_connection(node), match, type_)
+
+
+def glide_cluster_client(host: str, port: int, password: str | None) -> Any:
+    """valkey-glide's (sync) cluster client, seeded at `host`:`port`; it discovers the shards."""
+    import glide_sync
+
+    return glide_sync.GlideClusterClient.create(glide_sync.GlideClusterClientConfiguration(
+        [glide_sync.NodeAddress(host, port)], request_timeout=60_000,
+        credentials=glide_sync.ServerCredentials(password) if password else None))
+
+
+def glide_cluster_scan_chunks(client: Any, match: str, type_: Any = None) -> Iterator[list[bytes]]:
+    """valkey-glide on a cluster: the keys of each round of its cluster scan (every primary,
+    COUNT 1000), one list per round."""
+    from glide_sync import ClusterScanCursor
+
+    cursor = ClusterScanCursor()
+    while not cursor.is_finished():
+        cursor, keys = client.scan(cursor, match=match, count=FETCH_CHUNK, type=type_)
+        if keys:
+            yield keys
+
+
+def glide_cluster_batch(client: Any, fill: Callable[[Any], None]) -> list[Any]:
+    """One pipelined (non-atomic) glide ClusterBatch: glide sends each command to its slot's node."""
+    from glide_sync import ClusterBatch
+
+    batch = ClusterBatch(is_atomic=False)
+    fill(batch)
+    return client.exec(batch, raise_on_error=True) or []
+
+
+def hgetall_replies(client: Any, keys: list[Any]) -> list[dict[Any, Any]]:
+    """redis-py: HGETALL of every key in one pipeline (on a RedisCluster, split by node)."""
+    pipe = client.pipeline(transaction=False)
+    for key in keys:
+        pipe.hgetall(key)
+    return pipe.execute()
