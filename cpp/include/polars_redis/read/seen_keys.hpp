@@ -2,6 +2,7 @@
 // Set of keys already emitted by one scan, so a key that SCAN returns twice (it may, while the
 // server rehashes) yields one row. Stores 128-bit fingerprints in an open-addressing table: 16
 // bytes per key instead of a copy of every key, with a collision chance around n^2 / 2^129.
+// Writes use it too, to find a key that a frame holds twice (if_exists='fail').
 #include <cstdint>
 #include <string_view>
 #include <vector>
