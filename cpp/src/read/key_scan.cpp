@@ -215,16 +215,17 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
   // Sends the next SCAN and the fetches that the window and the keys found allow; false when
   // the consumer went away.
   auto start_work = [&]() -> bool {
-    const bool want_keys = !source->done() && !source->waiting() && pending.size() < scan_ahead &&
-                           may_start_more(static_cast<int64_t>(pending.size()));
+    auto want_keys = [&] {
+      return !source->done() && !source->waiting() && pending.size() < scan_ahead &&
+             may_start_more(static_cast<int64_t>(pending.size()));
+    };
     // Unpaced, room for two whole multi-key commands (MGET) however deep the window: one is
     // answered while the next is on its way, and neither is cut short by the window.
     const int64_t window = pacer.paced() ? pacer.window()
                                          : std::max<int64_t>(pacer.window(), 2 * static_cast<int64_t>(fetcher.keys_per_command()));
     const bool want_fetch = !pending.empty() && keys_in_flight < window && may_start_more(0);
     // Paced, new work goes out only when a burst opens; in between, only replies are read.
-    if (!pacer.may_send(in_flight.empty() && !source->waiting(), want_keys || want_fetch)) return true;
-    if (want_keys) source->request();
+    if (!pacer.may_send(in_flight.empty() && !source->waiting(), want_keys() || want_fetch)) return true;
     while (!pending.empty() && keys_in_flight < window && may_start_more(0)) {
       // A group of keys for one command: as many as the fetcher takes, the pipeline window
       // allows, and n_rows can still use.
@@ -255,6 +256,9 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
       keys_in_flight += static_cast<int64_t>(take);
       pacer.started(static_cast<int64_t>(take));
     }
+    // Asked for once the fetches have taken the keys found: the next SCAN's reply is on its way
+    // while the server answers them, instead of after the client has parsed their replies.
+    if (!limit_reached() && want_keys()) source->request();
     return true;
   };
   while (!limit_reached()) {
