@@ -3,9 +3,10 @@
 Loads N string keys into an embedded Redis Stack (or --url), then times, interleaved in the same run:
   polars-redis read_strings (String values; Int64 counters),
   redis-py + hiredis: SCAN ... TYPE string COUNT 1000, one MGET per SCAN round + pl.DataFrame with
-  a schema (the idiomatic fastest redis-py),
-  valkey-glide (sync): the same shape,
+  a schema (the idiomatic fastest redis-py), and the same with COUNT 2000 (read_strings' default),
+  valkey-glide (sync): the same shape (COUNT 1000),
   the raw C++ loop (bench/raw_loop): one connection, SCAN then one MGET per round into plain buffers,
+  with COUNT 1000 (the floor the ratios use) and 2000,
 and reports each one's wall time, server CPU and socket reads / writes. Then, on the last data set,
 the server CPU per key of SCAN with and without TYPE string, and of MGET: the floor's parts.
 
@@ -50,10 +51,11 @@ def frame(keys: list, values: list, dtype: pl.DataType) -> pl.DataFrame:
     return text.drop_nulls("value").with_columns(pl.col("value").cast(dtype))
 
 
-def redis_py(client: redis.Redis, dtype: pl.DataType) -> pl.DataFrame:
-    """What a user writes by hand: SCAN the keys, one MGET per SCAN round, build a frame."""
+def redis_py(client: redis.Redis, dtype: pl.DataType, count: int = 1000) -> pl.DataFrame:
+    """What a user writes by hand: SCAN the keys (COUNT `count`), one MGET per SCAN round, build
+    a frame."""
     keys, values = [], []
-    for chunk in scan_chunks(client, "bench:*", "STRING"):
+    for chunk in scan_chunks(client, "bench:*", "STRING", count):
         keys.extend(chunk)
         values.extend(client.mget(chunk))
     return frame(keys, values, dtype)
@@ -108,8 +110,12 @@ def main() -> None:
                 lines += compared_rows(client, f"{n:,}", [
                     (f"polars-redis, {label}", lambda d=dtype: pr.read_strings(url, "bench:*", value_type=d)),
                     ("redis-py + hiredis", lambda d=dtype: redis_py(text_client, d)),
+                    ("redis-py + hiredis, SCAN COUNT 2000 as ours",
+                     lambda d=dtype: redis_py(text_client, d, count=2000)),
                     ("valkey-glide", lambda d=dtype: glide_read(glide, d)),
-                    ("raw loop (C++)", raw_loop(url, "bench:*", "string", "mget")),
+                    ("raw loop (C++), SCAN COUNT 1000", raw_loop(url, "bench:*", "string", "mget")),
+                    # our default COUNT: the floor for the same number of SCAN round trips
+                    ("raw loop (C++), SCAN COUNT 2000", raw_loop(url, "bench:*", "string", "mget", count=2000)),
                 ], args.repeat, n, lambda frame: frame.sort("_key"))
         if not args.no_costs:
             lines.extend(server_costs(client, args.sizes[-1], args.repeat))

@@ -113,11 +113,11 @@ def glide_client(url: str, protocol: Any = None) -> Any:
     return glide_sync.GlideClient.create(config)
 
 
-def scan_chunks(client: redis.Redis, match: str, type_: str | None = None) -> Any:
-    """redis-py: the keys of each SCAN COUNT 1000 reply, one list per round (SCAN then fetch)."""
+def scan_chunks(client: redis.Redis, match: str, type_: str | None = None, count: int = FETCH_CHUNK) -> Any:
+    """redis-py: the keys of each SCAN COUNT `count` reply, one list per round (SCAN then fetch)."""
     cursor = 0
     while True:
-        cursor, keys = client.scan(cursor, match=match, count=FETCH_CHUNK, _type=type_)
+        cursor, keys = client.scan(cursor, match=match, count=count, _type=type_)
         if keys:
             yield keys
         if cursor == 0:
