@@ -53,7 +53,8 @@ def baseline_clients(url: str | None, *, glide_protocol: Any = None,
     hiredis (with `hiredis_options`) and valkey-glide (speaking `glide_protocol`, else its
     default): what the interleaved comparisons run."""
     with redis_stack(url) as url, closing(glide_client(url, glide_protocol)) as glide:
-        yield url, redis.Redis.from_url(url), hiredis_client(url, **hiredis_options), glide
+        # redis-py 8 gives up on a reply after 5 s; DEBUG DIGEST or FLUSHALL of 1M keys may take longer
+        yield url, redis.Redis.from_url(url, socket_timeout=600), hiredis_client(url, **hiredis_options), glide
 
 
 # --- Loading ----------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from decimal import Decimal
 import polars as pl
 import pytest
 import redis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import polars_redis as pr
 from background import in_background
@@ -138,3 +140,25 @@ def test_append_with_ttl_sets_both(r: redis.Redis, url: str) -> None:
     write_hashes(pl.DataFrame({"_key": ["m:1", "m:2"], "x": [5, None]}), url, if_exists="append", ttl=50)
     assert _hash(r, "m:1") == {"keep": "1", "x": "5"} and 48 <= r.ttl("m:1") <= 50
     assert r.exists("m:2") == 0  # nothing to merge: EXPIRE on a missing key creates nothing
+
+
+def _python_text(value: float) -> str:
+    """What a Python user expects a float stored as: its repr, an integral value without '.0'."""
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.floats(allow_nan=False), st.floats(-1e17, 1e17).map(round).map(float),
+                          st.sampled_from([1e5, 2e5, -3e5, 1.5e6, 1e15, 1e16, 1e-4, 1e-5, 9.999999999999999e-05])),
+                min_size=1, max_size=50))
+def test_floats_are_stored_as_python_writes_them(r: redis.Redis, url: str, values: list[float]) -> None:
+    """Python's repr layout (fixed notation from 1e-4 to 1e16: 100000, not 1e+05), the shortest
+    digits that read back to the same value, integral values without '.0'."""
+    r.flushall()
+    df = pl.DataFrame({"_key": [f"f:{i}" for i in range(len(values))], "x": values}, schema={"_key": pl.String, "x": pl.Float64})
+    write_hashes(df, url)
+    for i, value in enumerate(values):
+        assert r.hget(f"f:{i}", "x").decode() == _python_text(value), value
+    back = pr.read_hashes(url, "f:*", {"x": pl.Float64}).sort("_key", maintain_order=True)
+    assert dict(back.rows()) == {f"f:{i}": v for i, v in enumerate(values)}

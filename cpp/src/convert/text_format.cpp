@@ -50,8 +50,13 @@ void format_floating(F value, std::string& out) {
     out += "nan";
     return;
   }
-  std::array<char, 32> buf;
-  auto end = std::to_chars(buf.data(), buf.data() + buf.size(), value).ptr;
+  // The shortest digits that read back to the same value, laid out as Python's repr does: fixed
+  // notation from 1e-4 up to 1e16 (100000, not the shorter 1e+05; 0.0001), scientific beyond.
+  const F magnitude = std::fabs(value);
+  const bool fixed = magnitude == 0 || (magnitude >= F(1e-4) && magnitude < F(1e16));
+  std::array<char, 48> buf;
+  auto end = std::to_chars(buf.data(), buf.data() + buf.size(), value,
+                           fixed ? std::chars_format::fixed : std::chars_format::scientific).ptr;
   out.append(buf.data(), end);
 }
 

@@ -73,6 +73,43 @@ TEST(FormatDouble, ShortestText) {
   EXPECT_EQ(fmt(format_double, 0.1 + 0.2), "0.30000000000000004");
 }
 
+// Laid out as Python's repr: fixed notation for magnitudes from 1e-4 up to 1e16, even where the
+// scientific form is shorter (1e+05), scientific beyond.
+TEST(FormatDouble, FixedNotationInPythonsRange) {
+  EXPECT_EQ(fmt(format_double, 100000.0), "100000");
+  EXPECT_EQ(fmt(format_double, -100000.0), "-100000");
+  EXPECT_EQ(fmt(format_double, 1.5e6), "1500000");
+  EXPECT_EQ(fmt(format_double, 142857.14285714287), "142857.14285714287");
+  EXPECT_EQ(fmt(format_double, 1e15), "1000000000000000");
+  EXPECT_EQ(fmt(format_double, 9999999999999998.0), "9999999999999998");
+  EXPECT_EQ(fmt(format_double, 1e16), "1e+16");
+  EXPECT_EQ(fmt(format_double, 0.0001), "0.0001");
+  EXPECT_EQ(fmt(format_double, 9.999999999999999e-05), "9.999999999999999e-05");
+  EXPECT_EQ(fmt(format_double, 1e-5), "1e-05");
+  EXPECT_EQ(fmt(format_float, 100000.0f), "100000");
+  EXPECT_EQ(fmt(format_float, 1e-5f), "1e-05");
+}
+
+TEST(FormatDouble, NotationFollowsTheMagnitudeForAnyValue) {
+  std::mt19937_64 random(11);
+  std::uniform_real_distribution<double> decades(-7, 19);
+  for (int i = 0; i < 400000; ++i) {
+    double value;
+    if (i % 2) {  // any bits
+      uint64_t bits = random();
+      std::memcpy(&value, &bits, sizeof value);
+    } else {  // magnitudes around the thresholds, integral ones too
+      value = std::pow(10.0, decades(random)) * (random() % 2 ? 1 : -1);
+      if (i % 4 == 0) value = std::round(value);
+    }
+    if (!std::isfinite(value)) continue;
+    const double magnitude = std::fabs(value);
+    const bool fixed = magnitude == 0 || (magnitude >= 1e-4 && magnitude < 1e16);
+    const std::string text = fmt(format_double, value);
+    ASSERT_EQ(text.find('e') == std::string::npos, fixed) << text;
+  }
+}
+
 TEST(FormatDouble, NonFinite) {
   using L = std::numeric_limits<double>;
   EXPECT_EQ(fmt(format_double, L::infinity()), "inf");
