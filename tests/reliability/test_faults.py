@@ -8,7 +8,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polars as pl
@@ -46,35 +46,57 @@ def _load(server: DebianRedis, n: int) -> None:
     pipe.execute()
 
 
+def _signal_once(server: DebianRedis, signum: int, started: Callable[[redis.Redis], bool]) -> threading.Thread:
+    """A thread that sends `signum` to the server as soon as `started` sees the work under way:
+    the fault lands mid-way whatever the machine's speed (a timer could fire after the end)."""
+    watcher = redis.Redis(port=server.port)
+
+    def run() -> None:
+        deadline = time.monotonic() + 60  # never outlive the test, should the work fail at once
+        while not started(watcher) and time.monotonic() < deadline:
+            time.sleep(0.001)
+        os.kill(server.process.pid, signum)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def _fetching(client: redis.Redis) -> bool:
+    return int(client.info("stats")["keyspace_hits"]) > 0
+
+
+# Reads under faults are paced (200,000 hashes at most 50,000 commands a second: at least 4 s),
+# so that they are still running when the fault lands.
+PACED = 50_000
+
+
 def test_server_killed_mid_scan_is_a_connection_error(server: DebianRedis) -> None:
     _load(server, 200_000)
     url = _url(server, timeout=5.0)
-    killer = threading.Timer(0.15, lambda: os.kill(server.process.pid, signal.SIGKILL))
-    killer.start()
+    killer = _signal_once(server, signal.SIGKILL, _fetching)
     started = time.monotonic()
     with pytest.raises(pr.RedisConnectionError, match=f"127.0.0.1:{server.port}"):
-        pr.read_hashes(url, "h:*", SCHEMA, batch_size=1000)
+        pr.read_hashes(url, "h:*", SCHEMA, batch_size=1000, max_commands_per_second=PACED)
     killer.join()
     assert time.monotonic() - started < 5.0  # a dead peer is noticed at once, not at the timeout
 
 
 def test_lazy_scan_killed_mid_way_never_returns_a_frame(server: DebianRedis) -> None:
     _load(server, 200_000)
-    lf = pr.scan_hashes(_url(server, timeout=5.0), "h:*", SCHEMA, batch_size=1000)
-    killer = threading.Timer(0.15, lambda: os.kill(server.process.pid, signal.SIGKILL))
-    killer.start()
+    lf = pr.scan_hashes(_url(server, timeout=5.0), "h:*", SCHEMA, batch_size=1000, max_commands_per_second=PACED)
+    killer = _signal_once(server, signal.SIGKILL, _fetching)
     with pytest.raises((pr.RedisConnectionError, pl.exceptions.ComputeError)):
-        lf.select(pl.len()).collect()
+        lf.select(pl.col("a").count()).collect()
     killer.join()
 
 
 def test_server_paused_mid_scan_times_out(server: DebianRedis) -> None:
     _load(server, 200_000)
-    pauser = threading.Timer(0.15, lambda: os.kill(server.process.pid, signal.SIGSTOP))
-    pauser.start()
+    pauser = _signal_once(server, signal.SIGSTOP, _fetching)
     started = time.monotonic()
     with pytest.raises(pr.RedisTimeoutError, match=f"127.0.0.1:{server.port}"):
-        pr.read_hashes(_url(server, timeout=1.0), "h:*", SCHEMA, batch_size=1000)
+        pr.read_hashes(_url(server, timeout=1.0), "h:*", SCHEMA, batch_size=1000, max_commands_per_second=PACED)
     elapsed = time.monotonic() - started
     pauser.join()
     assert 1.0 <= elapsed < 6.0, elapsed
@@ -83,8 +105,7 @@ def test_server_paused_mid_scan_times_out(server: DebianRedis) -> None:
 def test_server_paused_mid_write_times_out_and_reports_committed_rows(server: DebianRedis) -> None:
     n = 300_000
     df = pl.DataFrame({"_key": [f"w:{i}" for i in range(n)], "a": ["v"] * n})
-    pauser = threading.Timer(0.2, lambda: os.kill(server.process.pid, signal.SIGSTOP))
-    pauser.start()
+    pauser = _signal_once(server, signal.SIGSTOP, lambda client: client.dbsize() > 0)  # rows are landing
     started = time.monotonic()
     with pytest.raises(pr.RedisTimeoutError) as info:
         pr.write_hashes(df, _url(server, timeout=1.0))

@@ -61,9 +61,12 @@ def test_connection_killed_mid_write_reports_committed_rows(r: redis.Redis, url:
     for i in range(0, n, 1000):  # old values, with two fields, under every key
         r.hset(f"k:{i}", mapping={"a": "old", "b": "old"})
 
-    def kill() -> None:
+    def kill() -> None:  # once rows are landing: mid-way whatever the machine's speed
         killer = redis.Redis.from_url(url)
-        time.sleep(0.05)
+        preloaded = killer.dbsize()
+        deadline = time.monotonic() + 60
+        while killer.dbsize() <= preloaded and time.monotonic() < deadline:
+            time.sleep(0.001)
         killer.client_kill_filter(_type="normal", skipme=True)
 
     thread = threading.Thread(target=kill)
