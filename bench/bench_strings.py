@@ -86,9 +86,30 @@ def server_costs(client: redis.Redis, n: int, repeat: int) -> list[str]:
             pipe.execute()
         return run
 
+    def scan_then_mget(mget_first: bool) -> Callable[[], int]:
+        """One pipeline per round holding the MGET of the keys the last SCAN (COUNT 2000) found
+        and the next SCAN, the MGET first or second: the same commands, only their order differs."""
+        def run() -> int:
+            cursor, found, fetched = 0, [], 0
+            while True:
+                pipe = client.pipeline(transaction=False)
+                if found and mget_first:
+                    pipe.mget(found)
+                pipe.scan(cursor, match="bench:*", count=2000, _type="STRING")
+                if found and not mget_first:
+                    pipe.mget(found)
+                replies = pipe.execute()
+                fetched += len(found)
+                cursor, found = replies[1] if found and mget_first else replies[0]
+                if cursor == 0:
+                    return fetched + (len(client.mget(found)) if found else 0)
+        return run
+
     parts = [("SCAN MATCH COUNT 1000", scan()), ("SCAN MATCH COUNT 1000 TYPE string", scan(_type="STRING")),
              ("MGET, 16 keys each", mget(16)), ("MGET, 256 keys each", mget(256)),
-             ("MGET, 1000 keys each", mget(1000))]
+             ("MGET, 1000 keys each", mget(1000)),
+             ("MGET of the last SCAN's keys, then the next SCAN (TYPE string, COUNT 2000)", scan_then_mget(True)),
+             ("the next SCAN, then MGET of the last SCAN's keys (the same commands)", scan_then_mget(False))]
     lines = ["", f"Server CPU per key over {n:,} string keys (best of {repeat}):", "",
              "| command | server CPU us / key |", "|---|---:|"]
     for label, work in parts:

@@ -772,11 +772,10 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
       unwatch();
       guard_alone(*executing);
       if (probed && !pipeline.failure()) guard_alone(*probed);
-      executing.reset();
       probed.reset();
-      if (pipeline.failure()) return;
     }
     executing.reset();
+    if (pipeline.failure()) return;
     if (probed) {
       if (probes_allow(*probed)) {
         send_transaction(*probed);
