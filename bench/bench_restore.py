@@ -17,7 +17,8 @@ exist)" merges into keys that all exist (with RESTORE, each is refused with BUSY
 HSET: the path's worst case). After every write, what it left is checked equal to the first
 write's through redis-py (DEBUG DIGEST for hashes; for JSON, every document read back with
 JSON.GET, RedisJSON values being absent from the digest).
-Usage: python bench/bench_restore.py [--rows 100000 1000000] [--types hashes JSON] [--markdown FILE]
+Usage: python bench/bench_restore.py [--rows 100000 1000000] [--types hashes JSON] [--server stack|debian]
+                                     [--repeat N] [--no-peers] [--markdown FILE]
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from __future__ import annotations
 import argparse
 import json
 import secrets
+import statistics
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -40,7 +43,8 @@ from polars_redis.server import RedisStackServer
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_writes import frame  # noqa: E402
 from common import (  # noqa: E402
-    FETCH_CHUNK, baseline_versions, glide_batch, glide_client, hiredis_client, in_pipelines, scan_chunks,
+    FETCH_CHUNK, baseline_versions, debian_redis, glide_batch, glide_client, hiredis_client, in_pipelines,
+    scan_chunks,
 )
 from harness import machine_description, measure, publish, redis_py_label  # noqa: E402
 
@@ -182,20 +186,42 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--types", nargs="+", default=["hashes", "JSON"], choices=["hashes", "JSON"])
+    parser.add_argument("--server", choices=["stack", "debian"], default="stack",
+                        help="Redis Stack with RedisJSON, or Debian's redis-server (hashes only)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds of the two polars-redis paths, interleaved (medians reported)")
+    parser.add_argument("--no-peers", action="store_true", help="leave out redis-py and valkey-glide")
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
-    server = RedisStackServer(modules=("rejson",)).start()
-    client = redis.Redis.from_url(server.url, socket_timeout=600)  # FLUSHALL of 1M documents on a busy host
+    if args.server == "debian" and "JSON" in args.types:
+        parser.error("Debian's redis-server has no RedisJSON: pass --types hashes")
+    with ExitStack() as servers:
+        if args.server == "stack":
+            stack = servers.enter_context(RedisStackServer(modules=("rejson",)))
+            url, port = stack.url, stack.port
+        else:
+            url, port, _ = servers.enter_context(debian_redis())
+        lines = run(url, port, args)
+    publish(lines, args.markdown)
+
+
+def run(url: str, port: int, args: argparse.Namespace) -> list[str]:
+    """The table's lines for the server at `url`."""
+    client = redis.Redis.from_url(url, socket_timeout=600)  # FLUSHALL of 1M documents on a busy host
     password = secrets.token_hex(8)
     client.acl_setuser("commands", enabled=True, passwords=[f"+{password}"], keys=["*"], commands=["+@all", "-restore"])
-    urls = {"RESTORE": server.url, "commands": f"redis://commands:{password}@127.0.0.1:{server.port}/0"}
+    urls = {"RESTORE": url, "commands": f"redis://commands:{password}@127.0.0.1:{port}/0"}
     assert pr.write_method(urls["RESTORE"])["method"] == "restore"
     assert pr.write_method(urls["commands"])["method"] == "commands"
-    peer_client = hiredis_client(server.url, socket_timeout=600)
-    glide = glide_client(server.url)
+    peer_client = hiredis_client(url, socket_timeout=600)
+    glide = None if args.no_peers else glide_client(url)
+    server = "Redis Stack" if args.server == "stack" else "Debian's redis-server"
+    runs = "one run per contender" if args.repeat == 1 else \
+        f"medians of {args.repeat} interleaved runs of the two polars-redis paths"
     lines = [
-        f"Machine: {machine_description()}; Polars {pl.__version__}; Redis Stack "
-        f"{client.info('server')['redis_version']}; {baseline_versions()}; server and client on the same host.",
+        f"Machine: {machine_description()}; Polars {pl.__version__}; {server} "
+        f"{client.info('server')['redis_version']}; {baseline_versions()}; server and client on the same host; "
+        f"{runs}.",
         "",
         "| rows | type | if_exists | path | wall ms | server CPU ms | wall / server CPU | server CPU vs commands |",
         "|---:|---|---|---|---:|---:|---:|---:|",
@@ -212,36 +238,51 @@ def main() -> None:
                     write(df, urls["commands"], if_exists="replace")
 
                 expected = None
+
+                def timed(label: str, work: Callable[[pl.DataFrame], None], setup: Callable[[], Any]) -> tuple[
+                        float, float, str]:
+                    """One measured run; what it left is checked equal to the first write's, read
+                    back by redis-py. Returns wall, server CPU and the label's data mark."""
+                    nonlocal expected
+                    wall, cpu, _ = measure(client, lambda: work(df), repeat=1, setup=setup)
+                    state = written(client, kind, schema)
+                    expected = expected or state
+                    assert state[0] == n, (n, kind, mode, label, state[0])
+                    return wall, cpu, same_data(kind, state, expected)
+
                 for mode, setup in (("append", client.flushall), ("append (keys exist)", existing_keys),
                                     ("replace", client.flushall), ("fail", client.flushall)):
                     if_exists = mode.split()[0]
-                    commands_cpu = 0.0
-                    contenders = [(path, lambda df, url=url: write(df, url, if_exists=if_exists))
-                                  for path, url in (("commands", urls["commands"]), ("RESTORE", urls["RESTORE"]))]
-                    for label, work in contenders + peers(kind, mode, peer_client, glide):
-                        wall, cpu, _ = measure(client, lambda: work(df), repeat=1, setup=setup)
-                        # Every contender leaves the same data (the first write's), read back by redis-py.
-                        state = written(client, kind, schema)
-                        expected = expected or state
-                        assert state[0] == n, (n, kind, mode, label, state[0])
-                        label += same_data(kind, state, expected)
+                    ours = [(path, lambda df, url=url: write(df, url, if_exists=if_exists))
+                            for path, url in (("commands", urls["commands"]), ("RESTORE", urls["RESTORE"]))]
+                    samples: dict[str, list[tuple[float, float, str]]] = {label: [] for label, _ in ours}
+                    for _ in range(args.repeat):
+                        for label, work in ours:
+                            samples[label].append(timed(label, work, setup))
+                    results = [(label, statistics.median(s[0] for s in taken), statistics.median(s[1] for s in taken),
+                                taken[0][2]) for label, taken in samples.items()]
+                    if not args.no_peers:
+                        results += [(label, *timed(label, work, setup))
+                                    for label, work in peers(kind, mode, peer_client, glide)]
+                    commands_cpu = results[0][2]
+                    for label, wall, cpu, mark in results:
                         if label == "commands":
-                            commands_cpu, ratio = cpu, "1.0x"
+                            ratio = "1.0x"
                         else:
                             ratio = f"{commands_cpu / cpu:.2f}x lower" if cpu < commands_cpu else \
                                 f"{cpu / commands_cpu:.2f}x higher"
                         if if_exists == "append" and label == "RESTORE":
                             label = ("default user: commands too (JSON.MERGE)" if kind == "JSON"
                                      else "RESTORE, HSET where BUSYKEY")
-                        lines.append(f"| {n:,} | {kind} | {mode} | {label} | {wall * 1e3:.0f} | {cpu * 1e3:.0f} | "
-                                     f"{wall / cpu:.2f} | {ratio} |")
+                        lines.append(f"| {n:,} | {kind} | {mode} | {label}{mark} | {wall * 1e3:.0f} | "
+                                     f"{cpu * 1e3:.0f} | {wall / cpu:.2f} | {ratio} |")
                         print(lines[-1], flush=True)
         if any(ROUNDED in line for line in lines):
             lines += ["", ROUNDED_NOTE]
     finally:
-        glide.close()
-        server.stop()
-    publish(lines, args.markdown)
+        if glide is not None:
+            glide.close()
+    return lines
 
 
 if __name__ == "__main__":

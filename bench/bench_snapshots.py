@@ -29,12 +29,9 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import shutil
 import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -46,7 +43,7 @@ import polars_redis as pr
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_hashes import glide_read, redis_py_read  # noqa: E402
-from common import baseline_versions, glide_client, hiredis_client  # noqa: E402
+from common import baseline_versions, debian_redis, glide_client, hiredis_client  # noqa: E402
 from harness import publish, redis_py_label, table_start  # noqa: E402
 
 SCHEMA = {
@@ -62,12 +59,6 @@ for i = tonumber(ARGV[1]), tonumber(ARGV[2]) - 1 do
              'f7', i / 7, 'f8', -i, 'f9', 'some longer text value for the benchmark')
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def cpu(client: redis.Redis) -> tuple[float, float]:
@@ -148,26 +139,12 @@ def wait_for_no_fork(client: redis.Redis) -> None:
 
 
 def run(n: int, lines: list[str], pin: bool) -> None:
-    directory = Path(tempfile.mkdtemp(prefix="bench-snapshots-"))
-    port = free_port()
     pinning = ["--server_cpulist", str(MAIN_CPU), "--bgsave_cpulist", str(MAIN_CPU + 1),
                "--bio_cpulist", str(MAIN_CPU + 1)] if pin else []
-    server = subprocess.Popen(
-        [shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(directory), "--repl-diskless-sync-delay", "0", *pinning],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
+    with debian_redis("--repl-diskless-sync-delay", "0", *pinning) as (url, port, directory):
         client = redis.Redis(port=port, socket_timeout=600)  # SAVE of 1M hashes on a loaded machine
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.1)
         for start in range(0, n, 20000):
             client.eval(LOAD_SCRIPT, 0, start, min(start + 20000, n))
-        url = f"redis://127.0.0.1:{port}"
         client.save()
         dump = directory / "dump.rdb"
 
@@ -209,10 +186,6 @@ def run(n: int, lines: list[str], pin: bool) -> None:
                 f"| {n:,} | {label} | {wall:.2f} | {main:.2f} ({100 * main / scan_main:.1f}% of SCAN) | {children:.2f} | "
                 f"{percentile(latencies, 50):.3f} | {percentile(latencies, 99):.3f} | {scan_wall / wall:.2f}x |"
             )
-    finally:
-        server.terminate()
-        server.wait()
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 def main() -> None:

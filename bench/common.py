@@ -4,6 +4,11 @@ loading, and the baselines run side by side (redis-py + hiredis, valkey-glide, t
 from __future__ import annotations
 
 import argparse
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -44,6 +49,35 @@ def redis_stack(url: str | None = None, **options: Any) -> Iterator[str]:
     else:
         with RedisStackServer(**options) as server:
             yield server.url
+
+
+@contextmanager
+def debian_redis(*args: str) -> Iterator[tuple[str, int, Path]]:
+    """Debian's redis-server (no modules) on loopback at a free port, without persistence, with
+    `args` added, for the block: its URL, port and working directory (removed afterwards)."""
+    directory = Path(tempfile.mkdtemp(prefix="bench-redis-"))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(directory), *args],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        client = redis.Redis(port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.1)
+        client.close()
+        yield f"redis://127.0.0.1:{port}/0", port, directory
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @contextmanager

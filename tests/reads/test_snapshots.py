@@ -170,6 +170,30 @@ def test_redis_stack_74(r: redis.Redis, url: str, stack, tmp_path: Path) -> None
         r.config_set("repl-diskless-sync-delay", previous)
 
 
+@pytest.mark.parametrize("server", ["debian", "stack"])
+def test_a_transfer_delay_is_waited_out(request: pytest.FixtureRequest, r: redis.Redis, url: str,
+                                        server: str) -> None:
+    """A server left at its default repl-diskless-sync-delay (5 s) waits before the transfer and
+    meanwhile sends newlines, before its +FULLRESYNC answer too: the read waits them out."""
+    if server == "debian":
+        debian = request.getfixturevalue("debian")
+        client, target = redis.Redis(port=debian.port), f"redis://127.0.0.1:{debian.port}"
+    else:
+        client, target = r, url
+    client.flushall()
+    client.hset("delayed:1", mapping={"a": "1", "b": "x"})
+    previous = client.config_get("repl-diskless-sync-delay")["repl-diskless-sync-delay"]
+    client.config_set("repl-diskless-sync-delay", 3)  # keepalive newlines go out once a second
+    try:
+        started = time.monotonic()
+        df = pr.read_hashes(target, "delayed:*", {"a": pl.Int64, "b": pl.String}, snapshot=True)
+        waited = time.monotonic() - started
+    finally:
+        client.config_set("repl-diskless-sync-delay", previous)
+    assert df.rows() == [("delayed:1", 1, "x")]
+    assert waited >= 2.5  # the transfer did start only after the server's delay
+
+
 def test_json_documents(r: redis.Redis, url: str) -> None:
     r.config_set("repl-diskless-sync-delay", 0)
     docs = {f"doc:{i}": {"name": f"n{i}", "age": i, "tags": ["x", str(i)], "nested": {"k": i}} for i in range(30)}

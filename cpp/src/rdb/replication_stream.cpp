@@ -7,6 +7,7 @@
 
 #include "polars_redis/error.hpp"
 #include "polars_redis/net/connection.hpp"
+#include "polars_redis/resp/encoder.hpp"
 
 namespace polars_redis::rdb {
 
@@ -36,13 +37,15 @@ class ReplicationStream final : public ByteSource {
       const resp::Reply reply = connection_->command({"REPLCONF", "capa", "eof", "capa", "psync2"});
       if (reply.root().is_error()) refused(options, "REPLCONF", reply.root().str());
     }
-    {
-      const resp::Reply reply = connection_->command({"PSYNC", "?", "-1"});
-      if (reply.root().is_error()) refused(options, "PSYNC", reply.root().str());
-      if (!reply.root().str().starts_with("FULLRESYNC")) {
-        throw Error(ErrorKind::kProtocol, "snapshot read: PSYNC on " + endpoint_ + " answered '" +
-                                              quote_for_message(reply.root().str()) + "' instead of FULLRESYNC");
-      }
+    // PSYNC's answer is not an ordinary reply: while the server waits to start the transfer
+    // (repl-diskless-sync-delay, 5 s by default) it sends newlines, before +FULLRESYNC too.
+    resp::CommandWriter(connection_->out_buffer(), 3).arg("PSYNC").arg("?").arg("-1");
+    connection_->flush();
+    const std::string answer = read_line();
+    if (answer.front() == '-') refused(options, "PSYNC", body(answer));
+    if (!answer.starts_with("+FULLRESYNC")) {
+      throw Error(ErrorKind::kProtocol, "snapshot read: PSYNC on " + endpoint_ + " answered '" +
+                                            quote_for_message(answer) + "' instead of FULLRESYNC");
     }
     read_preamble();
   }
@@ -79,9 +82,9 @@ class ReplicationStream final : public ByteSource {
   std::string describe() const override { return "snapshot from " + endpoint_; }
 
  private:
-  // Newlines (keepalives while the server prepares the RDB), then `$<length>\r\n` or
-  // `$EOF:<mark>\r\n`.
-  void read_preamble() {
+  // The next line after any newlines (the keepalives a server sends while it prepares the
+  // transfer), with its CRLF; at most 128 bytes.
+  std::string read_line() {
     char c = '\n';
     while (c == '\n') connection_->read_raw(&c, 1);
     std::string line(1, c);
@@ -89,9 +92,20 @@ class ReplicationStream final : public ByteSource {
       connection_->read_raw(&c, 1);
       line.push_back(c);
     }
+    return line;
+  }
+
+  // A line without its type byte and CRLF.
+  static std::string body(const std::string& line) {
+    return line.substr(1, line.size() - (line.ends_with("\r\n") ? 3 : 1));
+  }
+
+  // `$<length>\r\n` or `$EOF:<mark>\r\n` (after keepalive newlines).
+  void read_preamble() {
+    const std::string line = read_line();
     if (line.front() == '-') {
       throw Error(ErrorKind::kResponse, "snapshot read: " + endpoint_ + " stopped the full resync: " +
-                                            quote_for_message(line.substr(1, line.size() - 3)));
+                                            quote_for_message(body(line)));
     }
     if (line.front() != '$' || !line.ends_with("\r\n")) {
       throw Error(ErrorKind::kProtocol, "snapshot read: unexpected start of the RDB transfer from " + endpoint_ + ": '" +

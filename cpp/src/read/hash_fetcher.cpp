@@ -14,7 +14,10 @@ std::string quoted(std::string_view text) { return "'" + quote_for_message(text)
 }  // namespace
 
 HashFetcher::HashFetcher(HashFetchOptions options)
-    : options_(std::move(options)), metadata_(options_.metadata), matcher_(options_.fields) {}
+    : options_(std::move(options)),
+      metadata_(options_.metadata),
+      matcher_(options_.fields),
+      whole_hashes_(options_.fetch_all) {}
 
 void HashFetcher::add_columns(arrow::BatchBuilder& batch) {
   for (const auto& field : options_.fields) columns_.push_back(&batch.add_column(field.name, field.dtype));
@@ -25,7 +28,7 @@ int HashFetcher::encode(std::span<const std::string_view> keys, std::string& out
   const std::string_view key = keys.front();
   // Metadata goes first so it is known when the fields arrive (it also tells a missing key).
   int replies = metadata_.encode(keys, out);
-  if (options_.fetch_all) {
+  if (whole_hashes_) {
     resp::CommandWriter(out, 2).arg("HGETALL").arg(key);
     ++replies;
   } else if (!options_.fields.empty()) {
@@ -34,14 +37,42 @@ int HashFetcher::encode(std::span<const std::string_view> keys, std::string& out
     for (const auto& field : options_.fields) writer.arg(field.name);
     ++replies;
   }
+  if (options_.fetch_all) sent_whole_.push_back(whole_hashes_);
   return replies;
+}
+
+std::optional<bool> HashFetcher::take_sent(int index) {
+  if (index < metadata_.replies_per_key()) return std::nullopt;
+  if (!options_.fetch_all) return false;
+  if (sent_whole_.empty()) throw Error(ErrorKind::kProtocol, "a hash reply arrived for no command sent");
+  const bool whole = sent_whole_.front();
+  sent_whole_.pop_front();
+  return whole;
+}
+
+void HashFetcher::discard(std::span<const std::string_view> /*keys*/, int index) { take_sent(index); }
+
+void HashFetcher::note_width(size_t pairs) {
+  if (!whole_hashes_ || sampled_hashes_ == kWidthSample) return;
+  sampled_pairs_ += static_cast<int64_t>(pairs);
+  if (++sampled_hashes_ < kWidthSample) return;
+  const auto schema_fields = static_cast<int64_t>(options_.fields.size());
+  whole_hashes_ = sampled_pairs_ < kWiderThan * schema_fields * kWidthSample;
+}
+
+std::string HashFetcher::later_commands() const {
+  if (!options_.fetch_all) return {};
+  // Prose (lower case), not a command line: explain's readers and its test tell them apart so.
+  return "once the first " + std::to_string(kWidthSample) + " hashes average at least " + std::to_string(kWiderThan) +
+         " fields per schema field, HMGET <key> of the schema's fields instead";
 }
 
 void HashFetcher::consume(std::span<const std::string_view> keys, int index, const resp::NodeView& reply,
                           FetchContext& context) {
   const std::string_view key = keys.front();
   const bool has_fields = options_.fetch_all || !options_.fields.empty();
-  if (index < metadata_.replies_per_key()) {
+  const std::optional<bool> whole = take_sent(index);
+  if (!whole) {
     // Without field commands the metadata alone makes the row.
     if (metadata_.consume(keys, index, reply) && !has_fields && metadata_.exists(0)) {
       metadata_.append(0);
@@ -51,7 +82,7 @@ void HashFetcher::consume(std::span<const std::string_view> keys, int index, con
   }
   const bool metadata_known = metadata_.replies_per_key() > 0;
   if (metadata_known && !metadata_.exists(0)) return;  // gone since SCAN
-  Verdict verdict = options_.fetch_all ? consume_all(key, reply) : consume_fields(key, reply, metadata_known);
+  Verdict verdict = *whole ? consume_all(key, reply) : consume_fields(key, reply, metadata_known);
   if (verdict == Verdict::kRow) {
     metadata_.append(0);
     context.finish_row(key);
@@ -94,6 +125,7 @@ HashFetcher::Verdict HashFetcher::consume_all(std::string_view key, const resp::
   if (reply.is_error()) throw Error(ErrorKind::kResponse, "HGETALL " + quoted(key) + " failed: " + std::string(reply.str()));
   size_t pairs = reply.type() == resp::Type::kMap ? reply.size() : reply.size() / 2;
   if (pairs == 0) return Verdict::kSkip;  // HGETALL of a missing key is empty
+  note_width(pairs);
   matcher_.match(
       reply.first_child(), pairs,
       [&](size_t field, const resp::NodeView& value) { append_value(key, field, value.str()); },

@@ -191,7 +191,7 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
       }
     }
     if (head.redirected) {
-      ++head.next_index;
+      fetcher.discard(group, head.next_index++);
     } else {
       fetcher.consume(group, head.next_index++, root, context);
     }

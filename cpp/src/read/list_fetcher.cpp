@@ -78,7 +78,7 @@ void ListFetcher::append_row_without_values() {
   if (position_) position_->append_null();
 }
 
-std::string ListFetcher::paging() const {
+std::string ListFetcher::later_commands() const {
   if (count_only()) return {};
   return "a list longer than " + std::to_string(options_.first_page) + ": LRANGE <key> <start> <stop>, " +
          std::to_string(options_.page_size) + " elements a page, " + std::to_string(options_.pages_in_flight) +

@@ -99,7 +99,7 @@ ScanDescription describe_key_scan(const KeyScanOptions& options, RowFetcher& fet
   arrow::BatchBuilder columns;  // some fetchers decide their commands from the columns they add
   fetcher.add_columns(columns);
   description.fetch = describe_commands(fetcher);
-  if (std::string paging = fetcher.paging(); !paging.empty()) description.fetch.push_back(std::move(paging));
+  if (std::string later = fetcher.later_commands(); !later.empty()) description.fetch.push_back(std::move(later));
   return description;
 }
 

@@ -63,7 +63,7 @@ void SetFetcher::append_row_without_values() {
   if (member_) member_->append_null();
 }
 
-std::string SetFetcher::paging() const {
+std::string SetFetcher::later_commands() const {
   if (!options_.include_member) return {};
   return "a set the first SSCAN does not finish: SSCAN <key> <cursor> COUNT " + std::to_string(options_.page_count) +
          " until the cursor is 0";

@@ -186,7 +186,7 @@ void ZSetFetcher::append_row_without_values() {
   if (rank_) rank_->append_null();
 }
 
-std::string ZSetFetcher::paging() const {
+std::string ZSetFetcher::later_commands() const {
   if (count_only()) return {};
   return "a sorted set longer than " + std::to_string(first_page()) +
          ": ZCOUNT for its rank range, then ZRANGE <key> <start> <stop> WITHSCORES by rank, " +

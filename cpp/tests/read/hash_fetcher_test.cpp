@@ -66,7 +66,13 @@ struct Fetch {
     replies = fetcher.encode(keys, out);
     return out;
   }
+  // A key's first reply follows its commands: they are encoded then, as the key scan does.
   void consume(std::string_view key, int index, std::string reply) {
+    if (index == 0) encode(key);
+    answer(key, index, std::move(reply));
+  }
+  // A reply to commands encoded earlier.
+  void answer(std::string_view key, int index, std::string reply) {
     ParsedReply parsed(std::move(reply));
     std::string_view keys[] = {key};
     fetcher.consume(keys, index, parsed.root(), context);
@@ -186,6 +192,86 @@ TEST(HashFetcher, AKeyReplacedByAnotherTypeIsSkippedAndOtherErrorsNameTheCommand
   const Error e = thrown_error([&] { fetch.consume("h:1", 0, "-ERR boom\r\n"); }, "an error reply was ignored");
   EXPECT_EQ(e.kind(), ErrorKind::kResponse);
   EXPECT_EQ(std::string(e.what()), "HMGET 'h:1' failed: ERR boom");
+}
+
+// An HGETALL reply of `pairs` fields: the schema's "a" and "b" (values `row`-a, `row`-b), then
+// fields of no interest.
+std::string wide_hash(int row, int pairs) {
+  std::string reply = "*" + std::to_string(2 * pairs) + "\r\n";
+  for (int p = 0; p < pairs; ++p) {
+    const std::string name = p == 0 ? "a" : p == 1 ? "b" : "other" + std::to_string(p);
+    reply += bulk(name) + bulk(std::to_string(row) + "-" + name);
+  }
+  return reply;
+}
+
+HashFetchOptions whole_schema_ab() {
+  HashFetchOptions options = fields({{"a", TypeId::kString}, {"b", TypeId::kString}});
+  options.fetch_all = true;
+  return options;
+}
+
+// Hashes much wider than the schema: after the sample, HMGET of the schema's fields. Commands
+// already in flight are still answered as HGETALL, so every row stays right across the switch.
+TEST(HashFetcher, HashesMuchWiderThanTheSchemaAreReadByHmgetAfterTheSample) {
+  Fetch fetch(whole_schema_ab());
+  const int in_flight = static_cast<int>(kWidthSample) + 40;
+  std::vector<std::string> keys;
+  for (int row = 0; row < in_flight; ++row) {
+    keys.push_back("h:" + std::to_string(row));
+    EXPECT_EQ(fetch.encode(keys.back()), command({"HGETALL", keys.back()}));
+  }
+  const int pairs = 2 * static_cast<int>(kWiderThan);  // kWiderThan x the 2 schema fields
+  for (int row = 0; row < in_flight; ++row) fetch.answer(keys[row], 0, wide_hash(row, pairs));
+  EXPECT_EQ(fetch.encode("h:next"), command({"HMGET", "h:next", "a", "b"}));
+  fetch.answer("h:next", 0, "*2\r\n" + bulk("next-a") + "$-1\r\n");
+  ASSERT_EQ(fetch.context.rows.size(), static_cast<size_t>(in_flight + 1));
+  const auto a = strings_of(fetch.batch, 0);
+  const auto b = strings_of(fetch.batch, 1);
+  for (int row = 0; row < in_flight; ++row) {
+    EXPECT_EQ(a[row], std::to_string(row) + "-a");
+    EXPECT_EQ(b[row], std::to_string(row) + "-b");
+  }
+  EXPECT_EQ(a.back(), "next-a");
+  EXPECT_EQ(b.back(), std::nullopt);
+}
+
+TEST(HashFetcher, HashesLessThanKWiderThanTheSchemaStayWithHgetall) {
+  Fetch fetch(whole_schema_ab());
+  const int pairs = 2 * static_cast<int>(kWiderThan) - 1;
+  for (int row = 0; row < 3 * kWidthSample; ++row) {
+    const std::string key = "h:" + std::to_string(row);
+    EXPECT_EQ(fetch.encode(key), command({"HGETALL", key})) << "row " << row;
+    fetch.answer(key, 0, wide_hash(row, pairs));
+  }
+  EXPECT_EQ(fetch.context.rows.size(), static_cast<size_t>(3 * kWidthSample));
+  EXPECT_NE(fetch.fetcher.later_commands().find("HMGET"), std::string::npos);
+  EXPECT_EQ(Fetch(fields({{"a", TypeId::kString}})).fetcher.later_commands(), "");
+}
+
+// The TTL reply comes first; a key whose replies the scan skips (moved to another cluster node)
+// is forgotten, so the replies after it are still matched with their own commands.
+TEST(HashFetcher, SkippedAndMetadataRepliesKeepEachFieldReplyWithItsCommand) {
+  HashFetchOptions options = whole_schema_ab();
+  options.metadata.include_ttl = true;
+  Fetch fetch(options);
+  const int pairs = 2 * static_cast<int>(kWiderThan);
+  for (int row = 0; row < kWidthSample; ++row) {
+    const std::string key = "h:" + std::to_string(row);
+    fetch.encode(key);
+    fetch.answer(key, 0, ":-1\r\n");
+    fetch.answer(key, 1, wide_hash(row, pairs));
+  }
+  EXPECT_EQ(fetch.encode("moved"), command({"TTL", "moved"}) + command({"HMGET", "moved", "a", "b"}));
+  EXPECT_EQ(fetch.encode("h:last"), command({"TTL", "h:last"}) + command({"HMGET", "h:last", "a", "b"}));
+  const std::string_view moved[] = {"moved"};
+  fetch.fetcher.discard(moved, 0);
+  fetch.fetcher.discard(moved, 1);
+  fetch.answer("h:last", 0, ":5\r\n");
+  fetch.answer("h:last", 1, "*2\r\n" + bulk("x") + bulk("y"));
+  ASSERT_EQ(fetch.context.rows.size(), static_cast<size_t>(kWidthSample + 1));
+  EXPECT_EQ(fetch.context.rows.back(), "h:last");
+  EXPECT_EQ(strings_of(fetch.batch, 0).back(), "x");
 }
 
 }  // namespace

@@ -96,8 +96,9 @@ def scan_hashes(
 
     Nothing is sent to Redis until the frame is collected. Each hash becomes one row; each schema
     field one column (a missing field is null). Only the fields a query needs are fetched (HMGET;
-    HGETALL when all are needed), `head(n)` stops after about n hashes, and the TTL and memory
-    usage come in the same pipeline as the fields.
+    HGETALL when all are needed, until the hashes prove much wider than the schema),
+    `head(n)` stops after about n hashes, and the TTL and memory usage come in the same pipeline
+    as the fields.
 
     Args:
         url: ``redis://[[user]:password@]host[:port][/db]``, ``rediss://`` for TLS, or

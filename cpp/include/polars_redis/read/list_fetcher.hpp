@@ -32,7 +32,7 @@ class ListFetcher final : public RowFetcher {
   void consume(std::span<const std::string_view> keys, int index, const resp::NodeView& reply,
                FetchContext& context) override;
   void append_row_without_values() override;
-  std::string paging() const override;
+  std::string later_commands() const override;
 
  private:
   struct Pages {

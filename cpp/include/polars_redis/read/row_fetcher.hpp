@@ -46,11 +46,16 @@ class RowFetcher {
   // Error(kResponse) for an unexpected error reply.
   virtual void consume(std::span<const std::string_view> keys, int index, const resp::NodeView& reply,
                        FetchContext& context) = 0;
+  // Reply `index` of those announced for `keys` that the scan skips instead of consuming (the
+  // keys moved to another cluster node and are read again there): a fetcher that keeps track of
+  // what it sent forgets the command.
+  virtual void discard(std::span<const std::string_view> /*keys*/, int /*index*/) {}
   // The values of a row for an existing key without any requested value (all null).
   virtual void append_row_without_values() = 0;
-  // How the fetcher reads the rest of a key that its first reply does not hold (later SSCAN or
-  // LRANGE pages, ...), in words for explain(); empty when one reply holds every value.
-  virtual std::string paging() const { return {}; }
+  // How the fetcher's commands change after the first ones, in words for explain(): later SSCAN
+  // or LRANGE pages of a key that one reply does not hold, HMGET once hashes prove much wider
+  // than the schema, ...; empty when they do not change.
+  virtual std::string later_commands() const { return {}; }
 };
 
 }  // namespace polars_redis::read

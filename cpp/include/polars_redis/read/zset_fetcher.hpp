@@ -45,7 +45,7 @@ class ZSetFetcher final : public RowFetcher {
   void consume(std::span<const std::string_view> keys, int index, const resp::NodeView& reply,
                FetchContext& context) override;
   void append_row_without_values() override;
-  std::string paging() const override;
+  std::string later_commands() const override;
 
  private:
   struct Pages {
