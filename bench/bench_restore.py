@@ -200,7 +200,7 @@ def main() -> None:
             stack = servers.enter_context(RedisStackServer(modules=("rejson",)))
             url, port = stack.url, stack.port
         else:
-            url, port, _ = servers.enter_context(debian_redis())
+            url, port, _ = servers.enter_context(debian_redis("--enable-debug-command", "local"))  # DEBUG DIGEST
         lines = run(url, port, args)
     publish(lines, args.markdown)
 
