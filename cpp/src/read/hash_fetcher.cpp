@@ -63,8 +63,8 @@ void HashFetcher::note_width(size_t pairs) {
 std::string HashFetcher::later_commands() const {
   if (!options_.fetch_all) return {};
   // Prose (lower case), not a command line: explain's readers and its test tell them apart so.
-  return "once the first " + std::to_string(kWidthSample) + " hashes average at least " + std::to_string(kWiderThan) +
-         " fields per schema field, HMGET <key> of the schema's fields instead";
+  return "then HMGET <key> <schema fields> once the first " + std::to_string(kWidthSample) + " hashes average " +
+         std::to_string(kWiderThan) + "x the schema's fields";
 }
 
 void HashFetcher::consume(std::span<const std::string_view> keys, int index, const resp::NodeView& reply,
