@@ -273,8 +273,8 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
 
     // Move bytes on every connection with work under way; wait only when none could. Fetches
     // go out before the next SCAN: the server then reads the keys just scanned while they are
-    // still in its caches, then scans on (SCAN first cost it about a fifth more CPU for the same
-    // commands, measured in bench/RESULTS.md).
+    // still in its caches, then scans on (SCAN first cost it about a tenth more CPU for the same
+    // commands: bench_strings.py's server-cost table).
     bool moved = false;
     for (size_t i = 0; i < lanes.size(); ++i) {
       if (lane_work[i] > 0) moved |= lanes[i]->try_pump();
