@@ -1,5 +1,6 @@
 #include "polars_redis/arrow/column_view.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <climits>
 #include <cmath>
@@ -69,6 +70,7 @@ class BooleanView final : public BareJson {
   void append_text(int64_t row, std::string& out) const override {
     convert::format_bool(bit(array_.buffers[1], array_.offset + row), out);
   }
+  std::optional<size_t> text_bound() const override { return 5; }  // "false"
 };
 
 template <typename T>
@@ -78,6 +80,7 @@ class IntegerView final : public BareJson {
   void append_text(int64_t row, std::string& out) const override {
     convert::format_int<T>(value_at<T>(array_, 1, row), out);
   }
+  std::optional<size_t> text_bound() const override { return 20; }  // -9223372036854775808
   bool as_int64(int64_t row, int64_t& value) const override {
     const T v = value_at<T>(array_, 1, row);
     if constexpr (std::is_unsigned_v<T> && sizeof(T) == 8) {
@@ -100,6 +103,9 @@ class FloatView final : public ColumnView {
       convert::format_double(v, out);
     }
   }
+  // Shortest round-trip digits: at most 17 significant ones, a sign, a point and an exponent
+  // ("-1.7976931348623157e+308" is 24).
+  std::optional<size_t> text_bound() const override { return 32; }
   void write_json(int64_t row, std::string& out, const JsonStyle& style, int) const override {
     if (is_null(row)) {
       out += "null";
@@ -144,6 +150,13 @@ class OffsetBytesView final : public BytesView {
     const Offset end = value_at<Offset>(array_, 1, row + 1);
     out.append(static_cast<const char*>(array_.buffers[2]) + start, static_cast<size_t>(end - start));
   }
+  std::optional<size_t> text_bound() const override {
+    Offset longest = 0;
+    for (int64_t row = 0; row < array_.length; ++row) {
+      longest = std::max<Offset>(longest, value_at<Offset>(array_, 1, row + 1) - value_at<Offset>(array_, 1, row));
+    }
+    return static_cast<size_t>(longest);
+  }
 };
 
 class ViewBytesView final : public BytesView {
@@ -162,6 +175,15 @@ class ViewBytesView final : public BytesView {
     std::memcpy(&offset, view + 12, 4);
     out.append(static_cast<const char*>(array_.buffers[2 + buffer]) + offset, static_cast<size_t>(length));
   }
+  std::optional<size_t> text_bound() const override {
+    int32_t longest = 0;
+    for (int64_t row = 0; row < array_.length; ++row) {
+      int32_t length;
+      std::memcpy(&length, static_cast<const char*>(array_.buffers[1]) + (array_.offset + row) * 16, 4);
+      longest = std::max(longest, length);
+    }
+    return static_cast<size_t>(longest);
+  }
 };
 
 class DateView final : public QuotedJson {
@@ -173,6 +195,7 @@ class DateView final : public QuotedJson {
     if (millis_ && value_at<int64_t>(array_, 1, row) % 86'400'000 < 0) --days;  // floor for pre-1970
     convert::format_date(static_cast<int32_t>(days), out);
   }
+  std::optional<size_t> text_bound() const override { return 16; }  // -5877641-06-23
 
  private:
   bool millis_;
@@ -188,17 +211,28 @@ class TimestampView final : public QuotedJson {
   }
   void append_text(int64_t row, std::string& out) const override {
     int64_t value = value_at<int64_t>(array_, 1, row);
-    if (seconds_) value *= 1000;
+    if (seconds_ && __builtin_mul_overflow(value, int64_t{1000}, &value)) {
+      throw Error(ErrorKind::kInvalidArgument, "Datetime of " + std::to_string(value_at<int64_t>(array_, 1, row)) +
+                                                   " seconds is beyond the 64-bit milliseconds it is written in");
+    }
     convert::format_datetime(value, unit_, zoned_, out);
+  }
+  // A year of up to 12 characters (int64 milliseconds reach year 292,278,994), "-MM-DDTHH:MM:SS",
+  // 10 for nanoseconds, "Z". Seconds beyond the milliseconds' range have no text.
+  std::optional<size_t> text_bound() const override {
+    for (int64_t row = 0; seconds_ && row < array_.length; ++row) {
+      int64_t millis;
+      if (!is_null(row) && __builtin_mul_overflow(value_at<int64_t>(array_, 1, row), int64_t{1000}, &millis)) {
+        return std::nullopt;
+      }
+    }
+    return 48;
   }
   bool as_epoch_millis(int64_t row, int64_t& millis) const override {
     const int64_t value = value_at<int64_t>(array_, 1, row);
     const int64_t per_milli = seconds_ ? 0 : unit_ == TimeUnit::kMillisecond ? 1 : unit_ == TimeUnit::kMicrosecond ? 1000 : 1000000;
-    if (per_milli == 0) {
-      millis = value * 1000;
-    } else {
-      millis = value / per_milli - (value % per_milli < 0 ? 1 : 0);  // floor
-    }
+    if (per_milli == 0) return !__builtin_mul_overflow(value, int64_t{1000}, &millis);
+    millis = value / per_milli - (value % per_milli < 0 ? 1 : 0);  // floor
     return true;
   }
 
@@ -221,6 +255,16 @@ class TimeView final : public QuotedJson {
     }
     convert::format_time(nanos, out);
   }
+  // Times of day only (format_time refuses the rest): then "HH:MM:SS.nnnnnnnnn".
+  std::optional<size_t> text_bound() const override {
+    for (int64_t row = 0; row < array_.length; ++row) {
+      if (is_null(row)) continue;
+      int64_t value = unit_ == 's' || unit_ == 'm' ? value_at<int32_t>(array_, 1, row) : value_at<int64_t>(array_, 1, row);
+      const int64_t per_day = unit_ == 's' ? 86'400 : unit_ == 'm' ? 86'400'000 : unit_ == 'u' ? 86'400'000'000 : 86'400'000'000'000;
+      if (value < 0 || value >= per_day) return std::nullopt;
+    }
+    return 18;
+  }
 
  private:
   char unit_;
@@ -232,6 +276,8 @@ class DecimalView final : public BareJson {
   void append_text(int64_t row, std::string& out) const override {
     convert::format_decimal(value_at<__int128>(array_, 1, row), scale_, out);
   }
+  // A sign, 39 digits (or the scale's zeros and one more), a point.
+  std::optional<size_t> text_bound() const override { return 42; }
   void write_json(int64_t row, std::string& out, const JsonStyle& style, int depth) const override {
     const size_t start = out.size();
     BareJson::write_json(row, out, style, depth);
@@ -259,6 +305,7 @@ class DictionaryView final : public QuotedJson {
   void append_text(int64_t row, std::string& out) const override {
     values_->append_text(static_cast<int64_t>(value_at<Index>(array_, 1, row)), out);
   }
+  std::optional<size_t> text_bound() const override { return values_->text_bound(); }
 
  private:
   std::unique_ptr<ColumnView> values_;
@@ -400,6 +447,8 @@ std::unique_ptr<ColumnView> ColumnView::make(const ArrowSchema& schema, const Ar
     if (comma != std::string_view::npos && format.find(',', comma + 1) == std::string_view::npos) {
       int scale = 0;
       std::from_chars(format.data() + comma + 1, format.data() + format.size(), scale);
+      // Arrow's 128-bit decimals hold 38 digits; a negative scale (trailing zeros) has no text here.
+      if (scale < 0 || scale > 38) unsupported(schema, "decimal scales run from 0 to 38");
       return std::make_unique<DecimalView>(schema, array, scale);
     }
     unsupported(schema, "only 128-bit decimals are supported");

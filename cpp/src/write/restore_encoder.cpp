@@ -38,6 +38,9 @@ std::string_view command_name(std::string_view encoded) {
 constexpr size_t kPayloadBoundedBelow = (kMaxArgumentBytes - rdb::kPayloadFixedBytes) / rdb::kPayloadGrowth / 2;
 static_assert(kPayloadBoundedBelow * (rdb::kPayloadGrowth + 1) + 1024 < kMaxCommandBytes);
 
+// RESTORE's name, TTL, REPLACE and ABSTTL with their framing, and the key's.
+constexpr size_t kRestoreFraming = 128;
+
 class RestoreEncoder final : public ValueEncoder {
  public:
   RestoreEncoder(std::unique_ptr<ValueEncoder> commands, rdb::PayloadEncoder payloads)
@@ -59,6 +62,14 @@ class RestoreEncoder final : public ValueEncoder {
     return std::make_unique<RestoreEncoder>(std::move(commands), payloads_);
   }
   void verify(net::Connection& conn) override { commands_->verify(conn); }
+  // The RESTORE's: its payload is bounded by the command it is built from (hashes and strings
+  // alone have a command bound), with the TTL and options around it; an append's merge command
+  // is the shorter.
+  std::optional<size_t> command_bound(const arrow::ImportedStream& in) const override {
+    const auto command = commands_->command_bound(in);
+    if (!command) return std::nullopt;
+    return *command * rdb::kPayloadGrowth + rdb::kPayloadFixedBytes + kRestoreFraming;
+  }
   bool whole_values() const override { return true; }
   bool merge_creates_as_set() const override { return commands_->merge_creates_as_set(); }
 

@@ -352,14 +352,18 @@ bool encode_row(ValueEncoder& encoder, const RowWriteOptions& options, const arr
 }
 
 // One row of the check pass: its key (into `key`), TTL and value, encoded as they will be sent
-// (the encoders validate); throws Error naming the row and saying nothing was written.
-void check_row(ValueEncoder* encoder, const RowWriteOptions& options, const arrow::ImportedStream& in,
-               const Layout& layout, int64_t row, int64_t global_row, std::string& key, resp::ArgumentList& args) {
+// (the encoders validate); throws Error naming the row and saying nothing was written. With the
+// batch's `command_bound` (ValueEncoder::command_bound), a row whose key keeps its commands
+// within the server's limits needs no encoding: nothing in it can fail.
+void check_row(ValueEncoder* encoder, std::optional<size_t> command_bound, const RowWriteOptions& options,
+               const arrow::ImportedStream& in, const Layout& layout, int64_t row, int64_t global_row,
+               std::string& key, resp::ArgumentList& args) {
   key.clear();
   try {
     render_key(in, layout, options, row, global_row, key);
     if (!encoder) return;
     const auto ttl = ttl_of(in, layout, options, row);
+    if (command_bound && key.size() + *command_bound <= kMaxArgumentBytes) return;
     args.clear();
     if (restores(*encoder, options) || restores_appends(*encoder, options, layout)) {
       // (an appended row's merge command is its set command, or SET ... KEEPTTL: checked alike)
@@ -381,8 +385,9 @@ void check_row(ValueEncoder* encoder, const RowWriteOptions& options, const arro
   }
 }
 
-// Batches at least this long are checked by two threads, each with its own encoder: the server
-// waits for the check pass, so the machine has a core to spare for it.
+// Batches at least this long whose values must be encoded to be checked (no command bound) are
+// checked by two threads, each with its own encoder: the server waits for the check pass, so the
+// machine has a core to spare for it.
 constexpr int64_t kSplitCheckRows = 16384;
 
 // Checks rows [begin, end) of the current batch on a thread of its own; its first error is kept
@@ -396,7 +401,7 @@ class CheckHelper {
           resp::ArgumentList args;
           try {
             for (int64_t row = begin; row < end && !stop_.load(std::memory_order_relaxed); ++row) {
-              check_row(&encoder, options, in, layout, row, global_begin + (row - begin), key, args);
+              check_row(&encoder, std::nullopt, options, in, layout, row, global_begin + (row - begin), key, args);
             }
           } catch (...) {
             error_ = std::current_exception();
@@ -451,14 +456,15 @@ std::vector<RedirectedRow> check_rows(net::Connection& conn, ArrowArrayStream* s
   };
   while (in.next()) {
     const int64_t rows = in.num_rows();
-    const int64_t split = second && rows >= kSplitCheckRows ? rows / 2 : rows;
+    const std::optional<size_t> bound = encoder ? encoder->command_bound(in) : std::nullopt;
+    const int64_t split = second && !bound && rows >= kSplitCheckRows ? rows / 2 : rows;
     std::optional<CheckHelper> helper;
     if (split < rows) helper.emplace(*second, options, in, layout, split, rows, options.row_offset + batch_start + split);
     std::optional<std::string> repeated;  // found among the helper's rows: its errors come first
     for (int64_t row = 0; row < (probe_absent ? rows : split); ++row) {
       if (!selected.take(batch_start + row)) continue;
-      check_row(row < split ? encoder : nullptr, options, in, layout, row, options.row_offset + batch_start + row, key,
-                args);
+      check_row(row < split ? encoder : nullptr, bound, options, in, layout, row, options.row_offset + batch_start + row,
+                key, args);
       if (!probe_absent) continue;
       if (!seen.insert(key)) {
         if (row >= split) {

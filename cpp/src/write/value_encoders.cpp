@@ -23,7 +23,22 @@ void append_field_args(const arrow::ImportedStream& in, const std::vector<int>& 
   }
 }
 
+std::optional<size_t> field_args_bound(const arrow::ImportedStream& in, const std::vector<int>& fields) {
+  size_t bound = 0;
+  for (int field : fields) {
+    const auto& column = in.column(static_cast<size_t>(field));
+    const auto text = column.text_bound();
+    if (!text) return std::nullopt;
+    bound += column.name().size() + *text + 2 * kArgumentFraming;
+  }
+  return bound;
+}
+
 namespace {
+
+// The command's array header and name ("*<n>\r\n$4\r\nHSET\r\n"), the key's framing, and a
+// trailing option such as KEEPTTL.
+constexpr size_t kCommandFraming = 64;
 
 class HashEncoder final : public ValueEncoder {
  public:
@@ -40,6 +55,10 @@ class HashEncoder final : public ValueEncoder {
     return encode_set(in, row, key, args);
   }
   bool merge_creates_as_set() const override { return true; }
+  std::optional<size_t> command_bound(const arrow::ImportedStream& in) const override {
+    const auto fields = field_args_bound(in, fields_);
+    return fields ? std::optional<size_t>(kCommandFraming + *fields) : std::nullopt;
+  }
   std::string_view redis_type() const override { return "hash"; }
   std::unique_ptr<ValueEncoder> clone() const override { return std::make_unique<HashEncoder>(*this); }
 
@@ -115,6 +134,10 @@ class StringEncoder final : public ValueEncoder {
     return true;
   }
   bool merge_creates_as_set() const override { return true; }
+  std::optional<size_t> command_bound(const arrow::ImportedStream& in) const override {
+    const auto value = in.column(static_cast<size_t>(index_)).text_bound();
+    return value ? std::optional<size_t>(kCommandFraming + *value + kArgumentFraming) : std::nullopt;
+  }
   std::string_view redis_type() const override { return {}; }  // SET replaces a value of any type
   std::unique_ptr<ValueEncoder> clone() const override { return std::make_unique<StringEncoder>(*this); }
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -199,6 +200,93 @@ TEST(RestoreEncoder, AppendCreatesWithRestoreAndKeepsTheMergeCommandForExistingK
   // JSON.MERGE leaves nulls out where a document created whole keeps them: append keeps commands.
   auto json = make_restore_encoder(make_json_encoder(), rdb::PayloadEncoder(12, {}));
   EXPECT_FALSE(json->merge_creates_as_set());
+}
+
+// The check pass leaves rows unencoded when the batch has a command bound: every command a row
+// can be stored with (set, merge, RESTORE with or without REPLACE and TTL, an append's merge) is
+// within it, its key added, for random rows of every scalar kind and length.
+TEST(CommandBound, EveryCommandOfARowFitsIt) {
+  std::mt19937_64 rng(1205);
+  arrow::BatchBuilder builder;
+  auto& text = builder.add_column("text", strings());
+  auto& bytes = builder.add_column("a longer column name", DataType::of(TypeId::kBinary));
+  auto& count = builder.add_column("n", DataType::of(TypeId::kInt64));
+  auto& ratio = builder.add_column("r", DataType::of(TypeId::kFloat64));
+  auto& flag = builder.add_column("b", DataType::of(TypeId::kBoolean));
+  const int rows = 300;
+  for (int i = 0; i < rows; ++i) {
+    const size_t length = rng() % (i % 10 == 0 ? 5000 : 30);
+    if (rng() % 7 == 0) {
+      text.append_null();
+    } else {
+      text.append_text(std::string(length, static_cast<char>('a' + rng() % 26)));
+    }
+    bytes.append_text(std::string(rng() % 64, static_cast<char>(rng() % 256)));
+    count.append_int64(static_cast<int64_t>(rng()));
+    double r;
+    do {
+      const uint64_t bits = rng();
+      std::memcpy(&r, &bits, sizeof r);
+    } while (std::isnan(r));
+    EXPECT_TRUE(ratio.append_text(std::to_string(r)));
+    flag.append_text(rng() % 2 ? "true" : "false");
+  }
+  Frame frame(builder);
+  const std::string key(rng() % 100, 'k');
+  auto fits = [&](const resp::ArgumentList& args, size_t bound, const char* what, int row) {
+    std::string command;
+    args.append_command_to(command);
+    EXPECT_LE(command.size(), key.size() + bound) << what << " row " << row;
+  };
+  for (const bool is_string : {false, true}) {
+    auto commands = is_string ? make_string_encoder("text") : make_hash_encoder();
+    frame.bind(*commands);
+    const auto command_bound = commands->command_bound(*frame.in());
+    ASSERT_TRUE(command_bound);
+    auto restores = make_restore_encoder(is_string ? make_string_encoder("text") : make_hash_encoder(),
+                                         rdb::PayloadEncoder(12, {}));
+    frame.bind(*restores);
+    const auto restore_bound = restores->command_bound(*frame.in());
+    ASSERT_TRUE(restore_bound);
+    for (int row = 0; row < rows; ++row) {
+      resp::ArgumentList args;
+      if (commands->encode_set(*frame.in(), row, key, args)) fits(args, *command_bound, "set", row);
+      args.clear();
+      if (commands->encode_merge(*frame.in(), row, key, args)) fits(args, *command_bound, "merge", row);
+      for (const bool replace : {false, true}) {
+        args.clear();
+        if (restores->encode_restore(*frame.in(), row, key, 2, INT64_MIN, replace, args)) {
+          fits(args, *restore_bound, "RESTORE", row);
+        }
+      }
+      args.clear();
+      std::string merge;
+      if (restores->encode_restore_append(*frame.in(), row, key, args, merge)) {
+        fits(args, *restore_bound, "append RESTORE", row);
+        EXPECT_LE(merge.size(), key.size() + *restore_bound) << "append merge row " << row;
+      }
+    }
+  }
+}
+
+// Values whose encoding may fail have no bound: JSON (NaN, depth), collections (null items),
+// and a hash with a list column (its text is JSON).
+TEST(CommandBound, NoneWhereEncodingMayFail) {
+  arrow::BatchBuilder builder;
+  list_column(builder, "items", DataType::of(TypeId::kFloat64)).append_null();
+  builder.add_column("s", strings()).append_text("x");
+  Frame frame(builder);
+  auto hash = make_hash_encoder();
+  frame.bind(*hash);
+  EXPECT_FALSE(hash->command_bound(*frame.in()));
+  frame.bind(*hash, {1});
+  EXPECT_TRUE(hash->command_bound(*frame.in()));
+  auto json = make_json_encoder();
+  frame.bind(*json, {1});
+  EXPECT_FALSE(json->command_bound(*frame.in()));
+  auto set = make_set_encoder("items");
+  frame.bind(*set);
+  EXPECT_FALSE(set->command_bound(*frame.in()));
 }
 
 TEST(CollectionEncoders, ListCellsBecomeOneCommandPerKey) {

@@ -7,6 +7,7 @@
 // +l +L +w:N (lists) and +s (structs). Slices (ArrowArray.offset) are honoured at every level.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "polars_redis/arrow/c_data.hpp"
@@ -51,6 +52,10 @@ class ColumnView {
   }
   // The cell as milliseconds since the epoch when the column is a Datetime; false otherwise.
   virtual bool as_epoch_millis(int64_t /*row*/, int64_t& /*millis*/) const { return false; }
+  // The most bytes append_text can write for any cell of the array, when it cannot fail for any
+  // of them; nullopt when it may (a time of day out of range) or the text is JSON (lists and
+  // structs: a nested float may be NaN). Costs at most one pass over the cells' lengths.
+  virtual std::optional<size_t> text_bound() const { return std::nullopt; }
 
   // For the concrete views (the class is abstract; use make()).
   ColumnView(const ArrowSchema& schema, const ArrowArray& array);

@@ -7,6 +7,7 @@
 // document too deep, a stream ID out of order...). The row writer encodes the whole frame once
 // before sending anything, so that what it then sends cannot fail for the data's sake.
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,11 @@ class ValueEncoder {
                                      std::string&) {
     return false;
   }
+  // The most bytes the commands of any row of the current batch can take, its key not counted,
+  // when no row can fail to encode (every value column's text_bound is known); nullopt when rows
+  // must be encoded to be checked. The check pass, which the server waits for, then leaves the
+  // values of rows with keys short enough alone.
+  virtual std::optional<size_t> command_bound(const arrow::ImportedStream&) const { return std::nullopt; }
   // The check pass's encode_restore: the same validation, and `args` such that its sizes being
   // within the server's limits implies the RESTORE's are. The writer's first pass over the frame
   // runs while the server waits, so an encoder may skip work that cannot fail here (a payload
@@ -87,6 +93,13 @@ void append_cell_text(const arrow::ColumnView& column, int64_t row, std::string&
 // fields, a stream entry's), each value rendered through `scratch`.
 void append_field_args(const arrow::ImportedStream& in, const std::vector<int>& fields, int64_t row,
                        std::string& scratch, resp::ArgumentList& args);
+
+// A command argument's bytes besides its text: "$<length>\r\n" and "\r\n".
+inline constexpr size_t kArgumentFraming = 16;
+
+// The most bytes append_field_args can add for one row of `fields`; nullopt when a column's text
+// may fail (ColumnView::text_bound).
+std::optional<size_t> field_args_bound(const arrow::ImportedStream& in, const std::vector<int>& fields);
 
 // RedisJSON refuses documents nesting deeper than this (levels of arrays and objects, the
 // document's own object included).
