@@ -318,6 +318,36 @@ def test_append_over_existing_keys_turns_to_merges_in_frame_order(stack74: Targe
     assert 256 <= restores < 2 * n, restores
 
 
+@settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), share=st.floats(0.05, 0.45))
+def test_append_keeps_each_rows_merge_until_its_reply(stack74: Target, seed: int, share: float) -> None:
+    """Fewer than half the keys exist, so append keeps sending RESTORE for 20,000 rows: every
+    refused one is followed by its own row's merge, kept since it was sent (the writer holds
+    thousands of them at once, in a buffer it trims as replies come). redis-py's HGETALL of every
+    key is compared with the merge rule applied to what was there."""
+    import random
+
+    rng = random.Random(seed)
+    client = stack74.client
+    client.flushall()
+    n = 20_000
+    existing = {i: {"old": str(rng.random()), "v": "x"} for i in range(n) if rng.random() < share}
+    pipe = client.pipeline(transaction=False)
+    for i, fields in existing.items():
+        pipe.hset(f"m:{i}", mapping=fields)
+    pipe.execute()
+    # Values of random lengths, so that merges differ in size and sit at uneven offsets.
+    values = ["".join(rng.choices("abcdefghij", k=rng.randrange(0, 90))) for _ in range(n)]
+    df = pl.DataFrame({"_key": [f"m:{i}" for i in range(n)], "v": values, "i": list(range(n))})
+    assert pr.write_hashes(df, stack74.restore_url, if_exists="append") == n
+    pipe = client.pipeline(transaction=False)
+    for i in range(n):
+        pipe.hgetall(f"m:{i}")
+    for i, stored in enumerate(pipe.execute()):
+        expected = {**existing.get(i, {}), "v": values[i], "i": str(i)}
+        assert stored == {f.encode(): v.encode() for f, v in expected.items()}, i
+
+
 # Every hash e:0 .. e:(n-1)'s field v, read on the server.
 EVERY_V = "local out = {} for i = 0, tonumber(ARGV[1]) - 1 do out[#out + 1] = redis.call('HGET', 'e:' .. i, 'v') end return out"
 

@@ -138,8 +138,9 @@ struct Pending {
   bool failed = false;     // a reply failed: none of its rows count
   std::string last_key = {};  // its last key, when it covers several rows
   std::string after_first_key = {}, after_last_key = {};
-  // A RESTORE creating an appended row's key: the merge command to send instead on BUSYKEY.
-  std::string merge_if_exists = {};
+  // A RESTORE creating an appended row's key: the merge command to send instead on BUSYKEY, kept
+  // by the pipeline (Pipeline::keep_merge) at this offset.
+  size_t merge_at = 0, merge_size = 0;
   bool guard_probe = false;  // a guarded batch's WATCH or key probe, not a write
 };
 
@@ -200,6 +201,22 @@ class Pipeline {
     pending_.push_back(std::move(pending));
     send_early();
     while (in_flight_replies_ > window_) settle_one(check);
+  }
+  // Keeps `command`, the merge to send should `pending`'s RESTORE find its key, until that
+  // RESTORE's reply has been checked. Merges live back to back in one buffer, dropped from its
+  // front as replies arrive: a string of its own per row cost the client about a tenth more.
+  void keep_merge(std::string_view command, Pending& pending) {
+    if (merges_done_ >= kMergesCompactAt && 2 * merges_done_ >= merges_.size()) {
+      merges_.erase(0, merges_done_);
+      merges_base_ += merges_done_;
+      merges_done_ = 0;
+    }
+    pending.merge_at = merges_base_ + merges_.size();
+    pending.merge_size = command.size();
+    merges_.append(command);
+  }
+  std::string_view merge_of(const Pending& pending) const {
+    return std::string_view(merges_).substr(pending.merge_at - merges_base_, pending.merge_size);
   }
   // From a check: the unit's commands were appended again (another form of them), to be settled
   // after everything already in flight.
@@ -282,6 +299,7 @@ class Pipeline {
       add_committed(head.first_row, rows, head.key, head.last_key.empty() ? head.key : head.last_key);
       // Rows needing no command after a failed or redirected unit still need nothing.
       add_committed(head.first_row + head.rows, head.rows_after, head.after_first_key, head.after_last_key);
+      if (head.merge_size > 0) merges_done_ = head.merge_at + head.merge_size - merges_base_;
       pending_.pop_front();
       done_in_head_ = 0;
       head_asked_ = false;
@@ -302,6 +320,10 @@ class Pipeline {
   std::vector<CommittedRange> ranges_;
   std::optional<std::pair<Error, int64_t>> failure_;
   std::vector<RedirectedRow> redirected_;
+  static constexpr size_t kMergesCompactAt = size_t{64} * 1024;
+  std::string merges_;      // merge commands kept (keep_merge), from offset merges_base_ on
+  size_t merges_base_ = 0;  // the offset of merges_[0] since the write began
+  size_t merges_done_ = 0;  // bytes at the front of merges_ whose replies have been checked
 };
 
 [[noreturn]] void fail_reply(const resp::NodeView& reply, const Pending& pending, const char* command) {
@@ -609,7 +631,7 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
   // A redirected row (cluster) is recorded by pipeline.redirected() and the write goes on.
   auto check = [&](const resp::NodeView& reply, int index, Pending& pending) -> int64_t {
     if (pending.replies == 1) {  // a single command (append, or RESTORE ... REPLACE)
-      if (!pending.merge_if_exists.empty()) {  // an appended row's RESTORE
+      if (pending.merge_size > 0) {  // an appended row's RESTORE
         const bool key_exists = reply.is_error() && reply.str().starts_with("BUSYKEY");
         append_restores_refused += key_exists;
         if (++append_restores % kAppendRestoreReview == 0 && 2 * append_restores_refused > append_restores) {
@@ -618,13 +640,13 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
         if (key_exists) {
           // Merge into it. Rows of one key stay in frame order, as every later row of that key
           // gets BUSYKEY too (unless another client deletes the key).
-          pipeline.begin_unit().append(pending.merge_if_exists);
+          pipeline.begin_unit().append(pipeline.merge_of(pending));
           pipeline.resend(Pending{1, pending.rows, pending.key, pending.first_row});
           return 0;
         }
       }
       if (reply.is_error() && !pipeline.redirected(reply, pending)) {
-        fail_reply(reply, pending, whole || !pending.merge_if_exists.empty() ? "RESTORE" : "writing");
+        fail_reply(reply, pending, whole || pending.merge_size > 0 ? "RESTORE" : "writing");
       }
       return reply.is_error() ? 0 : pending.rows;
     }
@@ -848,7 +870,7 @@ WriteResult write_rows(const net::ConnectionOptions& connection, ArrowArrayStrea
         if (whole || (options.mode == WriteMode::kAppend && ttl_kind == 0)) {  // RESTORE ... REPLACE is atomic
           args.append_command_to(pipeline.begin_unit());
           Pending unit{1, 1, key, stream_row};
-          if (appends_restore) unit.merge_if_exists = merge_if_exists;
+          if (appends_restore) pipeline.keep_merge(merge_if_exists, unit);
           pipeline.sent(std::move(unit), check);
           continue;
         }
