@@ -23,13 +23,17 @@ from cluster_servers import ClusterNode, LocalCluster, loaded_cluster
 
 N_COLD = 30_000
 N_HOT = 2_000
+N_WIDE = 6_000  # hashes of 12 fields, read through a schema of 1: the fetch turns to HMGET
 SCHEMA = {"n": pl.Int64}
 
 
 @pytest.fixture(scope="module")
 def resharded() -> Iterator[LocalCluster]:
     cold = {f"m:{i}": {"n": str(i)} for i in range(N_COLD)}
-    yield from loaded_cluster(cold | {f"{{hot}}:{i}": {"n": str(N_COLD + i)} for i in range(N_HOT)})
+    hot = {f"{{hot}}:{i}": {"n": str(N_COLD + i)} for i in range(N_HOT)}
+    wide = {f"{{wide}}:{i}": {"n": str(N_COLD + N_HOT + i)} | {f"pad{j}": "x" * 20 for j in range(11)}
+            for i in range(N_WIDE)}
+    yield from loaded_cluster(cold | hot | wide)
 
 
 def owner(cluster: LocalCluster, slot: int) -> ClusterNode:
@@ -51,7 +55,7 @@ def migrate(cluster: LocalCluster, source: ClusterNode, target: ClusterNode, key
 
 
 def all_rows() -> list[int]:
-    return list(range(N_COLD + N_HOT))
+    return list(range(N_COLD + N_HOT + N_WIDE))
 
 
 def test_migration_during_a_scan_never_returns_a_silent_partial_result(resharded: LocalCluster) -> None:
@@ -146,3 +150,51 @@ def test_key_lookups_follow_keys_through_a_migration(resharded: LocalCluster) ->
     assert time.monotonic() - started >= 0.9  # it did wait for the slot
     assert sorted(df["n"].to_list()) == expected  # every key once, none lost
     assert sorted(df["_key"].to_list()) == sorted(wanted)
+
+
+def command_calls(cluster: LocalCluster, command: str) -> int:
+    total = 0
+    for node in cluster.primaries:
+        stats = cluster.client(node.port).info("commandstats")
+        total += stats.get(f"cmdstat_{command}", {}).get("calls", 0)
+    return total
+
+
+@pytest.mark.parametrize("protocol", [2, 3])  # under RESP2 only the send order tells HGETALL's replies from HMGET's
+def test_wide_hash_lookups_follow_keys_through_a_migration(resharded: LocalCluster, protocol: int) -> None:
+    """Lookups of wide hashes through a narrow schema while every other key of their slot has
+    moved (ASK): the moved keys are asked again until the slot settles, the fetch still turns
+    from HGETALL to HMGET, and every row comes back once with its own value."""
+    cluster = resharded
+    slot = _core.cluster_key_slot(b"{wide}:0")
+    source = owner(cluster, slot)
+    target = next(n for n in cluster.primaries if n is not source)
+    source_id, target_id = node_id(cluster, source), node_id(cluster, target)
+    wide = [f"{{wide}}:{i}" for i in range(N_WIDE)]
+    expected = sorted(N_COLD + N_HOT + i for i in range(N_WIDE))
+    seed = cluster.node_url(source.port, "redis+cluster") + f"?protocol={protocol}"
+    lf = pr.scan_hashes(seed, "*", SCHEMA).filter(pl.col("_key").is_in(wide))
+
+    cluster.client(target.port).execute_command("CLUSTER", "SETSLOT", slot, "IMPORTING", source_id)
+    cluster.client(source.port).execute_command("CLUSTER", "SETSLOT", slot, "MIGRATING", target_id)
+    migrate(cluster, source, target, wide[::2])  # every other key: ASK before and after the turn
+    for node in cluster.primaries:
+        cluster.client(node.port).config_resetstat()
+
+    def finish_migration() -> None:
+        time.sleep(1.0)  # the read meanwhile gets ASK for the moved keys and keeps asking
+        migrate(cluster, source, target, wide[1::2])
+        for node in cluster.primaries:
+            cluster.client(node.port).execute_command("CLUSTER", "SETSLOT", slot, "NODE", target_id)
+
+    finisher = threading.Thread(target=finish_migration)
+    finisher.start()
+    try:
+        df = lf.collect()
+    finally:
+        finisher.join()
+    assert sorted(df["n"].to_list()) == expected  # every key once, with its own value
+    assert sorted(df["_key"].to_list()) == sorted(wide)
+    assert df.filter(pl.col("n") != pl.col("_key").str.split(":").list.last().cast(pl.Int64) + N_COLD + N_HOT).is_empty()
+    assert command_calls(cluster, "hmget") > 0, "the fetch never turned to HMGET"
+    assert command_calls(cluster, "hgetall") >= 64
