@@ -47,7 +47,13 @@ std::optional<bool> HashFetcher::take_sent(int index) {
   if (sent_whole_.empty()) throw Error(ErrorKind::kProtocol, "a hash reply arrived for no command sent");
   const bool whole = sent_whole_.front();
   sent_whole_.pop_front();
+  whole_replies_ += whole;
   return whole;
+}
+
+int64_t HashFetcher::max_keys_in_flight() const {
+  if (!whole_hashes_ || whole_replies_ >= kWidthSample) return -1;
+  return kWidthSample - whole_replies_;
 }
 
 void HashFetcher::discard(std::span<const std::string_view> /*keys*/, int index) { take_sent(index); }

@@ -221,8 +221,11 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
     };
     // Unpaced, room for two whole multi-key commands (MGET) however deep the window: one is
     // answered while the next is on its way, and neither is cut short by the window.
-    const int64_t window = pacer.paced() ? pacer.window()
-                                         : std::max<int64_t>(pacer.window(), 2 * static_cast<int64_t>(fetcher.keys_per_command()));
+    int64_t window = pacer.paced() ? pacer.window()
+                                   : std::max<int64_t>(pacer.window(), 2 * static_cast<int64_t>(fetcher.keys_per_command()));
+    if (const int64_t fetcher_limit = fetcher.max_keys_in_flight(); fetcher_limit >= 0) {
+      window = std::min(window, fetcher_limit);
+    }
     const bool want_fetch = !pending.empty() && keys_in_flight < window && may_start_more(0);
     // Paced, new work goes out only when a burst opens; in between, only replies are read.
     if (!pacer.may_send(in_flight.empty() && !source->waiting(), want_keys() || want_fetch)) return true;

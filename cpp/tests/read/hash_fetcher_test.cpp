@@ -236,6 +236,23 @@ TEST(HashFetcher, HashesMuchWiderThanTheSchemaAreReadByHmgetAfterTheSample) {
   EXPECT_EQ(b.back(), std::nullopt);
 }
 
+// No more HGETALLs go out than the sample needs: the window shrinks as their replies arrive,
+// and opens once kWidthSample have (whatever they held: missing keys count too).
+TEST(HashFetcher, TheSampleHoldsBackTheScanUntilItsRepliesArrive) {
+  Fetch fetch(whole_schema_ab());
+  EXPECT_EQ(fetch.fetcher.max_keys_in_flight(), kWidthSample);
+  std::vector<std::string> keys;
+  for (int row = 0; row < kWidthSample; ++row) keys.push_back("h:" + std::to_string(row));
+  for (const auto& key : keys) fetch.encode(key);
+  for (int row = 0; row < kWidthSample; ++row) {
+    EXPECT_EQ(fetch.fetcher.max_keys_in_flight(), kWidthSample - row) << row;
+    fetch.answer(keys[static_cast<size_t>(row)], 0, row % 2 ? wide_hash(row, 2) : "*0\r\n");
+  }
+  EXPECT_EQ(fetch.fetcher.max_keys_in_flight(), -1);
+  // A projection (HMGET from the start) and hashes kept with HGETALL hold nothing back.
+  EXPECT_EQ(Fetch(fields({{"a", TypeId::kString}})).fetcher.max_keys_in_flight(), -1);
+}
+
 TEST(HashFetcher, HashesLessThanKWiderThanTheSchemaStayWithHgetall) {
   Fetch fetch(whole_schema_ab());
   const int pairs = 2 * static_cast<int>(kWiderThan) - 1;

@@ -42,6 +42,9 @@ class HashFetcher final : public RowFetcher {
   void consume(std::span<const std::string_view> keys, int index, const resp::NodeView& reply,
                FetchContext& context) override;
   void discard(std::span<const std::string_view> keys, int index) override;
+  // Until kWidthSample HGETALL replies have arrived, no more HGETALLs go out than the sample
+  // needs: the rest of even a small read is then fetched by the command the sample chose.
+  int64_t max_keys_in_flight() const override;
   void append_row_without_values() override;
   std::string later_commands() const override;
 
@@ -65,6 +68,7 @@ class HashFetcher final : public RowFetcher {
   std::deque<bool> sent_whole_;
   int64_t sampled_hashes_ = 0;
   int64_t sampled_pairs_ = 0;
+  int64_t whole_replies_ = 0;  // HGETALL replies taken (consumed or discarded)
 };
 
 }  // namespace polars_redis::read

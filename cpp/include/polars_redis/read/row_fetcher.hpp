@@ -50,6 +50,9 @@ class RowFetcher {
   // keys moved to another cluster node and are read again there): a fetcher that keeps track of
   // what it sent forgets the command.
   virtual void discard(std::span<const std::string_view> /*keys*/, int /*index*/) {}
+  // How many keys may have commands in flight at once, for now: a fetcher whose first replies
+  // decide its later commands holds the scan back until they have arrived (unlimited: -1).
+  virtual int64_t max_keys_in_flight() const { return -1; }
   // The values of a row for an existing key without any requested value (all null).
   virtual void append_row_without_values() = 0;
   // How the fetcher's commands change after the first ones, in words for explain(): later SSCAN
