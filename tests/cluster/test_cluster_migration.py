@@ -54,6 +54,35 @@ def migrate(cluster: LocalCluster, source: ClusterNode, target: ClusterNode, key
         "MIGRATE", "127.0.0.1", target.port, "", 0, 10000, "AUTH", cluster.password, "KEYS", *keys)
 
 
+def begin_migration(cluster: LocalCluster, slot: int, moved_first: list[str]) -> tuple[ClusterNode, ClusterNode, str]:
+    """Marks `slot` migrating from its owner to another primary and moves `moved_first` there:
+    the source, the target and the target's node ID."""
+    source = owner(cluster, slot)
+    target = next(n for n in cluster.primaries if n is not source)
+    source_id, target_id = node_id(cluster, source), node_id(cluster, target)
+    cluster.client(target.port).execute_command("CLUSTER", "SETSLOT", slot, "IMPORTING", source_id)
+    cluster.client(source.port).execute_command("CLUSTER", "SETSLOT", slot, "MIGRATING", target_id)
+    migrate(cluster, source, target, moved_first)
+    return source, target, target_id
+
+
+def finish_migration_later(cluster: LocalCluster, slot: int, migration: tuple[ClusterNode, ClusterNode, str],
+                           rest: list[str]) -> threading.Thread:
+    """A started thread that, after a second (while a read meets ASK and keeps asking), moves
+    `rest` and gives the slot to the target on every node."""
+    source, target, target_id = migration
+
+    def finish() -> None:
+        time.sleep(1.0)
+        migrate(cluster, source, target, rest)
+        for node in cluster.primaries:
+            cluster.client(node.port).execute_command("CLUSTER", "SETSLOT", slot, "NODE", target_id)
+
+    thread = threading.Thread(target=finish)
+    thread.start()
+    return thread
+
+
 def all_rows() -> list[int]:
     return list(range(N_COLD + N_HOT + N_WIDE))
 
@@ -120,28 +149,15 @@ def test_key_lookups_follow_keys_through_a_migration(resharded: LocalCluster) ->
     returns every row once."""
     cluster = resharded
     slot = _core.cluster_key_slot(b"{hot}:0")
-    source = owner(cluster, slot)
-    target = next(n for n in cluster.primaries if n is not source)
-    source_id, target_id = node_id(cluster, source), node_id(cluster, target)
     hot = [f"{{hot}}:{i}" for i in range(N_HOT)]
     wanted = hot[::7] + ["m:1", "m:29999"]
     expected = sorted([N_COLD + i for i in range(0, N_HOT, 7)] + [1, 29999])
-    seed = cluster.node_url(source.port, "redis+cluster")
+    seed = cluster.node_url(owner(cluster, slot).port, "redis+cluster")
     lf = pr.scan_hashes(seed, "*", SCHEMA).filter(pl.col("_key").is_in(wanted))
     assert sorted(lf.collect()["n"].to_list()) == expected
 
-    cluster.client(target.port).execute_command("CLUSTER", "SETSLOT", slot, "IMPORTING", source_id)
-    cluster.client(source.port).execute_command("CLUSTER", "SETSLOT", slot, "MIGRATING", target_id)
-    migrate(cluster, source, target, hot[: N_HOT // 2])
-
-    def finish_migration() -> None:
-        time.sleep(1.0)  # the read meanwhile gets ASK for the moved half and keeps asking
-        migrate(cluster, source, target, hot[N_HOT // 2:])
-        for node in cluster.primaries:
-            cluster.client(node.port).execute_command("CLUSTER", "SETSLOT", slot, "NODE", target_id)
-
-    finisher = threading.Thread(target=finish_migration)
-    finisher.start()
+    migration = begin_migration(cluster, slot, hot[: N_HOT // 2])
+    finisher = finish_migration_later(cluster, slot, migration, hot[N_HOT // 2:])
     started = time.monotonic()
     try:
         df = lf.collect()
@@ -167,28 +183,15 @@ def test_wide_hash_lookups_follow_keys_through_a_migration(resharded: LocalClust
     from HGETALL to HMGET, and every row comes back once with its own value."""
     cluster = resharded
     slot = _core.cluster_key_slot(b"{wide}:0")
-    source = owner(cluster, slot)
-    target = next(n for n in cluster.primaries if n is not source)
-    source_id, target_id = node_id(cluster, source), node_id(cluster, target)
     wide = [f"{{wide}}:{i}" for i in range(N_WIDE)]
     expected = sorted(N_COLD + N_HOT + i for i in range(N_WIDE))
-    seed = cluster.node_url(source.port, "redis+cluster") + f"?protocol={protocol}"
+    seed = cluster.node_url(owner(cluster, slot).port, "redis+cluster") + f"?protocol={protocol}"
     lf = pr.scan_hashes(seed, "*", SCHEMA).filter(pl.col("_key").is_in(wide))
 
-    cluster.client(target.port).execute_command("CLUSTER", "SETSLOT", slot, "IMPORTING", source_id)
-    cluster.client(source.port).execute_command("CLUSTER", "SETSLOT", slot, "MIGRATING", target_id)
-    migrate(cluster, source, target, wide[::2])  # every other key: ASK before and after the turn
+    migration = begin_migration(cluster, slot, wide[::2])  # every other key: ASK before and after the turn
     for node in cluster.primaries:
         cluster.client(node.port).config_resetstat()
-
-    def finish_migration() -> None:
-        time.sleep(1.0)  # the read meanwhile gets ASK for the moved keys and keeps asking
-        migrate(cluster, source, target, wide[1::2])
-        for node in cluster.primaries:
-            cluster.client(node.port).execute_command("CLUSTER", "SETSLOT", slot, "NODE", target_id)
-
-    finisher = threading.Thread(target=finish_migration)
-    finisher.start()
+    finisher = finish_migration_later(cluster, slot, migration, wide[1::2])
     try:
         df = lf.collect()
     finally:
