@@ -10,6 +10,8 @@ from decimal import Decimal
 import polars as pl
 import pytest
 import redis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 import polars_redis as pr
@@ -211,10 +213,28 @@ def test_values_come_in_batched_mgets(r: redis.Redis, url: str) -> None:
     _load(r, _cache(5000))
     r.config_resetstat()
     assert pr.read_strings(url, "cache:*").height == 5000
-    # One MGET covers many keys (16 until value sizes are known, then up to 256): far fewer calls
-    # than keys, and no per-key GET.
+    # One MGET covers many keys (16 until value sizes are known, then up to 1,000): far fewer
+    # calls than keys, and no per-key GET.
     assert 1 <= command_calls(r, "mget") <= 5000 // 16
     assert command_calls(r, "get") == 0
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(n=st.integers(1, 30_000), count_hint=st.integers(5, 5000))
+def test_every_mget_but_the_last_is_whole(r: redis.Redis, url: str, n: int, count_hint: int) -> None:
+    """SCAN returns about count_hint keys per reply, rarely a multiple of the 1,000 keys an MGET
+    takes. A reply's tail waits for the next reply's keys instead of costing the server an MGET
+    of its own, so whatever the COUNT and however the replies interleave: one 16-key sample
+    (value sizes are unknown until it is answered), then MGETs of 1,000 keys, then the rest.
+    Sending tails on their own made about one extra MGET per SCAN reply at COUNT 1000."""
+    r.flushdb()
+    values = {f"k:{i}": str(i) for i in range(n)}
+    _load(r, values)
+    r.config_resetstat()
+    df = pr.read_strings(url, "k:*", count_hint=count_hint)
+    assert dict(zip(df["_key"], df["value"])) == values
+    expected = 1 if n <= 16 else 1 + -(-(n - 16) // 1000)
+    assert command_calls(r, "mget") == expected
 
 
 def _scan_hits(r: redis.Redis, pattern: str, count: int, calls: int) -> int:

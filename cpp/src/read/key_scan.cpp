@@ -8,6 +8,7 @@
 #include "polars_redis/net/connection.hpp"
 #include "polars_redis/net/connection_pool.hpp"
 #include "polars_redis/net/redirect.hpp"
+#include "polars_redis/read/fetch_group.hpp"
 #include "polars_redis/read/glob_match.hpp"
 #include "polars_redis/read/key_queue.hpp"
 #include "polars_redis/read/key_row_columns.hpp"
@@ -94,8 +95,9 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
     if (match && !glob_match(*match, key)) return;
     if (seen.insert(key)) pending.push(key);
   };
-  // The next SCAN is asked for once fewer than one reply's worth of keys wait: SCAN stays just
-  // ahead of the fetches (see max_keys_in_flight) without the fetch pipeline running dry.
+  // The next SCAN is asked for once fewer than one reply's worth of keys wait, or fewer than one
+  // whole fetch group (next_fetch_group holds a short group back): SCAN stays just ahead of the
+  // fetches (see max_keys_in_flight) without the fetch pipeline running dry.
   const size_t scan_ahead = static_cast<size_t>(count_hint);
 
   auto limit_reached = [&] { return options.n_rows && rows_total >= *options.n_rows; };
@@ -216,7 +218,7 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
   // the consumer went away.
   auto start_work = [&]() -> bool {
     auto want_keys = [&] {
-      return !source->done() && !source->waiting() && pending.size() < scan_ahead &&
+      return !source->done() && !source->waiting() && pending.size() < std::max(scan_ahead, fetcher.keys_per_command()) &&
              may_start_more(static_cast<int64_t>(pending.size()));
     };
     // Unpaced, room for two whole multi-key commands (MGET) however deep the window: one is
@@ -234,7 +236,13 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
       // allows, and n_rows can still use.
       size_t room = static_cast<size_t>(window - keys_in_flight);
       if (options.n_rows) room = std::min<size_t>(room, static_cast<size_t>(*options.n_rows - rows_total - keys_in_flight));
-      size_t take = std::min({fetcher.keys_per_command(), pending.size(), std::max<size_t>(room, 1)});
+      // A window narrower than a command (a fetcher's sample) makes the window the whole group.
+      const size_t full_group = std::min<size_t>(fetcher.keys_per_command(), static_cast<size_t>(window));
+      const size_t take = next_fetch_group(
+          {full_group, pending.size(), room, !source->done(),
+           options.n_rows && rows_total + keys_in_flight + static_cast<int64_t>(full_group) > *options.n_rows,
+           pacer.paced()});
+      if (take == 0) break;
       group.clear();
       for (size_t i = 0; i < take; ++i) group.push_back(pending.at(i));
       const size_t lane = next_lane;

@@ -30,6 +30,11 @@ size_t StringFetcher::keys_per_command() const {
   return keys;
 }
 
+int64_t StringFetcher::max_keys_in_flight() const {
+  if (!value_column_ || value_bytes_per_key_) return -1;
+  return static_cast<int64_t>(kUnknownSizeKeys);
+}
+
 int StringFetcher::encode(std::span<const std::string_view> keys, std::string& out) {
   // Metadata first: when the MGET reply arrives, every key's TTL / memory is known.
   int replies = metadata_.encode(keys, out);

@@ -147,6 +147,22 @@ TEST(StringFetcher, GroupsFollowValueSizes) {
   EXPECT_EQ(read.fetcher.keys_per_command(), 1000u);  // capped at keys_per_mget
 }
 
+TEST(StringFetcher, OneSampleGroupIsInFlightUntilValueSizesAreKnown) {
+  StringRead read(value_of(TypeId::kString));
+  // Before the first reply, one group of 16 at a time: a thousand 100 MiB values must not be
+  // asked for in 64 groups at once.
+  EXPECT_EQ(read.fetcher.max_keys_in_flight(), 16);
+  std::vector<std::string_view> two{"a", "b"};
+  ParsedReply small(mget_reply(2, 40));
+  read.fetcher.consume(two, 0, small.root(), read.context);
+  EXPECT_EQ(read.fetcher.max_keys_in_flight(), -1);
+  // Without a value column there is no MGET whose size could matter.
+  StringFetchOptions ttl_only;
+  ttl_only.metadata.include_ttl = true;
+  StringRead metadata_read(ttl_only);
+  EXPECT_EQ(metadata_read.fetcher.max_keys_in_flight(), -1);
+}
+
 TEST(StringFetcher, MetadataKeepsGroupsSmall) {
   StringFetchOptions options = value_of(TypeId::kString);
   options.metadata.include_ttl = true;

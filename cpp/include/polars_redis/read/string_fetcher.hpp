@@ -29,6 +29,8 @@ class StringFetcher final : public RowFetcher {
   void consume(std::span<const std::string_view> keys, int index, const resp::NodeView& reply,
                FetchContext& context) override;
   void append_row_without_values() override;
+  // One group of kUnknownSizeKeys until the first MGET reply shows how large values are.
+  int64_t max_keys_in_flight() const override;
 
  private:
   static constexpr size_t kReplyBudget = size_t{1} << 20;
