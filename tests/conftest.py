@@ -100,3 +100,27 @@ def load_hashes(client: redis.Redis, rows: dict[str, dict[str, str | bytes]]) ->
         if i % 2000 == 1999:
             pipe.execute()
     pipe.execute()
+
+
+@pytest.fixture()
+def slowlog(r: redis.Redis):
+    """Log every command (with its arguments) in SLOWLOG for the test, then restore the setting."""
+    old = r.config_get("slowlog-log-slower-than")["slowlog-log-slower-than"]
+    old_len = r.config_get("slowlog-max-len")["slowlog-max-len"]
+    r.config_set("slowlog-log-slower-than", 0)
+    r.config_set("slowlog-max-len", 10_000)
+    r.slowlog_reset()
+
+    def commands(name: str) -> list[str]:
+        entries = r.slowlog_get(10_000)
+        found = []
+        for entry in entries:
+            command = entry["command"]
+            args = command.decode() if isinstance(command, bytes) else command
+            if args.split(" ", 1)[0].upper() == name:
+                found.append(args)
+        return found
+
+    yield commands
+    r.config_set("slowlog-log-slower-than", old)
+    r.config_set("slowlog-max-len", old_len)

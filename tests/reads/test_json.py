@@ -69,30 +69,6 @@ def _expected(docs: dict[str, dict[str, Any]], schema: dict[str, Any], key: str 
     return pl.DataFrame(rows, schema={key: pl.String, **schema}, orient="row").sort(key)
 
 
-@pytest.fixture()
-def slowlog(r: redis.Redis):
-    """Log every command (with its arguments) in SLOWLOG for the test, then restore the setting."""
-    old = r.config_get("slowlog-log-slower-than")["slowlog-log-slower-than"]
-    old_len = r.config_get("slowlog-max-len")["slowlog-max-len"]
-    r.config_set("slowlog-log-slower-than", 0)
-    r.config_set("slowlog-max-len", 10_000)
-    r.slowlog_reset()
-
-    def commands(name: str) -> list[list[str]]:
-        entries = r.slowlog_get(10_000)
-        found = []
-        for entry in entries:
-            command = entry["command"]
-            args = command.decode() if isinstance(command, bytes) else command
-            if args.split(" ", 1)[0].upper() == name:
-                found.append(args)
-        return found
-
-    yield commands
-    r.config_set("slowlog-log-slower-than", old)
-    r.config_set("slowlog-max-len", old_len)
-
-
 def test_flat_documents_match_the_loaded_objects(r: redis.Redis, url: str) -> None:
     docs = _flat_docs(500)
     _load(r, docs)

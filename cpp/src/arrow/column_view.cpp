@@ -257,10 +257,10 @@ class TimeView final : public QuotedJson {
   }
   // Times of day only (format_time refuses the rest): then "HH:MM:SS.nnnnnnnnn".
   std::optional<size_t> text_bound() const override {
+    const int64_t per_day = unit_ == 's' ? 86'400 : unit_ == 'm' ? 86'400'000 : unit_ == 'u' ? 86'400'000'000 : 86'400'000'000'000;
     for (int64_t row = 0; row < array_.length; ++row) {
       if (is_null(row)) continue;
       int64_t value = unit_ == 's' || unit_ == 'm' ? value_at<int32_t>(array_, 1, row) : value_at<int64_t>(array_, 1, row);
-      const int64_t per_day = unit_ == 's' ? 86'400 : unit_ == 'm' ? 86'400'000 : unit_ == 'u' ? 86'400'000'000 : 86'400'000'000'000;
       if (value < 0 || value >= per_day) return std::nullopt;
     }
     return 18;

@@ -57,6 +57,11 @@ class AbandonGuard {
 
 }  // namespace
 
+bool defer_type_filter(const KeyScanOptions& options, const RowFetcher& fetcher) {
+  return options.source.kind == KeySourceSpec::Kind::kScan && !options.type_filter.empty() &&
+         !fetcher.needs_type_filter();
+}
+
 void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue& queue) {
   if (options.source.is_snapshot()) return run_snapshot_scan(options, fetcher, queue);
   // The key source runs on a connection of its own: on the fetch connection each SCAN (or cursor
@@ -72,15 +77,17 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
   for (int i = 0; i < std::max(1, options.connection.parallel); ++i) lanes.push_back(net::acquire(options.connection));
   std::vector<int64_t> lane_work(lanes.size(), 0);  // commands in flight per lane
   size_t next_lane = 0;
-  const int64_t count_hint = ScanPacer::source_count(options.budget, options.count_hint);
-  auto source = open_key_source(
-      {options.connection, options.source, options.pattern, options.type_filter, count_hint, options.on_redirect});
-  AbandonGuard abandon_guard(*source);
-  net::Connection& source_conn = source->connection();
-
   arrow::BatchBuilder batch;
   KeyRowColumns row_columns(options, batch);
-  fetcher.add_columns(batch);
+  fetcher.add_columns(batch);  // before needs_type_filter: the columns decide the commands
+
+  const int64_t count_hint = ScanPacer::source_count(options.budget, options.count_hint);
+  KeySourceOptions source_options{options.connection, options.source, options.pattern, options.type_filter,
+                                  count_hint, options.on_redirect};
+  bool type_filter_deferred = source_options.defer_type_filter = defer_type_filter(options, fetcher);
+  auto source = open_key_source(source_options);
+  AbandonGuard abandon_guard(*source);
+  net::Connection& source_conn = source->connection();
 
   KeyQueue pending;      // keys found, not yet fetched
   KeyQueue fetching;     // keys whose fetch commands are in flight, in send order
@@ -327,6 +334,10 @@ void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue
       handle_fetch_reply(reply->root());
       if (!emit_if_full()) return;
       if (limit_reached()) break;
+    }
+    if (type_filter_deferred && fetcher.needs_type_filter()) {
+      source->filter_by_type();
+      type_filter_deferred = false;
     }
   }
   if (batch.num_rows() > 0 || rows_total == 0) {

@@ -39,10 +39,11 @@ std::string text(const std::vector<std::string>& args) {
   return texts(encoded).front();
 }
 
-std::string describe_source(const KeyScanOptions& options) {
+std::string describe_source(const KeyScanOptions& options, const RowFetcher& fetcher) {
   // The same source options run_key_scan opens, COUNT shortened under a budget.
-  const KeySourceOptions source{options.connection, options.source, options.pattern, options.type_filter,
-                                ScanPacer::source_count(options.budget, options.count_hint), nullptr};
+  KeySourceOptions source{options.connection, options.source, options.pattern, options.type_filter,
+                          ScanPacer::source_count(options.budget, options.count_hint), nullptr};
+  source.defer_type_filter = defer_type_filter(options, fetcher);
   switch (options.source.kind) {
     case KeySourceSpec::Kind::kKeys:
       return describe_key_list_source(source);
@@ -91,13 +92,13 @@ std::vector<std::string> describe_commands(RowFetcher& fetcher) {
 
 ScanDescription describe_key_scan(const KeyScanOptions& options, RowFetcher& fetcher) {
   ScanDescription description;
-  description.keys = describe_source(options);
+  arrow::BatchBuilder columns;  // some fetchers decide their commands from the columns they add
+  fetcher.add_columns(columns);
+  description.keys = describe_source(options, fetcher);
   if (options.source.is_snapshot()) {
     description.fetch.emplace_back(kFromTheRdb);
     return description;
   }
-  arrow::BatchBuilder columns;  // some fetchers decide their commands from the columns they add
-  fetcher.add_columns(columns);
   description.fetch = describe_commands(fetcher);
   if (std::string later = fetcher.later_commands(); !later.empty()) description.fetch.push_back(std::move(later));
   return description;

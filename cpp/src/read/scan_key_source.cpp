@@ -24,15 +24,19 @@ class ScanKeySource final : public KeySource {
       : KeySource(net::acquire(options.connection)),
         pattern_(options.pattern),
         type_filter_(options.type_filter),
-        count_(std::to_string(std::max<int64_t>(1, options.count_hint))) {}
+        count_(std::to_string(std::max<int64_t>(1, options.count_hint))),
+        typed_(!options.defer_type_filter) {}
 
   bool done() const override { return done_; }
   bool waiting() const override { return waiting_; }
 
   void request() override {
-    append_scan(connection_->out_buffer(), cursor_, pattern_, count_, type_filter_);
+    append_scan(connection_->out_buffer(), cursor_, pattern_, count_, typed_ ? type_filter_ : std::string_view());
     waiting_ = true;
   }
+
+  // The cursor stays valid: TYPE only filters the keys of the buckets a SCAN visits.
+  void filter_by_type() override { typed_ = true; }
 
   void consume(const resp::NodeView& reply, const Sink& sink) override {
     net::throw_if_error(reply, "SCAN");
@@ -53,6 +57,7 @@ class ScanKeySource final : public KeySource {
   std::string cursor_ = "0";
   bool done_ = false;
   bool waiting_ = false;
+  bool typed_;
 };
 
 }  // namespace
@@ -63,9 +68,12 @@ std::unique_ptr<KeySource> open_scan_key_source(const KeySourceOptions& options)
 
 std::string describe_scan_key_source(const KeySourceOptions& options) {
   std::string out;
+  const bool deferred = options.defer_type_filter && !options.type_filter.empty();
   append_scan(out, "<cursor>", options.pattern, std::to_string(std::max<int64_t>(1, options.count_hint)),
-              options.type_filter);
-  return resp::command_texts(out).front();
+              deferred ? std::string_view() : std::string_view(options.type_filter));
+  std::string text = resp::command_texts(out).front();
+  if (deferred) text += "; adding TYPE " + resp::quote_argument(options.type_filter) + " once many keys prove to be of other types";
+  return text;
 }
 
 }  // namespace polars_redis::read

@@ -35,6 +35,13 @@ int64_t StringFetcher::max_keys_in_flight() const {
   return static_cast<int64_t>(kUnknownSizeKeys);
 }
 
+bool StringFetcher::needs_type_filter() const {
+  // Without a value column no MGET runs (the key or metadata alone make the rows), and with
+  // metadata each key costs commands of its own: there the server's type check is cheaper.
+  if (!value_column_ || metadata_.replies_per_key() > 0) return true;
+  return missing_keys_ >= kMissingBeforeTypeFilter && missing_keys_ * 8 > fetched_keys_;
+}
+
 int StringFetcher::encode(std::span<const std::string_view> keys, std::string& out) {
   // Metadata first: when the MGET reply arrives, every key's TTL / memory is known.
   int replies = metadata_.encode(keys, out);
@@ -71,12 +78,14 @@ void StringFetcher::consume(std::span<const std::string_view> keys, int index, c
   auto value = reply.first_child();
   for (size_t i = 0; i < keys.size(); ++i, value = value.next_sibling()) {
     // nil: the key vanished (or became another type) since SCAN.
+    if (value.is_null()) ++missing_keys_;
     if (value.is_null() || (metadata_known && !metadata_.exists(i))) continue;
     bytes += value.str().size();
     append_value(keys[i], value.str());
     metadata_.append(i);
     context.finish_row(keys[i]);
   }
+  fetched_keys_ += keys.size();
   value_bytes_per_key_ = bytes / keys.size();
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -161,6 +162,45 @@ TEST(StringFetcher, OneSampleGroupIsInFlightUntilValueSizesAreKnown) {
   ttl_only.metadata.include_ttl = true;
   StringRead metadata_read(ttl_only);
   EXPECT_EQ(metadata_read.fetcher.max_keys_in_flight(), -1);
+}
+
+// An MGET reply of n values, the first `nils` of them nil (keys gone or of another type).
+std::string mget_with_nils(size_t n, size_t nils) {
+  std::string reply = "*" + std::to_string(n) + "\r\n";
+  for (size_t i = 0; i < n; ++i) reply += i < nils ? "$-1\r\n" : "$1\r\nv\r\n";
+  return reply;
+}
+
+TEST(StringFetcher, TheTypeFilterIsNeededOnceOneKeyInEightIsMissing) {
+  StringRead read(value_of(TypeId::kString));
+  EXPECT_FALSE(read.fetcher.needs_type_filter());  // MGET's nil skips other types by itself
+  std::vector<std::string> names;
+  for (int i = 0; i < 200; ++i) names.push_back("k" + std::to_string(i));
+  const std::vector<std::string_view> keys(names.begin(), names.end());
+  auto consume = [&](size_t n, size_t nils) {
+    ParsedReply reply(mget_with_nils(n, nils));
+    read.fetcher.consume(std::span(keys).first(n), 0, reply.root(), read.context);
+  };
+  consume(16, 15);  // 15 of 16 missing: too few to judge
+  EXPECT_FALSE(read.fetcher.needs_type_filter());
+  consume(200, 10);  // 25 of 216 missing: under one in eight
+  EXPECT_FALSE(read.fetcher.needs_type_filter());
+  consume(100, 5);  // 30 of 316
+  EXPECT_FALSE(read.fetcher.needs_type_filter());
+  consume(100, 25);  // 55 of 416: over one in eight (52)
+  EXPECT_TRUE(read.fetcher.needs_type_filter());
+}
+
+TEST(StringFetcher, ReadsWithoutMgetOrWithMetadataNeedTheTypeFilter) {
+  // Only the key (no value column): nothing would tell a hash from a string.
+  StringFetchOptions key_only;
+  StringRead keys(key_only);
+  EXPECT_TRUE(keys.fetcher.needs_type_filter());
+  // With TTL, each key costs a command of its own before MGET: the server's TYPE check is cheaper.
+  StringFetchOptions with_ttl = value_of(TypeId::kString);
+  with_ttl.metadata.include_ttl = true;
+  StringRead ttl(with_ttl);
+  EXPECT_TRUE(ttl.fetcher.needs_type_filter());
 }
 
 TEST(StringFetcher, MetadataKeepsGroupsSmall) {

@@ -51,10 +51,12 @@ def scan_strings(
 ) -> pl.LazyFrame:
     """Lazily scan Redis strings whose keys match `pattern`: one row per key.
 
-    Nothing is sent to Redis until the frame is collected. Keys are found with
-    ``SCAN ... TYPE string`` (keys of other types are skipped) and their values fetched with one
-    ``MGET`` per group of up to 1000 keys (fewer for large values), pipelined. A key deleted
-    between SCAN and MGET gives no row. Selecting only the key column sends no MGET at all;
+    Nothing is sent to Redis until the frame is collected. Keys are found with ``SCAN`` and their
+    values fetched with one ``MGET`` per group of up to 1000 keys (fewer for large values),
+    pipelined. Keys of other types give no row: ``MGET`` answers them with nil, and once one key
+    in eight proves to be of another type, ``SCAN`` adds ``TYPE string`` (reads without the value
+    column, or with TTL / memory columns, use it from the start). A key deleted between SCAN and
+    MGET gives no row. Selecting only the key column sends no MGET at all;
     `head(n)` fetches about n values.
 
     Args:

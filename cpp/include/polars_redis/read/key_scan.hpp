@@ -51,4 +51,8 @@ struct KeyScanOptions {
 // Runs the scan to completion (or until the consumer cancels), pushing batches into `queue`.
 void run_key_scan(const KeyScanOptions& options, RowFetcher& fetcher, BatchQueue& queue);
 
+// Whether the scan's SCAN goes without its TYPE filter at first: the fetcher does not need it
+// (RowFetcher::needs_type_filter). Asked once the fetcher has added its columns.
+bool defer_type_filter(const KeyScanOptions& options, const RowFetcher& fetcher);
+
 }  // namespace polars_redis::read

@@ -59,6 +59,9 @@ class KeySource {
   virtual bool keys_exist() const { return false; }
   // The scan stops before done(): releases what the source holds on the server. Never throws.
   virtual void abandon() noexcept {}
+  // From the next request on, the server filters keys by the reader's type (SCAN ... TYPE), for a
+  // source opened with defer_type_filter. Sources that never filter ignore it.
+  virtual void filter_by_type() {}
 
  protected:
   explicit KeySource(net::PooledConnection connection) : connection_(std::move(connection)) {}
@@ -72,6 +75,9 @@ struct KeySourceOptions {
   std::string type_filter;     // the reader's Redis type ("hash", "ReJSON-RL", ...); empty: any
   int64_t count_hint = 1000;   // SCAN COUNT, TYPE chunk, cursor COUNT
   std::function<void(std::string_view key)> on_redirect;  // kKeys: see KeyScanOptions::on_redirect
+  // kScan: SCAN without TYPE until filter_by_type(), for a fetcher whose commands answer keys of
+  // other types as missing (RowFetcher::needs_type_filter).
+  bool defer_type_filter = false;
 };
 
 // Connects and returns the source `options.spec` describes.

@@ -53,6 +53,11 @@ class RowFetcher {
   // How many keys may have commands in flight at once, for now: a fetcher whose first replies
   // decide its later commands holds the scan back until they have arrived (unlimited: -1).
   virtual int64_t max_keys_in_flight() const { return -1; }
+  // Whether the key source must filter keys by the reader's type on the server (SCAN ... TYPE).
+  // A fetcher whose commands answer a key of another type as missing (MGET's nil) can do
+  // without, saving the server the type check of every key scanned, until its replies show
+  // that many keys are of other types.
+  virtual bool needs_type_filter() const { return true; }
   // The values of a row for an existing key without any requested value (all null).
   virtual void append_row_without_values() = 0;
   // How the fetcher's commands change after the first ones, in words for explain(): later SSCAN

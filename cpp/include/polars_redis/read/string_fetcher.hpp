@@ -31,11 +31,15 @@ class StringFetcher final : public RowFetcher {
   void append_row_without_values() override;
   // One group of kUnknownSizeKeys until the first MGET reply shows how large values are.
   int64_t max_keys_in_flight() const override;
+  // MGET answers a key of another type with nil: the scan needs no TYPE filter until one key in
+  // eight it fetched proved missing.
+  bool needs_type_filter() const override;
 
  private:
   static constexpr size_t kReplyBudget = size_t{1} << 20;
   static constexpr size_t kUnknownSizeKeys = 16;  // keys per MGET until value sizes are known
   static constexpr size_t kMetadataKeys = 16;     // keys per group with metadata commands
+  static constexpr size_t kMissingBeforeTypeFilter = 16;  // nil values before the ratio counts
 
   void append_value(std::string_view key, std::string_view raw);
 
@@ -43,6 +47,8 @@ class StringFetcher final : public RowFetcher {
   KeyMetadata metadata_;
   arrow::ColumnBuilder* value_column_ = nullptr;
   std::optional<size_t> value_bytes_per_key_;  // of the last MGET reply
+  size_t fetched_keys_ = 0;  // keys MGET asked for
+  size_t missing_keys_ = 0;  // of those, answered nil (gone, or of another type)
 };
 
 }  // namespace polars_redis::read
