@@ -77,7 +77,7 @@ void StringFetcher::consume(std::span<const std::string_view> keys, int index, c
   size_t bytes = 0;
   auto value = reply.first_child();
   for (size_t i = 0; i < keys.size(); ++i, value = value.next_sibling()) {
-    // nil: the key vanished (or became another type) since SCAN.
+    // nil: the key is of another type (SCAN without TYPE), or vanished or changed type since SCAN.
     if (value.is_null()) ++missing_keys_;
     if (value.is_null() || (metadata_known && !metadata_.exists(i))) continue;
     bytes += value.str().size();
