@@ -12,9 +12,15 @@ peers, each in its mode's idiomatic form:
   fail: per 1,000 rows WATCH, EXISTS (a key that exists stops the write), then the same
   transaction without the DELs.
 Each write starts from an empty database; "fail" writes new keys, "append" and "replace" write
-over nothing (the server's cost of creating the values is what is compared), and "append (keys
+over nothing (the server's cost of creating the values is what is compared), "append (keys
 exist)" merges into keys that all exist (with RESTORE, each is refused with BUSYKEY and merged by
-HSET: the path's worst case). After every write, what it left is checked equal to the first
+HSET: the path's worst case) and "replace (keys exist)" overwrites keys that all exist.
+For hashes, append and replace also get a minimal client: the server's own payloads (DUMP of what
+the RESTORE path wrote: the same listpacks), RESP-encoded beforehand and streamed as RESTOREs on
+one plain socket while another thread reads the replies. It sends the same commands with no client
+work at all, so it shows what the server's RESTORE costs by itself; it is not a strict floor, the
+server's CPU also depending on how the stream arrives. (JSON has none: RedisJSON's DUMP payloads
+differ from ours, cost its RESTORE more, and lose float digits on the way, see ROUNDED_NOTE.) After every write, what it left is checked equal to the first
 write's through redis-py (DEBUG DIGEST for hashes; for JSON, every document read back with
 JSON.GET, RedisJSON values being absent from the digest).
 Usage: python bench/bench_restore.py [--rows 100000 1000000] [--types hashes JSON] [--server stack|debian]
@@ -26,13 +32,16 @@ from __future__ import annotations
 import argparse
 import json
 import secrets
+import socket
 import statistics
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from itertools import chain
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import polars as pl
 import redis
@@ -49,6 +58,7 @@ from common import (  # noqa: E402
 from harness import machine_description, measure, publish, redis_py_label  # noqa: E402
 
 PIPELINE_ROWS = 10_000  # rows per redis-py pipeline (in_pipelines) and per glide batch
+MINIMAL = "minimal client: the server's DUMP payloads streamed raw"
 
 
 def as_written(value: Any) -> Any:
@@ -89,6 +99,7 @@ def redis_py_transactions(client: redis.Redis, df: pl.DataFrame, kind: str, mode
     """One MULTI/EXEC per 1,000 rows. replace: DEL then the write of each key (a hash becomes its
     row); fail: under WATCH, once EXISTS found none of the keys (a key another client creates
     meanwhile aborts the transaction)."""
+    mode = mode.split()[0]  # "replace (keys exist)" is a replace
     for rows in row_chunks(df, FETCH_CHUNK):
         keys = [key for key, _ in rows]
         with client.pipeline(transaction=True) as pipe:
@@ -108,6 +119,7 @@ def glide_transactions(client: Any, df: pl.DataFrame, kind: str, mode: str) -> N
     """The same with valkey-glide: one atomic Batch per 1,000 rows (after WATCH and EXISTS for fail)."""
     from glide_sync import Batch
 
+    mode = mode.split()[0]
     for rows in row_chunks(df, FETCH_CHUNK):
         keys = [key for key, _ in rows]
         if mode == "fail":
@@ -175,11 +187,54 @@ def peers(kind: str, mode: str, client: redis.Redis, glide: Any) -> list[tuple[s
                  lambda df: redis_py_pipelined(client, df, kind, merge)),
                 (f"valkey-glide non-atomic batches of {PIPELINE_ROWS:,}, {verb} per row",
                  lambda df: glide_batches(glide, df, kind, merge))]
-    step = {"replace": f"DEL + {writes}", "fail": f"{writes} under WATCH, after EXISTS"}[mode]
+    step = {"replace": f"DEL + {writes}", "fail": f"{writes} under WATCH, after EXISTS"}[mode.split()[0]]
     return [(f"{redis_py_label()}, MULTI/EXEC per {FETCH_CHUNK:,} rows of {step}",
              lambda df: redis_py_transactions(client, df, kind, mode)),
             (f"valkey-glide atomic batch per {FETCH_CHUNK:,} rows of {step}",
              lambda df: glide_transactions(glide, df, kind, mode))]
+
+
+def dumped_restores(client: redis.Redis, replace: bool) -> tuple[bytes, int]:
+    """Every key's DUMP as a RESTORE (with REPLACE when `replace`), RESP-encoded in one buffer,
+    and the number of commands in it."""
+    keys = list(chain.from_iterable(scan_chunks(client, "*")))
+    tail = b"$7\r\nREPLACE\r\n" if replace else b""
+    head = b"*5\r\n$7\r\nRESTORE\r\n" if replace else b"*4\r\n$7\r\nRESTORE\r\n"
+    parts = []
+    for start in range(0, len(keys), PIPELINE_ROWS):
+        chunk = keys[start:start + PIPELINE_ROWS]
+        pipe = client.pipeline(transaction=False)
+        for key in chunk:
+            pipe.dump(key)
+        for key, payload in zip(chunk, pipe.execute()):
+            parts += [head, b"$%d\r\n" % len(key), key, b"\r\n$1\r\n0\r\n$%d\r\n" % len(payload), payload,
+                      b"\r\n", tail]
+    return b"".join(parts), len(keys)
+
+
+def restore_stream(url: str, commands: bytes, count: int) -> None:
+    """Streams `commands` to the server at `url` on one socket (a thread sends, this one reads),
+    after AUTH when the URL has a password, and checks that each of the `count` replies is +OK."""
+    parts = urlsplit(url)
+    if parts.password:
+        auth = [word.encode() for word in ("AUTH", parts.username or "default", parts.password)]
+        commands = b"*3\r\n" + b"".join(b"$%d\r\n%s\r\n" % (len(word), word) for word in auth) + commands
+        count += 1
+    with socket.create_connection((parts.hostname, parts.port)) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sender = threading.Thread(target=sock.sendall, args=(commands,))
+        sender.start()
+        want = len(b"+OK\r\n") * count
+        received = bytearray()
+        while len(received) < want:
+            chunk = sock.recv(1 << 20)
+            if not chunk:
+                raise RuntimeError("the server closed the connection")
+            received += chunk
+        sender.join()
+    if received != b"+OK\r\n" * count:
+        at = next(i for i in range(0, want, 5) if received[i:i + 5] != b"+OK\r\n")
+        raise RuntimeError(f"minimal client: RESTORE reply {at // 5} is {bytes(received[at:at + 80])!r}")
 
 
 def main() -> None:
@@ -189,7 +244,7 @@ def main() -> None:
     parser.add_argument("--server", choices=["stack", "debian"], default="stack",
                         help="Redis Stack with RedisJSON, or Debian's redis-server (hashes only)")
     parser.add_argument("--repeat", type=int, default=1,
-                        help="rounds of the two polars-redis paths, interleaved (medians reported)")
+                        help="rounds of the polars-redis paths and the minimal client, interleaved (medians reported)")
     parser.add_argument("--no-peers", action="store_true", help="leave out redis-py and valkey-glide")
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args()
@@ -217,7 +272,7 @@ def run(url: str, port: int, args: argparse.Namespace) -> list[str]:
     glide = None if args.no_peers else glide_client(url)
     server = "Redis Stack" if args.server == "stack" else "Debian's redis-server"
     runs = "one run per contender" if args.repeat == 1 else \
-        f"medians of {args.repeat} interleaved runs of the two polars-redis paths"
+        f"medians of {args.repeat} interleaved runs of the polars-redis paths and the minimal client"
     lines = [
         f"Machine: {machine_description()}; Polars {pl.__version__}; {server} "
         f"{client.info('server')['redis_version']}; {baseline_versions()}; server and client on the same host; "
@@ -251,13 +306,23 @@ def run(url: str, port: int, args: argparse.Namespace) -> list[str]:
                     return wall, cpu, same_data(kind, state, expected)
 
                 for mode, setup in (("append", client.flushall), ("append (keys exist)", existing_keys),
-                                    ("replace", client.flushall), ("fail", client.flushall)):
+                                    ("replace", client.flushall), ("replace (keys exist)", existing_keys),
+                                    ("fail", client.flushall)):
                     if_exists = mode.split()[0]
                     ours = [(path, lambda df, url=url: write(df, url, if_exists=if_exists))
                             for path, url in (("commands", urls["commands"]), ("RESTORE", urls["RESTORE"]))]
-                    samples: dict[str, list[tuple[float, float, str]]] = {label: [] for label, _ in ours}
-                    for _ in range(args.repeat):
-                        for label, work in ours:
+                    contenders = ours
+                    if kind == "hashes" and mode != "append (keys exist)" and if_exists != "fail":
+                        setup()  # the minimal client's payloads: DUMP of what the RESTORE path writes
+                        write(df, urls["RESTORE"], if_exists=if_exists)
+                        stream, count = dumped_restores(client, replace=if_exists == "replace")
+                        contenders = [*ours, (MINIMAL, lambda df: restore_stream(url, stream, count))]
+                    # Each round starts with the next contender, so that none always runs first
+                    # after the setup's FLUSHALL (the server's allocator keeps freed pages a while).
+                    samples: dict[str, list[tuple[float, float, str]]] = {label: [] for label, _ in contenders}
+                    for round_ in range(args.repeat):
+                        for turn in range(len(contenders)):
+                            label, work = contenders[(round_ + turn) % len(contenders)]
                             samples[label].append(timed(label, work, setup))
                     results = [(label, statistics.median(s[0] for s in taken), statistics.median(s[1] for s in taken),
                                 taken[0][2]) for label, taken in samples.items()]
