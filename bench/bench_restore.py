@@ -20,8 +20,8 @@ the RESTORE path wrote: the same listpacks), RESP-encoded beforehand and streame
 one plain socket while another thread reads the replies. It sends the same commands with no client
 work at all, so it shows what the server's RESTORE costs by itself; it is not a strict floor, the
 server's CPU also depending on how the stream arrives. (JSON has none: RedisJSON's DUMP payloads
-differ from ours, cost its RESTORE more, and lose float digits on the way, see ROUNDED_NOTE.) After every write, what it left is checked equal to the first
-write's through redis-py (DEBUG DIGEST for hashes; for JSON, every document read back with
+differ from ours, cost its RESTORE more, and lose float digits on the way, see ROUNDED_NOTE.)
+After every write, what it left is checked equal to the first write's through redis-py (DEBUG DIGEST for hashes; for JSON, every document read back with
 JSON.GET, RedisJSON values being absent from the digest).
 Usage: python bench/bench_restore.py [--rows 100000 1000000] [--types hashes JSON] [--server stack|debian]
                                      [--repeat N] [--no-peers] [--markdown FILE]
@@ -99,7 +99,6 @@ def redis_py_transactions(client: redis.Redis, df: pl.DataFrame, kind: str, mode
     """One MULTI/EXEC per 1,000 rows. replace: DEL then the write of each key (a hash becomes its
     row); fail: under WATCH, once EXISTS found none of the keys (a key another client creates
     meanwhile aborts the transaction)."""
-    mode = mode.split()[0]  # "replace (keys exist)" is a replace
     for rows in row_chunks(df, FETCH_CHUNK):
         keys = [key for key, _ in rows]
         with client.pipeline(transaction=True) as pipe:
@@ -119,7 +118,6 @@ def glide_transactions(client: Any, df: pl.DataFrame, kind: str, mode: str) -> N
     """The same with valkey-glide: one atomic Batch per 1,000 rows (after WATCH and EXISTS for fail)."""
     from glide_sync import Batch
 
-    mode = mode.split()[0]
     for rows in row_chunks(df, FETCH_CHUNK):
         keys = [key for key, _ in rows]
         if mode == "fail":
@@ -187,11 +185,12 @@ def peers(kind: str, mode: str, client: redis.Redis, glide: Any) -> list[tuple[s
                  lambda df: redis_py_pipelined(client, df, kind, merge)),
                 (f"valkey-glide non-atomic batches of {PIPELINE_ROWS:,}, {verb} per row",
                  lambda df: glide_batches(glide, df, kind, merge))]
-    step = {"replace": f"DEL + {writes}", "fail": f"{writes} under WATCH, after EXISTS"}[mode.split()[0]]
+    if_exists = mode.split()[0]  # "replace (keys exist)" is a replace
+    step = {"replace": f"DEL + {writes}", "fail": f"{writes} under WATCH, after EXISTS"}[if_exists]
     return [(f"{redis_py_label()}, MULTI/EXEC per {FETCH_CHUNK:,} rows of {step}",
-             lambda df: redis_py_transactions(client, df, kind, mode)),
+             lambda df: redis_py_transactions(client, df, kind, if_exists)),
             (f"valkey-glide atomic batch per {FETCH_CHUNK:,} rows of {step}",
-             lambda df: glide_transactions(glide, df, kind, mode))]
+             lambda df: glide_transactions(glide, df, kind, if_exists))]
 
 
 def dumped_restores(client: redis.Redis, replace: bool) -> tuple[bytes, int]:
@@ -312,7 +311,7 @@ def run(url: str, port: int, args: argparse.Namespace) -> list[str]:
                     ours = [(path, lambda df, url=url: write(df, url, if_exists=if_exists))
                             for path, url in (("commands", urls["commands"]), ("RESTORE", urls["RESTORE"]))]
                     contenders = ours
-                    if kind == "hashes" and mode != "append (keys exist)" and if_exists != "fail":
+                    if kind == "hashes" and mode in ("append", "replace", "replace (keys exist)"):
                         setup()  # the minimal client's payloads: DUMP of what the RESTORE path writes
                         write(df, urls["RESTORE"], if_exists=if_exists)
                         stream, count = dumped_restores(client, replace=if_exists == "replace")
