@@ -2,7 +2,6 @@
 
 #include <stdexcept>
 
-#include "polars_redis/rdb/payload_writer.hpp"
 
 namespace polars_redis::rdb {
 
@@ -55,38 +54,46 @@ void ListpackWriter::append(std::string_view element) {
 }
 
 void ListpackWriter::append_integer(int64_t value) {
-  const size_t start = buffer_.size();
+  // Entries are short: each is assembled here and appended once.
+  char entry[10];
+  size_t size = 0;
   // Negative values are stored as two's complement of the encoding's width.
+  auto put = [&](unsigned char tag, int bytes) {
+    entry[size++] = static_cast<char>(tag);
+    for (int i = 0; i < bytes; ++i) entry[size++] = static_cast<char>((static_cast<uint64_t>(value) >> (8 * i)) & 0xFF);
+  };
   if (value >= 0 && value <= 127) {
-    buffer_.push_back(static_cast<char>(value));  // 0xxxxxxx
+    entry[size++] = static_cast<char>(value);  // 0xxxxxxx
   } else if (value >= -4096 && value <= 4095) {
     const uint64_t bits = static_cast<uint64_t>(value) & 0x1FFF;
-    buffer_.push_back(static_cast<char>(0xC0 | (bits >> 8)));  // 110xxxxx yyyyyyyy
-    buffer_.push_back(static_cast<char>(bits & 0xFF));
+    entry[size++] = static_cast<char>(0xC0 | (bits >> 8));  // 110xxxxx yyyyyyyy
+    entry[size++] = static_cast<char>(bits & 0xFF);
   } else if (value >= INT16_MIN && value <= INT16_MAX) {
-    buffer_.push_back(static_cast<char>(0xF1));
-    append_le(buffer_, static_cast<uint64_t>(value), 2);
+    put(0xF1, 2);
   } else if (value >= -(1 << 23) && value < (1 << 23)) {
-    buffer_.push_back(static_cast<char>(0xF2));
-    append_le(buffer_, static_cast<uint64_t>(value), 3);
+    put(0xF2, 3);
   } else if (value >= INT32_MIN && value <= INT32_MAX) {
-    buffer_.push_back(static_cast<char>(0xF3));
-    append_le(buffer_, static_cast<uint64_t>(value), 4);
+    put(0xF3, 4);
   } else {
-    buffer_.push_back(static_cast<char>(0xF4));
-    append_le(buffer_, static_cast<uint64_t>(value), 8);
+    put(0xF4, 8);
   }
-  append_backlen(buffer_.size() - start);
+  entry[size] = static_cast<char>(size);  // the back-length: at most 9, one byte
+  buffer_.append(entry, size + 1);
   ++count_;
 }
 
 void ListpackWriter::append_string(std::string_view element) {
   const size_t n = element.size();
+  if (n < 64) {  // the usual entry: one-byte header and back-length
+    buffer_.push_back(static_cast<char>(0x80 | n));  // 10xxxxxx
+    buffer_.append(element);
+    buffer_.push_back(static_cast<char>(n + 1));
+    ++count_;
+    return;
+  }
   char header[5];
   size_t header_size = 0;
-  if (n < 64) {
-    header[header_size++] = static_cast<char>(0x80 | n);  // 10xxxxxx
-  } else if (n < 4096) {
+  if (n < 4096) {
     header[header_size++] = static_cast<char>(0xE0 | (n >> 8));  // 1110xxxx yyyyyyyy
     header[header_size++] = static_cast<char>(n & 0xFF);
   } else {
@@ -94,7 +101,6 @@ void ListpackWriter::append_string(std::string_view element) {
     header[header_size++] = static_cast<char>(0xF0);
     for (int i = 0; i < 4; ++i) header[header_size++] = static_cast<char>((n >> (8 * i)) & 0xFF);
   }
-  // One append per part: entries are short, so the per-call cost is what counts.
   buffer_.append(header, header_size);
   buffer_.append(element);
   append_backlen(header_size + n);

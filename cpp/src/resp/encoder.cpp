@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace polars_redis::resp {
 namespace {
@@ -18,6 +19,22 @@ void append_header(std::string& out, char marker, size_t n) {
 }
 
 void append_bulk(std::string& out, std::string_view value) {
+  // Most arguments are short (field names, numbers): framed here and appended at once, as each
+  // append costs a call whatever its size.
+  constexpr size_t kShort = 96;
+  if (value.size() <= kShort) {
+    char buffer[kShort + 32];
+    buffer[0] = '$';
+    char* last = std::to_chars(buffer + 1, buffer + 8, value.size()).ptr;
+    *last++ = '\r';
+    *last++ = '\n';
+    if (!value.empty()) std::memcpy(last, value.data(), value.size());
+    last += value.size();
+    *last++ = '\r';
+    *last++ = '\n';
+    out.append(buffer, last);
+    return;
+  }
   append_header(out, '$', value.size());
   out.append(value);
   out.append("\r\n", 2);
