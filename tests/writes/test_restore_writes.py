@@ -159,6 +159,58 @@ def test_hashes_match_the_command_path(target: Target, columns: dict[str, list[s
     target.reset_limits()
 
 
+# Typed cells: a hash payload takes an integer column's values as listpack integers directly
+# (other columns by their text), so each dtype's extremes and the texts just within and just above
+# the lowered hash-max-listpack-value (8) must give what HSET of the same text gives.
+INTEGER_RANGES = {pl.Int8: (-(2**7), 2**7 - 1), pl.Int16: (-(2**15), 2**15 - 1), pl.Int32: (-(2**31), 2**31 - 1),
+                  pl.Int64: (-(2**63), 2**63 - 1), pl.UInt8: (0, 2**8 - 1), pl.UInt16: (0, 2**16 - 1),
+                  pl.UInt32: (0, 2**32 - 1), pl.UInt64: (0, 2**64 - 1)}
+NEAR_THE_LENGTH_LIMIT = [99_999_999, 100_000_000, -9_999_999, -10_000_000, 12_345_678, -1_234_567]
+
+
+@st.composite
+def typed_columns(draw: st.DrawFn) -> pl.Series:
+    dtype = draw(st.sampled_from([*INTEGER_RANGES, pl.Float64, pl.Boolean]))
+    if dtype == pl.Float64:
+        values = st.sampled_from([0.0, -0.0, 1.0, 2.5, -3.0, 1e16, 123456789.0, float("inf")]) | st.floats(allow_nan=False)
+    elif dtype == pl.Boolean:
+        values = st.booleans()
+    else:
+        low, high = INTEGER_RANGES[dtype]
+        special = [v for v in [low, high, 0, 1, -1, 127, 128, -4096, 4095, 32767, -32768, 2**31, 2**63 - 1,
+                               2**63, *NEAR_THE_LENGTH_LIMIT] if low <= v <= high]
+        values = st.sampled_from(special) | st.integers(low, high)
+    return pl.Series(draw(st.lists(st.none() | values, min_size=4, max_size=4)), dtype=dtype)
+
+
+@settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(columns=st.dictionaries(NAMES, typed_columns(), min_size=1, max_size=5), low=st.booleans(),
+       mode=st.sampled_from(["replace", "append"]))
+def test_typed_hash_cells_match_the_command_path(target: Target, columns: dict[str, pl.Series], low: bool,
+                                                 mode: str) -> None:
+    target.client.flushall()
+    if low:
+        target.lower_limits()
+    df = pl.DataFrame({"_key": KEYS_WITH_REPEATS, **columns})
+    write_both(target, pr.write_hashes, df, if_exists=mode)
+    assert_same_values(target)
+    target.reset_limits()
+
+
+@pytest.mark.parametrize("mode", ["replace", "append"])
+def test_integer_cells_at_the_length_limit(target: Target, mode: str) -> None:
+    """Every integer dtype's extremes and the values just within and just above the lowered value
+    length limit, one per hash, so that each alone decides its hash's encoding."""
+    target.lower_limits()
+    for dtype, (low, high) in INTEGER_RANGES.items():
+        values = [v for v in [low, high, 0, -1, *NEAR_THE_LENGTH_LIMIT] if low <= v <= high]
+        df = pl.DataFrame({"_key": [f"{dtype}:{v}" for v in values], "n": pl.Series(values, dtype=dtype)})
+        write_both(target, pr.write_hashes, df, if_exists=mode)
+    encodings = {target.client.object("encoding", key) for key in target.client.keys("r:*")}
+    assert encodings == {b"listpack", b"hashtable"}  # both sides of the limit were written
+    assert_same_values(target)
+
+
 # -0.0 is left out: a listpack stores it as 0 (RESTORE's and ZADD's alike) while a skiplist keeps
 # the sign, and repeated members (above) can make the two paths end in different encodings.
 SCORES = st.floats(allow_nan=False, width=64).filter(lambda f: f != 0 or str(f) == "0.0")

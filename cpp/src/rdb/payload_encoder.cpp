@@ -73,6 +73,12 @@ void PayloadEncoder::hash(std::span<const std::string_view> fields_and_values, s
   append_trailer(out, rdb_version_);
 }
 
+void PayloadEncoder::hash_listpack(ListpackWriter& fields_and_values, std::string& out) {
+  begin(out, ObjectType::kHashListpack);
+  append_string(out, fields_and_values.finish());
+  append_trailer(out, rdb_version_);
+}
+
 // The encoding SADD key m1 m2 ... leaves (t_set.c), replayed member by member: the first member
 // and the member count choose the initial form (7.2 on; 7.0 has no set listpack and looks at the
 // first member only), then each new member may convert it. SADD counts repeated members too,

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "polars_redis/error.hpp"
+#include "polars_redis/rdb/listpack_writer.hpp"
 #include "polars_redis/write/row_writer.hpp"
 
 namespace polars_redis::write {
@@ -75,33 +76,25 @@ class RestoreEncoder final : public ValueEncoder {
 
   bool encode_restore(const arrow::ImportedStream& in, int64_t row, std::string_view key, int ttl_kind,
                       int64_t ttl_value, bool replace, resp::ArgumentList& args) override {
-    command_.clear();
-    if (!commands_->encode_set(in, row, key, command_)) return false;
-    split_arguments(command_.encoded(), parts_);
-    payload_of(key);
-    int64_t ttl_ms = 0;
-    if (ttl_kind == 1 && __builtin_mul_overflow(ttl_value, int64_t{1000}, &ttl_ms)) {
-      throw Error(ErrorKind::kInvalidArgument, "key '" + quote_for_message(key) + "': TTL " +
-                                                   std::to_string(ttl_value) + " s is out of range");
-    }
-    if (ttl_kind == 2) ttl_ms = ttl_value;
-    args.arg("RESTORE").arg(key).arg(ttl_ms).arg(payload_);
-    if (replace) args.arg("REPLACE");
-    if (ttl_kind == 2) args.arg("ABSTTL");
+    if (!payload_of_row(in, row, key, nullptr)) return false;
+    restore_command(key, ttl_kind, ttl_value, replace, args);
     return true;
   }
 
   bool encode_restore_append(const arrow::ImportedStream& in, int64_t row, std::string_view key,
                              resp::ArgumentList& restore, std::string& merge) override {
-    if (!encode_restore(in, row, key, 0, 0, false, restore)) return false;
+    merge_.clear();
+    if (!payload_of_row(in, row, key, &merge_)) return false;
+    restore_command(key, 0, 0, false, restore);
     merge.clear();
-    if (command_name(command_.encoded()) == "SET") {  // the merge keeps the TTL: SET ... KEEPTTL
-      merge_.clear();
-      commands_->encode_merge(in, row, key, merge_);
-      merge_.append_command_to(merge);
-    } else {  // the payload's own command merges as it creates
-      command_.append_command_to(merge);
+    if (merge_.size() == 0) {  // the payload came from the command, which merges as it creates
+      if (command_name(command_.encoded()) != "SET") {
+        command_.append_command_to(merge);
+        return true;
+      }
+      commands_->encode_merge(in, row, key, merge_);  // SET ... KEEPTTL: the merge keeps the TTL
     }
+    merge_.append_command_to(merge);
     return true;
   }
 
@@ -120,6 +113,83 @@ class RestoreEncoder final : public ValueEncoder {
   }
 
  private:
+  void restore_command(std::string_view key, int ttl_kind, int64_t ttl_value, bool replace, resp::ArgumentList& args) {
+    int64_t ttl_ms = 0;
+    if (ttl_kind == 1 && __builtin_mul_overflow(ttl_value, int64_t{1000}, &ttl_ms)) {
+      throw Error(ErrorKind::kInvalidArgument, "key '" + quote_for_message(key) + "': TTL " +
+                                                   std::to_string(ttl_value) + " s is out of range");
+    }
+    if (ttl_kind == 2) ttl_ms = ttl_value;
+    args.arg("RESTORE").arg(key).arg(ttl_ms).arg(payload_);
+    if (replace) args.arg("REPLACE");
+    if (ttl_kind == 2) args.arg("ABSTTL");
+  }
+
+  // The row's payload into payload_; false when the row has nothing to store. A hash row within
+  // the listpack thresholds also gets its HSET in `hset` (when given: append's merge), from the
+  // same cell texts; any other row's payload comes from its command, in command_.
+  bool payload_of_row(const arrow::ImportedStream& in, int64_t row, std::string_view key, resp::ArgumentList* hset) {
+    if (const auto* fields = commands_->hash_fields()) {
+      switch (hash_listpack(in, *fields, row, key, hset)) {
+        case Listpack::kBuilt: return true;
+        case Listpack::kNothing: return false;
+        case Listpack::kTooLarge:  // the plain form, from the command's arguments
+          if (hset) hset->clear();
+          break;
+      }
+    }
+    command_.clear();
+    if (!commands_->encode_set(in, row, key, command_)) return false;
+    split_arguments(command_.encoded(), parts_);
+    payload_of(key);
+    return true;
+  }
+
+  enum class Listpack { kBuilt, kNothing, kTooLarge };
+  // A hash row's payload straight from its cells, skipping HSET's framing and its split (the most
+  // common RESTORE, and the writer's hot path): the entries HSET would store, when the row is
+  // within the server's listpack thresholds; kTooLarge leaves the plain form to the command.
+  Listpack hash_listpack(const arrow::ImportedStream& in, const std::vector<int>& fields, int64_t row,
+                         std::string_view key, resp::ArgumentList* hset) {
+    const auto& limits = payloads_.limits();
+    listpack_.clear();
+    if (hset) hset->arg("HSET").arg(key);
+    int64_t pairs = 0;
+    for (int field : fields) {
+      const auto& column = in.column(static_cast<size_t>(field));
+      if (column.is_null(row)) continue;
+      if (++pairs > limits.hash_max_listpack_entries ||
+          static_cast<int64_t>(column.name().size()) > limits.hash_max_listpack_value) {
+        return Listpack::kTooLarge;
+      }
+      listpack_.append(column.name());
+      int64_t number = 0;
+      if (!hset && column.as_int64(row, number)) {  // its text is the canonical decimal: a listpack integer
+        if (static_cast<int64_t>(decimal_length(number)) > limits.hash_max_listpack_value) return Listpack::kTooLarge;
+        listpack_.append_integer(number);
+        continue;
+      }
+      cell_.clear();
+      append_cell_text(column, row, cell_);
+      if (static_cast<int64_t>(cell_.size()) > limits.hash_max_listpack_value) return Listpack::kTooLarge;
+      listpack_.append(cell_);
+      if (hset) hset->arg(column.name()).arg(cell_);
+    }
+    if (pairs == 0) return Listpack::kNothing;
+    payloads_.hash_listpack(listpack_, payload_);
+    return Listpack::kBuilt;
+  }
+
+  static size_t decimal_length(int64_t value) {
+    uint64_t magnitude = value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
+    size_t length = value < 0 ? 2 : 1;
+    while (magnitude >= 10) {
+      magnitude /= 10;
+      ++length;
+    }
+    return length;
+  }
+
   // parts_ is the command: name, key, then its values.
   void payload_of(std::string_view key) {
     const std::string_view name = parts_[0];
@@ -158,6 +228,8 @@ class RestoreEncoder final : public ValueEncoder {
   std::unique_ptr<ValueEncoder> commands_;
   rdb::PayloadEncoder payloads_;
   resp::ArgumentList command_;
+  rdb::ListpackWriter listpack_;
+  std::string cell_;
   resp::ArgumentList merge_;
   std::vector<std::string_view> parts_;
   std::vector<std::string_view> items_;

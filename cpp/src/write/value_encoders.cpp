@@ -55,6 +55,7 @@ class HashEncoder final : public ValueEncoder {
     return encode_set(in, row, key, args);
   }
   bool merge_creates_as_set() const override { return true; }
+  const std::vector<int>* hash_fields() const override { return &fields_; }
   std::optional<size_t> command_bound(const arrow::ImportedStream& in) const override {
     const auto fields = field_args_bound(in, fields_);
     return fields ? std::optional<size_t>(kCommandFraming + *fields) : std::nullopt;

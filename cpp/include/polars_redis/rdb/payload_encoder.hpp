@@ -36,11 +36,15 @@ class PayloadEncoder {
   // 11 = 7.2, 12 = 7.4); it also picks what that server knows (sets as listpacks from 11).
   PayloadEncoder(int rdb_version, EncodingLimits limits);
   int rdb_version() const { return rdb_version_; }
+  const EncodingLimits& limits() const { return limits_; }
 
   // Each replaces `out` with one complete payload. Collections must not be empty.
   void string(std::string_view value, std::string& out);
   // Field, value, field, value... (fields distinct, as a frame's columns are).
   void hash(std::span<const std::string_view> fields_and_values, std::string& out);
+  // The same from its listpack of field, value... entries, built by the caller, who checked them
+  // within hash_max_listpack_entries and hash_max_listpack_value (so the server would keep it so).
+  void hash_listpack(ListpackWriter& fields_and_values, std::string& out);
   // Duplicates count once (SADD); `members` is reordered.
   void set(std::vector<std::string_view>& members, std::string& out);
   void list(std::span<const std::string_view> elements, std::string& out);

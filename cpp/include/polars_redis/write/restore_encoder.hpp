@@ -1,7 +1,10 @@
 #pragma once
 // Whole values installed with RESTORE: wraps a command encoder (HSET, SADD, RPUSH, ZADD, JSON.SET,
 // SET) and turns the command it would send into the equivalent RDB payload, so both write paths
-// store the same text for every cell by construction. Merges (append) keep the command.
+// store the same text for every cell by construction. Hashes within the listpack thresholds, the
+// common case, skip the command: their listpack is built from the same cell texts (an integer
+// column's values as the listpack integers their canonical text would become). Merges (append)
+// keep the command.
 #include <memory>
 
 #include "polars_redis/rdb/payload_encoder.hpp"

@@ -41,6 +41,10 @@ class ValueEncoder {
   // Whether encode_merge on an absent key creates exactly what encode_set creates (HSET, SADD,
   // RPUSH, ZADD, SET ... KEEPTTL; not JSON.MERGE, which leaves null members out).
   virtual bool merge_creates_as_set() const { return false; }
+  // For encoders of hashes: the columns whose non-null cells are the row's fields (named as the
+  // column, valued by append_cell_text), so that a payload can be built from the cells without
+  // the command (restore_encoder.hpp); null for other encoders.
+  virtual const std::vector<int>* hash_fields() const { return nullptr; }
   // An independent copy for another thread (bind() it before use), or null when rows must be
   // encoded in order (state carried from row to row).
   virtual std::unique_ptr<ValueEncoder> clone() const { return nullptr; }
