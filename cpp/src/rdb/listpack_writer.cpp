@@ -2,7 +2,6 @@
 
 #include <stdexcept>
 
-
 namespace polars_redis::rdb {
 
 namespace {

@@ -165,7 +165,11 @@ class RestoreEncoder final : public ValueEncoder {
       listpack_.append(column.name());
       int64_t number = 0;
       if (!hset && column.as_int64(row, number)) {  // its text is the canonical decimal: a listpack integer
-        if (static_cast<int64_t>(decimal_length(number)) > limits.hash_max_listpack_value) return Listpack::kTooLarge;
+        // (every int64's text fits the usual limit, 64: counted only below 20)
+        if (limits.hash_max_listpack_value < kLongestInt64Text &&
+            static_cast<int64_t>(decimal_length(number)) > limits.hash_max_listpack_value) {
+          return Listpack::kTooLarge;
+        }
         listpack_.append_integer(number);
         continue;
       }
@@ -180,6 +184,7 @@ class RestoreEncoder final : public ValueEncoder {
     return Listpack::kBuilt;
   }
 
+  static constexpr int64_t kLongestInt64Text = 20;  // -9223372036854775808
   static size_t decimal_length(int64_t value) {
     uint64_t magnitude = value < 0 ? 0 - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
     size_t length = value < 0 ? 2 : 1;
