@@ -95,10 +95,18 @@ def measure_interleaved(client: redis.Redis, contenders: list[tuple[str, Callabl
                         setup: Callable[[], Any] | None = None) -> list[Result]:
     """Runs every contender once per round, `repeat` rounds (so a slow spell of the shared machine
     hits all of them), and keeps medians. A contender whose label starts with "raw loop" reports
-    the wall time the loop measured itself."""
+    the wall time the loop measured itself.
+
+    Within a round, polars-redis and the raw loop run back to back, first one then the other in
+    turn, before the slower baselines: the host's speed drifts over seconds, and the per-round
+    ratios to the raw loop (paired_ratio) then compare runs made under the same conditions."""
     results = [Result(label) for label, _ in contenders]
-    for _ in range(repeat):
-        for result, (label, work) in zip(results, contenders):
+    ours = [i for i, (label, _) in enumerate(contenders) if label.startswith("polars-redis")]
+    raws = [i for i, (label, _) in enumerate(contenders) if label.startswith("raw loop")]
+    rest = [i for i in range(len(contenders)) if i not in ours and i not in raws]
+    for round_number in range(repeat):
+        order = (ours + raws if round_number % 2 == 0 else raws + ours) + rest
+        for result, (label, work) in ((results[i], contenders[i]) for i in order):
             if setup is not None:
                 setup()
             cpu0, reads0, writes0 = server_stats(client)
@@ -175,16 +183,23 @@ COMPARISON_COLUMNS = ("reader", "wall ms", "server CPU ms", "wall / server CPU",
                       "vs redis-py + hiredis", "wall / raw loop", "server CPU / raw loop")
 
 
+def paired_ratio(samples: list[float], base: list[float]) -> float:
+    """The median over rounds of one contender's sample divided by the baseline's of the same
+    round (measure_interleaved runs them in the same rounds)."""
+    return statistics.median(sample / base_sample for sample, base_sample in zip(samples, base, strict=True))
+
+
 def comparison_table_rows(size: str, results: list[Result]) -> list[str]:
     """Markdown rows for one case: each contender, its speedup over redis-py + hiredis and its
-    wall and server CPU as multiples of the raw loop's (when those contenders ran)."""
+    wall and server CPU as multiples of the raw loop's (when those contenders ran), as medians of
+    the per-round ratios."""
     hiredis = next((r for r in results if r.label.startswith("redis-py + hiredis")), None)
     raw = next((r for r in results if r.label.startswith("raw loop")), None)
     rows = []
     for r in results:
         versus = f"{hiredis.wall / r.wall:.1f}x" if hiredis else ""
-        raw_wall = f"{r.wall / raw.wall:.2f}" if raw else ""
-        raw_cpu = f"{r.cpu / raw.cpu:.2f}" if raw else ""
+        raw_wall = f"{paired_ratio(r.walls, raw.walls):.2f}" if raw else ""
+        raw_cpu = f"{paired_ratio(r.cpus, raw.cpus):.2f}" if raw else ""
         rows.append(f"| {size} | {r.label} | {r.wall * 1e3:.1f} | {r.cpu * 1e3:.1f} | {r.wall / r.cpu:.2f} | "
                     f"{r.socket_reads:,.0f} / {r.socket_writes:,.0f} | {versus} | {raw_wall} | {raw_cpu} |")
     return rows
@@ -213,7 +228,8 @@ def comparison_table_start(size_column: str, repeat: int) -> list[str]:
     import polars as pl
 
     return [f"Machine: {machine_description()}; Polars {pl.__version__}; {baseline_versions()}; server and "
-            f"client on the same host; medians of {repeat} interleaved runs.", "",
+            f"client on the same host; medians of {repeat} interleaved runs; the raw-loop ratios are "
+            f"medians of the per-round ratios.", "",
             *table_start(size_column, *COMPARISON_COLUMNS)[2:]]
 
 
