@@ -37,7 +37,23 @@ def bench_arguments(sizes: list[int] | None, *, flag: str = "--sizes",
     parser.add_argument("--markdown", type=Path, help=markdown_help)
     if repeat is not None:
         parser.add_argument("--repeat", type=int, default=repeat)
+        parser.add_argument("--floor-only", nargs=0, action=_FloorOnly,
+                            help="run only polars-redis and the raw loop (many rounds cost little then)")
     return parser
+
+
+class FloorOnly:
+    """Whether the interleaved comparisons run only polars-redis and the raw loop: a process-wide
+    setting, made by --floor-only, that harness.measure_interleaved reads."""
+
+    enabled = False
+
+
+class _FloorOnly(argparse.Action):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        FloorOnly.enabled = True
+        setattr(namespace, self.dest, True)
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from typing import Any
 
 import redis
 
-from common import baseline_versions, raw_loop
+from common import FloorOnly, baseline_versions, raw_loop
 
 # --- What the server spent: INFO's used_cpu_* (and its socket reads / writes) ------------------
 
@@ -99,7 +99,10 @@ def measure_interleaved(client: redis.Redis, contenders: list[tuple[str, Callabl
 
     Within a round, polars-redis and the raw loop run back to back, first one then the other in
     turn, before the slower baselines: the host's speed drifts over seconds, and the per-round
-    ratios to the raw loop (paired_ratio) then compare runs made under the same conditions."""
+    ratios to the raw loop (paired_ratio) then compare runs made under the same conditions.
+    With --floor-only (FloorOnly), a comparison with a raw loop leaves out everyone else."""
+    if FloorOnly.enabled and any(label.startswith("raw loop") for label, _ in contenders):
+        contenders = [c for c in contenders if c[0].startswith(("polars-redis", "raw loop"))]
     results = [Result(label) for label, _ in contenders]
     ours = [i for i, (label, _) in enumerate(contenders) if label.startswith("polars-redis")]
     raws = [i for i, (label, _) in enumerate(contenders) if label.startswith("raw loop")]
@@ -183,10 +186,16 @@ COMPARISON_COLUMNS = ("reader", "wall ms", "server CPU ms", "wall / server CPU",
                       "vs redis-py + hiredis", "wall / raw loop", "server CPU / raw loop")
 
 
-def paired_ratio(samples: list[float], base: list[float]) -> float:
+def paired_ratio(samples: list[float], base: list[float]) -> str:
     """The median over rounds of one contender's sample divided by the baseline's of the same
-    round (measure_interleaved runs them in the same rounds)."""
-    return statistics.median(sample / base_sample for sample, base_sample in zip(samples, base, strict=True))
+    round (measure_interleaved runs them in the same rounds); from 5 rounds on, with the
+    quartiles of those ratios, since this shared host's speed alone moves one round by 10-25%."""
+    ratios = [sample / base_sample for sample, base_sample in zip(samples, base, strict=True)]
+    median = f"{statistics.median(ratios):.2f}"
+    if len(ratios) < 5 or samples is base:
+        return median
+    lower, _, upper = statistics.quantiles(ratios, n=4, method="inclusive")
+    return f"{median} ({lower:.2f}-{upper:.2f})"
 
 
 def comparison_table_rows(size: str, results: list[Result]) -> list[str]:
@@ -198,8 +207,8 @@ def comparison_table_rows(size: str, results: list[Result]) -> list[str]:
     rows = []
     for r in results:
         versus = f"{hiredis.wall / r.wall:.1f}x" if hiredis else ""
-        raw_wall = f"{paired_ratio(r.walls, raw.walls):.2f}" if raw else ""
-        raw_cpu = f"{paired_ratio(r.cpus, raw.cpus):.2f}" if raw else ""
+        raw_wall = paired_ratio(r.walls, raw.walls) if raw else ""
+        raw_cpu = paired_ratio(r.cpus, raw.cpus) if raw else ""
         rows.append(f"| {size} | {r.label} | {r.wall * 1e3:.1f} | {r.cpu * 1e3:.1f} | {r.wall / r.cpu:.2f} | "
                     f"{r.socket_reads:,.0f} / {r.socket_writes:,.0f} | {versus} | {raw_wall} | {raw_cpu} |")
     return rows
@@ -229,7 +238,8 @@ def comparison_table_start(size_column: str, repeat: int) -> list[str]:
 
     return [f"Machine: {machine_description()}; Polars {pl.__version__}; {baseline_versions()}; server and "
             f"client on the same host; medians of {repeat} interleaved runs; the raw-loop ratios are "
-            f"medians of the per-round ratios.", "",
+            f"medians (and quartiles) of the per-round ratios"
+            f"{'; only polars-redis and the raw loop ran (--floor-only)' if FloorOnly.enabled else ''}.", "",
             *table_start(size_column, *COMPARISON_COLUMNS)[2:]]
 
 
