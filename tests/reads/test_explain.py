@@ -19,7 +19,7 @@ def test_explain_shows_scan_fetch_and_client_filter(url: str, r: redis.Redis) ->
     text = pr.explain(lf.filter(pl.col("age") > 3).select("name"))
     lines = text.splitlines()
     assert lines[0] == "redis hashes"
-    assert "  keys:   SCAN <cursor> MATCH 'user:*' COUNT 1000 TYPE hash" in lines
+    assert "  keys:   SCAN <cursor> MATCH 'user:*' COUNT 500 TYPE hash" in lines
     assert "  fetch:  HMGET <key> name age" in lines  # projection: city and the TTL are not fetched
     assert any(line.startswith("  client filter:") and "age" in line for line in lines)
     # Nothing was read: explain is a dry run.

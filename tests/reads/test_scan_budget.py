@@ -221,7 +221,7 @@ def test_explain_states_the_budget(url: str) -> None:
     assert "budget" not in plain
     shared = pr.explain(pr.scan_hashes(url, "h:*", schema, max_server_share=0.25))
     assert "budget: at most 25% of the server's time" in shared
-    assert "COUNT 64 " in shared and "COUNT 1000 " in plain  # shorter SCAN calls under a share
+    assert "COUNT 64 " in shared and "COUNT 500 " in plain  # shorter SCAN calls under a share
     rated = pr.explain(pr.scan_set(url, "s:*", max_commands_per_second=500))
     assert "at most 500 commands per second" in rated
     stream = pr.explain(pr.scan_stream(url, "st", schema, max_server_share=0.5, max_commands_per_second=100))

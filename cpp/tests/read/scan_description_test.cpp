@@ -22,7 +22,7 @@ TEST(DescribeKeyScan, ScanAndProjectedHashFields) {
   fetch.metadata.include_ttl = true;
   HashFetcher fetcher(fetch);
   const ScanDescription d = describe_key_scan(scan_of("user:*", "hash"), fetcher);
-  EXPECT_EQ(d.keys, "SCAN <cursor> MATCH 'user:*' COUNT 1000 TYPE hash");
+  EXPECT_EQ(d.keys, "SCAN <cursor> MATCH 'user:*' COUNT 500 TYPE hash");
   ASSERT_EQ(d.fetch.size(), 2u);
   EXPECT_EQ(d.fetch[0], "TTL <key>");
   EXPECT_EQ(d.fetch[1], "HMGET <key> name 'home town'");
@@ -63,7 +63,7 @@ TEST(DescribeKeyScan, SearchShowsTheCheckTheAggregateAndTheCursorButNoParamValue
   EXPECT_EQ(keys.find("secret"), std::string::npos) << keys;
   EXPECT_EQ(keys.rfind("FT.PROFILE idx AGGREGATE LIMITED QUERY", 0), 0u) << keys;
   EXPECT_NE(keys.find(" (expansion check); FT.AGGREGATE idx '@name:ab* @v:[$lo +inf]' LOAD 1 @__key PARAMS 2 lo <value> "
-                      "DIALECT 2 TIMEOUT 0 WITHCURSOR COUNT 1000; then FT.CURSOR READ idx <cursor> COUNT 1000"),
+                      "DIALECT 2 TIMEOUT 0 WITHCURSOR COUNT 500; then FT.CURSOR READ idx <cursor> COUNT 500"),
             std::string::npos)
       << keys;
 }

@@ -106,7 +106,7 @@ def scan_json(
     n_rows: int | None = None,
     schema_overrides: SchemaLike | None = None,
     batch_size: int = 1000,
-    count_hint: int = 1000,
+    count_hint: int = 500,
     ignore_errors: bool = False,
     key_template: str | None = None,
     key_template_schema: Mapping[str, Any] | None = None,
@@ -150,7 +150,7 @@ def scan_json(
         memory_column_name: name of the memory usage column.
         {{row index}}
         {{field rows}}
-        count_hint: SCAN COUNT hint (1000 keeps the fetch pipeline fed, as for hashes).
+        count_hint: SCAN COUNT hint (500 keeps the fetch pipeline fed at the least server CPU, as for hashes).
         ignore_errors: read values that do not fit their dtype as null instead of raising.
         {{key template and index}}
         {{snapshot}}

@@ -36,7 +36,7 @@ def scan_set(
     n_rows: int | None = None,
     schema_overrides: SchemaLike | None = None,
     batch_size: int = 1000,
-    count_hint: int = 1000,
+    count_hint: int = 500,
     ignore_errors: bool = False,
     snapshot: bool = False,
     max_server_share: float | None = None,

@@ -23,7 +23,7 @@ struct KeyScanOptions {
   net::ConnectionOptions connection;
   std::string pattern = "*";
   std::string type_filter;                          // the reader's Redis type (SCAN TYPE, key-list TYPE check)
-  int64_t count_hint = 1000;                        // SCAN COUNT, TYPE chunk, search cursor COUNT
+  int64_t count_hint = 500;                         // SCAN COUNT, TYPE chunk, search cursor COUNT
   KeySourceSpec source;                             // SCAN (default), a key list, or a search
   std::optional<std::string> match_pattern;         // drop keys not matching this glob
   bool include_key = true;
@@ -37,10 +37,11 @@ struct KeyScanOptions {
   int64_t batch_size = 1000;
   int64_t batch_bytes = int64_t{1} << 20;
   std::optional<int64_t> n_rows;                    // stop after this many rows
-  // Pipeline depth, in keys. About one SCAN COUNT 1000 reply: keys are fetched soon after SCAN
-  // touched them, while their entries are still in the server's CPU cache (a deeper window and
-  // SCAN further ahead cost the server 15-30% more CPU per HMGET, measured).
-  int64_t max_keys_in_flight = 1024;
+  // Pipeline depth, in keys. With count_hint 500, a key is fetched at most about 1,800 keys after
+  // SCAN touched it, while its entries are still in the server's CPU cache: deep enough that the
+  // server never waits for the client, and with 1024 and COUNT 1000 the server spent 3-5% more
+  // CPU on the same commands (bench/RESULTS.md, stop 33; a far deeper window cost 15-30%).
+  int64_t max_keys_in_flight = 768;
   ScanBudget budget;                                // bounded: fetches go in paced bursts (scan_pacer.hpp)
   // Set: a key whose TYPE check or first fetch reply is a cluster redirection (MOVED, ASK,
   // TRYAGAIN: the node ran nothing) is handed here and gives no row, so the caller can read it
