@@ -91,8 +91,17 @@ class Result:
         self.value: Any = None
 
 
+# A second run of the raw loop in every round, reported beside it: its ratios to the raw loop show
+# how far the same work moves between two runs of one round on this host (the noise floor).
+CONTROL_LABEL = "control: the raw loop again"
+
+
+def runs_raw_loop(label: str) -> bool:
+    return label.startswith(("raw loop", CONTROL_LABEL))
+
+
 def measure_interleaved(client: redis.Redis, contenders: list[tuple[str, Callable[[], Any]]], repeat: int = 3,
-                        setup: Callable[[], Any] | None = None) -> list[Result]:
+                        setup: Callable[[], Any] | None = None, control: bool = False) -> list[Result]:
     """Runs every contender once per round, `repeat` rounds (so a slow spell of the shared machine
     hits all of them), and keeps medians. A contender whose label starts with "raw loop" reports
     the wall time the loop measured itself.
@@ -100,15 +109,23 @@ def measure_interleaved(client: redis.Redis, contenders: list[tuple[str, Callabl
     Within a round, polars-redis and the raw loop run back to back, first one then the other in
     turn, before the slower baselines: the host's speed drifts over seconds, and the per-round
     ratios to the raw loop (paired_ratio) then compare runs made under the same conditions.
-    With --floor-only (FloorOnly), a comparison with a raw loop leaves out everyone else."""
-    if FloorOnly.enabled and any(label.startswith("raw loop") for label, _ in contenders):
-        contenders = [c for c in contenders if c[0].startswith(("polars-redis", "raw loop"))]
+    With `control` and a raw loop, the first one runs a second time in every round as the control
+    (CONTROL_LABEL): on the other side of the raw loop from polars-redis, so both are its
+    neighbours in turn. With --floor-only (FloorOnly), a comparison with a raw loop leaves out
+    everyone else."""
+    first_raw = next((c for c in contenders if c[0].startswith("raw loop")), None)
+    if first_raw is not None:
+        if FloorOnly.enabled:
+            contenders = [c for c in contenders if c[0].startswith(("polars-redis", "raw loop"))]
+        if control:
+            contenders = [*contenders, (CONTROL_LABEL, first_raw[1])]
     results = [Result(label) for label, _ in contenders]
     ours = [i for i, (label, _) in enumerate(contenders) if label.startswith("polars-redis")]
     raws = [i for i, (label, _) in enumerate(contenders) if label.startswith("raw loop")]
-    rest = [i for i in range(len(contenders)) if i not in ours and i not in raws]
+    controls = [i for i, (label, _) in enumerate(contenders) if label == CONTROL_LABEL]
+    rest = [i for i in range(len(contenders)) if i not in ours + raws + controls]
     for round_number in range(repeat):
-        order = (ours + raws if round_number % 2 == 0 else raws + ours) + rest
+        order = (ours + raws + controls if round_number % 2 == 0 else controls + raws + ours) + rest
         for result, (label, work) in ((results[i], contenders[i]) for i in order):
             if setup is not None:
                 setup()
@@ -117,7 +134,7 @@ def measure_interleaved(client: redis.Redis, contenders: list[tuple[str, Callabl
             result.value = work()
             wall = time.perf_counter() - start
             cpu1, reads1, writes1 = server_stats(client)
-            result.walls.append(raw_loop.last_wall if label.startswith("raw loop") else wall)  # type: ignore[attr-defined]
+            result.walls.append(raw_loop.last_wall if runs_raw_loop(label) else wall)  # type: ignore[attr-defined]
             result.cpus.append(cpu1 - cpu0)
             # The INFO call itself is one read and one write.
             result.reads.append(reads1 - reads0 - 1)
@@ -215,15 +232,15 @@ def comparison_table_rows(size: str, results: list[Result]) -> list[str]:
 
 
 def compared_rows(client: redis.Redis, size: str, contenders: list[tuple[str, Callable[[], Any]]], repeat: int,
-                  rows: int, comparable: Callable[[Any], Any]) -> list[str]:
+                  rows: int, comparable: Callable[[Any], Any], raw_loop_rows: int | None = None) -> list[str]:
     """The contenders measured interleaved, checked (every frame has `rows` rows and, made
-    `comparable`, equals the first one; the raw loop, when it ran, counted `rows`), as table rows,
-    which are printed as they come."""
-    results = measure_interleaved(client, contenders, repeat)
+    `comparable`, equals the first one; the raw loop, when it ran, counted `raw_loop_rows`, by
+    default `rows`), as table rows, which are printed as they come."""
+    results = measure_interleaved(client, contenders, repeat, control=True)
     first = comparable(results[0].value)
     for result in results:
-        if result.label.startswith("raw loop"):
-            assert result.value == rows, result.value
+        if runs_raw_loop(result.label):
+            assert result.value == (rows if raw_loop_rows is None else raw_loop_rows), result.value
         else:
             assert result.value.height == rows, (size, result.label, result.value.height)
             assert comparable(result.value).equals(first), (size, result.label)
@@ -238,7 +255,8 @@ def comparison_table_start(size_column: str, repeat: int) -> list[str]:
 
     return [f"Machine: {machine_description()}; Polars {pl.__version__}; {baseline_versions()}; server and "
             f"client on the same host; medians of {repeat} interleaved runs; the raw-loop ratios are "
-            f"medians (and quartiles) of the per-round ratios"
+            f"medians (and quartiles) of the per-round ratios; the control row runs the raw loop a second time in "
+            f"the same rounds, so its ratios show how far identical work moves (the noise floor)"
             f"{'; only polars-redis and the raw loop ran (--floor-only)' if FloorOnly.enabled else ''}.", "",
             *table_start(size_column, *COMPARISON_COLUMNS)[2:]]
 
