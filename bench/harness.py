@@ -114,8 +114,8 @@ def measure_interleaved(client: redis.Redis, contenders: list[tuple[str, Callabl
     neighbours in turn. With slower contenders too, every round starts with a run of the raw loop
     that is not counted: whoever ran first after the peers cost the server more (with the peers,
     the control, first in every other round, had medians of 0.99-1.14, 1.04 on average; without
-    them 0.92-1.03, 0.99 on average). With --floor-only
-    (FloorOnly), a comparison with a raw loop leaves out everyone else."""
+    them 0.92-1.03, 0.99 on average). With --floor-only (FloorOnly), a comparison with a raw
+    loop leaves out everyone else."""
     first_raw = next((c for c in contenders if c[0].startswith("raw loop")), None)
     if first_raw is not None:
         if FloorOnly.enabled:
